@@ -1,0 +1,208 @@
+"""The contract between the engine and a platform plugin: Platform, Source, Target.
+
+A plugin registers one :class:`Platform` through the ``register_platforms`` hook. The engine
+asks it for a :class:`Source` or :class:`Target` bound to a :class:`Connection` (URL,
+credentials and the host-owned :class:`~deskmigrate.core.http.HttpClient`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from .records import Record
+
+if TYPE_CHECKING:
+    from .http import HttpClient
+    from .sandbox.app import SandboxApp
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One key of a platform's ``[source]`` / ``[target]`` config table."""
+
+    name: str
+    description: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform can do, shown by ``deskmigrate platforms``."""
+
+    source_kinds: tuple[str, ...] = ()
+    target_kinds: tuple[str, ...] = ()
+    keeps_timestamps: bool = False  # the target can set created_at on tickets and comments
+    keeps_authors: bool = False  # the target can set each comment's author
+    max_attachment_bytes: int | None = None
+    bulk_ticket_batch: int = 1  # tickets per target write request
+    default_rate_per_minute: int = 200
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Connection:
+    """A configured account: platform name, base URL, credentials and its HTTP client."""
+
+    platform: str
+    url: str
+    credentials: dict[str, str]
+    http: HttpClient
+    settings: dict[str, Any] = field(default_factory=dict)  # non-secret extra config keys
+
+
+@dataclass
+class Identity:
+    """Who the credentials belong to, as reported by ``check``."""
+
+    name: str
+    email: str | None = None
+    role: str | None = None
+    account: str | None = None
+
+
+@dataclass
+class ChildResult:
+    """A nested record written with its parent (a comment inside a ticket)."""
+
+    kind: str
+    source_id: str
+    target_id: str | None
+
+
+@dataclass
+class WriteResult:
+    """The outcome of writing one record. Exactly one of target_id / error / skipped is set."""
+
+    source_id: str
+    target_id: str | None = None
+    error: str | None = None
+    skipped: str | None = None
+    children: list[ChildResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class WriteContext(ABC):
+    """What a target needs from the engine while writing: id resolution and run facts."""
+
+    migration_id: int
+    run_id: int
+
+    @abstractmethod
+    def target_id(self, kind: str, source_id: str | None) -> str | None:
+        """The target id of an already-migrated record, or None."""
+
+    @abstractmethod
+    def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
+        """Resolve a person (agent or contact). ``agent=True`` falls back to the default
+        agent when the person is not in the target, and notes a warning in the report."""
+
+    @abstractmethod
+    def external_id(self, kind: str, source_id: str) -> str:
+        """A stable marker stored on the target record, used to find it after a crash."""
+
+    @abstractmethod
+    def warn(self, source_id: str, message: str) -> None:
+        """Record a non-fatal remark about a record in the run report."""
+
+
+class Source(ABC):
+    """Reads records from a platform. Override points are small on purpose."""
+
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.http = connection.http
+
+    @abstractmethod
+    def check(self) -> Identity:
+        """Verify credentials and read permissions; raise AuthError if they fail."""
+
+    @abstractmethod
+    def count(self) -> dict[str, int]:
+        """Count every record kind the source has."""
+
+    @abstractmethod
+    def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
+        """Stream every record of ``kind`` (created or updated at/after ``since`` if given)."""
+
+    @abstractmethod
+    def get(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
+        """Fetch the given records of ``kind`` in full (tickets with their comments)."""
+
+    def ids(self, kind: str) -> Iterator[str]:
+        """Every id of ``kind``; override with a cheaper listing where the API has one."""
+        for record in self.read(kind):
+            yield record.source_id
+
+    def close(self) -> None:
+        """Release what the source holds (spool files)."""
+
+
+class Target(ABC):
+    """Writes records to a platform."""
+
+    kinds: tuple[str, ...] = ()
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.http = connection.http
+
+    @abstractmethod
+    def check(self) -> Identity:
+        """Verify credentials and write permissions; raise AuthError if they fail."""
+
+    def batch_size(self, kind: str) -> int:
+        """How many records of ``kind`` one :meth:`write` call takes (bulk endpoints)."""
+        return 1
+
+    @abstractmethod
+    def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
+        """Create records; one result per record, in order. Never raise for one bad record."""
+
+    @abstractmethod
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        """The target id of ``record`` if an earlier, interrupted write created it."""
+
+    def find_agent(self, email: str) -> str | None:
+        """The target id of the agent with this email, if there is one."""
+        return None
+
+    @abstractmethod
+    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+        """Delete records this tool created (rollback). Missing ids are not an error."""
+
+    def close(self) -> None:
+        """Release what the target holds."""
+
+
+class Platform(ABC):
+    """A platform plugin's entry: how to configure, read, write and emulate it."""
+
+    name: str
+    title: str
+    config_fields: tuple[ConfigField, ...]
+    capabilities: Capabilities
+
+    @abstractmethod
+    def source(self, connection: Connection) -> Source: ...
+
+    @abstractmethod
+    def target(self, connection: Connection) -> Target: ...
+
+    @abstractmethod
+    def auth(self, credentials: dict[str, str]) -> Any:
+        """An ``httpx.Auth`` (or tuple) built from the config's credential keys."""
+
+    @abstractmethod
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> SandboxApp:
+        """A sandbox emulating this platform, its state in the SQLite file ``db_path``."""
+
+    def secret_values(self, credentials: dict[str, str]) -> list[str]:
+        """Every string that must never be logged for these credentials."""
+        secret_names = {f.name for f in self.config_fields if f.secret}
+        return [v for k, v in credentials.items() if k in secret_names and v]

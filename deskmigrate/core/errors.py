@@ -1,0 +1,37 @@
+"""Errors a user can act on. Each message is one sentence, free of credentials."""
+
+
+class DeskmigrateError(Exception):
+    """A user-facing error: the CLI prints its message and exits non-zero."""
+
+    exit_code = 1
+
+
+class ConfigError(DeskmigrateError):
+    """The configuration file or command-line arguments are wrong."""
+
+    exit_code = 2
+
+
+class AuthError(DeskmigrateError):
+    """The platform refused the credentials (401) or the permission (403)."""
+
+
+class ApiError(DeskmigrateError):
+    """A platform answered with an error that retrying will not fix."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class NotFound(ApiError):
+    """The platform has no such record (404)."""
+
+
+class Unreachable(DeskmigrateError):
+    """The platform could not be reached after retries (DNS, refused, timeouts)."""
+
+
+class RunRefused(DeskmigrateError):
+    """The ``authorize_run`` hook refused the run (billing gates)."""

@@ -1,0 +1,69 @@
+"""Every hook a deskmigrate plugin can implement.
+
+Plugins implement them with ``@deskmigrate.hookimpl``. A misspelled hook name is caught at
+load time by ``PluginManager.check_pending()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from .connector import Platform
+    from .events import Event
+    from .options import Option
+    from .records import Record
+    from .run import Authorization, RunContext, RunRequest
+    from .state import StateStore
+
+hookspec = pluggy.HookspecMarker("deskmigrate")
+hookimpl = pluggy.HookimplMarker("deskmigrate")
+
+
+@hookspec
+def register_platforms(register: Callable[[Platform], None]) -> None:
+    """Register platform connectors by calling ``register(platform)`` for each."""
+
+
+@hookspec
+def register_options(register: Callable[[Option], None]) -> None:
+    """Register paid options (add tag, skip attachments, ...) by calling ``register(option)``."""
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the ``deskmigrate`` CLI."""
+
+
+@hookspec(firstresult=True)
+def authorize_run(request: RunRequest) -> Authorization | None:
+    """Allow or refuse a run before it starts (billing answers; no answer allows it).
+
+    Return ``Authorization(allowed=False, reason="...")`` to refuse with one sentence.
+    """
+
+
+@hookspec
+def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+    """Change a record in place before it is written (add a tag, drop attachments...)."""
+
+
+@hookspec
+def skip_record(context: RunContext, kind: str, record: Record) -> str | None:
+    """Return a reason to skip this record, or None to let it through."""
+
+
+@hookspec
+def record_event(event: Event) -> None:
+    """Observe what happens in a run: records written, options applied, run finished."""
+
+
+
+@hookspec(firstresult=True)
+def quote_run(state: StateStore, run_id: int) -> dict[str, Any] | None:
+    """Price the full migration a demo run counted: ``{"currency", "total", "lines", ...}``."""

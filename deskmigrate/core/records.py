@@ -1,0 +1,206 @@
+"""The platform-neutral record model that sits between sources and targets.
+
+Sources yield these records; targets consume them. Every reference between records is a
+*source* id (a string); the engine resolves it to a target id through the id map.
+People (agents and contacts) share one id namespace, ``user``: a ticket's requester or a
+comment's author may be either, and :meth:`WriteContext.user` resolves both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+TICKET_TYPES = ("question", "incident", "problem", "task", "change")
+
+
+@dataclass(kw_only=True)
+class Record:
+    """Base of every migratable record; ``source_id`` is the id in the source platform."""
+
+    kind: ClassVar[str] = "record"
+    billable: ClassVar[bool] = True
+    source_id: str
+
+
+@dataclass(kw_only=True)
+class Group(Record):
+    kind: ClassVar[str] = "group"
+    name: str
+    description: str = ""
+
+
+@dataclass(kw_only=True)
+class Agent(Record):
+    kind: ClassVar[str] = "agent"
+    name: str
+    email: str
+    role: str = "agent"  # "agent" | "admin"
+    active: bool = True  # False = suspended / deactivated
+    group_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Company(Record):
+    kind: ClassVar[str] = "company"
+    name: str
+    domains: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass(kw_only=True)
+class Contact(Record):
+    kind: ClassVar[str] = "contact"
+    name: str
+    email: str | None = None
+    other_emails: list[str] = field(default_factory=list)
+    phone: str | None = None
+    company_id: str | None = None
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    active: bool = True  # False = suspended / blocked
+    deleted: bool = False
+
+
+@dataclass(kw_only=True)
+class Attachment:
+    """A file on a comment or article. ``fetch`` returns its bytes (the source binds it)."""
+
+    source_id: str
+    file_name: str
+    content_type: str
+    size: int
+    url: str = ""
+    inline: bool = False
+    fetch: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+
+    def read(self) -> bytes:
+        if self.fetch is None:
+            raise ValueError(f"attachment {self.source_id} has no way to fetch its bytes")
+        return self.fetch()
+
+
+@dataclass(kw_only=True)
+class Comment:
+    """One message of a ticket's conversation. ``public`` False is an internal note."""
+
+    source_id: str
+    author_id: str | None
+    body_html: str
+    body_text: str = ""
+    public: bool = True
+    created_at: datetime | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    channel: str = "web"
+    incoming: bool = False  # a customer's message (Freshdesk's ``incoming``)
+    recording: Attachment | None = None  # Zendesk Talk voice comment audio
+
+
+@dataclass(kw_only=True)
+class SideConversation:
+    source_id: str
+    subject: str
+    participants: list[str] = field(default_factory=list)  # emails
+    messages: list[Comment] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Ticket(Record):
+    kind: ClassVar[str] = "ticket"
+    subject: str
+    status: str = "open"
+    priority: str | None = None
+    type: str | None = None
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+    requester_id: str | None = None
+    assignee_id: str | None = None
+    group_id: str | None = None
+    company_id: str | None = None
+    cc_ids: list[str] = field(default_factory=list)
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    solved_at: datetime | None = None
+    channel: str = "web"
+    comments: list[Comment] = field(default_factory=list)
+    side_conversations: list[SideConversation] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Translation:
+    locale: str
+    title: str
+    body: str
+    draft: bool = False
+
+
+@dataclass(kw_only=True)
+class KbCategory(Record):
+    kind: ClassVar[str] = "kb_category"
+    name: str
+    description: str = ""
+    locale: str = "en-us"
+    position: int = 0
+    translations: list[Translation] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class KbFolder(Record):
+    kind: ClassVar[str] = "kb_folder"
+    category_id: str
+    name: str
+    description: str = ""
+    locale: str = "en-us"
+    position: int = 0
+    translations: list[Translation] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class KbArticle(Record):
+    kind: ClassVar[str] = "kb_article"
+    folder_id: str
+    title: str
+    body: str
+    locale: str = "en-us"
+    author_id: str | None = None
+    draft: bool = False
+    position: int = 0
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    translations: list[Translation] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class FieldDefinition(Record):
+    """A custom field schema (ticket, contact or company), used for mapping."""
+
+    kind: ClassVar[str] = "field"
+    billable: ClassVar[bool] = False
+    object_type: str  # "ticket" | "contact" | "company"
+    key: str
+    title: str
+    field_type: str = "text"
+    options: list[str] = field(default_factory=list)
+    required: bool = False
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.kind: cls
+    for cls in (
+        FieldDefinition, Group, Agent, Company, Contact, Ticket, KbCategory, KbFolder, KbArticle
+    )
+}
+
+# Dependency order: each kind only references kinds before it.
+KIND_ORDER: tuple[str, ...] = (
+    "field", "group", "agent", "company", "contact", "ticket",
+    "kb_category", "kb_folder", "kb_article",
+)
+BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)

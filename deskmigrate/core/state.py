@@ -1,0 +1,275 @@
+"""The state database (SQLite through sqlite-utils): migrations, runs, the id map,
+per-record outcomes, checkpoints and meter events. It never holds a credential."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+PENDING, MIGRATED, SKIPPED, FAILED = "pending", "migrated", "skipped", "failed"
+RUNNING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
+    "running", "pausing", "paused", "completed", "interrupted", "rolled_back",
+)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def meter_key(migration_id: int, run_id: int, record_type: str, source_id: str) -> str:
+    """The idempotency key of one meter event (PRODUCT.md: migration, run, type, source id)."""
+    return f"{migration_id}:{run_id}:{record_type}:{source_id}"
+
+
+class StateStore:
+    """One SQLite file; every method commits before it returns."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self._migrate_schema()
+
+    # -- schema -------------------------------------------------------------------------
+    def _migrate_schema(self) -> None:
+        db = self.db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        with db.conn:
+            db["migrations"].create(
+                {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
+                 "target_url": str, "created_at": str},
+                pk="id", if_not_exists=True,
+            )
+            db["migrations"].create_index(
+                ["source_platform", "source_url", "target_platform", "target_url"],
+                unique=True, if_not_exists=True,
+            )
+            db["runs"].create(
+                {"id": int, "migration_id": int, "mode": str, "status": str, "started_at": str,
+                 "finished_at": str, "config": str, "options": str, "seed": int,
+                 "parent_run_id": int, "counts": str, "error": str, "pid": int},
+                pk="id", foreign_keys=[("migration_id", "migrations", "id")],
+                if_not_exists=True,
+            )
+            db["id_map"].create(
+                {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
+                 "run_id": int, "created_at": str},
+                pk=("migration_id", "kind", "source_id"), if_not_exists=True,
+            )
+            db["id_map"].create_index(["run_id"], if_not_exists=True)
+            db["outcomes"].create(
+                {"run_id": int, "kind": str, "source_id": str, "status": str,
+                 "target_id": str, "reason": str, "updated_at": str},
+                pk=("run_id", "kind", "source_id"), if_not_exists=True,
+            )
+            db["outcomes"].create_index(["run_id", "status"], if_not_exists=True)
+            db["warnings"].create(
+                {"id": int, "run_id": int, "kind": str, "source_id": str, "message": str},
+                pk="id", if_not_exists=True,
+            )
+            db["checkpoints"].create(
+                {"run_id": int, "stream": str, "value": str}, pk=("run_id", "stream"),
+                if_not_exists=True,
+            )
+            db["meter_events"].create(
+                {"key": str, "migration_id": int, "run_id": int, "mode": str,
+                 "record_type": str, "source_id": str, "billable": int, "created_at": str},
+                pk="key", if_not_exists=True,
+            )
+            db["meter_events"].create_index(["migration_id", "mode"], if_not_exists=True)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    # -- migrations and runs ------------------------------------------------------------
+    def migration_for(self, source_platform: str, source_url: str, target_platform: str,
+                      target_url: str) -> int:
+        """The migration grouping runs between these two accounts (created on first use)."""
+        key = {"source_platform": source_platform, "source_url": source_url.rstrip("/"),
+               "target_platform": target_platform, "target_url": target_url.rstrip("/")}
+        row = self._one("SELECT id FROM migrations WHERE source_platform=:source_platform AND "
+                        "source_url=:source_url AND target_platform=:target_platform AND "
+                        "target_url=:target_url", key)
+        if row:
+            return row["id"]
+        with self.db.conn:
+            return self.db["migrations"].insert({**key, "created_at": now()}).last_pk
+
+    def migration(self, migration_id: int) -> dict[str, Any] | None:
+        return self._one("SELECT * FROM migrations WHERE id=?", [migration_id])
+
+    def start_run(self, migration_id: int, mode: str, *, config: dict[str, Any],
+                  options: dict[str, Any], seed: int | None = None,
+                  parent_run_id: int | None = None, pid: int | None = None) -> int:
+        with self.db.conn:
+            return self.db["runs"].insert({
+                "migration_id": migration_id, "mode": mode, "status": RUNNING,
+                "started_at": now(), "finished_at": None, "config": json.dumps(config),
+                "options": json.dumps(options), "seed": seed, "parent_run_id": parent_run_id,
+                "counts": "{}", "error": None, "pid": pid,
+            }).last_pk
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        row = self._one("SELECT * FROM runs WHERE id=?", [run_id])
+        if row:
+            for key in ("config", "options", "counts"):
+                row[key] = json.loads(row[key] or "{}")
+        return row
+
+    def runs(self) -> list[dict[str, Any]]:
+        return [self.run(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        for key in ("config", "options", "counts"):
+            if key in fields:
+                fields[key] = json.dumps(fields[key])
+        with self.db.conn:
+            self.db["runs"].update(run_id, fields)
+
+    def set_status(self, run_id: int, status: str, error: str | None = None) -> None:
+        fields: dict[str, Any] = {"status": status, "error": error}
+        if status in (COMPLETED, INTERRUPTED, ROLLED_BACK, PAUSED):
+            fields["finished_at"] = now()
+        self.update_run(run_id, **fields)
+
+    def request_pause(self, run_id: int) -> None:
+        with self.db.conn:
+            self.db.execute("UPDATE runs SET status=? WHERE id=? AND status=?",
+                            [PAUSING, run_id, RUNNING])
+
+    def status(self, run_id: int) -> str | None:
+        row = self._one("SELECT status FROM runs WHERE id=?", [run_id])
+        return row["status"] if row else None
+
+    # -- id map -------------------------------------------------------------------------
+    def target_id(self, migration_id: int, kind: str, source_id: str) -> str | None:
+        row = self._one("SELECT target_id FROM id_map WHERE migration_id=? AND kind=? AND "
+                        "source_id=?", [migration_id, kind, source_id])
+        return row["target_id"] if row else None
+
+    def id_map(self, migration_id: int, kind: str) -> dict[str, str]:
+        rows = self.db.query("SELECT source_id, target_id FROM id_map WHERE migration_id=? "
+                             "AND kind=?", [migration_id, kind])
+        return {r["source_id"]: r["target_id"] for r in rows}
+
+    def created_by(self, run_id: int) -> Iterator[dict[str, Any]]:
+        """Id-map rows a run created, newest first (the order rollback deletes in)."""
+        yield from self.db.query("SELECT * FROM id_map WHERE run_id=? ORDER BY rowid DESC",
+                                 [run_id])
+
+    def forget(self, migration_id: int, kind: str, source_ids: Iterable[str]) -> None:
+        with self.db.conn:
+            for source_id in source_ids:
+                self.db.execute("DELETE FROM id_map WHERE migration_id=? AND kind=? AND "
+                                "source_id=?", [migration_id, kind, source_id])
+
+    # -- outcomes -----------------------------------------------------------------------
+    def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
+        """Write-ahead: these writes are about to be attempted (their outcome is unknown
+        until :meth:`record_results` commits)."""
+        stamp = now()
+        with self.db.conn:
+            self.db["outcomes"].upsert_all(
+                ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
+                  "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
+                pk=("run_id", "kind", "source_id"),
+            )
+
+    def record_results(self, run_id: int, migration_id: int, mode: str, kind: str,
+                       results: list[dict[str, Any]], *, billable: bool) -> None:
+        """Commit outcomes, id-map rows and meter events of one batch in one transaction.
+
+        Each result: ``source_id``, ``status``, ``target_id``, ``reason``, ``children``
+        (a list of ``(kind, source_id, target_id)``) and ``warnings``.
+        """
+        stamp = now()
+        with self.db.conn:
+            for r in results:
+                self.db["outcomes"].upsert(
+                    {"run_id": run_id, "kind": kind, "source_id": r["source_id"],
+                     "status": r["status"], "target_id": r.get("target_id"),
+                     "reason": r.get("reason"), "updated_at": stamp},
+                    pk=("run_id", "kind", "source_id"),
+                )
+                for message in r.get("warnings", ()):
+                    self.db["warnings"].insert({"run_id": run_id, "kind": kind,
+                                                "source_id": r["source_id"], "message": message})
+                if r["status"] != MIGRATED:
+                    continue
+                rows = [(kind, r["source_id"], r["target_id"]), *r.get("children", ())]
+                for child_kind, source_id, target_id in rows:
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?)",
+                        [migration_id, child_kind, source_id, target_id, run_id, stamp])
+                self.db.execute(
+                    "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [meter_key(migration_id, run_id, kind, r["source_id"]), migration_id,
+                     run_id, mode, kind, r["source_id"], int(billable), stamp])
+
+    def meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
+                     count: int) -> None:
+        """Record how many records an option changed in a run (one event per option)."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id,
+                 run_id, mode, f"option:{option}", str(count), 0, now()])
+
+    def outcome_status(self, run_id: int, kind: str) -> dict[str, str]:
+        rows = self.db.query("SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=?",
+                             [run_id, kind])
+        return {r["source_id"]: r["status"] for r in rows}
+
+    def pending(self, run_id: int, kind: str) -> list[str]:
+        rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "
+                             "status=?", [run_id, kind, PENDING])
+        return [r["source_id"] for r in rows]
+
+    def tally(self, run_id: int) -> dict[str, dict[str, int]]:
+        """``{kind: {migrated, skipped, failed, pending}}`` for a run."""
+        out: dict[str, dict[str, int]] = {}
+        for r in self.db.query("SELECT kind, status, count(*) AS n FROM outcomes WHERE run_id=? "
+                               "GROUP BY kind, status", [run_id]):
+            out.setdefault(r["kind"], {MIGRATED: 0, SKIPPED: 0, FAILED: 0, PENDING: 0})
+            out[r["kind"]][r["status"]] = r["n"]
+        return out
+
+    def outcomes(self, run_id: int) -> Iterator[dict[str, Any]]:
+        yield from self.db.query("SELECT kind, source_id, status, target_id, reason FROM outcomes "
+                                 "WHERE run_id=? ORDER BY kind, source_id", [run_id])
+
+    def warnings(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT kind, source_id, message FROM warnings WHERE run_id=? "
+                                  "ORDER BY id", [run_id]))
+
+    # -- checkpoints --------------------------------------------------------------------
+    def checkpoint(self, run_id: int, stream: str) -> str | None:
+        row = self._one("SELECT value FROM checkpoints WHERE run_id=? AND stream=?",
+                        [run_id, stream])
+        return row["value"] if row else None
+
+    def save_checkpoint(self, run_id: int, stream: str, value: str) -> None:
+        with self.db.conn:
+            self.db["checkpoints"].upsert({"run_id": run_id, "stream": stream, "value": value},
+                                          pk=("run_id", "stream"))
+
+    # -- meter --------------------------------------------------------------------------
+    def meter_events(self, migration_id: int | None = None) -> list[dict[str, Any]]:
+        if migration_id is None:
+            return list(self.db.query("SELECT * FROM meter_events ORDER BY created_at, key"))
+        return list(self.db.query("SELECT * FROM meter_events WHERE migration_id=? "
+                                  "ORDER BY created_at, key", [migration_id]))
+
+    # -- helpers ------------------------------------------------------------------------
+    def _one(self, sql: str, params: Any) -> dict[str, Any] | None:
+        rows = list(self.db.query(sql, params))
+        return rows[0] if rows else None
