@@ -202,6 +202,11 @@ class Platform(ABC):
     def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> SandboxApp:
         """A sandbox emulating this platform, its state in the SQLite file ``db_path``."""
 
+    def http_options(self, url: str) -> dict[str, Any]:
+        """Extra :class:`~deskmigrate.core.http.HttpClient` arguments for this platform
+        (``rate_headers``, ``error_message``, ``allowed_hosts``)."""
+        return {}
+
     def secret_values(self, credentials: dict[str, str]) -> list[str]:
         """Every string that must never be logged for these credentials."""
         secret_names = {f.name for f in self.config_fields if f.secret}

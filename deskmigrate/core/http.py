@@ -1,0 +1,334 @@
+"""The one HTTP client every connector uses: auth, timeouts, a shared rate budget,
+retries that honour Retry-After, and error classification in one table.
+
+Connectors call :meth:`HttpClient.request` (or ``get_json``); they never import tenacity.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import structlog
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from .errors import ApiError, AuthError, ConfigError, NotFound, Unreachable
+
+log = structlog.get_logger("deskmigrate.http")
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    """Refuse anything but https, or plain http to a loopback address."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"'{url}' is not an http(s) URL.")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(f"Plain HTTP is only allowed to loopback addresses, not {parts.hostname}; "
+                          "use https.")
+    return url.rstrip("/")
+
+
+class Verdict(Enum):
+    OK = "ok"
+    RETRY = "retry"  # transient server trouble: 5xx
+    RATE_LIMITED = "rate_limited"  # 429: wait Retry-After, then retry
+    AUTH = "auth"  # 401 / 403: fail at once
+    NOT_FOUND = "not_found"  # 404: fail at once
+    FAIL = "fail"  # any other 4xx: the request itself is wrong
+
+
+def classify(status: int) -> Verdict:
+    """The one table deciding what a response status means."""
+    if status < 400:
+        return Verdict.OK
+    if status == 429:
+        return Verdict.RATE_LIMITED
+    if status in (401, 403):
+        return Verdict.AUTH
+    if status == 404:
+        return Verdict.NOT_FOUND
+    if status in (408, 409, 423) or status >= 500:
+        return Verdict.RETRY
+    return Verdict.FAIL
+
+
+class _Retryable(Exception):
+    """Raised inside the retry loop for a response worth retrying."""
+
+    def __init__(self, response: httpx.Response | None, delay: float | None, why: str) -> None:
+        super().__init__(why)
+        self.response = response
+        self.delay = delay
+
+
+@dataclass
+class RateHeaders:
+    """Names of a platform's rate-limit headers (first present wins)."""
+
+    limit: tuple[str, ...] = ("x-rate-limit", "ratelimit-limit", "x-ratelimit-limit",
+                              "x-ratelimit-total")
+    remaining: tuple[str, ...] = ("x-rate-limit-remaining", "ratelimit-remaining",
+                                  "x-ratelimit-remaining")
+    reset: tuple[str, ...] = ("ratelimit-reset", "x-ratelimit-reset")
+
+
+class RateBudget:
+    """A token bucket shared by every request on one connection.
+
+    It refills at ``per_minute`` tokens a minute with a small burst, so concurrent workers
+    together keep the platform's limit full without crossing it. Rate-limit headers lower
+    the rate when the platform's limit is lower than configured; a 429 stops everyone until
+    its Retry-After has passed.
+    """
+
+    def __init__(self, per_minute: int, burst: int | None = None) -> None:
+        self.per_minute = max(1, per_minute)
+        self.burst = burst or max(1, min(10, self.per_minute // 60 or 1))
+        self._tokens = float(self.burst)
+        self._stamp = time.monotonic()
+        self._blocked_until = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                rate = self.per_minute / 60.0
+                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
+                self._stamp = now
+                wait = self._blocked_until - now
+                if wait <= 0 and self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                if wait <= 0:
+                    wait = (1 - self._tokens) / rate
+            time.sleep(min(wait, 1.0))
+
+    def block_for(self, seconds: float) -> None:
+        with self._lock:
+            self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+            self._tokens = 0
+
+    def observe(self, limit: int | None, remaining: int | None) -> None:
+        """Correct the rate from the platform's headers (never raise it above the config)."""
+        with self._lock:
+            if limit and limit < self.per_minute:
+                self.per_minute = limit
+            if remaining is not None and remaining <= 0:
+                self._tokens = min(self._tokens, 0)
+
+
+@dataclass
+class HttpStats:
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    by_method: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, method: str) -> None:
+        with self._lock:
+            self.requests += 1
+            self.by_method[method] = self.by_method.get(method, 0) + 1
+
+
+def _header_int(headers: httpx.Headers, names: tuple[str, ...]) -> int | None:
+    for name in names:
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return int(float(value))
+            except ValueError:
+                continue
+    return None
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+class HttpClient:
+    """One per connection, owned by the host. Thread-safe."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        platform: str,
+        auth: Any = None,
+        rate_per_minute: int = 200,
+        transport: httpx.BaseTransport | None = None,
+        timeout: float = 60.0,
+        max_attempts: int = 8,
+        max_wait: float = 60.0,
+        allowed_hosts: tuple[str, ...] = (),
+        rate_headers: RateHeaders | None = None,
+        error_message: Any = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.base_url = check_url(base_url)
+        self.platform = platform
+        self.budget = RateBudget(rate_per_minute)
+        self.stats = HttpStats()
+        self.rate_headers = rate_headers or RateHeaders()
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
+        self._describe_error = error_message or _default_error_message
+        self._client = httpx.Client(
+            auth=auth, timeout=timeout, transport=transport, follow_redirects=False,
+            limits=httpx.Limits(max_connections=concurrency * 2,
+                                max_keepalive_connections=concurrency * 2),
+        )
+
+    # -- public -------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        """An absolute URL for an API path (absolute URLs are kept as given)."""
+        return path if "://" in path else f"{self.base_url}/{path.lstrip('/')}"
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None, content: bytes | None = None, files: Any = None,
+                data: Any = None, headers: Mapping[str, str] | None = None,
+                ok_404: bool = False) -> httpx.Response:
+        """Send one request with retries; raise AuthError / NotFound / ApiError / Unreachable.
+
+        With ``ok_404`` a 404 response is returned instead of raised.
+        """
+        url = self.url(path)
+        host = urlsplit(url).hostname
+        if host not in self.hosts:
+            raise ApiError(f"Refusing to call {host}: it is not a {self.platform} host.")
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
+            reraise=True,
+            before_sleep=self._before_sleep,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._send(method, url, params=params, json=json, content=content,
+                                      files=files, data=data, headers=headers, ok_404=ok_404)
+        except _Retryable as exc:
+            if exc.response is not None:
+                raise self._error(exc.response) from None
+            raise Unreachable(f"{self.platform} kept failing: {exc}.") from None
+        except httpx.TransportError as exc:
+            raise Unreachable(f"Could not reach {self.platform} at {self.base_url} "
+                              f"({type(exc).__name__}).") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params).json()
+
+    def download(self, url: str) -> bytes:
+        """Fetch attachment bytes; only from the platform's own hosts."""
+        return self.request("GET", url).content
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- internals ----------------------------------------------------------------------
+    def _send(self, method: str, url: str, *, ok_404: bool, **kwargs: Any) -> httpx.Response:
+        if kwargs.get("files"):
+            kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
+        self.budget.acquire()
+        self.stats.count(method)
+        response = self._client.request(method, url, **{k: v for k, v in kwargs.items()
+                                                         if v is not None})
+        self.budget.observe(_header_int(response.headers, self.rate_headers.limit),
+                            _header_int(response.headers, self.rate_headers.remaining))
+        verdict = classify(response.status_code)
+        if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
+            return response
+        if verdict is Verdict.RATE_LIMITED:
+            delay = retry_after(response)
+            with self.stats._lock:
+                self.stats.rate_limited += 1
+            self.budget.block_for(delay if delay is not None else 1.0)
+            raise _Retryable(response, delay, "rate limited")
+        if verdict is Verdict.RETRY:
+            raise _Retryable(response, retry_after(response), f"status {response.status_code}")
+        raise self._error(response)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, _Retryable) and exc.delay is not None:
+            return min(exc.delay, self.max_wait)
+        return wait_exponential_jitter(initial=0.2, max=self.max_wait)(state)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        with self.stats._lock:
+            self.stats.retries += 1
+        exc = state.outcome.exception() if state.outcome else None
+        log.debug("http.retry", platform=self.platform, attempt=state.attempt_number,
+                  reason=type(exc).__name__ if exc else None)
+
+    def _error(self, response: httpx.Response) -> Exception:
+        status = response.status_code
+        path = urlsplit(str(response.request.url)).path
+        detail = self._describe_error(response)
+        verdict = classify(status)
+        if verdict is Verdict.AUTH:
+            what = "credentials" if status == 401 else "permissions"
+            return AuthError(f"{self.platform} refused the {what} ({status}{': ' + detail if detail else ''}).")
+        message = f"{self.platform} answered {status} to {response.request.method} {path}"
+        message += f": {detail}." if detail else "."
+        if verdict is Verdict.NOT_FOUND:
+            return NotFound(message, status)
+        return ApiError(message, status)
+
+
+def _rewind(body: Any) -> Any:
+    if hasattr(body, "seek"):
+        body.seek(0)
+    return body
+
+
+def _default_error_message(response: httpx.Response) -> str:
+    """A short, credential-free description from a JSON error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if isinstance(body, dict):
+        for key in ("description", "error", "message", "errorMessage"):
+            value = body.get(key)
+            if isinstance(value, str):
+                return value[:300]
+        if isinstance(body.get("errors"), list) and body["errors"]:
+            first = body["errors"][0]
+            if isinstance(first, dict):
+                return str(first.get("message") or first)[:300]
+    return str(body)[:300]

@@ -1,0 +1,8 @@
+"""The kit every platform sandbox is built from: a SQLite document store, a per-minute
+rate limiter, fault injection, a Werkzeug WSGI base app and a loopback server."""
+
+from .app import SandboxApp, json_response
+from .server import serve, serve_in_thread
+from .store import SandboxStore
+
+__all__ = ["SandboxApp", "SandboxStore", "json_response", "serve", "serve_in_thread"]
