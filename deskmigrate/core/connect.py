@@ -9,7 +9,7 @@ import httpx
 from .connector import Connection, Platform
 from .errors import ConfigError
 from .http import HttpClient
-from .logging import redact
+from .logs import redact
 
 
 def connect(platform: Platform, url: str, credentials: dict[str, str], *,
