@@ -59,6 +59,7 @@ class Identity:
     """Who the credentials belong to, as reported by ``check``."""
 
     name: str
+    id: str | None = None  # the user's id on the platform (the target's default agent)
     email: str | None = None
     role: str | None = None
     account: str | None = None
@@ -81,6 +82,7 @@ class WriteResult:
     target_id: str | None = None
     error: str | None = None
     skipped: str | None = None
+    matched: bool = False  # True: the record already existed in the target (never deleted)
     children: list[ChildResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -132,7 +134,10 @@ class Source(ABC):
 
     @abstractmethod
     def get(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
-        """Fetch the given records of ``kind`` in full (tickets with their comments)."""
+        """Fetch the given records of ``kind`` in full (tickets with their comments).
+
+        Ids that are not of ``kind`` are left out: ``get("contact", user_ids)`` yields only
+        the end users among them."""
 
     def ids(self, kind: str) -> Iterator[str]:
         """Every id of ``kind``; override with a cheaper listing where the API has one."""

@@ -43,7 +43,7 @@ def new_plugin_manager() -> pluggy.PluginManager:
             continue
         try:
             plugin = ep.load()
-        except Exception as exc:  # a broken third-party plugin must not break the CLI
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
             warnings.warn(f"Plugin '{ep.name}' failed to load: {exc}", PluginWarning,
                           stacklevel=2)
             continue

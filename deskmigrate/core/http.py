@@ -47,8 +47,8 @@ def check_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"'{url}' is not an http(s) URL.")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(f"Plain HTTP is only allowed to loopback addresses, not {parts.hostname}; "
-                          "use https.")
+        raise ConfigError(f"Plain HTTP is only allowed to loopback addresses, not "
+                          f"{parts.hostname}; use https.")
     return url.rstrip("/")
 
 
@@ -302,7 +302,8 @@ class HttpClient:
         verdict = classify(status)
         if verdict is Verdict.AUTH:
             what = "credentials" if status == 401 else "permissions"
-            return AuthError(f"{self.platform} refused the {what} ({status}{': ' + detail if detail else ''}).")
+            reason = f"{status}: {detail}" if detail else str(status)
+            return AuthError(f"{self.platform} refused the {what} ({reason}).")
         message = f"{self.platform} answered {status} to {response.request.method} {path}"
         message += f": {detail}." if detail else "."
         if verdict is Verdict.NOT_FOUND:

@@ -64,7 +64,7 @@ class StateStore:
             )
             db["id_map"].create(
                 {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
-                 "run_id": int, "created_at": str},
+                 "run_id": int, "created": int, "created_at": str},
                 pk=("migration_id", "kind", "source_id"), if_not_exists=True,
             )
             db["id_map"].create_index(["run_id"], if_not_exists=True)
@@ -161,16 +161,16 @@ class StateStore:
                              "AND kind=?", [migration_id, kind])
         return {r["source_id"]: r["target_id"] for r in rows}
 
-    def created_by(self, run_id: int) -> Iterator[dict[str, Any]]:
-        """Id-map rows a run created, newest first (the order rollback deletes in)."""
-        yield from self.db.query("SELECT * FROM id_map WHERE run_id=? ORDER BY rowid DESC",
-                                 [run_id])
+    def created_by(self, run_id: int, kind: str) -> list[str]:
+        """Target ids of ``kind`` that a run created (not those it matched)."""
+        rows = self.db.query("SELECT target_id FROM id_map WHERE run_id=? AND kind=? AND "
+                             "created=1 AND target_id IS NOT NULL", [run_id, kind])
+        return [r["target_id"] for r in rows]
 
-    def forget(self, migration_id: int, kind: str, source_ids: Iterable[str]) -> None:
+    def forget_run(self, run_id: int, kind: str) -> None:
+        """Drop a run's id-map rows of ``kind`` (after rollback deleted them)."""
         with self.db.conn:
-            for source_id in source_ids:
-                self.db.execute("DELETE FROM id_map WHERE migration_id=? AND kind=? AND "
-                                "source_id=?", [migration_id, kind, source_id])
+            self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
 
     # -- outcomes -----------------------------------------------------------------------
     def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
@@ -189,7 +189,8 @@ class StateStore:
         """Commit outcomes, id-map rows and meter events of one batch in one transaction.
 
         Each result: ``source_id``, ``status``, ``target_id``, ``reason``, ``children``
-        (a list of ``(kind, source_id, target_id)``) and ``warnings``.
+        (a list of ``(kind, source_id, target_id)``), ``matched`` (it existed before) and
+        ``warnings``.
         """
         stamp = now()
         with self.db.conn:
@@ -205,11 +206,13 @@ class StateStore:
                                                 "source_id": r["source_id"], "message": message})
                 if r["status"] != MIGRATED:
                     continue
+                created = int(not r.get("matched", False))
                 rows = [(kind, r["source_id"], r["target_id"]), *r.get("children", ())]
                 for child_kind, source_id, target_id in rows:
                     self.db.execute(
-                        "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?)",
-                        [migration_id, child_kind, source_id, target_id, run_id, stamp])
+                        "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [migration_id, child_kind, source_id, target_id, run_id, created,
+                         stamp])
                 self.db.execute(
                     "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [meter_key(migration_id, run_id, kind, r["source_id"]), migration_id,

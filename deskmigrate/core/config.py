@@ -1,0 +1,105 @@
+"""The TOML configuration: ``[source]``, ``[target]``, ``[options]``, ``[mapping]``,
+``[run]``, ``[billing]`` and ``[customer]``. ``"${VAR}"`` values are read from the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ACCOUNT_SETTINGS = ("platform", "url", "rate_limit", "concurrency")
+
+
+@dataclass
+class AccountConfig:
+    """One side of a migration. ``credentials`` holds every other key of the table."""
+
+    platform: str
+    url: str
+    credentials: dict[str, str]
+    rate_limit: int | None = None
+
+    def public(self) -> dict[str, Any]:
+        """What may be stored or shown: everything but the credentials."""
+        return {"platform": self.platform, "url": self.url, "rate_limit": self.rate_limit}
+
+
+@dataclass
+class Config:
+    source: AccountConfig
+    target: AccountConfig
+    options: dict[str, Any] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
+    billing: dict[str, Any] = field(default_factory=dict)
+    customer: dict[str, Any] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        return {"source": self.source.public(), "target": self.target.public(),
+                "options": self.options, "mapping": self.mapping, "run": self.run,
+                "billing": self.billing}
+
+
+def _expand(value: Any, where: str) -> Any:
+    if isinstance(value, str):
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"Environment variable {name} (used by {where}) is not set.")
+            return os.environ[name]
+        return _VAR.sub(sub, value)
+    if isinstance(value, dict):
+        return {k: _expand(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, where) for v in value]
+    return value
+
+
+def _account(data: dict[str, Any], table: str) -> AccountConfig:
+    section = data.get(table)
+    if not isinstance(section, dict):
+        raise ConfigError(f"The config has no [{table}] table.")
+    for key in ("platform", "url"):
+        if not isinstance(section.get(key), str) or not section[key]:
+            raise ConfigError(f"[{table}] needs a '{key}' string.")
+    rate = section.get("rate_limit")
+    if rate is not None and (not isinstance(rate, int) or rate < 1):
+        raise ConfigError(f"[{table}] rate_limit must be a positive number of requests/minute.")
+    credentials = {k: str(_expand(v, f"[{table}] {k}")) for k, v in section.items()
+                   if k not in ACCOUNT_SETTINGS}
+    return AccountConfig(platform=section["platform"],
+                         url=_expand(section["url"], f"[{table}] url"),
+                         credentials=credentials, rate_limit=rate)
+
+
+def parse(data: dict[str, Any]) -> Config:
+    """Validate a parsed TOML document."""
+    tables = {}
+    for name in ("options", "mapping", "run", "billing", "customer"):
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{name}] must be a table.")
+        tables[name] = _expand(value, f"[{name}]")
+    return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
+
+
+def load(path: str | Path) -> Config:
+    """Read and validate a config file; every problem is one sentence."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"Config file {path} does not exist.") from None
+    except OSError as exc:
+        raise ConfigError(f"Config file {path} cannot be read ({exc.strerror}).") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file {path} is not valid TOML ({exc}).") from None
+    return parse(data)

@@ -1,0 +1,66 @@
+"""The engine's WriteContext: id resolution from an in-memory copy of the id map.
+
+The engine (main thread) loads and updates the maps; writer threads only read them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+
+from .connector import WriteContext
+from .state import StateStore
+
+PEOPLE = ("agent", "contact")
+
+
+class EngineContext(WriteContext):
+    def __init__(self, state: StateStore, migration_id: int, run_id: int,
+                 default_agent: str | None) -> None:
+        self.state = state
+        self.migration_id = migration_id
+        self.run_id = run_id
+        self.default_agent = default_agent
+        self._maps: dict[str, dict[str, str]] = {}
+        self._warnings: dict[str, list[str]] = defaultdict(list)
+        self._lock = threading.Lock()
+        self.fallbacks: set[str] = set()  # source agents the default agent stood in for
+
+    # -- engine side --------------------------------------------------------------------
+    def load(self, kind: str) -> dict[str, str]:
+        """(Re)load the id map of ``kind`` from the state database."""
+        self._maps[kind] = self.state.id_map(self.migration_id, kind)
+        return self._maps[kind]
+
+    def remember(self, kind: str, source_id: str, target_id: str | None) -> None:
+        if target_id is not None:
+            self._maps.setdefault(kind, {})[source_id] = target_id
+
+    def take_warnings(self, source_id: str) -> list[str]:
+        with self._lock:
+            return self._warnings.pop(source_id, [])
+
+    # -- WriteContext -------------------------------------------------------------------
+    def target_id(self, kind: str, source_id: str | None) -> str | None:
+        if source_id is None:
+            return None
+        return self._maps.get(kind, {}).get(str(source_id))
+
+    def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
+        if source_id is not None:
+            for kind in PEOPLE:
+                found = self.target_id(kind, source_id)
+                if found is not None:
+                    return found
+        if agent and source_id is not None:
+            with self._lock:
+                self.fallbacks.add(str(source_id))
+            return self.default_agent
+        return None
+
+    def external_id(self, kind: str, source_id: str) -> str:
+        return f"deskmigrate-{self.migration_id}-{kind}-{source_id}"
+
+    def warn(self, source_id: str, message: str) -> None:
+        with self._lock:
+            self._warnings[str(source_id)].append(message)

@@ -1,0 +1,247 @@
+"""The migration engine: records in dependency order, in batches, through the record
+pipeline hooks, written concurrently under the target's rate budget, with write-ahead
+outcomes so that a killed run resumes with nothing lost and nothing duplicated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+import pluggy
+import structlog
+
+from . import state as st
+from .connector import Source, Target, WriteResult
+from .context import EngineContext
+from .errors import AuthError, DeskmigrateError, Unreachable
+from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
+from .logs import scrub
+from .records import KIND_ORDER, RECORD_TYPES, Record
+from .run import RunContext
+from .selection import Selection
+
+log = structlog.get_logger("deskmigrate.engine")
+
+Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
+
+
+class Paused(Exception):
+    """The run was asked to pause and stopped at a safe point."""
+
+
+@dataclass
+class RunSpec:
+    """Everything one run needs, built by the CLI (or a test) from the config."""
+
+    state: st.StateStore
+    pm: pluggy.PluginManager
+    source: Source
+    target: Target
+    source_platform: str
+    target_platform: str
+    migration_id: int
+    run_id: int
+    mode: str
+    options: dict[str, Any] = field(default_factory=dict)
+    default_agent_email: str | None = None
+    concurrency: int = 8
+    kinds: tuple[str, ...] | None = None  # restrict to these kinds
+    progress: Progress | None = None
+
+
+class Engine:
+    def __init__(self, spec: RunSpec) -> None:
+        self.spec = spec
+        self.state = spec.state
+        self.context = RunContext(
+            migration_id=spec.migration_id, run_id=spec.run_id, mode=spec.mode,
+            source_platform=spec.source_platform, target_platform=spec.target_platform,
+            options=spec.options, started_at=datetime.now(UTC),
+        )
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
+
+    # -- the run ------------------------------------------------------------------------
+    def run(self, selection: Selection) -> str:
+        """Migrate ``selection``; returns the final run status."""
+        spec = self.spec
+        self._emit(RUN_STARTED, {})
+        self.ctx.default_agent = self._default_agent()
+        status = st.COMPLETED
+        try:
+            for kind in self._kinds(selection):
+                self._migrate_kind(kind, selection.records(kind))
+        except Paused:
+            status = st.PAUSED
+        except (AuthError, Unreachable) as exc:
+            self.state.set_status(spec.run_id, st.INTERRUPTED, scrub(str(exc)))
+            raise
+        except DeskmigrateError as exc:
+            self.state.set_status(spec.run_id, st.INTERRUPTED, scrub(str(exc)))
+            raise
+        finally:
+            self._flush_fallbacks()
+            self._meter_options()
+        self.state.set_status(spec.run_id, status)
+        self._emit(RUN_FINISHED, {"status": status})
+        return status
+
+    def _kinds(self, selection: Selection) -> list[str]:
+        wanted = self.spec.kinds or KIND_ORDER
+        return [k for k in KIND_ORDER if k in wanted and k in self.spec.source.kinds
+                and k in self.spec.target.kinds and selection.includes(k)]
+
+    def _default_agent(self) -> str | None:
+        email = self.spec.default_agent_email
+        if email:
+            found = self.spec.target.find_agent(email)
+            if found is None:
+                raise DeskmigrateError(f"The default agent {email} is not an agent in the "
+                                       f"{self.spec.target_platform} target.")
+            return found
+        return self.spec.target.check().id
+
+    # -- one kind -----------------------------------------------------------------------
+    def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
+        spec = self.spec
+        for dependency in KIND_ORDER[: KIND_ORDER.index(kind)]:
+            self.ctx.load(dependency)
+        mapped = self.ctx.load(kind)
+        finished = {s for s, status in self.state.outcome_status(spec.run_id, kind).items()
+                    if status != st.PENDING}
+        unknown = set(self.state.pending(spec.run_id, kind))
+        batch_size = max(1, spec.target.batch_size(kind))
+        done = len(finished)
+        in_flight: dict[Future[list[WriteResult]], list[Record]] = {}
+        with ThreadPoolExecutor(max_workers=spec.concurrency,
+                                thread_name_prefix=f"write-{kind}") as pool:
+            for batch in _batches(records, batch_size):
+                todo = self._triage(kind, batch, mapped, finished, unknown)
+                if todo:
+                    while len(in_flight) >= spec.concurrency * 2:
+                        done += self._collect(kind, in_flight, FIRST_COMPLETED)
+                    self.state.mark_pending(spec.run_id, kind, [r.source_id for r in todo])
+                    in_flight[pool.submit(spec.target.write, kind, todo, self.ctx)] = todo
+                done += len(batch) - len(todo)
+                self._progress(kind, done)
+                if self.state.status(spec.run_id) == st.PAUSING:
+                    while in_flight:
+                        self._collect(kind, in_flight, FIRST_COMPLETED)
+                    raise Paused
+            while in_flight:
+                done += self._collect(kind, in_flight, FIRST_COMPLETED)
+                self._progress(kind, done)
+
+    def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str],
+                finished: set[str], unknown: set[str]) -> list[Record]:
+        """The records of ``batch`` that still need writing; settles the others."""
+        settled: list[dict[str, Any]] = []
+        todo: list[Record] = []
+        for record in batch:
+            sid = record.source_id
+            if sid in finished:
+                continue
+            if sid in mapped:  # migrated by an earlier run of this migration (a demo)
+                settled.append({"source_id": sid, "status": st.MIGRATED,
+                                "target_id": mapped[sid]})
+                continue
+            if sid in unknown:  # a crash left this write's outcome unknown: look first
+                found = self.spec.target.find(kind, record, self.ctx)
+                if found is not None:
+                    settled.append({"source_id": sid, "status": st.MIGRATED,
+                                    "target_id": found})
+                    self.ctx.remember(kind, sid, found)
+                    continue
+            reason = self._pipeline(kind, record)
+            if reason:
+                settled.append({"source_id": sid, "status": st.SKIPPED, "reason": reason})
+                continue
+            todo.append(record)
+        if settled:
+            self._commit(kind, settled)
+        return todo
+
+    def _pipeline(self, kind: str, record: Record) -> str | None:
+        hook = self.spec.pm.hook
+        for reason in hook.skip_record(context=self.context, kind=kind, record=record):
+            if reason:
+                return str(reason)
+        hook.prepare_record(context=self.context, kind=kind, record=record)
+        return None
+
+    def _collect(self, kind: str, in_flight: dict[Future[list[WriteResult]], list[Record]],
+                 how: str) -> int:
+        finished, _ = wait(list(in_flight), return_when=how)
+        count = 0
+        for future in finished:
+            batch = in_flight.pop(future)
+            try:
+                results = future.result()
+            except (AuthError, Unreachable):
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad batch is reported, never fatal
+                message = scrub(f"{type(exc).__name__}: {exc}")
+                results = [WriteResult(source_id=r.source_id, error=message) for r in batch]
+            self._commit(kind, [self._row(kind, r) for r in results])
+            count += len(results)
+        return count
+
+    def _row(self, kind: str, result: WriteResult) -> dict[str, Any]:
+        warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
+        if result.target_id is not None:
+            self.ctx.remember(kind, result.source_id, result.target_id)
+            for child in result.children:
+                self.ctx.remember(child.kind, child.source_id, child.target_id)
+            return {"source_id": result.source_id, "status": st.MIGRATED,
+                    "target_id": result.target_id, "warnings": warnings,
+                    "matched": result.matched,
+                    "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
+        if result.skipped is not None:
+            return {"source_id": result.source_id, "status": st.SKIPPED,
+                    "reason": scrub(result.skipped), "warnings": warnings}
+        return {"source_id": result.source_id, "status": st.FAILED,
+                "reason": scrub(result.error or "the target returned no id"),
+                "warnings": warnings}
+
+    def _commit(self, kind: str, rows: list[dict[str, Any]]) -> None:
+        spec = self.spec
+        self.state.record_results(spec.run_id, spec.migration_id, spec.mode, kind, rows,
+                                  billable=RECORD_TYPES[kind].billable)
+        for row in rows:
+            if row["status"] == st.MIGRATED:
+                self._emit(RECORD_MIGRATED, {"kind": kind, "source_id": row["source_id"],
+                                             "target_id": row["target_id"]})
+
+    # -- run-level bookkeeping ------------------------------------------------------------
+    def _flush_fallbacks(self) -> None:
+        known = self.state.outcome_status(self.spec.run_id, "agent")
+        rows = [{"source_id": agent, "status": st.SKIPPED,
+                 "reason": "not in the target; the default agent stands in for it"}
+                for agent in sorted(self.ctx.fallbacks) if agent not in known]
+        if rows:
+            self.state.record_results(self.spec.run_id, self.spec.migration_id,
+                                      self.spec.mode, "agent", rows, billable=True)
+
+    def _meter_options(self) -> None:
+        for name, count in self.context.option_usage.items():
+            self.state.meter_option(self.spec.migration_id, self.spec.run_id, self.spec.mode,
+                                    name, count)
+            self._emit(OPTION_APPLIED, {"option": name, "records": count})
+
+    def _emit(self, name: str, data: dict[str, Any]) -> None:
+        self.spec.pm.hook.record_event(event=Event(
+            name=name, migration_id=self.spec.migration_id, run_id=self.spec.run_id,
+            mode=self.spec.mode, data=data))
+
+    def _progress(self, kind: str, done: int) -> None:
+        if self.spec.progress:
+            self.spec.progress(kind, done, None)
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while batch := list(islice(iterator, size)):
+        yield batch
