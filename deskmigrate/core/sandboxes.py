@@ -1,0 +1,58 @@
+"""Sandboxes on disk: open one for a platform (seeding it the first time) and the pair of
+built-in sandboxes that ``deskmigrate demo`` uses when it is given no config."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pluggy
+
+from . import host
+from .config import Config, parse
+from .paths import sandbox_dir
+from .runner import Transports
+from .sandbox import SandboxApp
+
+DEMO_SOURCE = "zendesk"
+DEMO_TARGET = "zendesk"
+DEMO_TICKETS = 200
+DEMO_SEED = 7
+DEMO_URLS = {"source": "http://127.0.0.1:8101", "target": "http://127.0.0.1:8102"}
+
+
+def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
+                 rate_limit: int | None = None, pm: pluggy.PluginManager | None = None,
+                 **kwargs: object) -> SandboxApp:
+    """The sandbox stored at ``path``; seeded when new, re-seeded when asked for other data."""
+    wanted = json.dumps({"tickets": tickets, "seed": seed})
+    app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
+    seeded = app.store.meta("deskmigrate:seeded")
+    if seeded == wanted:
+        return app
+    if seeded is not None:
+        app.store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
+    app.seed(tickets=tickets, seed=seed)
+    app.store.set_meta("deskmigrate:seeded", wanted)
+    return app
+
+
+def builtin_demo(pm: pluggy.PluginManager, *, source: str = DEMO_SOURCE,
+                 target: str = DEMO_TARGET) -> tuple[Config, Transports]:
+    """A seeded source sandbox and a target sandbox that starts empty, served in-process."""
+    folder = sandbox_dir()
+    apps = {
+        "source": open_sandbox(source, folder / f"demo-source-{source}.sqlite",
+                               tickets=DEMO_TICKETS, seed=DEMO_SEED, pm=pm),
+        "target": open_sandbox(target, folder / f"demo-target-{target}.sqlite",
+                               tickets=0, seed=DEMO_SEED, pm=pm),
+    }
+    platforms = {"source": source, "target": target}
+    config = parse({
+        side: {"platform": platforms[side], "url": DEMO_URLS[side], **app.credentials()}
+        for side, app in apps.items()
+    } | {"billing": {"enforce": False}, "run": {"builtin_demo": True}})
+    return config, {side: app.transport() for side, app in apps.items()}
