@@ -2,7 +2,7 @@
 rate limiter, fault injection, a Werkzeug WSGI base app and a loopback server."""
 
 from .app import SandboxApp, json_response
-from .server import serve, serve_in_thread
+from .server import bind, serve_in_thread
 from .store import SandboxStore
 
-__all__ = ["SandboxApp", "SandboxStore", "json_response", "serve", "serve_in_thread"]
+__all__ = ["SandboxApp", "SandboxStore", "json_response", "bind", "serve_in_thread"]

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from .app import SandboxApp
 
@@ -16,16 +16,16 @@ class _QuietHandler(WSGIRequestHandler):
         """Access logs stay off: a migration makes thousands of requests."""
 
 
-def serve(app: SandboxApp, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Serve until interrupted."""
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
-    server.serve_forever()
+def bind(app: SandboxApp, host: str = "127.0.0.1", port: int = 8001) -> BaseWSGIServer:
+    """A threaded server bound to ``host:port`` (port 0: any free port); call
+    ``serve_forever()`` on it. Raises OSError when the port is taken."""
+    return make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
 
 
 @contextmanager
 def serve_in_thread(app: SandboxApp, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve in a daemon thread; yields the base URL (``http://127.0.0.1:PORT``)."""
-    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+    server = bind(app, host, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

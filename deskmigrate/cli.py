@@ -1,0 +1,402 @@
+"""The ``deskmigrate`` command line: a thin layer over :mod:`deskmigrate.core`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .core import host
+from .core import runner as rn
+from .core.config import Config, load
+from .core.errors import DeskmigrateError
+from .core.http import is_loopback
+from .core.logs import configure, scrub
+from .core.paths import open_state, sandbox_dir
+from .core.report import summary, to_csv, to_html, to_json
+from .core.sandbox import bind
+from .core.sandboxes import builtin_demo, open_sandbox
+from .core.state import StateStore
+
+
+class Cli(click.Group):
+    """Turns every DeskmigrateError into one sentence on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DeskmigrateError as exc:
+            click.echo(f"Error: {scrub(str(exc))}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _state(ctx: click.Context) -> StateStore:
+    return open_state(ctx.find_root().obj.get("db"))
+
+
+def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str))
+    else:
+        text()
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress display on stderr, per record kind; None when not wanted."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+                  console=Console(stderr=True), transient=False) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(kind: str, done: int, total: int | None) -> None:
+            if kind not in tasks:
+                tasks[kind] = bar.add_task(kind, total=total)
+            bar.update(tasks[kind], completed=done, total=total)
+
+        yield update
+
+
+@click.group(cls=Cli)
+@click.version_option(__version__, prog_name="deskmigrate")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="DESKMIGRATE_DB",
+              help="State database (default: $DESKMIGRATE_HOME/state.sqlite).")
+@click.option("-v", "--verbose", is_flag=True, help="Log HTTP retries and engine events.")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
+    """Migrate help-desk data between platforms."""
+    configure(verbose)
+    ctx.obj = {"db": db}
+
+
+# -- platforms and plugins --------------------------------------------------------------
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def platforms(as_json: bool) -> None:
+    """Installed platforms, their capabilities and options."""
+    options = host.options()
+    data = {}
+    for name, platform in host.platforms().items():
+        caps = platform.capabilities
+        data[name] = {
+            "title": platform.title,
+            "config": [f.name for f in platform.config_fields],
+            "source_kinds": list(caps.source_kinds),
+            "target_kinds": list(caps.target_kinds),
+            "keeps_timestamps": caps.keeps_timestamps,
+            "keeps_authors": caps.keeps_authors,
+            "max_attachment_bytes": caps.max_attachment_bytes,
+            "options": {"source": sorted(o.name for o in options.values()
+                                         if o.sources is None or name in o.sources),
+                        "target": sorted(o.name for o in options.values()
+                                         if o.targets is None or name in o.targets)},
+        }
+
+    def text() -> None:
+        for name, info in data.items():
+            click.echo(f"{name}: {info['title']}")
+            click.echo(f"  config keys: {', '.join(info['config'])}")
+            click.echo(f"  reads:  {', '.join(info['source_kinds'])}")
+            click.echo(f"  writes: {', '.join(info['target_kinds'])}")
+            if info["options"]["source"] or info["options"]["target"]:
+                click.echo(f"  options as source: {', '.join(info['options']['source'])}")
+                click.echo(f"  options as target: {', '.join(info['options']['target'])}")
+
+    _emit({"platforms": data}, as_json, text)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def plugins(as_json: bool) -> None:
+    """Loaded plugins, their version and hooks."""
+    pm = host.plugin_manager()
+    versions = {id(plugin): dist.version for plugin, dist in pm.list_plugin_distinfo()}
+    data = [
+        {"name": pm.get_name(plugin), "version": versions.get(id(plugin)),
+         "hooks": sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])}
+        for plugin in pm.get_plugins()
+    ]
+    data.sort(key=lambda p: p["name"] or "")
+
+    def text() -> None:
+        for plugin in data:
+            click.echo(f"{plugin['name']} {plugin['version'] or ''}: {', '.join(plugin['hooks'])}")
+
+    _emit({"plugins": data}, as_json, text)
+
+
+# -- sandboxes --------------------------------------------------------------------------
+@cli.group()
+def sandbox() -> None:
+    """Local emulators of the platforms' APIs."""
+
+
+@sandbox.command("serve")
+@click.argument("platform")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
+@click.option("--tickets", default=200, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--rate-limit", type=click.IntRange(1), help="Requests per minute (default: the "
+              "platform's).")
+@click.option("--no-rate-limit", is_flag=True, help="Serve without a rate limit.")
+@click.option("--faults", default=0.0, type=click.FloatRange(0, 1),
+              help="Share of requests answered with a random 429, 500 or dropped connection.")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False),
+              help="The sandbox's SQLite file (default: one per platform and port).")
+@click.option("--json", "as_json", is_flag=True, help="First line: {url, credentials}.")
+def sandbox_serve(platform: str, port: int, host: str, tickets: int, seed: int,
+                  rate_limit: int | None, no_rate_limit: bool, faults: float,
+                  data_path: str | None, as_json: bool) -> None:
+    """Serve a seeded sandbox of PLATFORM on loopback until interrupted."""
+    if not is_loopback(host):
+        raise DeskmigrateError(f"Sandboxes serve on loopback only, not {host}.")
+    plugin = host.platform(platform)
+    limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
+    path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
+    app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
+                       fault_rate=faults, fault_seed=seed)
+    try:
+        server = bind(app, host, port)
+    except OSError as exc:
+        raise DeskmigrateError(f"Cannot listen on {host}:{port} ({exc.strerror}).") from None
+    url = f"http://{host}:{server.server_port}"
+    if as_json:
+        click.echo(json.dumps({"url": url, "credentials": app.credentials()}))
+    else:
+        click.echo(f"{plugin.title} sandbox on {url} ({tickets} tickets, seed {seed}, "
+                   f"rate limit {limit or 'off'}/min); data in {path}")
+        for key, value in app.credentials().items():
+            click.echo(f"  {key} = {value}")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Sandbox stopped.", err=True)
+
+
+# -- runs -------------------------------------------------------------------------------
+def _config(path: str | None) -> Config:
+    if path is None:
+        raise DeskmigrateError("Pass --config FILE (see the README for its format).")
+    return load(path)
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    click.echo(f"Run {result['run_id']} ({result['mode']}, {result['source']} → "
+               f"{result['target']}): {result['status']}")
+    for kind, row in result["records"].items():
+        click.echo(f"  {kind:<12} total {row['total']:>6}  migrated {row['migrated']:>6}  "
+                   f"skipped {row['skipped']:>4}  failed {row['failed']:>4}")
+    for name, count in result.get("options", {}).items():
+        click.echo(f"  option {name}: applied to {count} records")
+    if result.get("warnings"):
+        click.echo(f"  {len(result['warnings'])} warnings: "
+                   f"`deskmigrate report {result['run_id']}` lists them")
+    quote = result.get("quote")
+    if quote:
+        click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
+    if result.get("error"):
+        click.echo(f"  stopped: {result['error']}")
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config (default: the built-in sandboxes).")
+@click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
+    """Free demo: count everything, migrate 20 tickets with all they need, quote."""
+    pm = host.plugin_manager()
+    transports = None
+    if config_path is None:
+        config, transports = builtin_demo(pm)
+        if not as_json:
+            click.echo(f"No config given: demo from the built-in {config.source.platform} "
+                       f"sandbox (seeded) into the built-in {config.target.platform} sandbox "
+                       f"(in {sandbox_dir()}).", err=True)
+    else:
+        config = load(config_path)
+    with _progress(not as_json) as progress:
+        result = rn.start_run(config, "demo", state=_state(ctx), pm=pm, seed=seed,
+                              progress=progress, transports=transports,
+                              config_path=rn.config_path(config_path))
+    _emit(result, as_json, lambda: _print_summary(result))
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True,
+              help="TOML config with [source] and [target].")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def migrate(ctx: click.Context, config_path: str, as_json: bool) -> None:
+    """Full migration of everything, in dependency order."""
+    config = load(config_path)
+    with _progress(not as_json) as progress:
+        result = rn.start_run(config, "full", state=_state(ctx), pm=host.plugin_manager(),
+                              progress=progress, config_path=rn.config_path(config_path))
+    _emit(result, as_json, lambda: _print_summary(result))
+
+
+def _resume_config(run: dict[str, Any], config_path: str | None
+                   ) -> tuple[Config | None, rn.Transports | None]:
+    if config_path:
+        return load(config_path), None
+    if run["config"].get("run", {}).get("builtin_demo"):
+        return builtin_demo(host.plugin_manager())
+    return None, None
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one the run was started with).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def resume(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
+    """Finish a killed or paused run where it stopped."""
+    state = _state(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config, transports = _resume_config(run, config_path)
+    with _progress(not as_json) as progress:
+        result = rn.resume_run(run_id, state=state, pm=host.plugin_manager(), config=config,
+                               progress=progress, transports=transports)
+    _emit(result, as_json, lambda: _print_summary(result))
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.pass_context
+def pause(ctx: click.Context, run_id: int) -> None:
+    """Ask a running run to stop at its next safe point (resume it later)."""
+    state = _state(ctx)
+    status = state.status(run_id)
+    if status is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    if status != "running":
+        raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
+    state.request_pause(run_id)
+    click.echo(f"Run {run_id} will pause at its next safe point.")
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one the run was started with).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool) -> None:
+    """Delete from the target what RUN created (never what was there before)."""
+    state = _state(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config, transports = _resume_config(run, config_path)
+    if config is None:
+        path = run["config"].get("config_path")
+        if not path:
+            raise DeskmigrateError(f"Run {run_id} was not started from a config file; "
+                                   "pass --config.")
+        config = load(path)
+    if not yes:
+        click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
+                      abort=True)
+    with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
+        deleted = rn.rollback(state, accounts.target, run_id)
+    total = sum(deleted.values())
+    click.echo(f"Run {run_id} rolled back: {total} records deleted "
+               f"({', '.join(f'{k} {n}' for k, n in deleted.items()) or 'nothing to delete'}).")
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True)
+def check(config_path: str) -> None:
+    """Verify the credentials and permissions of source and target."""
+    config = load(config_path)
+    with rn.open_accounts(config, host.plugin_manager()) as accounts:
+        for side, endpoint in (("source", accounts.source), ("target", accounts.target)):
+            who = endpoint.check()
+            click.echo(f"{side}: {getattr(config, side).platform} OK as {who.name}"
+                       f"{f' <{who.email}>' if who.email else ''}"
+                       f"{f' ({who.role})' if who.role else ''}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def runs(ctx: click.Context, as_json: bool) -> None:
+    """Every run, newest last."""
+    state = _state(ctx)
+    rows = [{"run_id": r["id"], "migration_id": r["migration_id"], "mode": r["mode"],
+             "status": r["status"], "started_at": r["started_at"],
+             "finished_at": r["finished_at"]} for r in state.runs()]
+
+    def text() -> None:
+        if not rows:
+            click.echo("No runs yet: try `deskmigrate demo`.")
+        for r in rows:
+            click.echo(f"{r['run_id']:>4}  migration {r['migration_id']:<3} {r['mode']:<6} "
+                       f"{r['status']:<12} {r['started_at']}")
+
+    _emit({"runs": rows}, as_json, text)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
+    """Where RUN stands: per-kind counts of migrated, skipped and failed records."""
+    result = summary(_state(ctx), run_id)
+    _emit(result, as_json, lambda: _print_summary(result))
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="json",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.pass_context
+def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> None:
+    """Every record of RUN with its outcome and reason."""
+    state = _state(ctx)
+    summary(state, run_id)  # refuses an unknown run with one sentence
+    if fmt == "json":
+        text = json.dumps(to_json(state, run_id), indent=2, default=str)
+    elif fmt == "csv":
+        text = to_csv(state, run_id)
+    else:
+        text = to_html(state, run_id)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"Report of run {run_id} written to {output}.")
+    else:
+        click.echo(text)
+
+
+def _one_line_warning(message: Warning | str, category: type[Warning], *args: Any,
+                      **kwargs: Any) -> str:
+    return f"Warning: {message}\n"
+
+
+warnings.formatwarning = _one_line_warning  # type: ignore[assignment]
+host.plugin_manager().hook.register_commands(cli=cli)
+
+
+def main() -> None:
+    cli(prog_name="deskmigrate")
