@@ -109,6 +109,17 @@ class SandboxStore:
         with self._lock:
             return self._conn.execute(sql, (collection, *params)).fetchone()[0]
 
+    def create_index(self, name: str, *fields: str) -> None:
+        """Index ``(collection, json fields...)`` so json_extract filters and orders stay fast.
+
+        Queries use it when they spell each field as ``json_extract(doc, '$.FIELD')`` (``id``
+        is the id column)."""
+        if not name.isidentifier() or not all(f.replace("_", "").isalnum() for f in fields):
+            raise ValueError("index and field names must be plain identifiers")
+        exprs = ", ".join("id" if f == "id" else f"json_extract(doc, '$.{f}')" for f in fields)
+        with self._lock:
+            self._conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON docs (collection, {exprs})")
+
     # -- meta and blobs -----------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:
         with self._lock:
