@@ -1,0 +1,323 @@
+"""``deskmigrate billing ...``: price book, customer, quotes, invoices, payments, reconciling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from deskmigrate.core.errors import DeskmigrateError
+from deskmigrate.core.paths import open_state
+from deskmigrate.core.state import StateStore
+
+from . import render
+from .customers import make_customer, save_customer, stored_customer
+from .invoices import (
+    METHODS,
+    STATUS_LABELS,
+    get_invoice,
+    issue_invoice,
+    list_invoices,
+    pay_invoice,
+    void_invoice,
+)
+from .metering import metered_actuals, option_usage
+from .pricebook import PriceBook, load_pricebook
+from .reconcile import reconcile
+from .runs import quote_demo
+
+PRICEBOOK_KEY = "deskmigrate.billing.pricebook"
+
+
+def _state(ctx: click.Context) -> StateStore:
+    obj = ctx.find_root().obj or {}
+    return open_state(obj.get("db"))
+
+
+def _pricebook_path(ctx: click.Context) -> str | None:
+    return ctx.meta.get(PRICEBOOK_KEY)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2))
+
+
+@click.group("billing")
+@click.option("--pricebook", type=click.Path(dir_okay=False), envvar="DESKMIGRATE_PRICEBOOK",
+              help="Price book TOML file (default: the run's config, then the built-in one).")
+@click.pass_context
+def billing_group(ctx: click.Context, pricebook: str | None) -> None:
+    """Quotes, invoices, payments and reconciliation of migrations."""
+    ctx.meta[PRICEBOOK_KEY] = pricebook
+
+
+# -- price book ----------------------------------------------------------------------------
+@billing_group.group("pricebook")
+def pricebook_group() -> None:
+    """Show or check a price book."""
+
+
+def pricebook_dict(book: PriceBook) -> dict[str, Any]:
+    """The price book with amounts as strings (what ``pricebook show --json`` prints)."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value if isinstance(value, bool | int | str | type(None)) else str(value)
+    return plain(book.raw)
+
+
+@pricebook_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def pricebook_show(ctx: click.Context, as_json: bool) -> None:
+    """Show the price book in force."""
+    book = load_pricebook(_pricebook_path(ctx))
+    if as_json:
+        _echo_json(pricebook_dict(book))
+        return
+    lines = [f"Currency {book.currency}; enforcement {'on' if book.enforce else 'off'}; "
+             f"minimum {book.minimum}", "Records (graduated):"]
+    lower = 0
+    for tier in book.tiers:
+        span = f"{lower + 1:,}-{tier.up_to:,}" if tier.up_to else f"above {lower:,}"
+        lines.append(f"  {span:<22} {tier.price} each")
+        lower = tier.up_to or lower
+    lines.append(f"Pair multipliers: default x{book.pair_default}; " + ", ".join(
+        f"{pair} x{m}" for pair, m in book.pairs.items()))
+    lines.append("Options:")
+    for o in book.options.values():
+        how = f"{o.flat} per migration" if o.flat is not None else \
+            f"{o.per_record} per {'/'.join(o.kinds)}"
+        lines.append(f"  {o.name:<22} {how}")
+    lines.append("Plans:")
+    for p in book.plans.values():
+        allows = [a for a, ok in (("delta", p.delta), ("interval", p.interval)) if ok]
+        lines.append(f"  {p.name:<10} {p.percent}% of the migration price, at least "
+                     f"{p.minimum}; re-migration {p.remigration_days} days; retention "
+                     f"{p.retention_days} days; {', '.join(allows) or 'no delta/interval'}")
+    lines.append(f"Tax: default {book.tax_default}%; " + ", ".join(
+        f"{c} {r}%" for c, r in book.tax_rates.items()) + f"; seller in {book.seller.country}")
+    lines.append(f"Discounts: non-profit {book.non_profit_percent}%; promo codes " + (", ".join(
+        f"{p.code} ({f'{p.percent}%' if p.percent is not None else p.amount})"
+        for p in book.promo_codes.values()) or "none"))
+    lines.append(f"Custom development: {book.hourly_rate or 'not offered'} per hour, "
+                 f"{book.increment_minutes}-minute increments")
+    click.echo("\n".join(lines))
+
+
+@pricebook_group.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+def pricebook_check(file: str) -> None:
+    """Check a price book file; one sentence tells what is wrong."""
+    book = load_pricebook(file)
+    click.echo(f"{Path(file).name} is a valid price book ({book.currency}, "
+               f"{len(book.tiers)} tiers, {len(book.plans)} plans).")
+
+
+# -- customer ------------------------------------------------------------------------------
+@billing_group.group("customer")
+def customer_group() -> None:
+    """The customer invoices are made out to (a config's [customer] table wins)."""
+
+
+@customer_group.command("set")
+@click.option("--name", help="Company or person name.")
+@click.option("--email", help="Billing email address.")
+@click.option("--country", help="Two-letter country code, e.g. FR.")
+@click.option("--vat", help="VAT number of a business customer.")
+@click.option("--non-profit/--for-profit", default=None, help="Non-profit discount.")
+@click.pass_context
+def customer_set(ctx: click.Context, name: str | None, email: str | None, country: str | None,
+                 vat: str | None, non_profit: bool | None) -> None:
+    """Set the customer; options left out keep their stored values."""
+    state = _state(ctx)
+    old = stored_customer(state)
+    customer = make_customer(
+        name if name is not None else (old.name if old else ""),
+        email if email is not None else (old.email if old else ""),
+        country if country is not None else (old.country if old else ""),
+        vat if vat is not None else (old.vat_number if old else ""),
+        non_profit if non_profit is not None else (old.non_profit if old else False),
+    )
+    save_customer(state, customer)
+    click.echo(f"Customer set: {customer.name} <{customer.email}>, {customer.country}.")
+
+
+@customer_group.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def customer_show(ctx: click.Context, as_json: bool) -> None:
+    """Show the stored customer."""
+    customer = stored_customer(_state(ctx))
+    if customer is None:
+        raise DeskmigrateError("No customer is set: run `deskmigrate billing customer set "
+                               "--name NAME --email EMAIL --country CC`.")
+    if as_json:
+        _echo_json(customer.as_dict())
+        return
+    click.echo(f"{customer.name} <{customer.email}>, {customer.country}"
+               + (f", VAT {customer.vat_number}" if customer.vat_number else "")
+               + (", non-profit" if customer.non_profit else ""))
+
+
+# -- quotes and invoices -------------------------------------------------------------------
+def _choices(ctx: click.Context, plan: str | None, promo: str | None,
+             dev_hours: str | None) -> dict[str, Any]:
+    return {"plan": plan, "promo_code": promo, "dev_hours": dev_hours,
+            "pricebook": _pricebook_path(ctx)}
+
+
+plan_option = click.option("--plan", help="standard, premium or signature.")
+promo_option = click.option("--promo", help="A promo code of the price book.")
+hours_option = click.option("--dev-hours", help="Custom development hours (15-minute steps).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+
+
+@billing_group.command("quote")
+@click.argument("run", type=int)
+@json_option
+@plan_option
+@promo_option
+@hours_option
+@click.pass_context
+def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, promo: str | None,
+              dev_hours: str | None) -> None:
+    """Quote the full migration counted by demo run RUN."""
+    quote = quote_demo(_state(ctx), run, **_choices(ctx, plan, promo, dev_hours))
+    if as_json:
+        _echo_json(quote.as_dict())
+        return
+    click.echo(render.document_text(quote.priced.as_dict(), f"Quote for migration "
+                                    f"{quote.migration_id} (demo run {run}), "
+                                    f"{quote.priced.plan_name} plan"))
+
+
+@billing_group.command("invoice")
+@click.argument("run", type=int)
+@json_option
+@plan_option
+@promo_option
+@hours_option
+@click.pass_context
+def invoice_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None,
+                promo: str | None, dev_hours: str | None) -> None:
+    """Invoice the full migration quoted from demo run RUN."""
+    invoice = issue_invoice(_state(ctx), run, **_choices(ctx, plan, promo, dev_hours))
+    if as_json:
+        _echo_json(invoice.as_dict())
+        return
+    click.echo(render.document_text(invoice.as_dict(), render.invoice_title(invoice)))
+    click.echo(f"\nRecord the payment with `deskmigrate billing pay {invoice.number} "
+               "--method card|paypal|bank_transfer`.")
+
+
+@billing_group.command("pay")
+@click.argument("number")
+@click.option("--method", type=click.Choice(METHODS), required=True, help="How it was paid.")
+@click.option("--reference", default="", help="Payment reference (transaction id, ...).")
+@click.pass_context
+def pay_cmd(ctx: click.Context, number: str, method: str, reference: str) -> None:
+    """Record the payment of invoice NUMBER."""
+    invoice = pay_invoice(_state(ctx), number, method, reference)
+    click.echo(f"Invoice {invoice.number} is paid ({STATUS_LABELS[invoice.status]}): "
+               f"{invoice.total} {invoice.currency} by {render.METHOD_LABELS[method]}.")
+
+
+@billing_group.command("void")
+@click.argument("number")
+@click.pass_context
+def void_cmd(ctx: click.Context, number: str) -> None:
+    """Void unpaid invoice NUMBER."""
+    invoice = void_invoice(_state(ctx), number)
+    click.echo(f"Invoice {invoice.number} is void.")
+
+
+@billing_group.command("invoices")
+@json_option
+@click.option("--migration", type=int, help="Only this migration.")
+@click.pass_context
+def invoices_cmd(ctx: click.Context, as_json: bool, migration: int | None) -> None:
+    """Payment history: every invoice and credit note."""
+    rows = [{"date": (i.paid_at or i.issued_at)[:10], "number": i.number, "kind": i.kind,
+             "migration_id": i.migration_id, "customer": i.customer_name, "amount": i.total,
+             "currency": i.currency, "status": i.status,
+             "status_label": STATUS_LABELS[i.status], "issued_at": i.issued_at,
+             "paid_at": i.paid_at, "payment_method": i.payment_method,
+             "refers_to": i.refers_to}
+            for i in list_invoices(_state(ctx), migration)]
+    if as_json:
+        _echo_json({"invoices": rows})
+        return
+    if not rows:
+        click.echo("No invoices yet.")
+        return
+    click.echo(f"{'Date':<10}  {'Number':<10}  {'Migration':>9}  {'Customer':<24}  "
+               f"{'Amount':>12}  Status")
+    for r in rows:
+        click.echo(f"{r['date']:<10}  {r['number']:<10}  {r['migration_id']:>9}  "
+                   f"{r['customer'][:24]:<24}  {r['amount'] + ' ' + r['currency']:>12}  "
+                   f"{r['status_label']}")
+
+
+@billing_group.command("export")
+@click.argument("number")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="html",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="File to write (default: standard output).")
+@click.pass_context
+def export_cmd(ctx: click.Context, number: str, fmt: str, output: str) -> None:
+    """Export invoice or credit note NUMBER as JSON, CSV or HTML."""
+    invoice = get_invoice(_state(ctx), number)
+    if fmt == "json":
+        text = json.dumps(invoice.as_dict(), indent=2) + "\n"
+    else:
+        text = render.invoice_csv(invoice) if fmt == "csv" else render.invoice_html(invoice)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {invoice.number} to {output}.")
+
+
+@billing_group.command("reconcile")
+@click.argument("run", type=int)
+@json_option
+@click.pass_context
+def reconcile_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
+    """Reconcile completed full run RUN with its invoice: credit note or supplement."""
+    result = reconcile(_state(ctx), run)
+    if as_json:
+        _echo_json(result.as_dict())
+        return
+    invoiced, migrated = sum(result.invoiced.values()), sum(result.migrated.values())
+    click.echo(f"Migration {result.migration_id}: {invoiced:,} records invoiced on "
+               f"{result.invoice}, {migrated:,} migrated.")
+    if result.document is None:
+        click.echo("Nothing to reconcile: the migrated records price the same as invoiced.")
+        return
+    click.echo(render.document_text(result.document.as_dict(),
+                                    render.invoice_title(result.document)))
+
+
+@billing_group.command("usage")
+@click.argument("migration", type=int)
+@json_option
+@click.pass_context
+def usage_cmd(ctx: click.Context, migration: int, as_json: bool) -> None:
+    """Metered records and option usage of MIGRATION (demo runs excluded)."""
+    state = _state(ctx)
+    data = {"migration_id": migration, "records": metered_actuals(state, migration),
+            "options": option_usage(state, migration)}
+    if as_json:
+        _echo_json(data)
+        return
+    for kind, n in data["records"].items():
+        click.echo(f"{kind:<12} {n:>9,}")
+    for name, n in data["options"].items():
+        click.echo(f"option {name}: {n:,} records")
+

@@ -1,0 +1,82 @@
+"""The customer being billed: from ``billing customer set`` or the config's ``[customer]``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from deskmigrate.core.errors import ConfigError
+from deskmigrate.core.state import StateStore, now
+
+from .schema import ensure_schema
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    email: str
+    country: str
+    vat_number: str = ""
+    non_profit: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_customer(name: str, email: str, country: str, vat_number: str = "",
+                  non_profit: bool = False) -> Customer:
+    """A validated customer; raises ConfigError with one sentence."""
+    name, email, country = name.strip(), email.strip(), country.strip().upper()
+    if not name:
+        raise ConfigError("The customer needs a name.")
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise ConfigError(f"The customer email {email!r} is not an email address.")
+    if len(country) != 2 or not country.isalpha():
+        raise ConfigError(f"The customer country must be a two-letter code such as FR, "
+                          f"not {country!r}.")
+    vat = vat_number.replace(" ", "").upper()
+    if vat and not (len(vat) > 4 and vat[:2].isalpha() and vat[2:].isalnum()):
+        raise ConfigError(f"The VAT number {vat_number!r} should start with a country code, "
+                          "e.g. FR12345678901.")
+    return Customer(name, email, country, vat, non_profit)
+
+
+def customer_from_config(table: dict[str, Any]) -> Customer:
+    """A customer from the config's ``[customer]`` table (``vat_number`` or ``vat``)."""
+    known = {"name", "email", "country", "vat_number", "vat", "non_profit"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"The [customer] table has an unknown key {unknown[0]!r}.")
+    non_profit = table.get("non_profit", False)
+    if not isinstance(non_profit, bool):
+        raise ConfigError("The [customer] key non_profit must be true or false.")
+    return make_customer(str(table.get("name", "")), str(table.get("email", "")),
+                         str(table.get("country", "")),
+                         str(table.get("vat_number", table.get("vat", "")) or ""), non_profit)
+
+
+def save_customer(state: StateStore, customer: Customer) -> None:
+    """Store the customer that invoices use when the config has no ``[customer]``."""
+    ensure_schema(state)
+    row = {"id": 1, **customer.as_dict(), "non_profit": int(customer.non_profit),
+           "updated_at": now()}
+    with state.db.conn:
+        state.db["customers"].upsert(row, pk="id")
+
+
+def stored_customer(state: StateStore) -> Customer | None:
+    ensure_schema(state)
+    rows = list(state.db.query("SELECT * FROM customers WHERE id=1"))
+    if not rows:
+        return None
+    row = rows[0]
+    return Customer(row["name"], row["email"], row["country"], row["vat_number"] or "",
+                    bool(row["non_profit"]))
+
+
+def resolve_customer(state: StateStore, config: dict[str, Any]) -> Customer | None:
+    """The config's ``[customer]`` when it has one, else the stored customer, else None."""
+    table = config.get("customer")
+    if table:
+        return customer_from_config(table)
+    return stored_customer(state)

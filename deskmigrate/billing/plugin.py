@@ -1,0 +1,31 @@
+"""The billing plugin (entry point ``billing``): CLI commands, run gates and demo quotes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from deskmigrate import hookimpl
+from deskmigrate.core.run import Authorization, RunRequest
+from deskmigrate.core.state import StateStore
+
+from .cli import billing_group
+from .gates import authorize
+from .runs import quote_demo
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    cli.add_command(billing_group)
+
+
+@hookimpl
+def authorize_run(request: RunRequest) -> Authorization | None:
+    return authorize(request)
+
+
+@hookimpl
+def quote_run(state: StateStore, run_id: int) -> dict[str, Any]:
+    """The quote of demo run ``run_id``, priced with its config's ``[billing]`` choices."""
+    return quote_demo(state, run_id).as_dict()

@@ -1,0 +1,346 @@
+"""The price book: a TOML file (a default ships as package data) parsed into a checked model.
+
+Every error is one sentence naming the file and the key, e.g.
+``prices.toml: records.tiers[2].up_to must be greater than 1000.``
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from deskmigrate.core.errors import ConfigError
+
+from .money import dec
+
+BILLABLE_KINDS = ("group", "agent", "company", "contact", "ticket", "kb_category", "kb_folder",
+                  "kb_article")
+DEFAULT_NAME = "pricebook.toml (default)"
+
+
+class PriceBookError(ConfigError):
+    """The price book is missing, unreadable or invalid."""
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Records ``(previous up_to, up_to]`` cost ``price`` each; ``up_to`` None is open-ended."""
+
+    up_to: int | None
+    price: Decimal
+
+
+@dataclass(frozen=True)
+class OptionPrice:
+    """A paid option: ``flat`` per migration, or ``per_record`` per counted record of ``kinds``."""
+
+    name: str
+    description: str
+    flat: Decimal | None
+    per_record: Decimal | None
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A support plan: price = max(minimum, percent of the migration price) and what it allows."""
+
+    key: str
+    name: str
+    percent: Decimal
+    minimum: Decimal
+    delta: bool
+    interval: bool
+    remigration_days: int
+    retention_days: int
+
+
+@dataclass(frozen=True)
+class Promo:
+    """A promo code: ``percent`` off, or a fixed ``amount`` off (exactly one of them)."""
+
+    code: str
+    percent: Decimal | None
+    amount: Decimal | None
+
+
+@dataclass(frozen=True)
+class Seller:
+    name: str
+    address: str
+    country: str
+    vat_number: str
+    email: str
+
+
+@dataclass(frozen=True)
+class PriceBook:
+    currency: str
+    enforce: bool
+    seller: Seller
+    minimum: Decimal
+    tiers: tuple[Tier, ...]
+    pair_default: Decimal
+    pairs: dict[str, Decimal]
+    options: dict[str, OptionPrice]
+    plans: dict[str, Plan]
+    tax_default: Decimal
+    tax_rates: dict[str, Decimal]
+    reverse_charge_note: str
+    non_profit_percent: Decimal
+    promo_codes: dict[str, Promo]
+    hourly_rate: Decimal | None
+    increment_minutes: int
+    raw: dict[str, Any]
+
+    def multiplier(self, source: str, target: str) -> Decimal:
+        """The records-price multiplier of a source/target pair (``default`` when unlisted)."""
+        return self.pairs.get(f"{source}->{target}", self.pair_default)
+
+    def plan(self, key: str) -> Plan:
+        try:
+            return self.plans[key.lower()]
+        except KeyError:
+            names = ", ".join(self.plans)
+            raise PriceBookError(f"Plan {key!r} is not in the price book (plans: {names}).") \
+                from None
+
+    def promo(self, code: str) -> Promo:
+        try:
+            return self.promo_codes[code.upper()]
+        except KeyError:
+            raise PriceBookError(f"Promo code {code!r} is not in the price book.") from None
+
+    def snapshot(self) -> str:
+        """The raw TOML data as JSON, stored with each invoice so it is never repriced."""
+        return json.dumps(self.raw, sort_keys=True)
+
+
+class _Reader:
+    """Reads one TOML table, turning every problem into a one-sentence PriceBookError."""
+
+    def __init__(self, source: str, table: dict[str, Any], path: str = "") -> None:
+        self.source, self.table, self.path = source, table, path
+
+    def fail(self, key: str, problem: str) -> PriceBookError:
+        where = f"{self.path}.{key}" if self.path else key
+        return PriceBookError(f"{self.source}: {where} {problem}.")
+
+    def allow(self, *keys: str) -> None:
+        for key in self.table:
+            if key not in keys:
+                raise self.fail(key, "is not a known key")
+
+    def get(self, key: str, default: Any = ..., *, kind: type | tuple[type, ...]) -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise self.fail(key, "is missing")
+            return default
+        value = self.table[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(
+                k.__name__ for k in kind)
+            raise self.fail(key, f"must be a {names.replace('str', 'string')}")
+        return value
+
+    def sub(self, key: str, default: Any = ...) -> _Reader:
+        table = self.get(key, {} if default is ... else default, kind=dict)
+        return _Reader(self.source, table, f"{self.path}.{key}" if self.path else key)
+
+    def amount(self, key: str, default: Any = ...) -> Decimal:
+        value = self.get(key, default, kind=(str, int, float))
+        try:
+            result = dec(value)
+        except ValueError:
+            raise self.fail(key, f"must be an amount such as \"12.50\", not {value!r}") from None
+        if result < 0:
+            raise self.fail(key, "must not be negative")
+        return result
+
+    def percent(self, key: str, default: Any = ...) -> Decimal:
+        result = self.amount(key, default)
+        if result > 100:
+            raise self.fail(key, "must be a percentage between 0 and 100")
+        return result
+
+    def count(self, key: str, default: Any = ...) -> Any:
+        value = self.get(key, default, kind=int)
+        if value is not None and value < 0:
+            raise self.fail(key, "must not be negative")
+        return value
+
+
+def _country(reader: _Reader, key: str, value: str) -> str:
+    if len(value) != 2 or not value.isalpha():
+        raise reader.fail(key, f"must be a two-letter country code, not {value!r}")
+    return value.upper()
+
+
+def _tiers(records: _Reader) -> tuple[Tier, ...]:
+    raw = records.get("tiers", kind=list)
+    if not raw:
+        raise records.fail("tiers", "must list at least one tier")
+    tiers: list[Tier] = []
+    previous = 0
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise records.fail(f"tiers[{index}]", "must be a table such as "
+                               "{ up_to = 1000, price = \"0.10\" }")
+        tier = _Reader(records.source, item, f"records.tiers[{index}]")
+        tier.allow("up_to", "price")
+        up_to = tier.count("up_to", None)
+        last = index == len(raw) - 1
+        if up_to is None and not last:
+            raise tier.fail("up_to", "is missing (only the last tier may be open-ended)")
+        if up_to is not None and up_to <= previous:
+            raise tier.fail("up_to", f"must be greater than {previous}")
+        if up_to is not None and last:
+            raise tier.fail("up_to", "must be left out in the last tier, which takes every "
+                            "record above the others")
+        tiers.append(Tier(up_to, tier.amount("price")))
+        previous = up_to or previous
+    return tuple(tiers)
+
+
+def _options(root: _Reader) -> dict[str, OptionPrice]:
+    options = root.sub("options", {})
+    out: dict[str, OptionPrice] = {}
+    for name in options.table:
+        opt = options.sub(name)
+        opt.allow("description", "flat", "per_record", "kinds")
+        if ("flat" in opt.table) == ("per_record" in opt.table):
+            raise opt.fail("flat", "or per_record must be given, and not both")
+        kinds = tuple(opt.get("kinds", ["ticket"], kind=list))
+        for kind in kinds:
+            if kind not in BILLABLE_KINDS:
+                raise opt.fail("kinds", f"lists {kind!r}, which is not a billable record kind")
+        out[name] = OptionPrice(
+            name=name, description=opt.get("description", name.replace("_", " ").capitalize(),
+                                           kind=str),
+            flat=opt.amount("flat") if "flat" in opt.table else None,
+            per_record=opt.amount("per_record") if "per_record" in opt.table else None,
+            kinds=kinds,
+        )
+    return out
+
+
+def _plans(root: _Reader) -> dict[str, Plan]:
+    plans = root.sub("plans")
+    out: dict[str, Plan] = {}
+    for key in plans.table:
+        plan = plans.sub(key)
+        plan.allow("name", "percent", "minimum", "delta", "interval", "remigration_days",
+                   "retention_days")
+        out[key.lower()] = Plan(
+            key=key.lower(), name=plan.get("name", key.capitalize(), kind=str),
+            percent=plan.percent("percent", 0), minimum=plan.amount("minimum", "0"),
+            delta=plan.get("delta", False, kind=bool),
+            interval=plan.get("interval", False, kind=bool),
+            remigration_days=plan.count("remigration_days", 0),
+            retention_days=plan.count("retention_days", 0),
+        )
+    if "standard" not in out:
+        raise plans.fail("standard", "is missing (it is the plan a config gets by default)")
+    return out
+
+
+def _promos(discounts: _Reader) -> dict[str, Promo]:
+    codes = discounts.sub("promo_codes", {})
+    out: dict[str, Promo] = {}
+    for code in codes.table:
+        promo = codes.sub(code)
+        promo.allow("percent", "amount")
+        if ("percent" in promo.table) == ("amount" in promo.table):
+            raise promo.fail("percent", "or amount must be given, and not both")
+        out[code.upper()] = Promo(
+            code=code.upper(),
+            percent=promo.percent("percent") if "percent" in promo.table else None,
+            amount=promo.amount("amount") if "amount" in promo.table else None,
+        )
+    return out
+
+
+def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBook:
+    """Check ``raw`` (parsed TOML) and build the model; raises PriceBookError."""
+    root = _Reader(source, raw)
+    root.allow("currency", "enforce", "seller", "records", "pairs", "options", "plans", "tax",
+               "discounts", "custom_development")
+    currency = root.get("currency", kind=str)
+    if len(currency) != 3 or not currency.isalpha():
+        raise root.fail("currency", f"must be a three-letter ISO code, not {currency!r}")
+    seller = root.sub("seller")
+    seller.allow("name", "address", "country", "vat_number", "email")
+    records = root.sub("records")
+    records.allow("minimum", "tiers")
+    pairs = root.sub("pairs", {})
+    tax = root.sub("tax", {})
+    tax.allow("default", "reverse_charge_note", "rates")
+    rates = tax.sub("rates", {})
+    discounts = root.sub("discounts", {})
+    discounts.allow("non_profit_percent", "promo_codes")
+    dev = root.sub("custom_development", {})
+    dev.allow("hourly_rate", "increment_minutes")
+    increment = dev.count("increment_minutes", 15)
+    if increment not in (3, 6, 12, 15, 30, 60):
+        raise dev.fail("increment_minutes", "must be 3, 6, 12, 15, 30 or 60 (a whole number of "
+                       "hundredths of an hour)")
+    for pair in pairs.table:
+        if pair != "default" and pair.count("->") != 1:
+            raise pairs.fail(pair, "must be named \"source->target\"")
+    return PriceBook(
+        currency=currency.upper(),
+        enforce=root.get("enforce", True, kind=bool),
+        seller=Seller(
+            name=seller.get("name", kind=str),
+            address=seller.get("address", "", kind=str),
+            country=_country(seller, "country", seller.get("country", kind=str)),
+            vat_number=seller.get("vat_number", "", kind=str),
+            email=seller.get("email", "", kind=str),
+        ),
+        minimum=records.amount("minimum", "0"),
+        tiers=_tiers(records),
+        pair_default=pairs.amount("default", "1"),
+        pairs={key: pairs.amount(key) for key in pairs.table if key != "default"},
+        options=_options(root),
+        plans=_plans(root),
+        tax_default=tax.percent("default", 0),
+        tax_rates={_country(rates, c, c): rates.percent(c) for c in rates.table},
+        reverse_charge_note=tax.get("reverse_charge_note", "Reverse charge: VAT to be "
+                                    "accounted for by the recipient.", kind=str),
+        non_profit_percent=discounts.percent("non_profit_percent", 0),
+        promo_codes=_promos(discounts),
+        hourly_rate=dev.amount("hourly_rate") if "hourly_rate" in dev.table else None,
+        increment_minutes=increment,
+        raw=raw,
+    )
+
+
+def default_pricebook_text() -> str:
+    """The TOML text of the price book shipped with deskmigrate."""
+    return resources.files(__package__).joinpath("pricebook.toml").read_text(encoding="utf-8")
+
+
+def load_pricebook(path: str | Path | None = None) -> PriceBook:
+    """The price book at ``path``, or the default one when ``path`` is empty."""
+    if not path:
+        return parse_pricebook(tomllib.loads(default_pricebook_text()))
+    file = Path(path).expanduser()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PriceBookError(f"Cannot read the price book {file}: {exc.strerror}.") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PriceBookError(f"{file.name} is not valid TOML ({exc}).") from None
+    return parse_pricebook(raw, file.name)
+
+
+def pricebook_from_snapshot(snapshot: str) -> PriceBook:
+    """The price book an invoice was issued with (see :meth:`PriceBook.snapshot`)."""
+    return parse_pricebook(json.loads(snapshot), "invoice price book")
