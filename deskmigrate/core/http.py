@@ -195,6 +195,7 @@ class HttpClient:
         rate_headers: RateHeaders | None = None,
         error_message: Any = None,
         concurrency: int = 8,
+        sleep: Any = time.sleep,
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
@@ -203,6 +204,7 @@ class HttpClient:
         self.rate_headers = rate_headers or RateHeaders()
         self.max_attempts = max_attempts
         self.max_wait = max_wait
+        self._sleep = sleep
         self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
         self._describe_error = error_message or _default_error_message
         self._client = httpx.Client(
@@ -233,6 +235,7 @@ class HttpClient:
             wait=self._wait,
             retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
             reraise=True,
+            sleep=self._sleep,
             before_sleep=self._before_sleep,
         )
         try:
@@ -286,7 +289,7 @@ class HttpClient:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.delay is not None:
             return min(exc.delay, self.max_wait)
-        return wait_exponential_jitter(initial=0.2, max=self.max_wait)(state)
+        return wait_exponential_jitter(multiplier=0.2, max=self.max_wait)(state)
 
     def _before_sleep(self, state: RetryCallState) -> None:
         with self.stats._lock:
@@ -324,10 +327,10 @@ def _default_error_message(response: httpx.Response) -> str:
     except ValueError:
         return response.text[:200].strip()
     if isinstance(body, dict):
-        for key in ("description", "error", "message", "errorMessage"):
-            value = body.get(key)
-            if isinstance(value, str):
-                return value[:300]
+        parts = [body[key] for key in ("error", "code", "description", "message", "errorMessage")
+                 if isinstance(body.get(key), str)]
+        if parts:
+            return ": ".join(parts)[:300]
         if isinstance(body.get("errors"), list) and body["errors"]:
             first = body["errors"][0]
             if isinstance(first, dict):

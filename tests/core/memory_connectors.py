@@ -1,0 +1,107 @@
+"""An in-memory platform for engine tests: a source of records and a target that can be
+told to fail, crash or lose a response."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+
+from deskmigrate.core.connector import (
+    ChildResult,
+    Identity,
+    Source,
+    Target,
+    WriteContext,
+    WriteResult,
+)
+from deskmigrate.core.records import Agent, Comment, Contact, Group, Record, Ticket
+
+KINDS = ("group", "agent", "contact", "ticket")
+
+
+def sample_records(tickets: int = 30) -> dict[str, list[Record]]:
+    groups = [Group(source_id="g1", name="Support")]
+    agents = [Agent(source_id="a1", name="Ann", email="ann@x.test", group_ids=["g1"]),
+              Agent(source_id="a2", name="Bob", email="bob@x.test")]
+    contacts = [Contact(source_id=f"u{i}", name=f"User {i}", email=f"u{i}@x.test")
+                for i in range(5)]
+    ticket_list = [
+        Ticket(source_id=str(i), subject=f"Ticket {i}", requester_id=f"u{i % 5}",
+               assignee_id="a2" if i % 3 == 0 else "a1", tags=["t"],
+               comments=[Comment(source_id=f"{i}-c{j}", author_id=f"u{i % 5}",
+                                 body_html=f"<p>{i}.{j}</p>") for j in range(3)])
+        for i in range(1, tickets + 1)
+    ]
+    return {"group": groups, "agent": agents, "contact": contacts, "ticket": ticket_list}
+
+
+class MemorySource(Source):
+    kinds = KINDS
+
+    def __init__(self, records: dict[str, list[Record]]) -> None:
+        self.records = records
+
+    def check(self) -> Identity:
+        return Identity(name="memory")
+
+    def count(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.records.items()}
+
+    def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
+        yield from self.records.get(kind, [])
+
+    def get(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
+        wanted = set(ids)
+        yield from (r for r in self.records.get(kind, []) if r.source_id in wanted)
+
+
+class MemoryTarget(Target):
+    """Stores what it is given. ``fail`` ids answer with an error; ``lose`` ids are written
+    but the call raises afterwards, as when a process dies before the answer is stored."""
+
+    kinds = KINDS
+
+    def __init__(self, batch: int = 10) -> None:
+        self.batch = batch
+        self.store: dict[str, dict[str, Record]] = {k: {} for k in KINDS}
+        self.external: dict[str, str] = {}
+        self.fail: set[str] = set()
+        self.lose: set[str] = set()
+        self.write_calls = 0
+        self.resolved: dict[str, dict[str, str | None]] = {}
+
+    def check(self) -> Identity:
+        return Identity(name="Default Agent", id="agent-default")
+
+    def batch_size(self, kind: str) -> int:
+        return self.batch if kind == "ticket" else 1
+
+    def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
+        self.write_calls += 1
+        results = []
+        for record in records:
+            if record.source_id in self.fail:
+                results.append(WriteResult(source_id=record.source_id, error="refused"))
+                continue
+            target_id = f"{kind}-{len(self.store[kind]) + 1}"
+            self.store[kind][target_id] = record
+            self.external[ctx.external_id(kind, record.source_id)] = target_id
+            if isinstance(record, Ticket):
+                self.resolved[target_id] = {
+                    "requester": ctx.user(record.requester_id),
+                    "assignee": ctx.user(record.assignee_id, agent=True)}
+            children = [ChildResult("comment", c.source_id, None)
+                        for c in getattr(record, "comments", [])]
+            results.append(WriteResult(source_id=record.source_id, target_id=target_id,
+                                       children=children))
+        if any(r.source_id in self.lose for r in records):
+            self.lose.clear()
+            raise SystemExit("killed after the write, before the answer")
+        return results
+
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        return self.external.get(ctx.external_id(kind, record.source_id))
+
+    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+        for target_id in target_ids:
+            self.store[kind].pop(target_id, None)
