@@ -17,7 +17,7 @@ import structlog
 from . import state as st
 from .connector import Source, Target, WriteResult
 from .context import EngineContext
-from .errors import AuthError, DeskmigrateError, Unreachable
+from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
 from .records import KIND_ORDER, RECORD_TYPES, Record
@@ -27,6 +27,8 @@ from .selection import Selection
 log = structlog.get_logger("deskmigrate.engine")
 
 Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
+InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int]]  # batch, attempt
+MAX_AMBIGUOUS_ATTEMPTS = 3
 
 
 class Paused(Exception):
@@ -115,25 +117,30 @@ class Engine:
         unknown = set(self.state.pending(spec.run_id, kind))
         batch_size = max(1, spec.target.batch_size(kind))
         done = len(finished)
-        in_flight: dict[Future[list[WriteResult]], list[Record]] = {}
+        in_flight: InFlight = {}
         with ThreadPoolExecutor(max_workers=spec.concurrency,
                                 thread_name_prefix=f"write-{kind}") as pool:
             for batch in _batches(records, batch_size):
                 todo = self._triage(kind, batch, mapped, finished, unknown)
                 if todo:
                     while len(in_flight) >= spec.concurrency * 2:
-                        done += self._collect(kind, in_flight, FIRST_COMPLETED)
-                    self.state.mark_pending(spec.run_id, kind, [r.source_id for r in todo])
-                    in_flight[pool.submit(spec.target.write, kind, todo, self.ctx)] = todo
+                        done += self._collect(kind, in_flight, pool)
+                    self._submit(pool, in_flight, kind, todo, attempt=1)
                 done += len(batch) - len(todo)
                 self._progress(kind, done)
                 if self.state.status(spec.run_id) == st.PAUSING:
                     while in_flight:
-                        self._collect(kind, in_flight, FIRST_COMPLETED)
+                        self._collect(kind, in_flight, pool)
                     raise Paused
             while in_flight:
-                done += self._collect(kind, in_flight, FIRST_COMPLETED)
+                done += self._collect(kind, in_flight, pool)
                 self._progress(kind, done)
+
+    def _submit(self, pool: ThreadPoolExecutor, in_flight: InFlight, kind: str,
+                todo: list[Record], attempt: int) -> None:
+        self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
+        future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
+        in_flight[future] = (todo, attempt)
 
     def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str],
                 finished: set[str], unknown: set[str]) -> list[Record]:
@@ -172,16 +179,26 @@ class Engine:
         hook.prepare_record(context=self.context, kind=kind, record=record)
         return None
 
-    def _collect(self, kind: str, in_flight: dict[Future[list[WriteResult]], list[Record]],
-                 how: str) -> int:
-        finished, _ = wait(list(in_flight), return_when=how)
+    def _collect(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> int:
+        """Commit the batches that finished; returns how many records were settled."""
+        finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
         count = 0
         for future in finished:
-            batch = in_flight.pop(future)
+            batch, attempt = in_flight.pop(future)
             try:
                 results = future.result()
             except (AuthError, Unreachable):
                 raise
+            except AmbiguousWrite as exc:
+                if attempt < MAX_AMBIGUOUS_ATTEMPTS:  # look each record up, rewrite the rest
+                    ids = {r.source_id for r in batch}
+                    todo = self._triage(kind, batch, {}, set(), ids)
+                    if todo:
+                        self._submit(pool, in_flight, kind, todo, attempt + 1)
+                    count += len(batch) - len(todo)
+                    continue
+                results = [WriteResult(source_id=r.source_id, error=scrub(str(exc)))
+                           for r in batch]
             except Exception as exc:  # noqa: BLE001 - one bad batch is reported, never fatal
                 message = scrub(f"{type(exc).__name__}: {exc}")
                 results = [WriteResult(source_id=r.source_id, error=message) for r in batch]

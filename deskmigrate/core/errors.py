@@ -35,3 +35,9 @@ class Unreachable(DeskmigrateError):
 
 class RunRefused(DeskmigrateError):
     """The ``authorize_run`` hook refused the run (billing gates)."""
+
+
+class AmbiguousWrite(DeskmigrateError):
+    """A create request failed in a way that leaves unknown whether it was applied (the
+    connection dropped after sending, a 500/502/504). Targets let it propagate: the engine
+    looks the records up in the target before writing them again."""

@@ -25,11 +25,15 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .errors import ApiError, AuthError, ConfigError, NotFound, Unreachable
+from .errors import AmbiguousWrite, ApiError, AuthError, ConfigError, NotFound, Unreachable
 
 log = structlog.get_logger("deskmigrate.http")
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
+# Errors after which the server may have acted on a request.
+AMBIGUOUS_STATUSES = {500, 502, 504}
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 def is_loopback(host: str) -> bool:
@@ -221,17 +225,19 @@ class HttpClient:
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 json: Any = None, content: bytes | None = None, files: Any = None,
                 data: Any = None, headers: Mapping[str, str] | None = None,
-                ok_404: bool = False) -> httpx.Response:
+                ok_404: bool = False, idempotent: bool | None = None) -> httpx.Response:
         """Send one request with retries; raise AuthError / NotFound / ApiError / Unreachable.
 
-        With ``ok_404`` a 404 response is returned instead of raised.
+        With ``ok_404`` a 404 response is returned instead of raised. A request that is not
+        idempotent (POST, PATCH, unless ``idempotent=True``) is retried only when it surely
+        did not reach the server; otherwise :class:`AmbiguousWrite` is raised.
         """
         url = self.url(path)
         host = urlsplit(url).hostname
         if host not in self.hosts:
             raise ApiError(f"Refusing to call {host}: it is not a {self.platform} host.")
         retrying = Retrying(
-            stop=stop_after_attempt(self.max_attempts),
+            stop=self._stop,
             wait=self._wait,
             retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
             reraise=True,
@@ -242,7 +248,9 @@ class HttpClient:
             for attempt in retrying:
                 with attempt:
                     return self._send(method, url, params=params, json=json, content=content,
-                                      files=files, data=data, headers=headers, ok_404=ok_404)
+                                      files=files, data=data, headers=headers, ok_404=ok_404,
+                                      safe=method in IDEMPOTENT_METHODS if idempotent is None
+                                      else idempotent)
         except _Retryable as exc:
             if exc.response is not None:
                 raise self._error(exc.response) from None
@@ -263,13 +271,20 @@ class HttpClient:
         self._client.close()
 
     # -- internals ----------------------------------------------------------------------
-    def _send(self, method: str, url: str, *, ok_404: bool, **kwargs: Any) -> httpx.Response:
+    def _send(self, method: str, url: str, *, ok_404: bool, safe: bool, **kwargs: Any
+              ) -> httpx.Response:
         if kwargs.get("files"):
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
         self.budget.acquire()
         self.stats.count(method)
-        response = self._client.request(method, url, **{k: v for k, v in kwargs.items()
-                                                         if v is not None})
+        try:
+            response = self._client.request(method, url, **{k: v for k, v in kwargs.items()
+                                                             if v is not None})
+        except httpx.TransportError as exc:
+            if safe or isinstance(exc, NOT_SENT):
+                raise
+            raise AmbiguousWrite(f"{self.platform} dropped the connection during {method} "
+                                 f"{urlsplit(url).path}.") from None
         self.budget.observe(_header_int(response.headers, self.rate_headers.limit),
                             _header_int(response.headers, self.rate_headers.remaining))
         verdict = classify(response.status_code)
@@ -282,8 +297,18 @@ class HttpClient:
             self.budget.block_for(delay if delay is not None else 1.0)
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
+            if not safe and response.status_code in AMBIGUOUS_STATUSES:
+                raise AmbiguousWrite(f"{self.platform} answered {response.status_code} to "
+                                     f"{method} {urlsplit(url).path}.")
             raise _Retryable(response, retry_after(response), f"status {response.status_code}")
         raise self._error(response)
+
+    def _stop(self, state: RetryCallState) -> bool:
+        """Stop after ``max_attempts``; a refused connection gets three tries, not more."""
+        exc = state.outcome.exception() if state.outcome else None
+        limit = min(3, self.max_attempts) if isinstance(exc, httpx.ConnectError) else (
+            self.max_attempts)
+        return stop_after_attempt(limit)(state)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -14,6 +14,7 @@ from deskmigrate.core.connector import (
     WriteContext,
     WriteResult,
 )
+from deskmigrate.core.errors import AmbiguousWrite
 from deskmigrate.core.records import Agent, Comment, Contact, Group, Record, Ticket
 
 KINDS = ("group", "agent", "contact", "ticket")
@@ -57,7 +58,8 @@ class MemorySource(Source):
 
 class MemoryTarget(Target):
     """Stores what it is given. ``fail`` ids answer with an error; ``lose`` ids are written
-    but the call raises afterwards, as when a process dies before the answer is stored."""
+    but the call raises afterwards, as when a process dies before the answer is stored;
+    ``ambiguous`` ids are written, then the call reports that its outcome is unknown."""
 
     kinds = KINDS
 
@@ -67,6 +69,7 @@ class MemoryTarget(Target):
         self.external: dict[str, str] = {}
         self.fail: set[str] = set()
         self.lose: set[str] = set()
+        self.ambiguous: set[str] = set()
         self.write_calls = 0
         self.resolved: dict[str, dict[str, str | None]] = {}
 
@@ -94,6 +97,9 @@ class MemoryTarget(Target):
                         for c in getattr(record, "comments", [])]
             results.append(WriteResult(source_id=record.source_id, target_id=target_id,
                                        children=children))
+        if any(r.source_id in self.ambiguous for r in records):
+            self.ambiguous.clear()
+            raise AmbiguousWrite("the connection dropped after the request was sent.")
         if any(r.source_id in self.lose for r in records):
             self.lose.clear()
             raise SystemExit("killed after the write, before the answer")

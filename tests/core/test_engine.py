@@ -90,6 +90,16 @@ def test_a_crash_after_an_unanswered_write_resumes_without_duplicates(state):
     assert len(billable) == 30
 
 
+def test_an_ambiguous_write_is_looked_up_before_it_is_retried(state):
+    target = MemoryTarget()
+    target.ambiguous = {"15"}
+    eng, run = engine(state, MemorySource(sample_records()), target)
+    assert eng.run(Selection(eng.spec.source)) == st.COMPLETED
+    subjects = sorted(t.subject for t in target.store["ticket"].values())
+    assert subjects == sorted(f"Ticket {i}" for i in range(1, 31))
+    assert state.tally(run)["ticket"][st.MIGRATED] == 30
+
+
 class TagAndSkip:
     @hookimpl
     def skip_record(self, context, kind, record):

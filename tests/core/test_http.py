@@ -5,7 +5,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from deskmigrate.core.errors import ApiError, AuthError, ConfigError, NotFound, Unreachable
+from deskmigrate.core.errors import (
+    AmbiguousWrite,
+    ApiError,
+    AuthError,
+    ConfigError,
+    NotFound,
+    Unreachable,
+)
 from deskmigrate.core.http import HttpClient, Verdict, check_url, classify
 
 SECRET = "s3cr3t-token-value"
@@ -123,3 +130,26 @@ def test_rate_headers_lower_the_budget():
                                                             "X-Rate-Limit-Remaining": "699"})])
     c.get_json("/x")
     assert c.budget.per_minute == 700
+
+
+def test_a_create_whose_connection_dropped_is_ambiguous_not_retried():
+    c, calls, _ = client([httpx.RemoteProtocolError("Server disconnected")])
+    with pytest.raises(AmbiguousWrite, match="dropped the connection during POST /api/v2/x"):
+        c.request("POST", "/api/v2/x", json={})
+    assert len(calls) == 1
+
+
+def test_a_create_with_a_500_is_ambiguous_but_503_and_refused_connections_are_retried():
+    c, calls, _ = client([httpx.Response(500, json={})])
+    with pytest.raises(AmbiguousWrite, match="500"):
+        c.request("POST", "/x", json={})
+    c, calls, _ = client([httpx.Response(503, json={}), httpx.ConnectError("refused"),
+                          httpx.Response(201, json={"id": 1})])
+    assert c.request("POST", "/x", json={}).json() == {"id": 1}
+    assert len(calls) == 3
+
+
+def test_a_create_declared_idempotent_is_retried():
+    c, calls, _ = client([httpx.Response(500, json={}), httpx.Response(201, json={})])
+    c.request("POST", "/api/v2/uploads", content=b"x", idempotent=True)
+    assert len(calls) == 2

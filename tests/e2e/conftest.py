@@ -1,0 +1,57 @@
+"""Zendesk sandboxes served over loopback HTTP for end-to-end tests."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from deskmigrate.core.sandbox import serve_in_thread
+from deskmigrate.core.sandboxes import open_sandbox
+
+SOURCE_TICKETS = 200
+SOURCE_SEED = 11
+
+
+@dataclass
+class Account:
+    url: str
+    credentials: dict[str, str]
+
+    def toml(self, table: str, platform: str = "zendesk") -> str:
+        lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{self.url}"']
+        lines += [f'{k} = "{v}"' for k, v in self.credentials.items()]
+        return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="session")
+def seeded_source_file(tmp_path_factory) -> Path:
+    """A seeded Zendesk sandbox file, made once and copied for each test."""
+    path = tmp_path_factory.mktemp("zendesk-source") / "source.sqlite"
+    open_sandbox("zendesk", path, tickets=SOURCE_TICKETS, seed=SOURCE_SEED).store.close()
+    return path
+
+
+@pytest.fixture
+def zendesk_pair(tmp_path, seeded_source_file):
+    """``make(faults=0.0)`` serves a seeded source and an empty target on loopback."""
+    with ExitStack() as stack:
+        def make(faults: float = 0.0, rate_limit: int | None = None) -> tuple[Account, Account]:
+            source_file = tmp_path / "source.sqlite"
+            shutil.copy(seeded_source_file, source_file)
+            source = open_sandbox("zendesk", source_file, tickets=SOURCE_TICKETS,
+                                  seed=SOURCE_SEED, fault_rate=faults, fault_seed=1)
+            target = open_sandbox("zendesk", tmp_path / "target.sqlite", tickets=0, seed=0,
+                                  fault_rate=faults, fault_seed=2, rate_limit=rate_limit)
+            return (Account(stack.enter_context(serve_in_thread(source)), source.credentials()),
+                    Account(stack.enter_context(serve_in_thread(target)), target.credentials()))
+        yield make
+
+
+def write_config(path: Path, source: Account, target: Account, extra: str = "") -> Path:
+    path.write_text(source.toml("source") + target.toml("target")
+                    + "[billing]\nenforce = false\n" + extra)
+    return path
