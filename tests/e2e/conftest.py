@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import shutil
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from e2e_support import SOURCE_SEED, SOURCE_TICKETS, Account
 
 from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
-
-SOURCE_TICKETS = 200
-SOURCE_SEED = 11
-
-
-@dataclass
-class Account:
-    url: str
-    credentials: dict[str, str]
-
-    def toml(self, table: str, platform: str = "zendesk") -> str:
-        lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{self.url}"']
-        lines += [f'{k} = "{v}"' for k, v in self.credentials.items()]
-        return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +35,3 @@ def zendesk_pair(tmp_path, seeded_source_file):
             return (Account(stack.enter_context(serve_in_thread(source)), source.credentials()),
                     Account(stack.enter_context(serve_in_thread(target)), target.credentials()))
         yield make
-
-
-def write_config(path: Path, source: Account, target: Account, extra: str = "") -> Path:
-    path.write_text(source.toml("source") + target.toml("target")
-                    + "[billing]\nenforce = false\n" + extra)
-    return path

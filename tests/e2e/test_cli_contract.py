@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from conftest import Account, write_config
+from e2e_support import Account, write_config
 
 from deskmigrate.cli import cli
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import SOURCE_TICKETS, write_config
+from e2e_support import SOURCE_TICKETS, write_config
 from zendesk_api import snapshot
 
 from deskmigrate.cli import cli
