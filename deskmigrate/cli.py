@@ -154,12 +154,13 @@ def sandbox() -> None:
 @click.option("--no-rate-limit", is_flag=True, help="Serve without a rate limit.")
 @click.option("--faults", default=0.0, type=click.FloatRange(0, 1),
               help="Share of requests answered with a random 429, 500 or dropped connection.")
+@click.option("--no-attachments", is_flag=True, help="Seed tickets without attachments.")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False),
               help="The sandbox's SQLite file (default: one per platform and port).")
 @click.option("--json", "as_json", is_flag=True, help="First line: {url, credentials}.")
 def sandbox_serve(platform: str, port: int, host: str, tickets: int, seed: int,
                   rate_limit: int | None, no_rate_limit: bool, faults: float,
-                  data_path: str | None, as_json: bool) -> None:
+                  no_attachments: bool, data_path: str | None, as_json: bool) -> None:
     """Serve a seeded sandbox of PLATFORM on loopback until interrupted."""
     if not is_loopback(host):
         raise DeskmigrateError(f"Sandboxes serve on loopback only, not {host}.")
@@ -167,7 +168,7 @@ def sandbox_serve(platform: str, port: int, host: str, tickets: int, seed: int,
     limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
     app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
-                       fault_rate=faults, fault_seed=seed)
+                       attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
     try:
         server = bind(app, host, port)
     except OSError as exc:

@@ -204,8 +204,10 @@ class Platform(ABC):
         """An ``httpx.Auth`` (or tuple) built from the config's credential keys."""
 
     @abstractmethod
-    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> SandboxApp:
-        """A sandbox emulating this platform, its state in the SQLite file ``db_path``."""
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None, fault_rate: float = 0.0,
+                fault_seed: int = 0) -> SandboxApp:
+        """A sandbox emulating this platform, its state in the SQLite file ``db_path``;
+        ``fault_rate`` of its answers are a random 429, 500 or dropped connection."""
 
     def http_options(self, url: str) -> dict[str, Any]:
         """Extra :class:`~deskmigrate.core.http.HttpClient` arguments for this platform

@@ -23,9 +23,10 @@ DEMO_URLS = {"source": "http://127.0.0.1:8101", "target": "http://127.0.0.1:8102
 
 def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
                  rate_limit: int | None = None, pm: pluggy.PluginManager | None = None,
-                 **kwargs: object) -> SandboxApp:
-    """The sandbox stored at ``path``; seeded when new, re-seeded when asked for other data."""
-    wanted = json.dumps({"tickets": tickets, "seed": seed})
+                 attachments: bool = True, **kwargs: float) -> SandboxApp:
+    """The sandbox stored at ``path``; seeded when new, re-seeded when asked for other data.
+    ``kwargs`` are ``fault_rate`` and ``fault_seed``."""
+    wanted = json.dumps({"tickets": tickets, "seed": seed, "attachments": attachments})
     app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
     seeded = app.store.meta("deskmigrate:seeded")
     if seeded == wanted:
@@ -35,7 +36,7 @@ def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
-    app.seed(tickets=tickets, seed=seed)
+    app.seed(tickets=tickets, seed=seed, attachments=attachments)
     app.store.set_meta("deskmigrate:seeded", wanted)
     return app
 

@@ -1,0 +1,107 @@
+"""Benchmark a full migration between two sandboxes served on loopback, each in its own
+process with its rate limit on, and the migration in a third process.
+
+    python bench/migrate_bench.py --source zendesk --target zendesk --tickets 10000 \\
+        --rate-limit 700 --no-attachments
+
+Prints requests per ticket (source and target apart), requests/minute achieved against the
+limit, records/s, wall time and the migration process's peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def serve(platform: str, folder: Path, name: str, tickets: int, seed: int, rate: int,
+          attachments: bool) -> tuple[subprocess.Popen[str], dict]:
+    command = [sys.executable, "-m", "deskmigrate", "sandbox", "serve", platform, "--port", "0",
+               "--tickets", str(tickets), "--seed", str(seed), "--rate-limit", str(rate),
+               "--data", str(folder / f"{name}.sqlite"), "--json"]
+    if not attachments:
+        command.append("--no-attachments")
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line:
+        raise SystemExit(f"the {name} sandbox did not start")
+    return process, json.loads(line)
+
+
+def account(table: str, platform: str, info: dict, rate: int) -> str:
+    lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{info["url"]}"',
+             f"rate_limit = {rate}"]
+    lines += [f'{k} = "{v}"' for k, v in info["credentials"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", default="zendesk")
+    parser.add_argument("--target", default="zendesk")
+    parser.add_argument("--tickets", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--rate-limit", type=int, default=700)
+    parser.add_argument("--no-attachments", action="store_true")
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="deskmigrate-bench-") as tmp:
+        folder = Path(tmp)
+        started = time.monotonic()
+        source, source_info = serve(args.source, folder, "source", args.tickets, args.seed,
+                                    args.rate_limit, not args.no_attachments)
+        target, target_info = serve(args.target, folder, "target", 0, args.seed,
+                                    args.rate_limit, True)
+        seeded = time.monotonic() - started
+        config = folder / "bench.toml"
+        config.write_text(account("source", args.source, source_info, args.rate_limit)
+                          + account("target", args.target, target_info, args.rate_limit)
+                          + f"[run]\nconcurrency = {args.concurrency}\n"
+                          + "[billing]\nenforce = false\n")
+        try:
+            began = time.monotonic()
+            run = subprocess.run([sys.executable, "-m", "deskmigrate", "--db",
+                                  str(folder / "state.sqlite"), "migrate", "--config",
+                                  str(config), "--json"], capture_output=True, text=True)
+            elapsed = time.monotonic() - began
+            peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        finally:
+            source.terminate()
+            target.terminate()
+        if run.returncode != 0:
+            raise SystemExit(run.stderr)
+        result = json.loads(run.stdout)
+
+    records = sum(row["migrated"] for row in result["records"].values())
+    tickets = result["records"].get("ticket", {}).get("migrated", 0)
+    minutes = elapsed / 60
+    report = {
+        "pair": f"{args.source} -> {args.target}",
+        "tickets": tickets,
+        "attachments": not args.no_attachments,
+        "rate_limit_per_minute": args.rate_limit,
+        "seconds": round(elapsed, 1),
+        "seed_seconds": round(seeded, 1),
+        "records": records,
+        "records_per_second": round(records / elapsed, 1),
+        "source_requests": result["requests"]["source"],
+        "target_requests": result["requests"]["target"],
+        "source_requests_per_ticket": round(result["requests"]["source"] / max(tickets, 1), 4),
+        "target_requests_per_ticket": round(result["requests"]["target"] / max(tickets, 1), 4),
+        "source_requests_per_minute": round(result["requests"]["source"] / minutes, 1),
+        "target_requests_per_minute": round(result["requests"]["target"] / minutes, 1),
+        "peak_memory_mb": round(peak_mb, 1),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
