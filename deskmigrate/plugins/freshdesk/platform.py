@@ -1,0 +1,97 @@
+"""FreshdeskPlatform: configuration, capabilities, auth and HTTP options."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.http import RateHeaders
+
+from .mapping import MAX_REQUEST_BYTES
+
+if TYPE_CHECKING:
+    from .sandbox import FreshdeskSandbox
+    from .source import FreshdeskSource
+    from .target import FreshdeskTarget
+
+KINDS = ("field", "group", "agent", "company", "contact", "ticket",
+         "kb_category", "kb_folder", "kb_article")
+
+# Signed attachment URLs point at S3; inline images at Freshdesk's attachment host.
+ATTACHMENT_HOSTS = ("s3.amazonaws.com", "attachment.freshdesk.com")
+
+
+class FreshdeskPlatform(Platform):
+    name = "freshdesk"
+    title = "Freshdesk"
+    config_fields = (
+        ConfigField("url", "Help desk URL, e.g. https://acme.freshdesk.com"),
+        ConfigField("api_key", "API key of an administrator (Profile settings)", secret=True),
+    )
+    capabilities = Capabilities(
+        source_kinds=KINDS,
+        target_kinds=tuple(k for k in KINDS if k != "field"),
+        keeps_timestamps=False,
+        keeps_authors=True,  # notes take user_id; times stay in a header line of the body
+        max_attachment_bytes=MAX_REQUEST_BYTES,
+        bulk_ticket_batch=1,
+        default_rate_per_minute=200,
+        notes=(
+            "created_at cannot be set: the original author and time open every note",
+            "every message is written as a note: replies would email customers",
+            "attachments are at most 20 MB per request; larger files are skipped",
+            "agents need a paid seat: unmatched agents are not created",
+        ),
+    )
+
+    def source(self, connection: Connection) -> FreshdeskSource:
+        from .source import FreshdeskSource
+
+        return FreshdeskSource(connection)
+
+    def target(self, connection: Connection) -> FreshdeskTarget:
+        from .target import FreshdeskTarget
+
+        return FreshdeskTarget(connection)
+
+    def auth(self, credentials: dict[str, str]) -> httpx.BasicAuth:
+        """Basic auth: the API key as user name, any password ("X")."""
+        return httpx.BasicAuth(credentials["api_key"], "X")
+
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> FreshdeskSandbox:
+        from .sandbox import FreshdeskSandbox
+
+        return FreshdeskSandbox(db_path, rate_limit=rate_limit)
+
+    def http_options(self, url: str) -> dict[str, Any]:
+        return {
+            "rate_headers": RateHeaders(limit=("x-ratelimit-total",),
+                                        remaining=("x-ratelimit-remaining",), reset=()),
+            "error_message": error_message,
+            "allowed_hosts": ATTACHMENT_HOSTS,
+        }
+
+
+def error_message(response: httpx.Response) -> str:
+    """One line from Freshdesk's error bodies, never echoing request data.
+
+    Validation errors are ``{"description": "Validation failed", "errors": [{field,
+    message, code}]}``; others ``{"code", "message"}``.
+    """
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if not isinstance(body, dict):
+        return ""
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors:
+        parts = [f"{e.get('field', '?')}: {e.get('message', '')} ({e.get('code', '')})"
+                 for e in errors[:3] if isinstance(e, dict)]
+        return f"{body.get('description', 'Validation failed')} - " + "; ".join(parts)
+    for key in ("message", "description", "code"):
+        if isinstance(body.get(key), str):
+            return body[key][:300]
+    return ""
