@@ -1,0 +1,88 @@
+"""The Zendesk platform entry: configuration, auth, HTTP options, source, target, sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.records import KIND_ORDER
+
+KINDS = tuple(KIND_ORDER)
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+
+
+def error_message(response: httpx.Response) -> str:
+    """A short, credential-free description of a Zendesk error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if not isinstance(body, dict):
+        return str(body)[:300]
+    error = body.get("error")
+    if isinstance(error, dict):  # {"error": {"title": ..., "message": ...}}
+        return str(error.get("message") or error.get("title"))[:300]
+    parts = [p for p in (error, body.get("description")) if isinstance(p, str) and p]
+    details = body.get("details")
+    if isinstance(details, dict):
+        parts += [str(e.get("description")) for errors in details.values()
+                  if isinstance(errors, list) for e in errors if isinstance(e, dict)]
+    return ": ".join(parts)[:300] if parts else str(body)[:300]
+
+
+class ZendeskPlatform(Platform):
+    """Zendesk Support (tickets, people, fields) and Help Center (Guide)."""
+
+    name = "zendesk"
+    title = "Zendesk Support"
+    config_fields = (
+        ConfigField("url", "Account URL, e.g. https://SUBDOMAIN.zendesk.com"),
+        ConfigField("email", "Email of an admin (the API token acts as this user)"),
+        ConfigField("token", "API token (Admin Center > Apps and integrations > API)",
+                    secret=True),
+    )
+    capabilities = Capabilities(
+        source_kinds=KINDS, target_kinds=KINDS, keeps_timestamps=True, keeps_authors=True,
+        max_attachment_bytes=MAX_ATTACHMENT_BYTES, bulk_ticket_batch=100,
+        default_rate_per_minute=400,
+        notes=("Tickets are written with the ticket import API (timestamps and authors kept).",
+               "Help Center articles cannot keep their original created_at.",
+               "Incremental exports are limited to 10 requests a minute by Zendesk."),
+    )
+
+    def source(self, connection: Connection) -> Any:
+        from .source import ZendeskSource
+
+        return ZendeskSource(connection)
+
+    def target(self, connection: Connection) -> Any:
+        from .target import ZendeskTarget
+
+        return ZendeskTarget(connection)
+
+    def auth(self, credentials: dict[str, str]) -> httpx.Auth:
+        return httpx.BasicAuth(f"{credentials['email']}/token", credentials["token"])
+
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> Any:
+        from .sandbox import ZendeskSandbox
+
+        return ZendeskSandbox(db_path, rate_limit=rate_limit)
+
+    def http_options(self, url: str) -> dict[str, Any]:
+        host = urlsplit(url).hostname or ""
+        hosts: tuple[str, ...] = ()
+        if host.endswith(".zendesk.com"):  # attachments redirect to the account's CDN host
+            subdomain = host.removesuffix(".zendesk.com")
+            hosts = (f"{subdomain}.zdusercontent.com",)
+        return {
+            "rate_headers": RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
+                                        remaining=("x-rate-limit-remaining",
+                                                   "ratelimit-remaining"),
+                                        reset=("ratelimit-reset",)),
+            "error_message": error_message,
+            "allowed_hosts": hosts,
+        }
