@@ -15,6 +15,7 @@ from deskmigrate.billing.cli import billing_group
 from deskmigrate.billing.customers import Customer
 from deskmigrate.billing.pricebook import PriceBookError, default_pricebook_text, load_pricebook
 from deskmigrate.billing.quotes import Pricing, price
+from deskmigrate.billing.reconcile import difference
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "billing.md"
 
@@ -52,6 +53,25 @@ def test_worked_example_of_the_docs() -> None:
     assert (doc["subtotal"], doc["discount"], doc["tax"], doc["total"]) == (
         "509.78", "76.47", "86.66", "519.97")
     assert "519.97" in DOCS.read_text(encoding="utf-8")
+
+
+def test_other_worked_examples_of_the_docs() -> None:
+    book = load_pricebook()
+    irish = Customer("Dublin Co", "a@dublin.example", "IE")
+    # minimum: 250 records = 25.00 -> "Minimum price 39.00" line of 14.00
+    small = price(book, Pricing({"ticket": 250}, "zendesk", "freshdesk"))
+    assert [line.amount for line in small.lines] == [Decimal("25.00"), Decimal("14.00")]
+    # 1 h 10 min of development -> 1.25 h x 120.00 = 150.00
+    dev = price(book, Pricing({}, "zendesk", "freshdesk", dev_hours=Decimal(70) / 60))
+    assert dev.lines[-1].amount == Decimal("150.00")
+    # supplement: 9,950 invoiced (637.00 + 146.51 = 783.51), 10,050 migrated (641.50 + 147.55
+    # = 789.05): tier 2 +50 x 0.06 = 3.00, tier 3 +50 x 0.03 = 1.50, tax +1.04, total 5.54
+    before = price(book, Pricing({"ticket": 9950}, "zendesk", "freshdesk", customer=irish))
+    after = price(book, Pricing({"ticket": 10050}, "zendesk", "freshdesk", customer=irish))
+    assert (before.total, after.total) == (Decimal("783.51"), Decimal("789.05"))
+    extra = difference(before, after, "note")
+    assert [line.amount for line in extra.lines] == [Decimal("3.00"), Decimal("1.50")]
+    assert (extra.tax, extra.total) == (Decimal("1.04"), Decimal("5.54"))
 
 
 def _write(tmp_path: Path, text: str) -> str:
