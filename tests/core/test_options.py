@@ -1,0 +1,135 @@
+"""The paid options as record-pipeline hooks, and their validation before a run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+import pluggy
+import pytest
+
+from deskmigrate.core import hookspecs
+from deskmigrate.core.errors import ConfigError
+from deskmigrate.core.host import options as registered_options
+from deskmigrate.core.options import validate_options
+from deskmigrate.core.records import (
+    Attachment,
+    Comment,
+    KbArticle,
+    SideConversation,
+    Ticket,
+    Translation,
+)
+from deskmigrate.core.run import RunContext
+from deskmigrate.options import (
+    add_tag,
+    call_recordings,
+    inline_images,
+    kb_translations,
+    side_conversations,
+    skip_attachments,
+)
+
+MODULES = (add_tag, skip_attachments, call_recordings, kb_translations, inline_images,
+           side_conversations)
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def pm():
+    manager = pluggy.PluginManager("deskmigrate")
+    manager.add_hookspecs(hookspecs)
+    for module in MODULES:
+        manager.register(module)
+    manager.check_pending()
+    return manager
+
+
+def context(options, source="zendesk", target="freshdesk"):
+    return RunContext(migration_id=1, run_id=1, mode="full", source_platform=source,
+                      target_platform=target, options=options, started_at=T0,
+                      option_usage=Counter())
+
+
+def attachment(name, inline=False):
+    return Attachment(source_id=name, file_name=name, content_type="image/png", size=3,
+                      inline=inline, fetch=lambda: b"png")
+
+
+def ticket():
+    return Ticket(source_id="1", subject="Hello", tags=["vip"], comments=[
+        Comment(source_id="c1", author_id="u1", body_html="<p>hi <img src='x'></p>",
+                created_at=T0, attachments=[attachment("a.pdf"), attachment("x.png", True)]),
+        Comment(source_id="c2", author_id="a1", body_html="<p>call</p>", public=False,
+                created_at=T0.replace(day=3), recording=attachment("call.mp3")),
+    ], side_conversations=[SideConversation(
+        source_id="s1", subject="Ask billing", participants=["billing@x.test"],
+        messages=[Comment(source_id="m1", author_id="a1", body_html="<p>Refund?</p>",
+                          created_at=T0.replace(day=2))])])
+
+
+def prepare(options, record, **kw):
+    ctx = context(options, **kw)
+    pm().hook.prepare_record(context=ctx, kind=record.kind, record=record)
+    return record, ctx.option_usage
+
+
+def test_add_tag_once():
+    record, usage = prepare({"add_tag": "migrated-2026-11"}, ticket())
+    assert record.tags == ["vip", "migrated-2026-11"]
+    assert usage["add_tag"] == 1
+
+
+def test_skip_attachments_removes_every_file():
+    record, usage = prepare({"skip_attachments": True}, ticket())
+    assert all(c.attachments == [] and c.recording is None for c in record.comments)
+    assert usage["skip_attachments"] == 1
+
+
+def test_call_recordings_become_attachments_only_when_asked():
+    record, usage = prepare({"call_recordings": True}, ticket())
+    assert [a.file_name for a in record.comments[1].attachments] == ["call.mp3"]
+    assert usage["call_recordings"] == 1
+    record, usage = prepare({}, ticket())
+    assert record.comments[1].attachments == [] and record.comments[1].recording is None
+
+
+def test_side_conversations_become_private_notes_outside_zendesk_in_time_order():
+    record, usage = prepare({"side_conversations": True}, ticket())
+    assert [c.source_id for c in record.comments] == ["c1", "side-s1-m1", "c2"]
+    note = record.comments[1]
+    assert note.public is False and "Ask billing" in note.body_html
+    assert record.side_conversations == []
+    native, _ = prepare({"side_conversations": True}, ticket(), target="zendesk")
+    assert len(native.side_conversations) == 1 and len(native.comments) == 2
+    dropped, _ = prepare({}, ticket())
+    assert dropped.side_conversations == [] and len(dropped.comments) == 2
+
+
+def test_inline_images_from_embedding_sources():
+    kept, usage = prepare({"inline_images": True}, ticket(), source="freshdesk",
+                          target="zendesk")
+    assert [a.file_name for a in kept.comments[0].attachments] == ["a.pdf", "x.png"]
+    assert usage["inline_images"] == 1
+    dropped, _ = prepare({}, ticket(), source="freshdesk", target="zendesk")
+    assert [a.file_name for a in dropped.comments[0].attachments] == ["a.pdf"]
+
+
+def test_kb_translations_only_with_the_option():
+    def article():
+        return KbArticle(source_id="k1", folder_id="f1", title="Hi", body="<p>x</p>",
+                         translations=[Translation(locale="fr", title="Salut", body="<p>x</p>")])
+    assert prepare({}, article())[0].translations == []
+    kept, usage = prepare({"kb_translations": True}, article())
+    assert [t.locale for t in kept.translations] == ["fr"] and usage["kb_translations"] == 1
+
+
+def test_options_are_checked_against_the_pair_before_anything_runs():
+    known = registered_options(pm())
+    assert validate_options({"add_tag": "x", "skip_attachments": False}, known, "zendesk",
+                            "freshdesk") == {"add_tag": "x"}
+    with pytest.raises(ConfigError, match="'call_recordings' is not supported from freshdesk"):
+        validate_options({"call_recordings": True}, known, "freshdesk", "zendesk")
+    with pytest.raises(ConfigError, match="Unknown option 'redact'"):
+        validate_options({"redact": True}, known, "zendesk", "zendesk")
+    with pytest.raises(ConfigError, match="'add_tag' takes a str value"):
+        validate_options({"add_tag": True}, known, "zendesk", "zendesk")
