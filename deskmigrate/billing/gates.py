@@ -18,7 +18,7 @@ from deskmigrate.core.run import Authorization, RunRequest
 from deskmigrate.core.state import COMPLETED, PAUSED, PAUSING, StateStore
 
 from .invoices import INVOICE, OPEN, PAID, Invoice, consumed_by, list_invoices
-from .pricebook import Plan, load_pricebook, pricebook_from_snapshot
+from .pricebook import Plan, PriceBook, load_pricebook, pricebook_from_snapshot
 from .runs import get_run, root_run
 
 PAY = "`deskmigrate billing pay {number} --method card|paypal|bank_transfer`"
@@ -54,7 +54,7 @@ def _full(state: StateStore, migration_id: int) -> tuple[Authorization, Invoice 
     for invoice in reversed(paid):
         if consumed_by(state, invoice) is None:
             return Authorization(True, f"Invoice {invoice.number} is paid."), invoice
-    if paid:
+    if paid and not list_invoices(state, migration_id, "kind=? AND status=?", (INVOICE, OPEN)):
         used = paid[-1]
         return _refuse(f"Migration {migration_id} has no paid invoice for another full run: "
                        f"{used.number} was used by full run {consumed_by(state, used)}; "
@@ -63,13 +63,13 @@ def _full(state: StateStore, migration_id: int) -> tuple[Authorization, Invoice 
     return _no_paid_invoice(state, migration_id), None
 
 
-def _feature(state: StateStore, migration_id: int, invoice: Invoice | None, feature: str,
-             what: str) -> Authorization | None:
+def _feature(state: StateStore, book: PriceBook, migration_id: int, invoice: Invoice | None,
+             feature: str, what: str) -> Authorization | None:
     """None when the plan allows ``feature`` ("delta" or "interval"), else a refusal."""
     if invoice is None:
         paid = _paid(state, migration_id)
         invoice = paid[-1] if paid else None
-    book = pricebook_from_snapshot(invoice.pricebook) if invoice else load_pricebook()
+    book = pricebook_from_snapshot(invoice.pricebook) if invoice else book
     names = " or ".join(p.name for p in book.plans.values() if getattr(p, feature))
     if invoice is None:
         return _refuse(f"{what} need the {names} plan, and migration {migration_id} has no "
@@ -114,13 +114,13 @@ def _remigrate(state: StateStore, migration_id: int, run_id: int | None,
     return Authorization(True, f"Within the {plan.name} re-migration window.")
 
 
-def _gate(state: StateStore, migration_id: int, mode: str, run_id: int | None,
-          now: datetime | None) -> tuple[Authorization, Invoice | None]:
+def _gate(state: StateStore, book: PriceBook, migration_id: int, mode: str,
+          run_id: int | None, now: datetime | None) -> tuple[Authorization, Invoice | None]:
     """The decision for a full, delta or re-migration run, and the invoice it relies on."""
     if mode == "full":
         return _full(state, migration_id)
     if mode == "delta":
-        refusal = _feature(state, migration_id, None, "delta", "Delta runs")
+        refusal = _feature(state, book, migration_id, None, "delta", "Delta runs")
         return refusal or Authorization(True, "The plan allows delta runs."), None
     if mode == "remigrate":
         return _remigrate(state, migration_id, run_id, now), None
@@ -132,7 +132,8 @@ def authorize(request: RunRequest, now: datetime | None = None) -> Authorization
     billing = request.billing or {}
     if billing.get("enforce", True) is False or request.mode in ("demo", "rollback"):
         return None
-    if not load_pricebook(billing.get("pricebook")).enforce:
+    book = load_pricebook(billing.get("pricebook"))
+    if not book.enforce:
         return None
     state, migration_id = request.state, request.migration_id
     paused = False
@@ -143,11 +144,11 @@ def authorize(request: RunRequest, now: datetime | None = None) -> Authorization
         if mode in ("demo", "rollback"):
             return None
         paused = get_run(state, request.run_id)["status"] in (PAUSED, PAUSING)
-        result, invoice = _gate(state, migration_id, mode, None, None)
+        result, invoice = _gate(state, book, migration_id, mode, None, None)
     else:
-        result, invoice = _gate(state, migration_id, request.mode, request.run_id,
+        result, invoice = _gate(state, book, migration_id, request.mode, request.run_id,
                                 now or datetime.now(UTC))
     if result.allowed and (paused or request.windows):
-        return _feature(state, migration_id, invoice, "interval",
+        return _feature(state, book, migration_id, invoice, "interval",
                         "Pausing and interval windows") or result
     return result

@@ -85,7 +85,7 @@ def list_invoices(state: StateStore, migration_id: int | None = None,
                   where: str = "1", params: tuple[Any, ...] = ()) -> list[Invoice]:
     """Every document, oldest first (optionally of one migration, with an extra filter)."""
     ensure_schema(state)
-    sql = f"SELECT * FROM invoices WHERE ({where})"  # noqa: S608 - ``where`` is ours
+    sql = f"SELECT * FROM invoices WHERE ({where})"  # ``where`` comes from this package
     args: list[Any] = list(params)
     if migration_id is not None:
         sql += " AND migration_id=?"

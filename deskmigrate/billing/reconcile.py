@@ -3,7 +3,9 @@
 The difference is ``price(actual) - price(invoiced)`` with the invoice's own price book, plan,
 options, customer and promo, line by line (graduated tiers, multiplier, minimum, plan
 percentage, per-record options), then discount and tax. A negative difference is a credit
-note, a positive one a supplementary invoice, none when the prices match. Each document
+note, a positive one a supplementary invoice, none when the prices match. The invoice is the
+latest one issued before the full run started (the first one after it, when enforcement was
+off and the run went first). Each document
 records the counts it brings billing to, so reconciling again only bills new changes.
 """
 
@@ -112,7 +114,8 @@ def reconcile(state: StateStore, run_id: int) -> Reconciliation:
     invoices = list_invoices(state, migration_id, "kind=? AND status!=?", (INVOICE, VOID))
     if not invoices:
         raise DeskmigrateError(f"Migration {migration_id} has no invoice to reconcile against.")
-    invoice = invoices[-1]
+    earlier = [i for i in invoices if i.issued_at <= run["started_at"]]
+    invoice = earlier[-1] if earlier else invoices[0]
     chain = list_invoices(state, migration_id, "refers_to=? AND status!=?",
                           (invoice.number, VOID))
     baseline = chain[-1] if chain else invoice
