@@ -60,10 +60,12 @@ class FreshdeskPlatform(Platform):
         """Basic auth: the API key as user name, any password ("X")."""
         return httpx.BasicAuth(credentials["api_key"], "X")
 
-    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> FreshdeskSandbox:
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None, fault_rate: float = 0.0,
+                fault_seed: int = 0) -> FreshdeskSandbox:
         from .sandbox import FreshdeskSandbox
 
-        return FreshdeskSandbox(db_path, rate_limit=rate_limit)
+        return FreshdeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
+                                fault_seed=fault_seed)
 
     def http_options(self, url: str) -> dict[str, Any]:
         return {

@@ -51,6 +51,10 @@ class FreshdeskBase(SandboxApp):
         super().__init__(db_path, rate_limit=limit, fault_rate=fault_rate,
                          fault_seed=fault_seed)
         ensure_account(self.store)
+        for name, fields in (("fd_updated", ("updated_at", "id")),
+                             ("fd_created", ("created_at", "id")),
+                             ("fd_ticket", ("ticket_id", "id")), ("fd_email", ("email",))):
+            self.store.create_index(name, *fields)
         secret = (self.store.meta("signing_secret") or "").encode()
         self.files = FileStore(self.store, secret, attachment_ttl)
         self.max_per_page = max_per_page

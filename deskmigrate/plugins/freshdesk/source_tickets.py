@@ -1,0 +1,187 @@
+"""Reading Freshdesk tickets: the ``updated_since`` walk past the 300-page cap, spam and
+deleted tickets, and each ticket's description, conversations and files."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import mimetypes
+import re
+from collections.abc import Callable, Generator, Iterator
+from datetime import datetime
+from functools import partial
+from typing import Any
+from urllib.parse import urlsplit
+
+import structlog
+
+from deskmigrate.core.errors import ApiError
+from deskmigrate.core.records import Attachment, Comment, Ticket
+
+from .mapping import (
+    PRIORITY_TO_CANONICAL,
+    SOURCE_TO_CHANNEL,
+    STATUS_TO_CANONICAL,
+    format_time,
+    parse_time,
+    type_to_canonical,
+)
+from .paging import PER_PAGE, FreshdeskApi, SeenIds, next_link, rows
+
+log = structlog.get_logger("deskmigrate.freshdesk")
+
+MAX_PAGE = 300  # Freshdesk refuses page 301 of a ticket list
+EPOCH = "1970-01-01T00:00:00Z"
+LIST_FILTERS = (None, "spam", "deleted")  # plain list, then spam, then trash
+FILTER_TAGS = {"spam": "spam", "deleted": "deleted"}
+CONVERSATION_CHANNELS = {0: "email", 2: "web", 5: "twitter", 7: "facebook", 8: "email",
+                         9: "voice"}
+INLINE_PATH = "/inline/attachment"
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
+
+
+class TicketReader:
+    """Lists and assembles tickets; ``labels`` maps ``cf_`` keys to field labels."""
+
+    def __init__(self, api: FreshdeskApi, labels: Callable[[], dict[str, str]]) -> None:
+        self.api = api
+        self.labels = labels
+
+    # -- listing --------------------------------------------------------------------------
+    def listed(self, since: datetime | None = None) -> Iterator[dict]:
+        """Every ticket row once: the open list, then spam, then deleted ones."""
+        seen = SeenIds()
+        for name in LIST_FILTERS:
+            for row in self._walk(name, since):
+                if seen.add(row["id"]):
+                    yield {**row, "_filter": name}
+
+    def _walk(self, name: str | None, since: datetime | None) -> Iterator[dict]:
+        """``updated_at`` ascending from ``since``; past page 300 the walk restarts at page
+        1 from the last ``updated_at`` seen (rows seen twice are dropped by the caller)."""
+        cursor = format_time(since) if since else EPOCH
+        while True:
+            last, more = yield from self._window(name, cursor)
+            if not more:
+                return
+            if last is None or last == cursor:
+                raise ApiError(f"More than {MAX_PAGE * PER_PAGE} Freshdesk tickets share the "
+                               f"updated_at {cursor}; they cannot be listed past page 300.")
+            cursor = last
+
+    def _window(self, name: str | None, cursor: str
+                ) -> Generator[dict, None, tuple[str | None, bool]]:
+        """Up to 300 pages from ``cursor``; returns ``(last updated_at, more left)``."""
+        params: dict[str, Any] = {"updated_since": cursor, "order_by": "updated_at",
+                                  "order_type": "asc", "per_page": PER_PAGE}
+        if name:
+            params["filter"] = name
+        last = None
+        url, page = "tickets", 1
+        while True:
+            try:
+                response = self.api.request("GET", url, params=params if page == 1 else None)
+            except ApiError as exc:
+                if exc.status == 400 and "beyond the" in str(exc):
+                    return last, True  # the cap came early: restart from the last row
+                raise
+            for row in response.json():
+                last = row["updated_at"]
+                yield row
+            url = next_link(response)
+            if url is None:
+                return last, False
+            if page == MAX_PAGE:
+                return last, True
+            page += 1
+
+    # -- one ticket -----------------------------------------------------------------------
+    def ticket(self, ticket_id: int | str, listed_as: str | None = None) -> Ticket | None:
+        """The full ticket with every message and file, or None if it is gone."""
+        response = self.api.request("GET", f"tickets/{ticket_id}", ok_404=True)
+        if response.status_code == 404:
+            return None
+        view = response.json()
+        conversations = list(rows(self.api, f"tickets/{ticket_id}/conversations"))
+        return self._build(view, conversations, listed_as)
+
+    def _build(self, view: dict, conversations: list[dict], listed_as: str | None) -> Ticket:
+        labels = self.labels()
+        ticket_type, type_tag = type_to_canonical(view.get("type"))
+        tags = list(view.get("tags") or [])
+        tags += [t for t in (type_tag, FILTER_TAGS.get(listed_as or "")) if t]
+        if view.get("spam") and "spam" not in tags:
+            tags.append("spam")
+        if view.get("deleted") and "deleted" not in tags:
+            tags.append("deleted")
+        requester = _sid(view.get("requester_id"))
+        first = Comment(
+            source_id=f"{view['id']}-description", author_id=requester,
+            body_html=view.get("description") or "", body_text=view.get("description_text")
+            or "", public=True, created_at=parse_time(view.get("created_at")),
+            attachments=self._files(view.get("attachments", []), view.get("description")),
+            channel=SOURCE_TO_CHANNEL.get(view.get("source", 2), "web"),
+            incoming=view.get("source") != 10)
+        comments = [first, *(self._comment(c) for c in conversations)]
+        return Ticket(
+            source_id=str(view["id"]), subject=view.get("subject") or "",
+            status=STATUS_TO_CANONICAL.get(view.get("status", 2), "open"),
+            priority=PRIORITY_TO_CANONICAL.get(view.get("priority", 1)), type=ticket_type,
+            tags=tags, custom_fields={labels.get(k, k): v for k, v in
+                                      (view.get("custom_fields") or {}).items() if v is not None},
+            requester_id=requester, assignee_id=_sid(view.get("responder_id")),
+            group_id=_sid(view.get("group_id")), company_id=_sid(view.get("company_id")),
+            created_at=parse_time(view.get("created_at")),
+            updated_at=parse_time(view.get("updated_at")),
+            channel=SOURCE_TO_CHANNEL.get(view.get("source", 2), "web"), comments=comments)
+
+    def _comment(self, conversation: dict) -> Comment:
+        return Comment(
+            source_id=str(conversation["id"]), author_id=_sid(conversation.get("user_id")),
+            body_html=conversation.get("body") or "",
+            body_text=conversation.get("body_text") or "",
+            public=not conversation.get("private", False),
+            created_at=parse_time(conversation.get("created_at")),
+            attachments=self._files(conversation.get("attachments", []),
+                                    conversation.get("body")),
+            channel=CONVERSATION_CHANNELS.get(conversation.get("source", 2), "web"),
+            incoming=bool(conversation.get("incoming")))
+
+    def _files(self, attachments: list[dict], body_html: str | None) -> list[Attachment]:
+        """Attachments downloaded now (their URLs expire in minutes), then inline images."""
+        files = []
+        for item in attachments:
+            data = self.api.download(item["attachment_url"])
+            files.append(Attachment(
+                source_id=str(item["id"]), file_name=item["name"],
+                content_type=item.get("content_type") or "application/octet-stream",
+                size=len(data), url=item["attachment_url"], fetch=partial(_bytes, data)))
+        return files + self._inline_images(body_html or "")
+
+    def _inline_images(self, body_html: str) -> list[Attachment]:
+        """``<img>`` tags pointing at Freshdesk's inline attachment URL on its own hosts."""
+        images = []
+        for tag in _IMG.findall(body_html):
+            attrs = {k.lower(): html.unescape(v) for k, v in _ATTR.findall(tag)}
+            url = attrs.get("src", "")
+            parts = urlsplit(url)
+            if parts.path != INLINE_PATH or parts.hostname not in self.api.hosts:
+                if url and not url.startswith("data:"):
+                    log.debug("freshdesk.inline_skipped", host=parts.hostname)
+                continue
+            key = attrs.get("data-id") or hashlib.sha1(url.encode()).hexdigest()[:16]
+            name = attrs.get("alt") or f"inline-{key}"
+            images.append(Attachment(
+                source_id=f"inline-{key}", file_name=name,
+                content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                size=0, url=url, inline=True, fetch=partial(self.api.download, url)))
+        return images
+
+
+def _bytes(data: bytes) -> bytes:
+    return data
+
+
+def _sid(value: Any) -> str | None:
+    return None if value is None else str(value)
