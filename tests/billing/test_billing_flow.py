@@ -151,6 +151,10 @@ def test_demo_quote_invoice_pay_full_reconcile_history(tmp_path: Path) -> None:
     # a new demo can then be invoiced; the migration's history grows
     demo2 = make_demo(state, mid, {"ticket": 50}, billing={"plan": "standard"})
     assert cli(db, "invoice", str(demo2), "--json")["number"] == "INV-000002"
+    assert "invoice INV-000002 is unpaid" in pm.hook.authorize_run(
+        request=request(state, mid, "full")).reason
+    # the earlier full run still reconciles against the invoice it ran on: nothing new
+    assert cli(db, "reconcile", str(full), "--json")["invoice"] == "INV-000001"
     assert cli(db, "invoices", "--json", "--migration", str(other))["invoices"] == []
 
 
