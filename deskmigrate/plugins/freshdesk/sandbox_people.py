@@ -115,7 +115,7 @@ class PeopleRoutes(FreshdeskBase):
                            "json_extract(doc, '$.blocked') = 0")
             if state is not None:
                 clauses.append(f"json_extract(doc, '$.active') = {int(state == 'verified')}")
-        for key in ("email", "phone", "mobile"):
+        for key in ("email", "phone", "mobile", "unique_external_id"):
             if key in args:
                 clauses.append(f"lower(json_extract(doc, '$.{key}')) = ?")
                 params.append(args[key].lower())

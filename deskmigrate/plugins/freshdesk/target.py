@@ -1,0 +1,243 @@
+"""FreshdeskTarget: writes groups, agents (matched only), companies, contacts, tickets and
+solutions through Freshdesk's REST API v2."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.errors import ApiError
+from deskmigrate.core.records import Agent, Company, Contact, Group, Record, Ticket
+
+from .paging import FreshdeskApi, rows
+from .platform import KINDS
+from .target_fields import FieldMapper
+from .target_kb import PLURALS, KbWriter
+from .target_tickets import People, TicketWriter
+
+FIELD_LISTS = {"ticket": "ticket_fields", "contact": "contact_fields",
+               "company": "company_fields"}
+DELETE_PATHS = {"ticket": "tickets/{}", "contact": "contacts/{}/hard_delete?force=true",
+                "company": "companies/{}", "group": "groups/{}"}
+
+
+class FreshdeskTarget(Target):
+    kinds = tuple(k for k in KINDS if k != "field")
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self.api = FreshdeskApi(self.http)
+        self.people = People(self.api)
+        self.tickets = TicketWriter(self.api, self.people, self._ticket_fields)
+        self.kb = KbWriter(self.api)
+        self._mappers: dict[str, FieldMapper] = {}
+        self._type_choices: list[str] = []
+        self._lock = threading.Lock()
+
+    def check(self) -> Identity:
+        me = self.api.get_json("agents/me")
+        contact = me.get("contact") or {}
+        self.people.remember(str(me["id"]), contact.get("name") or "", contact.get("email"))
+        return Identity(name=contact.get("name") or "", id=str(me["id"]),
+                        email=contact.get("email"), account=self.connection.url)
+
+    # -- writing ----------------------------------------------------------------------------
+    def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
+        """One result per record; API refusals become that record's error."""
+        results = []
+        for record in records:
+            try:
+                results.append(self._write_one(kind, record, ctx))
+            except ApiError as exc:
+                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
+        return results
+
+    def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
+               ) -> list[WriteResult]:
+        """A delta: tickets get changed fields and new comments as notes; contacts and
+        companies their fields; matched groups and agents stay as they are."""
+        results = []
+        for record, target_id in records:
+            try:
+                results.append(self._update_one(kind, record, target_id, ctx))
+            except ApiError as exc:
+                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
+        return results
+
+    def _update_one(self, kind: str, record: Record, target_id: str, ctx: WriteContext
+                    ) -> WriteResult:
+        if isinstance(record, Ticket):
+            return self.tickets.update(record, target_id, ctx)
+        if isinstance(record, Contact | Company):
+            object_type = "contact" if isinstance(record, Contact) else "company"
+
+            def warn(message: str) -> None:
+                ctx.warn(record.source_id, message)
+
+            payload: dict[str, Any] = {
+                "name": record.name, "tags": record.tags,
+                "custom_fields": self._mapper(object_type).values(record.custom_fields, warn)}
+            if isinstance(record, Company):
+                payload = {**payload, "domains": record.domains}
+                del payload["tags"]
+            path = "companies" if object_type == "company" else "contacts"
+            self.api.request("PUT", f"{path}/{target_id}", json=payload)
+        return WriteResult(source_id=record.source_id, target_id=target_id)
+
+    def _write_one(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
+        if isinstance(record, Ticket):
+            return self.tickets.write(record, ctx)
+        if isinstance(record, Contact):
+            return self._contact(record, ctx)
+        if isinstance(record, Company):
+            return self._company(record, ctx)
+        if isinstance(record, Group):
+            return self._group(record)
+        if isinstance(record, Agent):
+            return self._agent(record)
+        if kind in PLURALS:
+            return self.kb.write(kind, record, ctx)
+        return WriteResult(source_id=record.source_id,
+                           skipped=f"Freshdesk does not take '{kind}' records")
+
+    def _contact(self, contact: Contact, ctx: WriteContext) -> WriteResult:
+        """An existing contact with the email is matched (Freshdesk emails are unique)."""
+        existing = self._contact_by_email(contact.email)
+        if existing is not None:
+            return WriteResult(source_id=contact.source_id, target_id=existing, matched=True)
+
+        def warn(message: str) -> None:
+            ctx.warn(contact.source_id, message)
+
+        payload: dict[str, Any] = {
+            "name": contact.name or contact.email or contact.phone or "Unknown",
+            "email": contact.email, "phone": contact.phone,
+            "other_emails": [e for e in contact.other_emails if e != contact.email][:10],
+            "tags": contact.tags + ([] if contact.active else ["suspended"]),
+            "custom_fields": self._mapper("contact").values(contact.custom_fields, warn),
+        }
+        company = ctx.target_id("company", contact.company_id)
+        if company is not None:
+            payload["company_id"] = int(company)
+        if not (contact.email or contact.phone):
+            payload["unique_external_id"] = ctx.external_id("contact", contact.source_id)
+        body = self.api.request("POST", "contacts",
+                                json={k: v for k, v in payload.items() if v is not None}).json()
+        target_id = str(body["id"])
+        self.people.remember(target_id, body.get("name") or "", body.get("email"))
+        if contact.deleted:
+            self.api.request("DELETE", f"contacts/{target_id}")
+        return WriteResult(source_id=contact.source_id, target_id=target_id)
+
+    def _company(self, company: Company, ctx: WriteContext) -> WriteResult:
+        existing = self._company_by_name(company.name)
+        if existing is not None:
+            return WriteResult(source_id=company.source_id, target_id=existing, matched=True)
+
+        def warn(message: str) -> None:
+            ctx.warn(company.source_id, message)
+
+        payload = {"name": company.name, "domains": company.domains,
+                   "note": company.notes or None,
+                   "custom_fields": self._mapper("company").values(company.custom_fields, warn)}
+        body = self.api.request("POST", "companies",
+                                json={k: v for k, v in payload.items() if v is not None}).json()
+        return WriteResult(source_id=company.source_id, target_id=str(body["id"]))
+
+    def _group(self, group: Group) -> WriteResult:
+        existing = self._group_by_name(group.name)
+        if existing is not None:
+            return WriteResult(source_id=group.source_id, target_id=existing, matched=True)
+        body = self.api.request("POST", "groups", json={
+            "name": group.name, "description": group.description or None}).json()
+        return WriteResult(source_id=group.source_id, target_id=str(body["id"]))
+
+    def _agent(self, agent: Agent) -> WriteResult:
+        """Agents are matched by email, never created: each one needs a paid seat."""
+        found = self.find_agent(agent.email) if agent.email else None
+        if found is None:
+            return WriteResult(source_id=agent.source_id,
+                               skipped=f"no Freshdesk seat for agent {agent.email}: not "
+                                       "created, their tickets go to the default agent")
+        return WriteResult(source_id=agent.source_id, target_id=found, matched=True)
+
+    # -- finding ----------------------------------------------------------------------------
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        if isinstance(record, Ticket):
+            return self.tickets.find(record, ctx)
+        if isinstance(record, Contact):
+            found = self._contact_by_email(record.email)
+            if found is None and not (record.email or record.phone):
+                found = self._contact_by_external_id(ctx.external_id("contact",
+                                                                     record.source_id))
+            return found
+        if isinstance(record, Company):
+            return self._company_by_name(record.name)
+        if isinstance(record, Group):
+            return self._group_by_name(record.name)
+        if isinstance(record, Agent):
+            return self.find_agent(record.email) if record.email else None
+        if kind in PLURALS:
+            return self.kb.find(kind, record, ctx)
+        return None
+
+    def find_agent(self, email: str) -> str | None:
+        for agent in self.api.get_json("agents", {"email": email}):
+            contact = agent.get("contact") or {}
+            self.people.remember(str(agent["id"]), contact.get("name") or "", email)
+            return str(agent["id"])
+        return None
+
+    def _contact_by_email(self, email: str | None) -> str | None:
+        if not email:
+            return None
+        for row in self.api.get_json("contacts", {"email": email}):
+            self.people.remember(str(row["id"]), row.get("name") or "", row.get("email"))
+            return str(row["id"])
+        return None
+
+    def _contact_by_external_id(self, external_id: str) -> str | None:
+        rows_found = self.api.get_json("contacts", {"unique_external_id": external_id})
+        return str(rows_found[0]["id"]) if rows_found else None
+
+    def _company_by_name(self, name: str) -> str | None:
+        found = self.api.get_json("companies/autocomplete", {"name": name})
+        return next((str(c["id"]) for c in found.get("companies", [])
+                     if c["name"].lower() == name.lower()), None)
+
+    def _group_by_name(self, name: str) -> str | None:
+        return next((str(g["id"]) for g in rows(self.api, "groups")
+                     if g["name"].lower() == name.lower()), None)
+
+    # -- fields -----------------------------------------------------------------------------
+    def _mapper(self, object_type: str) -> FieldMapper:
+        """The field mapper of tickets, contacts or companies (fields fetched once)."""
+        with self._lock:
+            if object_type not in self._mappers:
+                fields = self.api.get_json(FIELD_LISTS[object_type])
+                settings = self.connection.settings
+                self._mappers[object_type] = FieldMapper(
+                    fields, settings.get("mapping", {}), settings.get("defaults", {}))
+                if object_type == "ticket":
+                    self._type_choices = next(
+                        (list(f.get("choices") or []) for f in fields
+                         if f["name"] == "ticket_type"), [])
+            return self._mappers[object_type]
+
+    def _ticket_fields(self) -> tuple[FieldMapper, list[str]]:
+        mapper = self._mapper("ticket")
+        return mapper, self._type_choices
+
+    # -- rollback ---------------------------------------------------------------------------
+    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+        """Delete what this tool created; agents are never created, so never deleted."""
+        if kind in PLURALS:
+            template = f"solutions/{PLURALS[kind]}/{{}}"
+        elif kind in DELETE_PATHS:
+            template = DELETE_PATHS[kind]
+        else:
+            return
+        for target_id in target_ids:
+            self.api.request("DELETE", template.format(target_id), ok_404=True)
