@@ -41,6 +41,10 @@ def _state(ctx: click.Context) -> StateStore:
     return open_state(ctx.find_root().obj.get("db"))
 
 
+def _notify(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -232,23 +236,62 @@ def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json:
     else:
         config = load(config_path)
     with _progress(not as_json) as progress:
-        result = rn.start_run(config, "demo", state=_state(ctx), pm=pm, seed=seed,
-                              progress=progress, transports=transports,
-                              config_path=rn.config_path(config_path))
+        launch = rn.Launch(progress=progress, notify=_notify, transports=transports, seed=seed,
+                           config_path=rn.config_path(config_path))
+        result = rn.start_run(config, "demo", state=_state(ctx), pm=pm, launch=launch)
     _emit(result, as_json, lambda: _print_summary(result))
+
+
+def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--timezone", help="Time zone of the windows (default: local), "
+                           "e.g. Europe/Paris.")(command)
+    return click.option("--window", "windows", multiple=True,
+                        help='Run only inside this window, e.g. "sat 00:00-sun 23:59" or '
+                        '"mon-fri 19:00-23:30" (repeatable).')(command)
 
 
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True,
               help="TOML config with [source] and [target].")
+@click.option("--again", "again", type=int, metavar="RUN",
+              help="Re-migrate: remove what full run RUN created, then migrate again.")
+@_interval_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def migrate(ctx: click.Context, config_path: str, as_json: bool) -> None:
+def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
+            timezone: str | None, as_json: bool) -> None:
     """Full migration of everything, in dependency order."""
     config = load(config_path)
     with _progress(not as_json) as progress:
-        result = rn.start_run(config, "full", state=_state(ctx), pm=host.plugin_manager(),
-                              progress=progress, config_path=rn.config_path(config_path))
+        launch = rn.Launch(progress=progress, notify=_notify, windows=list(windows),
+                           timezone=timezone, config_path=rn.config_path(config_path))
+        result = rn.start_run(config, "remigrate" if again else "full", state=_state(ctx),
+                              pm=host.plugin_manager(), launch=launch, base_run_id=again)
+    _emit(result, as_json, lambda: _print_summary(result))
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one RUN was started with).")
+@_interval_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
+          timezone: str | None, as_json: bool) -> None:
+    """Migrate what changed in the source since full run RUN (or its latest delta) started."""
+    state = _state(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config = load(config_path) if config_path else rn.config_of(run)
+    with _progress(not as_json) as progress:
+        launch = rn.Launch(progress=progress, notify=_notify, windows=list(windows),
+                           timezone=timezone,
+                           config_path=rn.config_path(config_path)
+                           or run["config"].get("config_path"))
+        result = rn.start_run(config, "delta", state=state, pm=host.plugin_manager(),
+                              launch=launch, base_run_id=run_id)
     _emit(result, as_json, lambda: _print_summary(result))
 
 
@@ -265,9 +308,11 @@ def _resume_config(run: dict[str, Any], config_path: str | None
 @click.argument("run_id", type=int)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one the run was started with).")
+@_interval_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def resume(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
+def resume(ctx: click.Context, run_id: int, config_path: str | None,
+           windows: tuple[str, ...], timezone: str | None, as_json: bool) -> None:
     """Finish a killed or paused run where it stopped."""
     state = _state(ctx)
     run = state.run(run_id)
@@ -275,8 +320,10 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None, as_json: bo
         raise DeskmigrateError(f"There is no run {run_id}.")
     config, transports = _resume_config(run, config_path)
     with _progress(not as_json) as progress:
+        launch = rn.Launch(progress=progress, notify=_notify, transports=transports,
+                           windows=list(windows), timezone=timezone)
         result = rn.resume_run(run_id, state=state, pm=host.plugin_manager(), config=config,
-                               progress=progress, transports=transports)
+                               launch=launch)
     _emit(result, as_json, lambda: _print_summary(result))
 
 
@@ -308,12 +355,7 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     config, transports = _resume_config(run, config_path)
-    if config is None:
-        path = run["config"].get("config_path")
-        if not path:
-            raise DeskmigrateError(f"Run {run_id} was not started from a config file; "
-                                   "pass --config.")
-        config = load(path)
+    config = config or rn.config_of(run)
     if not yes:
         click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
                       abort=True)

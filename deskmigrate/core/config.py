@@ -43,7 +43,7 @@ class Config:
     def public(self) -> dict[str, Any]:
         return {"source": self.source.public(), "target": self.target.public(),
                 "options": self.options, "mapping": self.mapping, "run": self.run,
-                "billing": self.billing}
+                "billing": self.billing, "customer": self.customer}
 
 
 def _expand(value: Any, where: str) -> Any:

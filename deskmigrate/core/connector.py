@@ -98,6 +98,10 @@ class WriteContext(ABC):
         """The target id of an already-migrated record, or None."""
 
     @abstractmethod
+    def known(self, kind: str, source_id: str) -> bool:
+        """Whether an earlier run already migrated this record (a delta's comments)."""
+
+    @abstractmethod
     def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
         """Resolve a person (agent or contact). ``agent=True`` falls back to the default
         agent when the person is not in the target, and notes a warning in the report."""
@@ -168,6 +172,17 @@ class Target(ABC):
     @abstractmethod
     def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
         """Create records; one result per record, in order. Never raise for one bad record."""
+
+    def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
+               ) -> list[WriteResult]:
+        """Bring records written by an earlier run up to date (a delta): ``(record,
+        target_id)`` pairs. Tickets get their changed fields and only the comments the id map
+        does not know (``ctx.known("comment", id)`` is False for new ones). Must be
+        idempotent: after a crash the same update may be sent again."""
+        return [WriteResult(source_id=r.source_id,
+                            skipped=f"the {self.connection.platform} target cannot update "
+                                    f"{kind} records")
+                for r, _ in records]
 
     @abstractmethod
     def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:

@@ -21,13 +21,13 @@ class EngineContext(WriteContext):
         self.migration_id = migration_id
         self.run_id = run_id
         self.default_agent = default_agent
-        self._maps: dict[str, dict[str, str]] = {}
+        self._maps: dict[str, dict[str, str | None]] = {}
         self._warnings: dict[str, list[str]] = defaultdict(list)
         self._lock = threading.Lock()
         self.fallbacks: set[str] = set()  # source agents the default agent stood in for
 
     # -- engine side --------------------------------------------------------------------
-    def load(self, kind: str) -> dict[str, str]:
+    def load(self, kind: str) -> dict[str, str | None]:
         """(Re)load the id map of ``kind`` from the state database."""
         self._maps[kind] = self.state.id_map(self.migration_id, kind)
         return self._maps[kind]
@@ -45,6 +45,9 @@ class EngineContext(WriteContext):
         if source_id is None:
             return None
         return self._maps.get(kind, {}).get(str(source_id))
+
+    def known(self, kind: str, source_id: str) -> bool:
+        return str(source_id) in self._maps.get(kind, {})
 
     def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
         if source_id is not None:

@@ -4,6 +4,7 @@ outcomes so that a killed run resumes with nothing lost and nothing duplicated."
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -20,14 +21,16 @@ from .context import EngineContext
 from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
-from .records import KIND_ORDER, RECORD_TYPES, Record
+from .records import KIND_ORDER, RECORD_TYPES, Record, fingerprint
 from .run import RunContext
 from .selection import Selection
+from .windows import Schedule
 
 log = structlog.get_logger("deskmigrate.engine")
 
 Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
-InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int]]  # batch, attempt
+WRITE, UPDATE = "write", "update"
+InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str]]  # batch, attempt, op
 MAX_AMBIGUOUS_ATTEMPTS = 3
 
 
@@ -53,6 +56,8 @@ class RunSpec:
     concurrency: int = 8
     kinds: tuple[str, ...] | None = None  # restrict to these kinds
     progress: Progress | None = None
+    schedule: Schedule | None = None  # interval windows: outside them the run waits
+    notify: Callable[[str], None] | None = None  # one-line messages for the operator
 
 
 class Engine:
@@ -65,6 +70,7 @@ class Engine:
             options=spec.options, started_at=datetime.now(UTC),
         )
         self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
+        self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -78,6 +84,8 @@ class Engine:
                 self._migrate_kind(kind, selection.records(kind))
         except Paused:
             status = st.PAUSED
+            self._notify(f"Run {spec.run_id} paused at a safe point; "
+                         f"`deskmigrate resume {spec.run_id}` carries on.")
         except (AuthError, Unreachable) as exc:
             self.state.set_status(spec.run_id, st.INTERRUPTED, scrub(str(exc)))
             raise
@@ -112,6 +120,9 @@ class Engine:
         for dependency in KIND_ORDER[: KIND_ORDER.index(kind)]:
             self.ctx.load(dependency)
         mapped = self.ctx.load(kind)
+        stored = self.state.fingerprints(spec.migration_id, kind) if spec.mode == "delta" else {}
+        if spec.mode == "delta" and kind == "ticket":
+            self.ctx.load("comment")  # which comments earlier runs already wrote
         finished = {s for s, status in self.state.outcome_status(spec.run_id, kind).items()
                     if status != st.PENDING}
         unknown = set(self.state.pending(spec.run_id, kind))
@@ -121,55 +132,91 @@ class Engine:
         with ThreadPoolExecutor(max_workers=spec.concurrency,
                                 thread_name_prefix=f"write-{kind}") as pool:
             for batch in _batches(records, batch_size):
-                todo = self._triage(kind, batch, mapped, finished, unknown)
-                if todo:
-                    while len(in_flight) >= spec.concurrency * 2:
-                        done += self._collect(kind, in_flight, pool)
-                    self._submit(pool, in_flight, kind, todo, attempt=1)
-                done += len(batch) - len(todo)
+                self._safe_point(kind, in_flight, pool)
+                writes, updates = self._triage(kind, batch, mapped, stored, finished, unknown)
+                for op, todo in ((WRITE, writes), (UPDATE, updates)):
+                    if todo:
+                        while len(in_flight) >= spec.concurrency * 2:
+                            done += self._collect(kind, in_flight, pool)
+                        self._submit(pool, in_flight, kind, todo, 1, op)
+                done += len(batch) - len(writes) - len(updates)
                 self._progress(kind, done)
-                if self.state.status(spec.run_id) == st.PAUSING:
-                    while in_flight:
-                        self._collect(kind, in_flight, pool)
-                    raise Paused
             while in_flight:
                 done += self._collect(kind, in_flight, pool)
                 self._progress(kind, done)
 
-    def _submit(self, pool: ThreadPoolExecutor, in_flight: InFlight, kind: str,
-                todo: list[Record], attempt: int) -> None:
-        self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
-        future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
-        in_flight[future] = (todo, attempt)
+    def _safe_point(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> None:
+        """Between batches: stop if a pause was asked for; wait while the windows are shut."""
+        spec = self.spec
+        if self.state.status(spec.run_id) == st.PAUSING:
+            self._drain(kind, in_flight, pool)
+            raise Paused
+        schedule = spec.schedule
+        if schedule is None or schedule.is_open(datetime.now(UTC)):
+            return
+        self._drain(kind, in_flight, pool)
+        opening = schedule.next_opening(datetime.now(UTC))
+        self.state.set_status(spec.run_id, st.WAITING)
+        self._notify(f"Run {spec.run_id} is outside its windows; it waits until "
+                     f"{opening.astimezone(schedule.tz):%a %Y-%m-%d %H:%M:%S %Z}.")
+        while not schedule.is_open(datetime.now(UTC)):
+            if self.state.status(spec.run_id) == st.PAUSING:
+                raise Paused
+            time.sleep(min(1.0, max(0.05, (opening - datetime.now(UTC)).total_seconds())))
+        self.state.set_status(spec.run_id, st.RUNNING)
+        self._notify(f"Run {spec.run_id}: a window opened; carrying on.")
 
-    def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str],
-                finished: set[str], unknown: set[str]) -> list[Record]:
-        """The records of ``batch`` that still need writing; settles the others."""
+    def _drain(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> None:
+        while in_flight:
+            self._collect(kind, in_flight, pool)
+
+    def _submit(self, pool: ThreadPoolExecutor, in_flight: InFlight, kind: str,
+                todo: list[Record], attempt: int, op: str) -> None:
+        self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
+        if op == WRITE:
+            future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
+        else:
+            pairs = [(r, self.ctx.target_id(kind, r.source_id) or "") for r in todo]
+            future = pool.submit(self.spec.target.update, kind, pairs, self.ctx)
+        in_flight[future] = (todo, attempt, op)
+
+    def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str | None],
+                stored: dict[str, str | None], finished: set[str], unknown: set[str]
+                ) -> tuple[list[Record], list[Record]]:
+        """Split ``batch`` into records to create and (in a delta) records to update;
+        settle the others (already migrated, found after a crash, skipped, unchanged)."""
         settled: list[dict[str, Any]] = []
-        todo: list[Record] = []
+        writes: list[Record] = []
+        updates: list[Record] = []
         for record in batch:
             sid = record.source_id
             if sid in finished:
                 continue
-            if sid in mapped:  # migrated by an earlier run of this migration (a demo)
+            if sid in mapped and self.spec.mode != "delta":
+                # migrated by an earlier run of this migration (a demo): carried over
                 settled.append({"source_id": sid, "status": st.MIGRATED,
                                 "target_id": mapped[sid]})
                 continue
-            if sid in unknown:  # a crash left this write's outcome unknown: look first
+            printed = fingerprint(record)
+            if sid in mapped and stored.get(sid) == printed:
+                continue  # a delta: unchanged since it was written
+            if sid not in mapped and sid in unknown:
+                # a crash left this write's outcome unknown: look before writing again
                 found = self.spec.target.find(kind, record, self.ctx)
                 if found is not None:
                     settled.append({"source_id": sid, "status": st.MIGRATED,
-                                    "target_id": found})
+                                    "target_id": found, "fingerprint": printed})
                     self.ctx.remember(kind, sid, found)
                     continue
             reason = self._pipeline(kind, record)
             if reason:
                 settled.append({"source_id": sid, "status": st.SKIPPED, "reason": reason})
                 continue
-            todo.append(record)
+            self._prints[(kind, sid)] = printed
+            (updates if sid in mapped else writes).append(record)
         if settled:
             self._commit(kind, settled)
-        return todo
+        return writes, updates
 
     def _pipeline(self, kind: str, record: Record) -> str | None:
         hook = self.spec.pm.hook
@@ -184,17 +231,20 @@ class Engine:
         finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
         count = 0
         for future in finished:
-            batch, attempt = in_flight.pop(future)
+            batch, attempt, op = in_flight.pop(future)
             try:
                 results = future.result()
             except (AuthError, Unreachable):
                 raise
             except AmbiguousWrite as exc:
                 if attempt < MAX_AMBIGUOUS_ATTEMPTS:  # look each record up, rewrite the rest
+                    if op == UPDATE:  # updates are idempotent: send them again
+                        self._submit(pool, in_flight, kind, batch, attempt + 1, op)
+                        continue
                     ids = {r.source_id for r in batch}
-                    todo = self._triage(kind, batch, {}, set(), ids)
+                    todo, _ = self._triage(kind, batch, {}, {}, set(), ids)
                     if todo:
-                        self._submit(pool, in_flight, kind, todo, attempt + 1)
+                        self._submit(pool, in_flight, kind, todo, attempt + 1, op)
                     count += len(batch) - len(todo)
                     continue
                 results = [WriteResult(source_id=r.source_id, error=scrub(str(exc)))
@@ -207,6 +257,8 @@ class Engine:
         return count
 
     def _row(self, kind: str, result: WriteResult) -> dict[str, Any]:
+        if result.target_id is None:
+            self._prints.pop((kind, result.source_id), None)
         warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
         if result.target_id is not None:
             self.ctx.remember(kind, result.source_id, result.target_id)
@@ -215,6 +267,7 @@ class Engine:
             return {"source_id": result.source_id, "status": st.MIGRATED,
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched,
+                    "fingerprint": self._prints.pop((kind, result.source_id), None),
                     "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
         if result.skipped is not None:
             return {"source_id": result.source_id, "status": st.SKIPPED,
@@ -252,6 +305,11 @@ class Engine:
         self.spec.pm.hook.record_event(event=Event(
             name=name, migration_id=self.spec.migration_id, run_id=self.spec.run_id,
             mode=self.spec.mode, data=data))
+
+    def _notify(self, message: str) -> None:
+        log.info("run.notice", message=message)
+        if self.spec.notify:
+            self.spec.notify(message)
 
     def _progress(self, kind: str, done: int) -> None:
         if self.spec.progress:

@@ -8,8 +8,10 @@ comment's author may be either, and :meth:`WriteContext.user` resolves both.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -204,3 +206,21 @@ KIND_ORDER: tuple[str, ...] = (
     "kb_category", "kb_folder", "kb_article",
 )
 BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)
+
+
+VOLATILE = {"fetch", "url"}  # attachment URLs may be signed and change on every read
+
+
+def _stable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def fingerprint(record: Record) -> str:
+    """A digest of everything a record carries, to tell whether it changed since a run."""
+    data = _stable(asdict(record))
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(f"{record.kind}:{text}".encode()).hexdigest()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from .records import KIND_ORDER
 from .report import summary
 from .run import RunRequest
 from .selection import DemoSelection, Selection
+from .windows import Schedule
 
 Transports = dict[str, httpx.BaseTransport]  # "source" / "target" → in-process transport
 
@@ -76,73 +78,142 @@ def authorize(pm: pluggy.PluginManager, request: RunRequest) -> None:
         raise RunRefused(decision.reason)
 
 
+@dataclass
+class Launch:
+    """How the caller wants a run driven: progress display, messages, in-process
+    transports (tests, built-in sandboxes), interval windows and the demo's seed."""
+
+    progress: Progress | None = None
+    notify: Callable[[str], None] | None = None
+    transports: Transports | None = None
+    windows: list[str] = field(default_factory=list)
+    timezone: str | None = None
+    seed: int | None = None
+    config_path: str | None = None
+
+
 def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.PluginManager,
-              seed: int | None = None, progress: Progress | None = None,
-              transports: Transports | None = None, config_path: str | None = None
+              launch: Launch | None = None, base_run_id: int | None = None
               ) -> dict[str, Any]:
-    """Run a demo or a full migration and return its summary."""
-    if mode not in ("demo", "full"):
+    """Start a demo, full, delta or re-migration run and return its summary.
+
+    ``base_run_id``: for a delta, the full run (or earlier delta) it follows; for a
+    re-migration, the full run it replaces."""
+    launch = launch or Launch()
+    if mode not in ("demo", "full", "delta", "remigrate"):
         raise DeskmigrateError(f"Unknown mode '{mode}'.")
-    with open_accounts(config, pm, transports=transports) as accounts:
+    Schedule.parse(launch.windows, launch.timezone)  # refuse a bad window before anything
+    with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    config.source.platform, config.target.platform)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
+        base = _base_run(state, migration_id, mode, base_run_id)
         authorize(pm, RunRequest(mode=mode, migration_id=migration_id,
                                  source_platform=config.source.platform,
                                  target_platform=config.target.platform, options=options,
-                                 billing=config.billing, state=state))
-        counts = accounts.source.count()
+                                 billing=config.billing, state=state,
+                                 run_id=base["id"] if base else None, windows=launch.windows))
+        counts = accounts.source.count() if mode != "delta" else {}
+        seed = launch.seed
         if mode == "demo":
             for earlier in state.runs():
                 if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
                         and earlier["status"] != st.ROLLED_BACK):
                     rollback(state, accounts.target, earlier["id"])
             seed = seed if seed is not None else random.SystemRandom().randrange(1 << 31)
-        public = {**config.public(), "config_path": config_path}
-        run_id = state.start_run(migration_id, mode, config=public, options=options, seed=seed,
-                                 pid=os.getpid())
+        if mode == "remigrate" and base is not None:
+            for earlier in reversed(_chain(state, base)):
+                rollback(state, accounts.target, earlier["id"])
+        public = {**config.public(), "config_path": launch.config_path,
+                  "windows": launch.windows, "timezone": launch.timezone,
+                  "since": base["started_at"] if mode == "delta" and base else None}
+        run_id = state.start_run(migration_id, mode,
+                                 config=public, options=options, seed=seed, pid=os.getpid(),
+                                 parent_run_id=base["id"] if base else None)
         state.update_run(run_id, counts=counts)
-        return _execute(state, pm, accounts, config, run_id, progress)
+        return _execute(state, pm, accounts, config, run_id, launch)
+
+
+def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: int | None
+              ) -> dict[str, Any] | None:
+    """The run a delta follows (the latest completed full or delta run of the migration)
+    or the full run a re-migration replaces; checked to belong to this migration."""
+    if mode not in ("delta", "remigrate"):
+        return None
+    base = state.run(base_run_id) if base_run_id is not None else None
+    if base is None:
+        raise DeskmigrateError(f"There is no run {base_run_id}.")
+    if base["migration_id"] != migration_id:
+        raise DeskmigrateError(f"Run {base_run_id} belongs to another migration than this "
+                               "config's source and target.")
+    if base["mode"] not in ("full", "delta", "remigrate") or base["status"] != st.COMPLETED:
+        raise DeskmigrateError(f"Run {base_run_id} is a {base['status']} {base['mode']} run; "
+                               f"a {mode} needs a completed full run.")
+    if mode == "remigrate":
+        if base["mode"] == "delta":
+            raise DeskmigrateError(f"Run {base_run_id} is a delta; re-migrate its full run.")
+        return base
+    chain = _chain(state, base)
+    return chain[-1]
+
+
+def _chain(state: st.StateStore, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """``base`` and the completed deltas of its migration that came after it."""
+    return [base] + [r for r in state.runs()
+                     if r["migration_id"] == base["migration_id"] and r["id"] > base["id"]
+                     and r["mode"] == "delta" and r["status"] == st.COMPLETED]
 
 
 def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
-               config: Config | None = None, progress: Progress | None = None,
-               transports: Transports | None = None) -> dict[str, Any]:
-    """Finish a killed, failed or paused run where it stopped."""
+               config: Config | None = None, launch: Launch | None = None) -> dict[str, Any]:
+    """Finish a killed, paused or interrupted run where it stopped."""
+    launch = launch or Launch()
     run = state.run(run_id)
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     if run["status"] in (st.COMPLETED, st.ROLLED_BACK):
         raise DeskmigrateError(f"Run {run_id} is {run['status']}; there is nothing to resume.")
-    if config is None:
-        path = run["config"].get("config_path")
-        if not path:
-            raise DeskmigrateError(f"Run {run_id} was not started from a config file; "
-                                   "pass --config.")
-        config = load(path)
-    with open_accounts(config, pm, transports=transports) as accounts:
+    config = config or config_of(run)
+    launch.windows = launch.windows or run["config"].get("windows") or []
+    launch.timezone = launch.timezone or run["config"].get("timezone")
+    with open_accounts(config, pm, transports=launch.transports) as accounts:
         authorize(pm, RunRequest(mode="resume", migration_id=run["migration_id"],
                                  source_platform=config.source.platform,
                                  target_platform=config.target.platform,
                                  options=run["options"], billing=config.billing, state=state,
-                                 run_id=run_id))
+                                 run_id=run_id, windows=launch.windows))
         state.update_run(run_id, status=st.RUNNING, error=None, pid=os.getpid())
-        return _execute(state, pm, accounts, config, run_id, progress)
+        return _execute(state, pm, accounts, config, run_id, launch)
+
+
+def config_of(run: dict[str, Any]) -> Config:
+    """The config a run was started with, read again (credentials come from it, never from
+    the state database)."""
+    path = run["config"].get("config_path")
+    if not path:
+        raise DeskmigrateError(f"Run {run['id']} was not started from a config file; "
+                               "pass --config.")
+    return load(path)
 
 
 def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
-             config: Config, run_id: int, progress: Progress | None) -> dict[str, Any]:
+             config: Config, run_id: int, launch: Launch) -> dict[str, Any]:
     run = state.run(run_id)
     assert run is not None
-    selection = (DemoSelection(accounts.source, seed=run["seed"]) if run["mode"] == "demo"
-                 else Selection(accounts.source))
+    since = run["config"].get("since")
+    if run["mode"] == "demo":
+        selection: Selection = DemoSelection(accounts.source, seed=run["seed"])
+    else:
+        selection = Selection(accounts.source,
+                              since=datetime.fromisoformat(since) if since else None)
     engine = Engine(RunSpec(
         state=state, pm=pm, source=accounts.source, target=accounts.target,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
-        concurrency=int(config.run.get("concurrency", 8)), progress=progress,
+        concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
+        schedule=Schedule.parse(launch.windows, launch.timezone), notify=launch.notify,
     ))
     engine.run(selection)
     result = summary(state, run_id)

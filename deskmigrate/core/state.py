@@ -14,8 +14,8 @@ import sqlite_utils
 SCHEMA_VERSION = 1
 
 PENDING, MIGRATED, SKIPPED, FAILED = "pending", "migrated", "skipped", "failed"
-RUNNING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
-    "running", "pausing", "paused", "completed", "interrupted", "rolled_back",
+RUNNING, WAITING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
+    "running", "waiting", "pausing", "paused", "completed", "interrupted", "rolled_back",
 )
 
 
@@ -64,7 +64,7 @@ class StateStore:
             )
             db["id_map"].create(
                 {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
-                 "run_id": int, "created": int, "created_at": str},
+                 "run_id": int, "created": int, "created_at": str, "fingerprint": str},
                 pk=("migration_id", "kind", "source_id"), if_not_exists=True,
             )
             db["id_map"].create_index(["run_id"], if_not_exists=True)
@@ -143,8 +143,8 @@ class StateStore:
 
     def request_pause(self, run_id: int) -> None:
         with self.db.conn:
-            self.db.execute("UPDATE runs SET status=? WHERE id=? AND status=?",
-                            [PAUSING, run_id, RUNNING])
+            self.db.execute("UPDATE runs SET status=? WHERE id=? AND status IN (?, ?)",
+                            [PAUSING, run_id, RUNNING, WAITING])
 
     def status(self, run_id: int) -> str | None:
         row = self._one("SELECT status FROM runs WHERE id=?", [run_id])
@@ -156,10 +156,15 @@ class StateStore:
                         "source_id=?", [migration_id, kind, source_id])
         return row["target_id"] if row else None
 
-    def id_map(self, migration_id: int, kind: str) -> dict[str, str]:
+    def id_map(self, migration_id: int, kind: str) -> dict[str, str | None]:
         rows = self.db.query("SELECT source_id, target_id FROM id_map WHERE migration_id=? "
                              "AND kind=?", [migration_id, kind])
         return {r["source_id"]: r["target_id"] for r in rows}
+
+    def fingerprints(self, migration_id: int, kind: str) -> dict[str, str | None]:
+        rows = self.db.query("SELECT source_id, fingerprint FROM id_map WHERE migration_id=? "
+                             "AND kind=?", [migration_id, kind])
+        return {r["source_id"]: r["fingerprint"] for r in rows}
 
     def created_by(self, run_id: int, kind: str) -> list[str]:
         """Target ids of ``kind`` that a run created (not those it matched)."""
@@ -189,8 +194,10 @@ class StateStore:
         """Commit outcomes, id-map rows and meter events of one batch in one transaction.
 
         Each result: ``source_id``, ``status``, ``target_id``, ``reason``, ``children``
-        (a list of ``(kind, source_id, target_id)``), ``matched`` (it existed before) and
-        ``warnings``.
+        (a list of ``(kind, source_id, target_id)``), ``matched`` (it existed before),
+        ``fingerprint`` (of the record as written) and ``warnings``. A result for a record
+        already in the id map (a delta's update) replaces its row when the target id or the
+        fingerprint changed; a new target id then belongs to this run.
         """
         stamp = now()
         with self.db.conn:
@@ -207,10 +214,17 @@ class StateStore:
                 if r["status"] != MIGRATED:
                     continue
                 created = int(not r.get("matched", False))
-                rows = [(kind, r["source_id"], r["target_id"]), *r.get("children", ())]
-                for child_kind, source_id, target_id in rows:
+                self.db.execute(
+                    "INSERT INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT DO UPDATE SET fingerprint=excluded.fingerprint, "
+                    "run_id=iif(target_id=excluded.target_id, run_id, excluded.run_id), "
+                    "created=iif(target_id=excluded.target_id, created, excluded.created), "
+                    "target_id=excluded.target_id",
+                    [migration_id, kind, r["source_id"], r["target_id"], run_id, created,
+                     stamp, r.get("fingerprint")])
+                for child_kind, source_id, target_id in r.get("children", ()):
                     self.db.execute(
-                        "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                         [migration_id, child_kind, source_id, target_id, run_id, created,
                          stamp])
                 self.db.execute(

@@ -23,7 +23,7 @@ from ..core.connect import connect
 from ..core.connector import Platform
 from ..core.host import new_plugin_manager
 from ..core.records import KIND_ORDER, Ticket
-from ..core.runner import start_run
+from ..core.runner import Launch, start_run
 
 
 def assert_conforms(platform: Platform, folder: Path, *, tickets: int = 12, seed: int = 1
@@ -68,9 +68,8 @@ def assert_conforms(platform: Platform, folder: Path, *, tickets: int = 12, seed
     if pm.get_plugin(platform.name) is None:
         pm.register(_Registers(platform), name=platform.name)
     state = st.StateStore(folder / "conformance-state.sqlite")
-    result = start_run(config, "full", state=state, pm=pm,
-                       transports={"source": source_app.transport(),
-                                   "target": target_app.transport()})
+    transports = {"source": source_app.transport(), "target": target_app.transport()}
+    result = start_run(config, "full", state=state, pm=pm, launch=Launch(transports=transports))
     assert result["status"] == st.COMPLETED, result.get("error")
     for kind, row in result["records"].items():
         assert row["failed"] == 0, f"{kind}: {row['failed']} records failed to migrate"

@@ -70,6 +70,7 @@ class MemoryTarget(Target):
         self.fail: set[str] = set()
         self.lose: set[str] = set()
         self.ambiguous: set[str] = set()
+        self.added_comments: list[str] = []
         self.write_calls = 0
         self.resolved: dict[str, dict[str, str | None]] = {}
 
@@ -103,6 +104,21 @@ class MemoryTarget(Target):
         if any(r.source_id in self.lose for r in records):
             self.lose.clear()
             raise SystemExit("killed after the write, before the answer")
+        return results
+
+    def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
+               ) -> list[WriteResult]:
+        """Replace the stored record; report which comments are new to the id map."""
+        self.write_calls += 1
+        results = []
+        for record, target_id in records:
+            new = [c for c in getattr(record, "comments", [])
+                   if not ctx.known("comment", c.source_id)]
+            self.store[kind][target_id] = record
+            self.added_comments.extend(c.source_id for c in new)
+            results.append(WriteResult(source_id=record.source_id, target_id=target_id,
+                                       children=[ChildResult("comment", c.source_id, None)
+                                                 for c in new]))
         return results
 
     def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:

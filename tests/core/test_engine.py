@@ -11,6 +11,7 @@ from deskmigrate import hookimpl
 from deskmigrate.core import hookspecs
 from deskmigrate.core import state as st
 from deskmigrate.core.engine import Engine, RunSpec
+from deskmigrate.core.records import Comment, Ticket
 from deskmigrate.core.selection import DemoSelection, Selection
 
 
@@ -146,3 +147,30 @@ def test_a_later_run_carries_over_what_a_demo_already_migrated(state):
     full.run(Selection(full.spec.source))
     assert len(target.store["ticket"]) == 30
     assert state.tally(run)["ticket"][st.MIGRATED] == 30
+
+
+def test_delta_writes_only_what_changed_and_a_second_delta_writes_nothing(state):
+    records = sample_records()
+    target = MemoryTarget()
+    full, _ = engine(state, MemorySource(records), target)
+    full.run(Selection(full.spec.source))
+    calls = target.write_calls
+    # Activity: a new ticket, a new comment and a tag on ticket 4, a renamed contact.
+    records["ticket"].append(Ticket(source_id="31", subject="New", requester_id="u1"))
+    records["ticket"][3].comments.append(Comment(source_id="4-c9", author_id="u4",
+                                                 body_html="<p>more</p>"))
+    records["ticket"][3].tags.append("escalated")
+    records["contact"][2].name = "Renamed"
+    delta, run = engine(state, MemorySource(records), target, mode="delta")
+    assert delta.run(Selection(delta.spec.source)) == st.COMPLETED
+    assert len(target.store["ticket"]) == 31
+    assert target.added_comments == ["4-c9"]
+    ticket_4 = state.target_id(delta.spec.migration_id, "ticket", "4")
+    assert "escalated" in target.store["ticket"][ticket_4].tags
+    assert {k: v[st.MIGRATED] for k, v in state.tally(run).items()} == {
+        "ticket": 2, "contact": 1}
+    assert target.write_calls - calls == 3  # one create, one ticket update, one contact
+    calls = target.write_calls
+    again, run2 = engine(state, MemorySource(records), target, mode="delta")
+    again.run(Selection(again.spec.source))
+    assert target.write_calls == calls and state.tally(run2) == {}
