@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -10,6 +10,11 @@ import httpx
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
 from deskmigrate.core.http import RateHeaders
 from deskmigrate.core.records import KIND_ORDER
+
+if TYPE_CHECKING:
+    from .sandbox import ZendeskSandbox
+    from .source import ZendeskSource
+    from .target import ZendeskTarget
 
 KINDS = tuple(KIND_ORDER)
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -54,12 +59,12 @@ class ZendeskPlatform(Platform):
                "Incremental exports are limited to 10 requests a minute by Zendesk."),
     )
 
-    def source(self, connection: Connection) -> Any:
+    def source(self, connection: Connection) -> ZendeskSource:
         from .source import ZendeskSource
 
         return ZendeskSource(connection)
 
-    def target(self, connection: Connection) -> Any:
+    def target(self, connection: Connection) -> ZendeskTarget:
         from .target import ZendeskTarget
 
         return ZendeskTarget(connection)
@@ -67,10 +72,12 @@ class ZendeskPlatform(Platform):
     def auth(self, credentials: dict[str, str]) -> httpx.Auth:
         return httpx.BasicAuth(f"{credentials['email']}/token", credentials["token"])
 
-    def sandbox(self, db_path: str, *, rate_limit: int | None = None) -> Any:
+    def sandbox(self, db_path: str, *, rate_limit: int | None = None, fault_rate: float = 0.0,
+                fault_seed: int = 0) -> ZendeskSandbox:
         from .sandbox import ZendeskSandbox
 
-        return ZendeskSandbox(db_path, rate_limit=rate_limit)
+        return ZendeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
+                              fault_seed=fault_seed)
 
     def http_options(self, url: str) -> dict[str, Any]:
         host = urlsplit(url).hostname or ""

@@ -106,6 +106,11 @@ class Seeder:
         self.en.seed_instance(options.seed + 1)
         self.texts: TextPool = text_pool(self.rng, self.en)
         self.files: list[tuple[SeedFile, str]] = []
+        # Comment and attachment ids come from blocks reserved once (at most 10 comments per
+        # ticket, 3 files per comment); the unused tail of a block is simply never used.
+        self.comment_ids = iter(range(ids.reserve("comments", options.tickets * 10), 2**62))
+        self.attachment_ids = iter(range(ids.reserve("attachments", options.tickets * 30),
+                                         2**62))
 
     def run(self) -> None:
         stamp = ANCHOR - TWO_YEARS
@@ -287,7 +292,6 @@ class Seeder:
     def conversation(self, ticket_id: int, requester: dict, assignee: dict,
                      agents: list[dict], created: float, count: int) -> list[dict[str, Any]]:
         rng = self.rng
-        first_id = self.ids.reserve("comments", count)
         stamp, comments = created, []
         for i in range(count):
             if i == 0:
@@ -305,7 +309,7 @@ class Seeder:
             paragraphs.insert(0, greeting)
             attachments, inline_html = self.attachments_for(ticket_id)
             body_html = "".join(f'<p dir="auto">{html.escape(p)}</p>' for p in paragraphs)
-            comment_id = first_id + i
+            comment_id = next(self.comment_ids)
             comments.append(self.store.insert("comments", {
                 "type": "Comment", "author_id": author["id"],
                 "body": "\n\n".join(paragraphs), "plain_body": "\n\n".join(paragraphs),
@@ -322,12 +326,12 @@ class Seeder:
         return comments
 
     def attachments_for(self, ticket_id: int) -> tuple[list[dict[str, Any]], str]:
-        """Some attachments (20% of comments) and inline images (6%) for one comment."""
+        """Some attachments (20% of comments) and inline images (1.5%) for one comment."""
         rng = self.rng
         if not self.files:
             return [], ""
         picks = rng.sample(self.files, rng.randint(1, 2)) if rng.random() < 0.2 else []
-        inline = rng.random() < 0.06
+        inline = rng.random() < 0.015
         if inline:
             picks.append(rng.choice([f for f in self.files if f[0].content_type == "image/png"]))
         views, inline_html = [], ""
@@ -337,7 +341,7 @@ class Seeder:
             doc = {"file_name": name, "content_type": item.content_type,
                    "size": len(item.data), "inline": is_inline, "_blob": blob,
                    "_secret": f"{rng.getrandbits(TOKEN_SECRET_LEN * 4):0{TOKEN_SECRET_LEN}x}"}
-            doc = self.store.insert("attachments", doc, id=self.ids.next("attachments"))
+            doc = self.store.insert("attachments", doc, id=next(self.attachment_ids))
             view = attachment_view(doc)
             views.append(view)
             if is_inline:

@@ -1,0 +1,155 @@
+"""Zendesk JSON → canonical records. Custom field values are keyed by the field's title;
+attachments get a ``fetch`` closure bound to the source's downloader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from deskmigrate.core.records import (
+    Agent,
+    Attachment,
+    Comment,
+    Company,
+    Contact,
+    FieldDefinition,
+    Group,
+    KbArticle,
+    KbCategory,
+    KbFolder,
+    Ticket,
+    Translation,
+)
+
+from .mapping import channel_in, field_type_in, option_names, parse_time, status_in, value_in
+
+Fetch = Callable[[str], bytes]
+Schemas = dict[Any, dict[str, Any]]  # field id (tickets) or key (users, orgs) → schema
+
+FIELD_OBJECTS = {"ticket_fields": "ticket", "user_fields": "contact",
+                 "organization_fields": "company"}
+
+
+def sid(value: Any) -> str | None:
+    """A source id as the records carry it (a string), or None."""
+    return None if value is None else str(value)
+
+
+def attachment(data: dict[str, Any], fetch: Fetch) -> Attachment:
+    url = data["content_url"]
+    return Attachment(source_id=str(data["id"]), file_name=data["file_name"],
+                      content_type=data.get("content_type") or "application/octet-stream",
+                      size=int(data.get("size") or 0), url=url,
+                      inline=bool(data.get("inline")), fetch=lambda: fetch(url))
+
+
+def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch) -> Comment:
+    recording_url = (data.get("data") or {}).get("recording_url")
+    recording = None
+    if recording_url:
+        recording = Attachment(source_id=f"{data['id']}-recording",
+                               file_name=f"call-{data['id']}.mp3", content_type="audio/mpeg",
+                               size=0, url=recording_url,
+                               fetch=lambda: fetch(recording_url))
+    return Comment(
+        source_id=str(data["id"]), author_id=sid(data.get("author_id")),
+        body_html=data.get("html_body") or "",
+        body_text=data.get("plain_body") or data.get("body") or "",
+        public=bool(data.get("public", True)), created_at=parse_time(data.get("created_at")),
+        attachments=[attachment(a, fetch) for a in data.get("attachments") or []],
+        channel=channel_in(data.get("via")),
+        incoming=data.get("author_id") == requester_id, recording=recording)
+
+
+def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
+    """``{field id or key: value}`` → ``{title: canonical value}`` (empty values dropped)."""
+    out = {}
+    for key, value in values.items():
+        schema = schemas.get(key)
+        if schema is not None and value not in (None, "", []):
+            out[schema["title"]] = value_in(schema, value)
+    return out
+
+
+def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schemas,
+           fetch: Fetch, solved_at: str | None = None) -> Ticket:
+    values = {f["id"]: f.get("value") for f in data.get("custom_fields") or []}
+    requester = data.get("requester_id")
+    return Ticket(
+        source_id=str(data["id"]), subject=data.get("subject") or data.get("raw_subject") or "",
+        status=status_in(data.get("status") or "open"), priority=data.get("priority"),
+        type=data.get("type"), tags=list(data.get("tags") or []),
+        custom_fields=custom_values(values, schemas), requester_id=sid(requester),
+        assignee_id=sid(data.get("assignee_id")), group_id=sid(data.get("group_id")),
+        company_id=sid(data.get("organization_id")),
+        cc_ids=[str(i) for i in data.get("email_cc_ids") or data.get("collaborator_ids") or []],
+        created_at=parse_time(data.get("created_at")),
+        updated_at=parse_time(data.get("updated_at")), solved_at=parse_time(solved_at),
+        channel=channel_in(data.get("via")),
+        comments=[comment(c, requester, fetch) for c in comments])
+
+
+def group(data: dict[str, Any]) -> Group:
+    return Group(source_id=str(data["id"]), name=data["name"],
+                 description=data.get("description") or "")
+
+
+def agent(data: dict[str, Any], group_ids: list[str]) -> Agent:
+    return Agent(source_id=str(data["id"]), name=data["name"], email=data.get("email") or "",
+                 role="admin" if data.get("role") == "admin" else "agent",
+                 active=bool(data.get("active", True)) and not data.get("suspended"),
+                 group_ids=group_ids)
+
+
+def contact(data: dict[str, Any], schemas: Schemas) -> Contact:
+    return Contact(
+        source_id=str(data["id"]), name=data.get("name") or "", email=data.get("email"),
+        phone=data.get("phone"), company_id=sid(data.get("organization_id")),
+        tags=list(data.get("tags") or []),
+        custom_fields=custom_values(data.get("user_fields") or {}, schemas),
+        active=not data.get("suspended"), deleted=not data.get("active", True))
+
+
+def company(data: dict[str, Any], schemas: Schemas) -> Company:
+    return Company(
+        source_id=str(data["id"]), name=data["name"],
+        domains=list(data.get("domain_names") or []), tags=list(data.get("tags") or []),
+        custom_fields=custom_values(data.get("organization_fields") or {}, schemas),
+        notes=data.get("notes") or "")
+
+
+def field(data: dict[str, Any], collection: str) -> FieldDefinition:
+    object_type = FIELD_OBJECTS[collection]
+    key = str(data["id"]) if collection == "ticket_fields" else data["key"]
+    return FieldDefinition(
+        source_id=f"{object_type}:{data['id']}", object_type=object_type, key=key,
+        title=data["title"], field_type=field_type_in(data["type"]),
+        options=list(option_names(data).values()), required=bool(data.get("required")))
+
+
+def category(data: dict[str, Any]) -> KbCategory:
+    return KbCategory(source_id=str(data["id"]), name=data["name"],
+                      description=data.get("description") or "",
+                      locale=data.get("locale") or "en-us",
+                      position=int(data.get("position") or 0))
+
+
+def folder(data: dict[str, Any]) -> KbFolder:
+    return KbFolder(source_id=str(data["id"]), category_id=str(data["category_id"]),
+                    name=data["name"], description=data.get("description") or "",
+                    locale=data.get("locale") or "en-us",
+                    position=int(data.get("position") or 0))
+
+
+def article(data: dict[str, Any], translations: list[dict[str, Any]]) -> KbArticle:
+    source_locale = data.get("source_locale") or data.get("locale") or "en-us"
+    return KbArticle(
+        source_id=str(data["id"]), folder_id=str(data["section_id"]), title=data["title"],
+        body=data.get("body") or "", locale=data.get("locale") or source_locale,
+        author_id=sid(data.get("author_id")), draft=bool(data.get("draft")),
+        position=int(data.get("position") or 0),
+        created_at=parse_time(data.get("created_at")),
+        updated_at=parse_time(data.get("updated_at")),
+        translations=[Translation(locale=t["locale"], title=t["title"], body=t.get("body") or "",
+                                  draft=bool(t.get("draft")))
+                      for t in translations if t["locale"] != source_locale])

@@ -1,0 +1,253 @@
+"""Read a Zendesk account: tickets through the incremental exports (comments in bulk from
+the ticket-event export, spooled to disk), people, organizations, groups, field schemas and
+the Help Center."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from deskmigrate.core.connector import Connection, Identity, Source
+from deskmigrate.core.errors import AuthError
+from deskmigrate.core.records import KIND_ORDER, Record
+
+from . import convert
+from .client import ZendeskApi
+from .mapping import parse_time
+from .spool import CommentSpool
+
+AGENT_ROLES = {"role[]": ["agent", "admin"]}
+FIELD_COLLECTIONS = ("ticket_fields", "user_fields", "organization_fields")
+HC = "api/v2/help_center"
+
+
+class ZendeskSource(Source):
+    """A Zendesk account as a source (the credentials must belong to an admin)."""
+
+    kinds = KIND_ORDER
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self.api = ZendeskApi(self.http)
+        self._schemas: dict[str, convert.Schemas] = {}
+        self._spools: list[CommentSpool] = []
+
+    # -- contract -----------------------------------------------------------------------
+    def check(self) -> Identity:
+        me = self.api.get("api/v2/users/me.json")["user"]
+        if me.get("role") != "admin":
+            raise AuthError("zendesk exports need an admin's credentials; "
+                            f"this user is {me.get('role') or 'anonymous'}.")
+        return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
+                        role=me["role"], account=urlsplit(self.connection.url).hostname)
+
+    def count(self) -> dict[str, int]:
+        api = self.api
+        return {
+            "field": sum(1 for _ in self._read_fields(None)),
+            "group": api.count("api/v2/groups/count.json"),
+            "agent": api.count("api/v2/users/count.json", AGENT_ROLES),
+            "company": api.count("api/v2/organizations/count.json"),
+            "contact": api.count("api/v2/users/count.json", {"role": "end-user"})
+            + api.count("api/v2/deleted_users/count.json"),
+            "ticket": api.count("api/v2/tickets/count.json"),
+            "kb_category": self._hc_count("categories"),
+            "kb_folder": self._hc_count("sections"),
+            "kb_article": self._hc_count("articles"),
+        }
+
+    def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
+        readers = {
+            "field": self._read_fields, "group": self._read_groups,
+            "agent": self._read_agents, "company": self._read_companies,
+            "contact": self._read_contacts, "ticket": self._read_tickets,
+            "kb_category": self._read_categories, "kb_folder": self._read_folders,
+            "kb_article": self._read_articles,
+        }
+        if kind not in readers:
+            raise ValueError(f"zendesk cannot read '{kind}'")
+        return readers[kind](since)
+
+    def get(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
+        if kind == "ticket":
+            return self._get_tickets(ids)
+        if kind in ("contact", "agent", "company"):
+            return self._get_people(kind, ids)
+        wanted = set(ids)
+        return (r for r in self.read(kind) if r.source_id in wanted)
+
+    def ids(self, kind: str) -> Iterator[str]:
+        if kind != "ticket":
+            return super().ids(kind)
+        return (str(t["id"]) for t in self._export_tickets(0, sideload=False)
+                if t.get("status") != "deleted")
+
+    def close(self) -> None:
+        for spool in self._spools:
+            spool.close()
+        self._spools.clear()
+
+    # -- tickets ------------------------------------------------------------------------
+    def _read_tickets(self, since: datetime | None) -> Iterator[Record]:
+        start = _start(since)
+        spool = CommentSpool()
+        self._spools.append(spool)
+        try:
+            for event in self.api.export_time("api/v2/incremental/ticket_events.json",
+                                              "ticket_events", start,
+                                              {"include": "comment_events"}):
+                spool.add((event["ticket_id"], child) for child in event.get("child_events", [])
+                          if child.get("event_type") == "Comment" and "body" in child)
+            schemas = self._ticket_schemas()
+            for item, solved_at in self._export_tickets(start, sideload=True,
+                                                        with_solved=True):
+                if item.get("status") == "deleted":
+                    continue
+                comments = spool.comments(item["id"])
+                if any(self._has_inline_image(c) for c in comments):
+                    comments = self._comments(item["id"])
+                yield convert.ticket(item, comments, schemas, self.api.download, solved_at)
+        finally:
+            spool.close()
+            self._spools.remove(spool)
+
+    def _export_tickets(self, start: int, *, sideload: bool, with_solved: bool = False
+                        ) -> Iterator[Any]:
+        params = {"include": "metric_sets"} if sideload else {}
+        for items, page in self.api.export_cursor("api/v2/incremental/tickets/cursor.json",
+                                                  "tickets", start, params):
+            solved = {m["ticket_id"]: m.get("solved_at") for m in page.get("metric_sets") or []}
+            for item in items:
+                yield (item, solved.get(item["id"])) if with_solved else item
+
+    def _get_tickets(self, ids: Sequence[str]) -> Iterator[Record]:
+        schemas = self._ticket_schemas()
+        for start in range(0, len(ids), 100):
+            chunk = ",".join(ids[start:start + 100])
+            for item in self.api.get("api/v2/tickets/show_many.json", {"ids": chunk})["tickets"]:
+                yield convert.ticket(item, self._comments(item["id"]), schemas,
+                                     self.api.download)
+
+    def _comments(self, ticket_id: int) -> list[dict[str, Any]]:
+        return list(self.api.cursor_list(f"api/v2/tickets/{ticket_id}/comments.json",
+                                         "comments", {"include_inline_images": "true"}))
+
+    def _has_inline_image(self, comment: dict[str, Any]) -> bool:
+        """Whether the HTML embeds an image stored on the account (listed only when the
+        comments endpoint is asked for inline images)."""
+        body = comment.get("html_body") or ""
+        return "<img" in body and "/attachments/token/" in body
+
+    # -- people and organizations -------------------------------------------------------
+    def _get_people(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
+        """Users or organizations by id, 100 per ``show_many`` request."""
+        collection = "organizations" if kind == "company" else "users"
+        groups = self._memberships() if kind == "agent" else {}
+        schemas = self._keyed_schemas("organization_fields" if kind == "company"
+                                      else "user_fields")
+        for start in range(0, len(ids), 100):
+            chunk = ",".join(ids[start:start + 100])
+            for item in self.api.get(f"api/v2/{collection}/show_many.json",
+                                     {"ids": chunk})[collection]:
+                if kind == "company":
+                    yield convert.company(item, schemas)
+                elif kind == "contact" and item.get("role") == "end-user":
+                    yield convert.contact(item, schemas)
+                elif kind == "agent" and item.get("role") in ("agent", "admin"):
+                    yield convert.agent(item, groups.get(str(item["id"]), []))
+
+    def _memberships(self) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for membership in self.api.cursor_list("api/v2/group_memberships.json",
+                                               "group_memberships"):
+            groups[str(membership["user_id"])].append(str(membership["group_id"]))
+        return groups
+
+    def _read_agents(self, since: datetime | None) -> Iterator[Record]:
+        groups = self._memberships()
+        for user in self.api.cursor_list("api/v2/users.json", "users", AGENT_ROLES):
+            if _changed(user, since):
+                yield convert.agent(user, groups[str(user["id"])])
+
+    def _read_contacts(self, since: datetime | None) -> Iterator[Record]:
+        schemas = self._keyed_schemas("user_fields")
+        for users, _ in self.api.export_cursor("api/v2/incremental/users/cursor.json", "users",
+                                               _start(since)):
+            for user in users:
+                if user.get("role") == "end-user":
+                    yield convert.contact(user, schemas)
+
+    def _read_companies(self, since: datetime | None) -> Iterator[Record]:
+        schemas = self._keyed_schemas("organization_fields")
+        if since is None:
+            orgs = self.api.cursor_list("api/v2/organizations.json", "organizations")
+        else:
+            orgs = self.api.export_time("api/v2/incremental/organizations.json",
+                                        "organizations", _start(since))
+        for org in orgs:
+            if not org.get("deleted_at"):
+                yield convert.company(org, schemas)
+
+    def _read_groups(self, since: datetime | None) -> Iterator[Record]:
+        for item in self.api.cursor_list("api/v2/groups.json", "groups"):
+            if not item.get("deleted") and _changed(item, since):
+                yield convert.group(item)
+
+    def _read_fields(self, since: datetime | None) -> Iterator[Record]:
+        for collection in FIELD_COLLECTIONS:
+            for item in self._schema_list(collection):
+                if item.get("removable", True) and _changed(item, since):
+                    yield convert.field(item, collection)
+
+    def _schema_list(self, collection: str) -> list[dict[str, Any]]:
+        return list(self.api.cursor_list(f"api/v2/{collection}.json", collection))
+
+    def _ticket_schemas(self) -> convert.Schemas:
+        if "ticket_fields" not in self._schemas:
+            self._schemas["ticket_fields"] = {f["id"]: f for f in
+                                              self._schema_list("ticket_fields")}
+        return self._schemas["ticket_fields"]
+
+    def _keyed_schemas(self, collection: str) -> convert.Schemas:
+        if collection not in self._schemas:
+            self._schemas[collection] = {f["key"]: f for f in self._schema_list(collection)}
+        return self._schemas[collection]
+
+    # -- Help Center --------------------------------------------------------------------
+    def _hc_count(self, collection: str) -> int:
+        return int(self.api.get(f"{HC}/{collection}.json", {"per_page": 1}).get("count") or 0)
+
+    def _read_categories(self, since: datetime | None) -> Iterator[Record]:
+        for item in self.api.cursor_list(f"{HC}/categories.json", "categories"):
+            if _changed(item, since):
+                yield convert.category(item)
+
+    def _read_folders(self, since: datetime | None) -> Iterator[Record]:
+        for item in self.api.cursor_list(f"{HC}/sections.json", "sections"):
+            if _changed(item, since):
+                yield convert.folder(item)
+
+    def _read_articles(self, since: datetime | None) -> Iterator[Record]:
+        for item in self.api.cursor_list(f"{HC}/articles.json", "articles"):
+            if _changed(item, since):
+                translations = list(self.api.cursor_list(
+                    f"{HC}/articles/{item['id']}/translations.json", "translations"))
+                yield convert.article(item, translations)
+
+
+def _aware(since: datetime) -> datetime:
+    return since if since.tzinfo else since.replace(tzinfo=UTC)
+
+
+def _start(since: datetime | None) -> int:
+    return int(_aware(since).timestamp()) if since else 0
+
+
+def _changed(item: dict[str, Any], since: datetime | None) -> bool:
+    if since is None:
+        return True
+    updated = parse_time(item.get("updated_at"))
+    return updated is None or updated >= _aware(since)

@@ -1,0 +1,287 @@
+"""Write to a Zendesk account: field schemas, groups, agents (matched by email first),
+organizations and end users in bulk jobs, tickets through the import API, and the Help
+Center; find what an interrupted run wrote; delete for rollback."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.errors import ApiError, AuthError
+from deskmigrate.core.records import (
+    KIND_ORDER,
+    Agent,
+    Company,
+    Contact,
+    FieldDefinition,
+    Group,
+    Record,
+    Ticket,
+)
+
+from .client import ZendeskApi
+from .fields import FieldCache, split_field_id, target_field_id
+from .kb_writer import KbWriter
+from .ticket_writer import TicketWriter
+
+BULK = 100  # create_many, destroy_many and the ticket import take 100 records
+TAKEN = ("already being used", "already been taken")
+
+
+class ZendeskTarget(Target):
+    """A Zendesk account as a target (the credentials must belong to an admin)."""
+
+    kinds = KIND_ORDER
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self.api = ZendeskApi(self.http)
+        self.fields = FieldCache(self.api)
+        self.tickets = TicketWriter(self.api, self.fields)
+        self.kb = KbWriter(self.api)
+        self._groups: dict[str, str] | None = None
+        self._lock = threading.Lock()
+
+    def check(self) -> Identity:
+        me = self.api.get("api/v2/users/me.json")["user"]
+        if me.get("role") != "admin":
+            raise AuthError("zendesk imports need an admin's credentials; "
+                            f"this user is {me.get('role') or 'anonymous'}.")
+        return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
+                        role=me["role"], account=urlsplit(self.connection.url).hostname)
+
+    def batch_size(self, kind: str) -> int:
+        return BULK if kind in ("ticket", "contact", "company", "agent") else 1
+
+    def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
+        if kind == "ticket":
+            return self.tickets.write([r for r in records if isinstance(r, Ticket)], ctx)
+        if kind == "contact":
+            return self._bulk_users([r for r in records if isinstance(r, Contact)], ctx)
+        if kind == "agent":
+            return self._agents([r for r in records if isinstance(r, Agent)], ctx)
+        if kind == "company":
+            return self._bulk_create("organizations", [
+                (r, self._organization(r, ctx)) for r in records if isinstance(r, Company)])
+        return [self._one(kind, record, ctx) for record in records]
+
+    def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
+               ) -> list[WriteResult]:
+        """Tickets get their changed fields and new comments; other kinds are kept as they
+        were first written."""
+        if kind != "ticket":
+            return super().update(kind, records, ctx)
+        results = []
+        for record, target_id in records:
+            if not isinstance(record, Ticket):
+                raise TypeError(f"not a ticket: {record!r}")
+            try:
+                results.append(self.tickets.update(record, target_id, ctx))
+            except (ApiError, ValueError) as exc:
+                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
+        return results
+
+    def _one(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
+        try:
+            if isinstance(record, FieldDefinition):
+                return self._field(record)
+            if isinstance(record, Group):
+                group = self.api.http.request("POST", "api/v2/groups.json", json={"group": {
+                    "name": record.name, "description": record.description}}).json()["group"]
+                self._remember_group(record.name, str(group["id"]))
+                return WriteResult(source_id=record.source_id, target_id=str(group["id"]))
+            return self.kb.write(kind, record, ctx)
+        except (ApiError, ValueError) as exc:
+            return WriteResult(source_id=record.source_id, error=str(exc))
+
+    # -- fields -------------------------------------------------------------------------
+    def _field(self, record: FieldDefinition) -> WriteResult:
+        existing = self.fields.find(record)
+        if existing is not None:
+            return WriteResult(source_id=record.source_id,
+                               target_id=target_field_id(record.object_type, existing["id"]),
+                               matched=True,
+                               warnings=["a field with this title already exists; reused"])
+        created = self.fields.create(record)
+        return WriteResult(source_id=record.source_id,
+                           target_id=target_field_id(record.object_type, created["id"]))
+
+    # -- people and organizations -------------------------------------------------------
+    def _agents(self, agents: list[Agent], ctx: WriteContext) -> list[WriteResult]:
+        results: dict[str, WriteResult] = {}
+        new: list[tuple[Record, dict[str, Any]]] = []
+        for agent in agents:
+            found = self.find_agent(agent.email) if agent.email else None
+            if found:
+                results[agent.source_id] = WriteResult(
+                    source_id=agent.source_id, target_id=found, matched=True,
+                    warnings=["matched the existing agent with the same email"])
+            else:
+                new.append((agent, {"name": agent.name, "email": agent.email, "role": "agent",
+                                    "verified": True, "suspended": not agent.active}))
+        for result in self._bulk_create("users", new):
+            results[result.source_id] = result
+        for agent in agents:
+            result = results[agent.source_id]
+            if result.target_id:
+                self._memberships(agent, result, ctx)
+        return [results[a.source_id] for a in agents]
+
+    def _memberships(self, agent: Agent, result: WriteResult, ctx: WriteContext) -> None:
+        for group_id in agent.group_ids:
+            group = ctx.target_id("group", group_id)
+            if group is None:
+                result.warnings.append(f"group {group_id} is not in the target")
+                continue
+            try:
+                self.api.http.request("POST", "api/v2/group_memberships.json", json={
+                    "group_membership": {"user_id": int(result.target_id or 0),
+                                         "group_id": int(group)}})
+            except ApiError as exc:
+                result.warnings.append(f"group membership not added: {exc}")
+
+    def _bulk_users(self, contacts: list[Contact], ctx: WriteContext) -> list[WriteResult]:
+        items = []
+        for contact in contacts:
+            values, remarks = self.fields.values("contact", contact.custom_fields)
+            user = {"name": contact.name or contact.email or "(no name)", "role": "end-user",
+                    "email": contact.email, "phone": contact.phone, "tags": contact.tags,
+                    "external_id": ctx.external_id("contact", contact.source_id),
+                    "organization_id": _int(ctx.target_id("company", contact.company_id)),
+                    "user_fields": values, "verified": True,
+                    "suspended": contact.deleted or not contact.active}
+            items.append((contact, {k: v for k, v in user.items() if v is not None}))
+            for remark in remarks:
+                ctx.warn(contact.source_id, remark)
+            if contact.deleted:
+                ctx.warn(contact.source_id, "deleted in the source; created suspended so its "
+                                            "tickets keep their requester")
+        return self._bulk_create("users", items)
+
+    def _organization(self, company: Company, ctx: WriteContext) -> dict[str, Any]:
+        values, remarks = self.fields.values("company", company.custom_fields)
+        for remark in remarks:
+            ctx.warn(company.source_id, remark)
+        return {"name": company.name, "domain_names": company.domains, "tags": company.tags,
+                "notes": company.notes, "organization_fields": values,
+                "external_id": ctx.external_id("company", company.source_id)}
+
+    def _bulk_create(self, collection: str, items: list[tuple[Record, dict[str, Any]]]
+                     ) -> list[WriteResult]:
+        """``{collection}/create_many`` (one job per 100); a record whose email or name is
+        already taken is matched to the existing user or organization."""
+        results = [WriteResult(source_id=r.source_id) for r, _ in items]
+        if not items:
+            return results
+        try:
+            job = self.api.http.request(
+                "POST", f"api/v2/{collection}/create_many.json",
+                json={collection: [payload for _, payload in items]}).json()["job_status"]
+            job = self.api.wait_for_job(job)
+        except ApiError as exc:
+            for result in results:
+                result.error = str(exc)
+            return results
+        outcome = {r.get("index"): r for r in job.get("results") or [] if isinstance(r, dict)}
+        for index, (_, payload) in enumerate(items):
+            item, result = outcome.get(index) or {}, results[index]
+            if item.get("id") is not None and not item.get("error"):
+                result.target_id = str(item["id"])
+                continue
+            detail = str(item.get("details") or item.get("error") or "no result in the job")
+            existing = self._existing(collection, payload) if any(
+                t in detail for t in TAKEN) else None
+            if existing:
+                result.target_id, result.matched = existing, True
+                result.warnings.append(f"matched the existing record ({detail})")
+            else:
+                result.error = f"zendesk refused it: {detail}"
+        return results
+
+    def _existing(self, collection: str, payload: dict[str, Any]) -> str | None:
+        if collection == "users" and payload.get("email"):
+            return self._search_user(f"email:{payload['email']}")
+        if collection == "organizations":
+            found = self.api.get("api/v2/organizations/search.json",
+                                 {"name": payload["name"]})["organizations"]
+            return str(found[0]["id"]) if found else None
+        return None
+
+    def _search_user(self, query: str, *, agents_only: bool = False) -> str | None:
+        users = self.api.get("api/v2/users/search.json", {"query": query})["users"]
+        for user in users:
+            if not agents_only or user.get("role") in ("agent", "admin"):
+                return str(user["id"])
+        return None
+
+    def find_agent(self, email: str) -> str | None:
+        return self._search_user(f"email:{email}", agents_only=True)
+
+    # -- groups -------------------------------------------------------------------------
+    def _group_ids(self) -> dict[str, str]:
+        with self._lock:
+            if self._groups is None:
+                self._groups = {g["name"].lower(): str(g["id"]) for g in
+                                self.api.cursor_list("api/v2/groups.json", "groups")}
+            return self._groups
+
+    def _remember_group(self, name: str, group_id: str) -> None:
+        groups = self._group_ids()
+        with self._lock:
+            groups[name.lower()] = group_id
+
+    # -- find and delete ----------------------------------------------------------------
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        external = ctx.external_id(kind, record.source_id)
+        if isinstance(record, Ticket):
+            found = self.api.get("api/v2/tickets.json", {"external_id": external})["tickets"]
+            return str(found[0]["id"]) if found else None
+        if isinstance(record, Contact):
+            found = self.api.get("api/v2/users/search.json", {"external_id": external})["users"]
+            return str(found[0]["id"]) if found else None
+        if isinstance(record, Agent):
+            return self.find_agent(record.email) if record.email else None
+        if isinstance(record, Company):
+            for params in ({"external_id": external}, {"name": record.name}):
+                found = self.api.get("api/v2/organizations/search.json",
+                                     params)["organizations"]
+                if found:
+                    return str(found[0]["id"])
+            return None
+        if isinstance(record, Group):
+            return self._group_ids().get(record.name.lower())
+        if isinstance(record, FieldDefinition):
+            existing = self.fields.find(record)
+            return target_field_id(record.object_type, existing["id"]) if existing else None
+        return self.kb.find(kind, record, ctx)
+
+    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+        ids = [str(i) for i in target_ids]
+        bulk = {"ticket": "tickets", "contact": "users", "agent": "users",
+                "company": "organizations"}
+        if kind in bulk:
+            for start in range(0, len(ids), BULK):
+                job = self.api.http.request(
+                    "DELETE", f"api/v2/{bulk[kind]}/destroy_many.json",
+                    params={"ids": ",".join(ids[start:start + BULK])}).json()["job_status"]
+                self.api.wait_for_job(job)
+        elif kind == "group":
+            for group_id in ids:
+                self.api.http.request("DELETE", f"api/v2/groups/{group_id}.json", ok_404=True)
+            with self._lock:
+                self._groups = None
+        elif kind == "field":
+            for target_id in ids:
+                collection, field_id = split_field_id(target_id)
+                self.api.http.request("DELETE", f"api/v2/{collection}/{field_id}.json",
+                                      ok_404=True)
+                self.fields.forget(collection)
+        else:
+            self.kb.delete(kind, ids)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
