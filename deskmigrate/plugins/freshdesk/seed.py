@@ -119,7 +119,7 @@ class _Seeder:
     def contacts(self, count: int, company_ids: list[int]) -> list[int]:
         ids = []
         for i in range(count):
-            state = "deleted" if i % 17 == 16 else "blocked" if i % 23 == 22 else "active"
+            state = "deleted" if i % 11 == 10 else "blocked" if i % 13 == 12 else "active"
             company = self.random.choice(company_ids) if self.random.random() < 0.6 else None
             stamp = format_time(self.moment(self.random.uniform(365, HISTORY_DAYS)))
             contact_id = self.store.next_id("users", USER_ID_BASE + 1)
