@@ -6,8 +6,21 @@ from collections import defaultdict
 
 import httpx
 
-from deskmigrate.core.connector import WriteContext, WriteResult
+from deskmigrate.core.connect import connect
+from deskmigrate.core.connector import Connection, WriteContext, WriteResult
+from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
+
+FAST = 1_000_000  # client-side requests per minute: tests never wait on the budget
+
+
+def open_connection(platform: FreshdeskPlatform, app: FreshdeskSandbox,
+                    settings: dict | None = None, url: str = "http://127.0.0.1"
+                    ) -> Connection:
+    """A connection through the host's HttpClient (in-process unless ``url`` is served)."""
+    transport = app.transport() if url == "http://127.0.0.1" else None
+    return connect(platform, url, app.credentials(), transport=transport,
+                   rate_per_minute=FAST, settings=settings)
 
 
 class MemoryContext(WriteContext):
