@@ -22,14 +22,14 @@ TS = "json_extract(doc, '$._ts')"
 
 
 def encode_cursor(*parts: float | int) -> str:
-    raw = "|".join(str(int(p)) for p in parts).encode()
+    raw = "|".join(repr(p) for p in parts).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, width: int) -> list[int]:
+def decode_cursor(cursor: str, width: int) -> list[float | int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        parts = [int(p) for p in raw.split("|")]
+        parts = [float(p) if "." in p else int(p) for p in raw.split("|")]
     except ValueError:
         raise bad_request("InvalidPaginationParameter", "Invalid cursor") from None
     if len(parts) != width:

@@ -213,7 +213,7 @@ class Seeder:
             name = self.fake.name()
             org = rng.choice(orgs) if rng.random() < 0.8 else None
             domain = org["domain_names"][0] if org else "mail.example.net"
-            created = stamp + rng.uniform(0, TWO_YEARS * 0.9)
+            created = stamp + rng.randint(0, int(TWO_YEARS * 0.9))
             deleted, suspended = rng.random() < 0.01, rng.random() < 0.01
             docs.append(self._user(
                 name, f"{_slug(name, 'user')}.{i}@{domain}", "end-user", created,
@@ -241,7 +241,7 @@ class Seeder:
             status = rng.choices(statuses, weights)[0]
             assignee = (rng.choice(members[group["id"]] or [self.owner])
                         if status != "new" else None)
-            created = ANCHOR - rng.uniform(3600, TWO_YEARS)
+            created = float(int(ANCHOR - rng.uniform(3600, TWO_YEARS)))
             ticket_id = first_ticket + n
             comments = self.conversation(ticket_id, requester, assignee or self.owner, agents,
                                          created, rng.randint(2, 10))
@@ -322,7 +322,7 @@ class Seeder:
                 "created_at": iso(stamp), "metadata": {"system": {}, "custom": {}},
                 "_ticket_id": ticket_id, "_ts": stamp, "_first": i == 0,
             }, id=comment_id))
-            stamp += rng.uniform(600, 3 * 86400)
+            stamp += rng.randint(600, 3 * 86400)
         return comments
 
     def attachments_for(self, ticket_id: int) -> tuple[list[dict[str, Any]], str]:
