@@ -146,14 +146,17 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("br", "p", "div", "li") and self.parts:
+        if tag == "br":
             self.parts.append("\n")
+        elif tag in ("p", "div", "li") and self.parts:
+            self.parts.append("\n\n")
 
 
 def html_to_text(markup: str) -> str:
+    """Plain text of an HTML body: paragraphs separated by a blank line."""
     parser = _Text()
     parser.feed(markup)
-    return re.sub(r"\n{2,}", "\n\n", "".join(parser.parts)).strip()
+    return re.sub(r"\n{3,}", "\n\n", "".join(parser.parts)).strip()
 
 
 def text_to_html(text: str) -> str:
