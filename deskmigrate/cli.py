@@ -150,7 +150,8 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.argument("platform")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
+@click.option("--host", "address", default="127.0.0.1", show_default=True,
+              help="A loopback address.")
 @click.option("--tickets", default=200, show_default=True, type=click.IntRange(0))
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--rate-limit", type=click.IntRange(1), help="Requests per minute (default: the "
@@ -162,22 +163,22 @@ def sandbox() -> None:
 @click.option("--data", "data_path", type=click.Path(dir_okay=False),
               help="The sandbox's SQLite file (default: one per platform and port).")
 @click.option("--json", "as_json", is_flag=True, help="First line: {url, credentials}.")
-def sandbox_serve(platform: str, port: int, host: str, tickets: int, seed: int,
+def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: int,
                   rate_limit: int | None, no_rate_limit: bool, faults: float,
                   no_attachments: bool, data_path: str | None, as_json: bool) -> None:
     """Serve a seeded sandbox of PLATFORM on loopback until interrupted."""
-    if not is_loopback(host):
-        raise DeskmigrateError(f"Sandboxes serve on loopback only, not {host}.")
+    if not is_loopback(address):
+        raise DeskmigrateError(f"Sandboxes serve on loopback only, not {address}.")
     plugin = host.platform(platform)
     limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
     app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
                        attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
     try:
-        server = bind(app, host, port)
+        server = bind(app, address, port)
     except OSError as exc:
-        raise DeskmigrateError(f"Cannot listen on {host}:{port} ({exc.strerror}).") from None
-    url = f"http://{host}:{server.server_port}"
+        raise DeskmigrateError(f"Cannot listen on {address}:{port} ({exc.strerror}).") from None
+    url = f"http://{address}:{server.server_port}"
     if as_json:
         click.echo(json.dumps({"url": url, "credentials": app.credentials()}))
     else:
