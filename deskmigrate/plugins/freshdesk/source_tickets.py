@@ -9,7 +9,6 @@ import mimetypes
 import re
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -156,7 +155,7 @@ class TicketReader:
             files.append(Attachment(
                 source_id=str(item["id"]), file_name=item["name"],
                 content_type=item.get("content_type") or "application/octet-stream",
-                size=len(data), url=item["attachment_url"], fetch=partial(_bytes, data)))
+                size=len(data), url=item["attachment_url"], fetch=_held(data)))
         return files + self._inline_images(body_html or "")
 
     def _inline_images(self, body_html: str) -> list[Attachment]:
@@ -175,12 +174,22 @@ class TicketReader:
             images.append(Attachment(
                 source_id=f"inline-{key}", file_name=name,
                 content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-                size=0, url=url, inline=True, fetch=partial(self.api.download, url)))
+                size=0, url=url, inline=True, fetch=_downloader(self.api, url)))
         return images
 
 
-def _bytes(data: bytes) -> bytes:
-    return data
+def _held(data: bytes) -> Callable[[], bytes]:
+    """``fetch`` for bytes already downloaded (plain closures copy cleanly in fingerprints)."""
+    def fetch() -> bytes:
+        return data
+    return fetch
+
+
+def _downloader(api: FreshdeskApi, url: str) -> Callable[[], bytes]:
+    """``fetch`` that downloads ``url`` when the bytes are wanted."""
+    def fetch() -> bytes:
+        return api.download(url)
+    return fetch
 
 
 def _sid(value: Any) -> str | None:

@@ -25,7 +25,11 @@ class FieldMapper:
         for title, value in custom.items():
             label = self.mapping.get(title.lower(), title)
             field = self.by_label.get(str(label).lower())
-            if field is None or value is None:
+            if value is None:
+                continue
+            if field is None:
+                warn(f"custom field '{title}' has no Freshdesk field labelled '{label}'; "
+                     "add one or map it in [mapping]")
                 continue
             converted = convert(field, value)
             if converted is None:
