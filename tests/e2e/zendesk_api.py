@@ -49,8 +49,8 @@ def snapshot(url: str, credentials: dict[str, str], *, key: str = "id"
         orgs = {o["id"]: o["name"] for o in pages(http, "/api/v2/organizations.json",
                                                    "organizations")}
         groups = {g["id"]: g["name"] for g in pages(http, "/api/v2/groups.json", "groups")}
-        fields = {f["id"]: f["title"] for f in pages(http, "/api/v2/ticket_fields.json",
-                                                     "ticket_fields")}
+        fields = {f["id"]: f for f in pages(http, "/api/v2/ticket_fields.json",
+                                            "ticket_fields")}
         out: dict[str, dict[str, Any]] = {}
         for ticket in export_tickets(http):
             if ticket.get("status") == "deleted":
@@ -65,9 +65,9 @@ def snapshot(url: str, credentials: dict[str, str], *, key: str = "id"
                 "priority": ticket.get("priority"),
                 "type": ticket.get("type"),
                 "tags": sorted(ticket.get("tags") or []),
-                "custom_fields": {fields[f["id"]]: f["value"]
+                "custom_fields": {fields[f["id"]]["title"]: _named(fields[f["id"]], f["value"])
                                   for f in ticket.get("custom_fields") or []
-                                  if f.get("value") not in (None, "", False)},
+                                  if f.get("value") not in (None, "", False, [])},
                 "requester": users.get(ticket.get("requester_id")),
                 "assignee": users.get(ticket.get("assignee_id")),
                 "organization": orgs.get(ticket.get("organization_id")),
@@ -76,6 +76,14 @@ def snapshot(url: str, credentials: dict[str, str], *, key: str = "id"
                 "comments": [_comment(http, c, users) for c in comments],
             }
         return out
+
+
+def _named(field: dict[str, Any], value: Any) -> Any:
+    """Drop-down values by option name: each account has its own option tags."""
+    names = {o["value"]: o["name"] for o in field.get("custom_field_options") or []}
+    if isinstance(value, list):
+        return sorted(names.get(v, v) for v in value)
+    return names.get(value, value)
 
 
 def _comment(http: httpx.Client, comment: dict[str, Any], users: dict[int, str]
