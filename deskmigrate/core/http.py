@@ -65,8 +65,11 @@ class Verdict(Enum):
     FAIL = "fail"  # any other 4xx: the request itself is wrong
 
 
-def classify(status: int) -> Verdict:
-    """The one table deciding what a response status means."""
+def classify(status: int, overrides: Mapping[int, Verdict] | None = None) -> Verdict:
+    """The one table deciding what a response status means (a platform may override a row,
+    e.g. Freshdesk's 409 means a duplicate value, not a transient conflict)."""
+    if overrides and status in overrides:
+        return overrides[status]
     if status < 400:
         return Verdict.OK
     if status == 429:
@@ -200,6 +203,7 @@ class HttpClient:
         error_message: Any = None,
         concurrency: int = 8,
         sleep: Any = time.sleep,
+        status_verdicts: Mapping[int, Verdict] | None = None,
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
@@ -209,6 +213,7 @@ class HttpClient:
         self.max_attempts = max_attempts
         self.max_wait = max_wait
         self._sleep = sleep
+        self._verdicts = dict(status_verdicts or {})
         self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
         self._describe_error = error_message or _default_error_message
         self._client = httpx.Client(
@@ -287,7 +292,7 @@ class HttpClient:
                                  f"{urlsplit(url).path}.") from None
         self.budget.observe(_header_int(response.headers, self.rate_headers.limit),
                             _header_int(response.headers, self.rate_headers.remaining))
-        verdict = classify(response.status_code)
+        verdict = classify(response.status_code, self._verdicts)
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
             return response
         if verdict is Verdict.RATE_LIMITED:
@@ -327,7 +332,7 @@ class HttpClient:
         status = response.status_code
         path = urlsplit(str(response.request.url)).path
         detail = self._describe_error(response)
-        verdict = classify(status)
+        verdict = classify(status, self._verdicts)
         if verdict is Verdict.AUTH:
             what = "credentials" if status == 401 else "permissions"
             reason = f"{status}: {detail}" if detail else str(status)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -212,15 +212,19 @@ VOLATILE = {"fetch", "url"}  # attachment URLs may be signed and change on every
 
 
 def _stable(value: Any) -> Any:
+    """Plain data of a record, without what changes between two reads of the same thing."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _stable(getattr(value, f.name)) for f in fields(value)
+                if f.name not in VOLATILE}
     if isinstance(value, dict):
-        return {k: _stable(v) for k, v in value.items() if k not in VOLATILE}
-    if isinstance(value, list):
+        return {str(k): _stable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
         return [_stable(v) for v in value]
     return value
 
 
 def fingerprint(record: Record) -> str:
     """A digest of everything a record carries, to tell whether it changed since a run."""
-    data = _stable(asdict(record))
+    data = _stable(record)
     text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(f"{record.kind}:{text}".encode()).hexdigest()

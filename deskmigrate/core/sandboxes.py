@@ -15,7 +15,8 @@ from .runner import Transports
 from .sandbox import SandboxApp
 
 DEMO_SOURCE = "zendesk"
-DEMO_TARGET = "zendesk"
+DEMO_TARGET = "freshdesk"
+IN_PROCESS_RATE = 100_000  # in-process sandboxes have no rate limit: don't throttle them
 DEMO_TICKETS = 200
 DEMO_SEED = 7
 DEMO_URLS = {"source": "http://127.0.0.1:8101", "target": "http://127.0.0.1:8102"}
@@ -53,7 +54,8 @@ def builtin_demo(pm: pluggy.PluginManager, *, source: str = DEMO_SOURCE,
     }
     platforms = {"source": source, "target": target}
     config = parse({
-        side: {"platform": platforms[side], "url": DEMO_URLS[side], **app.credentials()}
+        side: {"platform": platforms[side], "url": DEMO_URLS[side],
+               "rate_limit": IN_PROCESS_RATE, **app.credentials()}
         for side, app in apps.items()
     } | {"billing": {"enforce": False}, "run": {"builtin_demo": True}})
     return config, {side: app.transport() for side, app in apps.items()}

@@ -24,6 +24,7 @@ from ..core.connector import Platform
 from ..core.host import new_plugin_manager
 from ..core.records import KIND_ORDER, Ticket
 from ..core.runner import Launch, start_run
+from ..core.sandboxes import IN_PROCESS_RATE
 
 
 def assert_conforms(platform: Platform, folder: Path, *, tickets: int = 12, seed: int = 1
@@ -35,7 +36,7 @@ def assert_conforms(platform: Platform, folder: Path, *, tickets: int = 12, seed
     target_app.seed(tickets=0, seed=seed)
 
     connection = connect(platform, "http://127.0.0.1:1", source_app.credentials(),
-                         transport=source_app.transport())
+                         transport=source_app.transport(), rate_per_minute=IN_PROCESS_RATE)
     source = platform.source(connection)
     source.check()
     counts = source.count()
@@ -59,9 +60,9 @@ def assert_conforms(platform: Platform, folder: Path, *, tickets: int = 12, seed
 
     config = parse({
         "source": {"platform": platform.name, "url": "http://127.0.0.1:1",
-                   **source_app.credentials()},
+                   "rate_limit": IN_PROCESS_RATE, **source_app.credentials()},
         "target": {"platform": platform.name, "url": "http://127.0.0.1:2",
-                   **target_app.credentials()},
+                   "rate_limit": IN_PROCESS_RATE, **target_app.credentials()},
         "billing": {"enforce": False},
     })
     pm = new_plugin_manager()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.http import RateHeaders, Verdict
 
 from .mapping import MAX_REQUEST_BYTES
 
@@ -73,6 +73,7 @@ class FreshdeskPlatform(Platform):
                                         remaining=("x-ratelimit-remaining",), reset=()),
             "error_message": error_message,
             "allowed_hosts": ATTACHMENT_HOSTS,
+            "status_verdicts": {409: Verdict.FAIL},  # a duplicate value, not a conflict
         }
 
 
