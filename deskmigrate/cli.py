@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 
 from . import __version__
 from .core import host
@@ -191,6 +192,34 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.", err=True)
+
+
+@sandbox.command("activity")
+@click.argument("platform")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port of the running sandbox.")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False, exists=True),
+              help="The sandbox's SQLite file (default: the one `serve --port` uses).")
+@click.option("--new", "new", default=5, show_default=True, type=click.IntRange(0))
+@click.option("--updated", default=5, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=1, show_default=True, type=int)
+def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, updated: int,
+                     seed: int) -> None:
+    """Create and update tickets in a running sandbox through its REST API."""
+    plugin = host.platform(platform)
+    path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
+    if not path.exists():
+        raise DeskmigrateError(f"No {platform} sandbox data at {path}; start one with "
+                               f"`deskmigrate sandbox serve {platform} --port {port}`.")
+    app = plugin.sandbox(str(path))
+    url = f"http://127.0.0.1:{port}"
+    auth = plugin.auth(app.credentials())
+    with httpx.Client(base_url=url, auth=auth, timeout=30) as client:
+        try:
+            done = app.activity(client, new=new, updated=updated, seed=seed)
+        except httpx.TransportError:
+            raise DeskmigrateError(f"No {platform} sandbox answers on {url}.") from None
+    click.echo(", ".join(f"{n} {what}" for what, n in done.items()) + f" in {url}.")
 
 
 # -- runs -------------------------------------------------------------------------------

@@ -125,6 +125,13 @@ class SandboxApp:
         """Fill an empty sandbox with deterministic synthetic data."""
         raise NotImplementedError
 
+    def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
+                 ) -> dict[str, int]:
+        """Simulate a support team at work through the public REST API only (``client`` is
+        authenticated and points at this sandbox): ``new`` new tickets, ``updated`` existing
+        tickets given a new comment and a changed field. Returns what was done."""
+        raise NotImplementedError(f"the {self.platform} sandbox cannot simulate activity")
+
     def public_paths(self) -> tuple[str, ...]:
         """Path prefixes served without auth or rate limit (signed attachment URLs)."""
         return ()
