@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
@@ -115,6 +116,12 @@ class ZendeskSandbox(PeopleHandlers, TicketHandlers, FileHandlers, HelpCenterHan
         return {"X-Rate-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining),
                 "ratelimit-limit": str(limit), "ratelimit-remaining": str(remaining),
                 "ratelimit-reset": str(reset)}
+
+    def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
+                 ) -> dict[str, int]:
+        from .activity import simulate
+
+        return simulate(client, new=new, updated=updated, seed=seed)
 
     def public_paths(self) -> tuple[str, ...]:
         return ("/attachments/token/",)

@@ -1,0 +1,50 @@
+"""Simulated support activity in a Zendesk sandbox, through the public REST API only: new
+tickets from existing end users, and existing tickets answered by an agent with a changed
+status and an extra tag (what a delta run must then carry over)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import httpx
+
+
+def _all(client: httpx.Client, path: str, key: str, params: dict[str, Any]) -> list[dict]:
+    rows: list[dict] = []
+    url: str | None = path
+    query: dict[str, Any] | None = {**params, "page[size]": 100}
+    while url:
+        body = client.get(url, params=query).raise_for_status().json()
+        rows.extend(body[key])
+        url, query = (body["links"]["next"], None) if body["meta"]["has_more"] else (None, None)
+    return rows
+
+
+def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict[str, int]:
+    """Create ``new`` tickets and answer ``updated`` open tickets; returns the counts."""
+    rng = random.Random(seed)
+    me = client.get("/api/v2/users/me.json").raise_for_status().json()["user"]
+    people = _all(client, "/api/v2/users.json", "users", {"role": "end-user"})
+    people = [p for p in people if p.get("active", True) and not p.get("suspended")]
+    if new and not people:
+        raise ValueError("the sandbox has no end users to open tickets")
+    for n in range(new):
+        requester = rng.choice(people)
+        client.post("/api/v2/tickets.json", json={"ticket": {
+            "subject": f"New request {seed}-{n}: {rng.choice(['login', 'billing', 'export'])}",
+            "requester_id": requester["id"], "priority": rng.choice(["low", "normal", "high"]),
+            "tags": ["activity"],
+            "comment": {"body": f"Hello, I need help with request {seed}-{n}.",
+                        "author_id": requester["id"]},
+        }}).raise_for_status()
+    open_tickets = [t for t in _all(client, "/api/v2/tickets.json", "tickets", {})
+                    if t["status"] not in ("closed", "solved", "deleted")]
+    chosen = rng.sample(open_tickets, min(updated, len(open_tickets)))
+    for ticket in chosen:
+        client.put(f"/api/v2/tickets/{ticket['id']}.json", json={"ticket": {
+            "status": "pending", "additional_tags": ["followed-up"],
+            "comment": {"body": f"Following up on ticket {ticket['id']}.", "public": True,
+                        "author_id": me["id"]},
+        }}).raise_for_status()
+    return {"tickets created": new, "tickets updated": len(chosen)}
