@@ -46,8 +46,12 @@ class Accounts:
             connection.http.close()
 
     def requests(self) -> dict[str, int]:
+        """Requests sent to each side; ``target_writes`` counts those that change data."""
         source, target = self.connections
-        return {"source": source.http.stats.requests, "target": target.http.stats.requests}
+        writes = sum(n for method, n in target.http.stats.by_method.items()
+                     if method not in ("GET", "HEAD"))
+        return {"source": source.http.stats.requests, "target": target.http.stats.requests,
+                "target_writes": writes}
 
 
 @contextmanager

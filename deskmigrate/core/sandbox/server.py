@@ -15,6 +15,11 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: object, **kwargs: object) -> None:
         """Access logs stay off: a migration makes thousands of requests."""
 
+    def connection_dropped(self, error: BaseException, environ: object = None) -> None:
+        """An injected dropped connection: close the socket without answering, as a real
+        dropped connection would (instead of keeping it alive for the next request)."""
+        self.close_connection = True
+
 
 def bind(app: SandboxApp, host: str = "127.0.0.1", port: int = 8001) -> BaseWSGIServer:
     """A threaded server bound to ``host:port`` (port 0: any free port); call

@@ -1,0 +1,217 @@
+"""Issue 5 end to end, Zendesk → Zendesk over loopback: delta after real activity in the
+source, a killed delta, pause and resume from another process, a window that opens during
+the run, rollback and re-migration."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+from e2e_support import SOURCE_TICKETS, write_config
+from zendesk_api import client, pages, snapshot
+
+from deskmigrate.cli import cli
+from deskmigrate.plugins.zendesk.activity import simulate
+
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def cli_json(db, *args):
+    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def activity(account, new, updated, seed=4):
+    with client(account.url, account.credentials) as http:
+        return simulate(http, new=new, updated=updated, seed=seed)
+
+
+def same_tickets(source, target, since=None):
+    """Source and target agree ticket by ticket; comments written by a delta after
+    ``since`` keep everything but their time (Zendesk sets it when a comment is added)."""
+    expected = snapshot(source.url, source.credentials)
+    actual = snapshot(target.url, target.credentials, key="external_id")
+    assert sorted(actual) == sorted(expected)
+    for ticket_id, ticket in expected.items():
+        for theirs, ours in zip(actual[ticket_id]["comments"], ticket["comments"], strict=False):
+            if since and ours["created_at"] >= since:
+                theirs["created_at"] = ours["created_at"]
+        assert actual[ticket_id] == ticket, f"ticket {ticket_id} differs"
+    return expected
+
+
+def test_delta_carries_new_tickets_and_comments_once_then_nothing(tmp_path, zendesk_pair):
+    source, target = zendesk_pair()
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    full = cli_json(db, "migrate", "--config", str(config))
+    assert full["status"] == "completed"
+    since = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    assert activity(source, new=7, updated=9) == {"tickets created": 7, "tickets updated": 9}
+
+    delta = cli_json(db, "delta", str(full["run_id"]))
+    assert delta["status"] == "completed" and delta["mode"] == "delta"
+    assert delta["records"]["ticket"]["migrated"] == 16
+    assert delta["records"]["ticket"]["failed"] == 0
+    tickets = same_tickets(source, target, since)
+    assert len(tickets) == SOURCE_TICKETS + 7
+    assert sum("followed-up" in t["tags"] for t in tickets.values()) == 9
+
+    again = cli_json(db, "delta", str(full["run_id"]))
+    assert again["status"] == "completed"
+    assert all(row["migrated"] == 0 for row in again["records"].values())
+    assert again["requests"]["target_writes"] == 0
+    # A delta's requests are in proportion to what changed, not to the help desk.
+    assert delta["requests"]["target"] < full["requests"]["target"] * 0.5
+
+
+def _wait_for(predicate, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None and not predicate():
+        time.sleep(0.01)
+    return predicate()
+
+
+def _tickets_done(db, run):
+    import sqlite3
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM outcomes WHERE run_id=? AND kind='ticket' "
+                                "AND status!='pending'", [run]).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+def test_a_killed_delta_resumes_to_the_same_result(tmp_path, zendesk_pair):
+    source, target = zendesk_pair(rate_limit=3000)
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    full = cli_json(db, "migrate", "--config", str(config))
+    since = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    activity(source, new=10, updated=60)
+    command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
+    process = subprocess.Popen([*command, "delta", str(full["run_id"])], env=ENV,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    killed = _wait_for(lambda: _tickets_done(db, full["run_id"] + 1) >= 5, process)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert killed, "the delta finished before it could be killed"
+    resumed = cli_json(db, "resume", str(full["run_id"] + 1))
+    assert resumed["status"] == "completed"
+    assert resumed["records"]["ticket"]["migrated"] == 70
+    same_tickets(source, target, since)
+
+
+@pytest.mark.slow
+def test_pause_from_another_process_then_resume(tmp_path, zendesk_pair):
+    source, target = zendesk_pair(rate_limit=1500)
+    config = write_config(tmp_path / "c.toml", source, target, "[run]\nconcurrency = 2\n")
+    db = tmp_path / "s.db"
+    command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
+    process = subprocess.Popen([*command, "migrate", "--config", str(config)], env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert _wait_for(lambda: _tickets_done(db, 1) >= 1 or _contacts(db), process)
+    asked = time.monotonic()
+    pause = subprocess.run([*command, "pause", "1"], env=ENV, capture_output=True, text=True)
+    assert pause.returncode == 0, pause.stderr
+    assert "will pause at its next safe point" in pause.stdout
+    _, err = process.communicate(timeout=60)
+    assert time.monotonic() - asked < 30
+    assert process.returncode == 0
+    assert "Run 1 paused at a safe point; `deskmigrate resume 1` carries on." in err
+    status = cli_json(db, "status", "1")
+    assert status["status"] == "paused"
+    resumed = cli_json(db, "resume", "1")
+    assert resumed["status"] == "completed"
+    same_tickets(source, target)
+
+
+def _contacts(db):
+    import sqlite3
+    try:
+        with sqlite3.connect(db, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM outcomes WHERE kind='contact'"
+                                ).fetchone()[0] >= 5
+    except sqlite3.OperationalError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_window_that_opens_during_the_run(tmp_path, zendesk_pair):
+    source, target = zendesk_pair()
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    opens = datetime.now(UTC) + timedelta(seconds=4)
+    closes = opens + timedelta(hours=2)
+    window = f"{opens:%a %H:%M:%S}-{closes:%a %H:%M:%S}".lower()
+    command = [sys.executable, "-m", "deskmigrate", "--db", str(db), "migrate", "--config",
+               str(config), "--window", window, "--timezone", "UTC", "--json"]
+    finished = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=180)
+    assert finished.returncode == 0, finished.stderr
+    assert "is outside its windows; it waits until" in finished.stderr
+    assert "a window opened; carrying on." in finished.stderr
+    assert json.loads(finished.stdout)["status"] == "completed"
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        first = conn.execute("SELECT min(updated_at) FROM outcomes").fetchone()[0]
+    assert datetime.fromisoformat(first) >= opens.replace(microsecond=0)
+    same_tickets(source, target)
+
+
+def _inventory(account):
+    with client(account.url, account.credentials) as http:
+        return {key: sorted(r["id"] for r in pages(http, f"/api/v2/{key}.json", key))
+                for key in ("tickets", "users", "organizations", "groups")}
+
+
+def test_rollback_after_full_and_delta_restores_the_target(tmp_path, zendesk_pair):
+    source, target = zendesk_pair()
+    before = _inventory(target)
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    full = cli_json(db, "migrate", "--config", str(config))
+    activity(source, new=3, updated=4)
+    delta = cli_json(db, "delta", str(full["run_id"]))
+    assert _inventory(target)["tickets"] != before["tickets"]
+    for run in (delta["run_id"], full["run_id"]):
+        result = CliRunner().invoke(cli, ["--db", str(db), "rollback", str(run), "--yes"])
+        assert result.exit_code == 0, result.output
+        assert f"Run {run} rolled back" in result.output
+    assert _inventory(target) == before
+    again = CliRunner().invoke(cli, ["--db", str(db), "rollback", str(full["run_id"]), "--yes"])
+    assert again.exit_code == 0 and "0 records deleted" in again.output
+
+
+def test_remigration_replaces_what_the_full_run_created(tmp_path, zendesk_pair):
+    source, target = zendesk_pair()
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    full = cli_json(db, "migrate", "--config", str(config))
+    first_ids = set(_inventory(target)["tickets"])
+    again = cli_json(db, "migrate", "--config", str(config), "--again", str(full["run_id"]))
+    assert again["mode"] == "remigrate" and again["status"] == "completed"
+    assert again["records"]["ticket"]["migrated"] == SOURCE_TICKETS
+    assert not first_ids & set(_inventory(target)["tickets"])
+    same_tickets(source, target)
+
+
+def test_delta_needs_a_completed_full_run(tmp_path, zendesk_pair):
+    source, target = zendesk_pair()
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "demo", "--config", str(config),
+                                      "--seed", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    refused = CliRunner().invoke(cli, ["--db", str(db), "delta", "1"])
+    assert refused.exit_code != 0
+    assert refused.output.strip() == ("Error: Run 1 is a completed demo run; a delta needs a "
+                                      "completed full run.")
