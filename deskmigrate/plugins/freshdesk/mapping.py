@@ -58,6 +58,14 @@ FIELD_TYPES = {"custom_text": "text", "custom_paragraph": "textarea",
                "custom_date": "date", "custom_url": "text", "custom_phone_number": "text"}
 FIELD_TYPES_FROM_CANONICAL = {v: k for k, v in FIELD_TYPES.items()
                               if k not in ("custom_url", "custom_phone_number")}
+# The custom field types each object can have (contacts and companies have no decimal).
+OBJECT_FIELD_TYPES = {
+    "ticket": ("custom_text", "custom_paragraph", "custom_checkbox", "custom_number",
+               "custom_decimal", "custom_dropdown", "custom_date"),
+    "contact": ("custom_text", "custom_paragraph", "custom_checkbox", "custom_number",
+                "custom_dropdown", "custom_date", "custom_url", "custom_phone_number"),
+}
+OBJECT_FIELD_TYPES["company"] = OBJECT_FIELD_TYPES["contact"]
 
 # Solution article status: 1 draft, 2 published. Folder visibility 1 = all users.
 ARTICLE_DRAFT, ARTICLE_PUBLISHED = 1, 2

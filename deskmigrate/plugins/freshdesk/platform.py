@@ -32,7 +32,7 @@ class FreshdeskPlatform(Platform):
     )
     capabilities = Capabilities(
         source_kinds=KINDS,
-        target_kinds=tuple(k for k in KINDS if k != "field"),
+        target_kinds=KINDS,
         keeps_timestamps=False,
         keeps_authors=True,  # notes take user_id; times stay in a header line of the body
         max_attachment_bytes=MAX_REQUEST_BYTES,

@@ -15,18 +15,20 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from .sandbox_fields import FieldRoutes
 from .sandbox_people import PeopleRoutes
 from .sandbox_solutions import SolutionRoutes
 from .sandbox_tickets import TicketRoutes
 from .seed import seed_helpdesk
 
 
-class FreshdeskSandbox(TicketRoutes, PeopleRoutes, SolutionRoutes):
+class FreshdeskSandbox(TicketRoutes, PeopleRoutes, FieldRoutes, SolutionRoutes):
     """The whole Freshdesk API surface a migration uses; state in one SQLite file."""
 
     def rules(self) -> Iterable[Rule]:
         return [
-            *self.ticket_rules(), *self.people_rules(), *self.solution_rules(),
+            *self.ticket_rules(), *self.people_rules(), *self.field_rules(),
+            *self.solution_rules(),
             Rule("/data/helpdesk/attachments/production/<path:rest>", methods=["GET"],
                  endpoint="serve_attachment"),
             Rule("/inline/attachment", methods=["GET"], endpoint="serve_inline"),

@@ -24,7 +24,7 @@ OWNER_EMAIL = "owner@sandbox.freshdesk.test"
 TICKET_TYPES = ["Question", "Incident", "Problem", "Feature Request", "Refund"]
 ROLES = ("Account Administrator", "Administrator", "Supervisor", "Agent")
 ADMIN_ROLES = ("Account Administrator", "Administrator")
-LANGUAGES = {"primary_language": "en", "supported_languages": ["fr", "de", "es"]}
+LANGUAGES = {"primary_language": "en", "supported_languages": ["fr", "de", "es", "ja-JP"]}
 
 _DEFAULT_TICKET_FIELDS = (
     ("requester", "Search a requester", "default_requester", True),
@@ -105,13 +105,15 @@ def add_agent(store: SandboxStore, name: str, email: str, role_ids: list[int], *
 
 def add_field(store: SandboxStore, collection: str, name: str, label: str, kind: str, *,
               required: bool = False, choices: list[str] | None = None,
-              default: bool = False) -> dict:
-    """Insert one field definition (``name`` is the API key: ``cf_...`` for tickets)."""
+              default: bool = False, created_at: str = ACCOUNT_CREATED,
+              **settings: object) -> dict:
+    """Insert one field definition (``name`` is the API key: ``cf_...`` for tickets);
+    ``settings`` override the display flags (``label_for_customers``, ...)."""
     position = store.count(collection) + 1
     doc = {"name": name, "label": label, "description": label, "position": position,
            "type": kind, "default": default, "required_for_agents": required,
            "required_for_closure": False, "customers_can_edit": not default,
            "label_for_customers": label, "required_for_customers": False,
            "displayed_to_customers": True, "choices": choices or [],
-           "created_at": ACCOUNT_CREATED, "updated_at": ACCOUNT_CREATED}
+           "created_at": created_at, "updated_at": created_at, **settings}
     return store.insert(collection, doc, id=store.next_id("fields", FIELD_ID_BASE + 1))

@@ -131,8 +131,15 @@ class FreshdeskBase(SandboxApp):
     def custom_field_names(self, collection: str) -> list[str]:
         return [f["name"] for f in self.custom_fields(collection)]
 
-    def check_custom_fields(self, collection: str, values: Any, check: Validation) -> None:
-        """Keys must be the account's custom fields; values of the field's type."""
+    def render_custom(self, collection: str, stored: dict[str, Any]) -> dict[str, Any]:
+        """Every current custom field of a record (null when unset); values of deleted
+        fields are gone."""
+        return {name: stored.get(name) for name in self.custom_field_names(collection)}
+
+    def check_custom_fields(self, collection: str, values: Any, check: Validation,
+                            stored: dict[str, Any] | None = None) -> None:
+        """Keys must be the account's custom fields; values of the field's type; required
+        fields filled (by ``values`` or the record's ``stored`` ones)."""
         if not isinstance(values, dict):
             check.add("custom_fields", "It should be a/an key/value pair", "datatype_mismatch")
             return
@@ -151,8 +158,9 @@ class FreshdeskBase(SandboxApp):
                                                    and isinstance(value, bool))):
                 check.add(key, f"Value set is of type {type(value).__name__}.It should be "
                           f"a/an {field['type'].removeprefix('custom_')}", "datatype_mismatch")
+        merged = {**(stored or {}), **values}
         for key, field in fields.items():
-            if field["required_for_agents"] and values.get(key) in (None, ""):
+            if field["required_for_agents"] and merged.get(key) in (None, ""):
                 check.add(key, "It should be a/an String", "missing_field")
 
     def coerce_custom(self, collection: str, values: Any) -> Any:

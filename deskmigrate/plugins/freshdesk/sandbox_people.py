@@ -1,4 +1,4 @@
-"""Contacts, companies, agents, groups, roles, fields and settings endpoints of the
+"""Contacts, companies, agents, groups, roles and settings endpoints of the
 Freshdesk sandbox (a mixin of the app)."""
 
 from __future__ import annotations
@@ -70,9 +70,6 @@ class PeopleRoutes(FreshdeskBase):
             Rule("/api/v2/agents/me", methods=["GET"], endpoint="show_me"),
             Rule("/api/v2/roles", methods=["GET"], endpoint="list_roles"),
             Rule("/api/v2/email_configs", methods=["GET"], endpoint="list_email_configs"),
-            Rule("/api/v2/ticket_fields", methods=["GET"], endpoint="list_ticket_fields"),
-            Rule("/api/v2/contact_fields", methods=["GET"], endpoint="list_contact_fields"),
-            Rule("/api/v2/company_fields", methods=["GET"], endpoint="list_company_fields"),
             Rule("/api/v2/settings/helpdesk", methods=["GET"], endpoint="show_settings"),
         ]
 
@@ -171,8 +168,8 @@ class PeopleRoutes(FreshdeskBase):
         if merged.get("company_id") is not None and self.store.get(
                 "companies", merged["company_id"]) is None:
             check.add("company_id", "There is no company matching the given company_id")
-        custom = {**(current or {}).get("custom_fields", {}), **fields.get("custom_fields", {})}
-        self.check_custom_fields("contact_fields", custom, check)
+        self.check_custom_fields("contact_fields", fields.get("custom_fields", {}), check,
+                                 (current or {}).get("custom_fields"))
         for email in [fields.get("email"), *fields.get("other_emails", [])]:
             if email is not None and (not isinstance(email, str) or "@" not in email):
                 check.add("email", "It should be in the 'valid email address' format")
@@ -216,8 +213,7 @@ class PeopleRoutes(FreshdeskBase):
 
     def render_contact(self, doc: dict) -> dict:
         out = {k: v for k, v in doc.items() if k not in ("deleted", "blocked")}
-        out["custom_fields"] = {**dict.fromkeys(self.custom_field_names("contact_fields")),
-                                **doc["custom_fields"]}
+        out["custom_fields"] = self.render_custom("contact_fields", doc["custom_fields"])
         for flag in ("deleted", "blocked"):
             if doc[flag]:
                 out[flag] = True
@@ -257,8 +253,8 @@ class PeopleRoutes(FreshdeskBase):
             check.add("name", "It should be a/an String", "missing_field")
         if not isinstance(fields.get("domains", []), list):
             check.add("domains", "It should be a/an Array", "datatype_mismatch")
-        custom = {**(current or {}).get("custom_fields", {}), **fields.get("custom_fields", {})}
-        self.check_custom_fields("company_fields", custom, check)
+        self.check_custom_fields("company_fields", fields.get("custom_fields", {}), check,
+                                 (current or {}).get("custom_fields"))
         check.raise_if_any()
         same = self.store.query("companies", "lower(json_extract(doc, '$.name')) = ?",
                                 [name.lower()], limit=1)
@@ -281,8 +277,8 @@ class PeopleRoutes(FreshdeskBase):
         return Response(status=204)
 
     def render_company(self, doc: dict) -> dict:
-        return {**doc, "custom_fields": {
-            **dict.fromkeys(self.custom_field_names("company_fields")), **doc["custom_fields"]}}
+        return {**doc, "custom_fields": self.render_custom("company_fields",
+                                                           doc["custom_fields"])}
 
     # -- agents ---------------------------------------------------------------------------
     def list_agents(self, request: Request, user: dict, **_: Any) -> Response:
@@ -456,17 +452,6 @@ class PeopleRoutes(FreshdeskBase):
 
     def list_email_configs(self, request: Request, user: dict, **_: Any) -> list[dict]:
         return self.store.query("email_configs")
-
-    def list_ticket_fields(self, request: Request, user: dict, **_: Any) -> list[dict]:
-        kind = request.args.get("type")
-        rows = self.store.query("ticket_fields", order="json_extract(doc, '$.position')")
-        return [r for r in rows if kind is None or r["type"] == kind]
-
-    def list_contact_fields(self, request: Request, user: dict, **_: Any) -> list[dict]:
-        return self.store.query("contact_fields", order="json_extract(doc, '$.position')")
-
-    def list_company_fields(self, request: Request, user: dict, **_: Any) -> list[dict]:
-        return self.store.query("company_fields", order="json_extract(doc, '$.position')")
 
     def show_settings(self, request: Request, user: dict, **_: Any) -> dict:
         settings = json.loads(self.store.meta("settings") or "{}")

@@ -233,10 +233,8 @@ class TicketRoutes(FreshdeskBase):
         tags = fields.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             check.add("tags", "It should be a/an Array", "datatype_mismatch")
-        custom = fields.get("custom_fields", {})
-        if current is not None and isinstance(custom, dict):
-            custom = {**current["custom_fields"], **custom}
-        self.check_custom_fields("ticket_fields", custom, check)
+        self.check_custom_fields("ticket_fields", fields.get("custom_fields", {}), check,
+                                 current["custom_fields"] if current else None)
 
     def update_ticket(self, request: Request, user: dict, ticket_id: int) -> dict:
         ticket = self._ticket(ticket_id)
@@ -342,8 +340,7 @@ class TicketRoutes(FreshdeskBase):
     def render_ticket(self, doc: dict, host: str, *, listing: bool = False,
                       description: bool = True) -> dict:
         out = {k: v for k, v in doc.items() if k not in ("attachment_ids", "deleted")}
-        out["custom_fields"] = {**dict.fromkeys(self.custom_field_names("ticket_fields")),
-                                **doc["custom_fields"]}
+        out["custom_fields"] = self.render_custom("ticket_fields", doc["custom_fields"])
         if doc["deleted"]:
             out["deleted"] = True
         if listing and not description:

@@ -1,40 +1,44 @@
-"""FreshdeskTarget: writes groups, agents (matched only), companies, contacts, tickets and
-solutions through Freshdesk's REST API v2."""
+"""FreshdeskTarget: writes custom fields, groups, agents (matched only), companies,
+contacts, tickets and solutions through Freshdesk's REST API v2."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError
-from deskmigrate.core.records import Agent, Company, Contact, Group, Record, Ticket
+from deskmigrate.core.records import (
+    Agent,
+    Company,
+    Contact,
+    FieldDefinition,
+    Group,
+    Record,
+    Ticket,
+)
 
 from .paging import FreshdeskApi, rows
 from .platform import KINDS
 from .target_fields import FieldMapper
 from .target_kb import PLURALS, KbWriter
+from .target_schema import FieldSchemas, field_path, target_field_id
 from .target_tickets import People, TicketWriter
 
-FIELD_LISTS = {"ticket": "ticket_fields", "contact": "contact_fields",
-               "company": "company_fields"}
 DELETE_PATHS = {"ticket": "tickets/{}", "contact": "contacts/{}/hard_delete?force=true",
                 "company": "companies/{}", "group": "groups/{}"}
 
 
 class FreshdeskTarget(Target):
-    kinds = tuple(k for k in KINDS if k != "field")
+    kinds = KINDS
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
         self.api = FreshdeskApi(self.http)
         self.people = People(self.api)
+        self.schemas = FieldSchemas(self.api, connection.settings)
         self.tickets = TicketWriter(self.api, self.people, self._ticket_fields)
         self.kb = KbWriter(self.api)
-        self._mappers: dict[str, FieldMapper] = {}
-        self._type_choices: list[str] = []
-        self._lock = threading.Lock()
 
     def check(self) -> Identity:
         me = self.api.get_json("agents/me")
@@ -97,6 +101,8 @@ class FreshdeskTarget(Target):
             return self._group(record)
         if isinstance(record, Agent):
             return self._agent(record)
+        if isinstance(record, FieldDefinition):
+            return self._field(record)
         if kind in PLURALS:
             return self.kb.write(kind, record, ctx)
         return WriteResult(source_id=record.source_id,
@@ -154,6 +160,17 @@ class FreshdeskTarget(Target):
             "name": group.name, "description": group.description or None}).json()
         return WriteResult(source_id=group.source_id, target_id=str(body["id"]))
 
+    def _field(self, definition: FieldDefinition) -> WriteResult:
+        """A field with the same label is used; a missing one is created."""
+        existing = self.schemas.existing(definition)
+        if existing is not None:
+            return WriteResult(source_id=definition.source_id, matched=True,
+                               target_id=target_field_id(definition.object_type,
+                                                         existing["id"]))
+        created = self.schemas.create(definition)
+        return WriteResult(source_id=definition.source_id,
+                           target_id=target_field_id(definition.object_type, created["id"]))
+
     def _agent(self, agent: Agent) -> WriteResult:
         """Agents are matched by email, never created: each one needs a paid seat."""
         found = self.find_agent(agent.email) if agent.email else None
@@ -179,6 +196,10 @@ class FreshdeskTarget(Target):
             return self._group_by_name(record.name)
         if isinstance(record, Agent):
             return self.find_agent(record.email) if record.email else None
+        if isinstance(record, FieldDefinition):
+            found = self.schemas.existing(record, fresh=True)
+            return None if found is None else target_field_id(record.object_type,
+                                                              found["id"])
         if kind in PLURALS:
             return self.kb.find(kind, record, ctx)
         return None
@@ -213,26 +234,18 @@ class FreshdeskTarget(Target):
 
     # -- fields -----------------------------------------------------------------------------
     def _mapper(self, object_type: str) -> FieldMapper:
-        """The field mapper of tickets, contacts or companies (fields fetched once)."""
-        with self._lock:
-            if object_type not in self._mappers:
-                fields = self.api.get_json(FIELD_LISTS[object_type])
-                settings = self.connection.settings
-                self._mappers[object_type] = FieldMapper(
-                    fields, settings.get("mapping", {}), settings.get("defaults", {}))
-                if object_type == "ticket":
-                    self._type_choices = next(
-                        (list(f.get("choices") or []) for f in fields
-                         if f["name"] == "ticket_type"), [])
-            return self._mappers[object_type]
+        return self.schemas.mapper(object_type)
 
     def _ticket_fields(self) -> tuple[FieldMapper, list[str]]:
-        mapper = self._mapper("ticket")
-        return mapper, self._type_choices
+        return self.schemas.mapper("ticket"), self.schemas.type_choices()
 
     # -- rollback ---------------------------------------------------------------------------
     def delete(self, kind: str, target_ids: Iterable[str]) -> None:
         """Delete what this tool created; agents are never created, so never deleted."""
+        if kind == "field":
+            for target_id in target_ids:
+                self.api.request("DELETE", field_path(target_id), ok_404=True)
+            return
         if kind in PLURALS:
             template = f"solutions/{PLURALS[kind]}/{{}}"
         elif kind in DELETE_PATHS:

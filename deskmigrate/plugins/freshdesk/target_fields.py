@@ -14,20 +14,36 @@ class FieldMapper:
 
     def __init__(self, fields: list[dict], mapping: dict[str, str],
                  defaults: dict[str, Any]) -> None:
-        self.by_label = {f["label"].lower(): f for f in fields if not f.get("default")}
+        self.by_label: dict[str, dict] = {}
         self.mapping = {k.lower(): v for k, v in mapping.items()}
         self.defaults = {k.lower(): v for k, v in defaults.items()}
+        for field in fields:
+            if not field.get("default"):
+                self.add(field)
+
+    def add(self, field: dict) -> None:
+        """Know one more field (choices as plain values, whichever shape they came in)."""
+        choices = field.get("choices") or []
+        if isinstance(choices, list):
+            choices = [c.get("value", c.get("label")) if isinstance(c, dict) else c
+                       for c in choices]
+        self.by_label[field["label"].lower()] = {**field, "choices": choices}
+
+    def field_for(self, title: str) -> dict | None:
+        """The field a source title goes to: the ``[mapping]`` label, else the same label."""
+        label = self.mapping.get(title.lower(), title)
+        return self.by_label.get(str(label).lower())
 
     def values(self, custom: dict[str, Any], warn: Callable[[str], None], *,
                closing: bool = False) -> dict[str, Any]:
         """``{api name: value}`` for the values this account has a field for."""
         out: dict[str, Any] = {}
         for title, value in custom.items():
-            label = self.mapping.get(title.lower(), title)
-            field = self.by_label.get(str(label).lower())
+            field = self.field_for(title)
             if value is None:
                 continue
             if field is None:
+                label = self.mapping.get(title.lower(), title)
                 warn(f"custom field '{title}' has no Freshdesk field labelled '{label}'; "
                      "add one or map it in [mapping]")
                 continue
@@ -76,4 +92,6 @@ def convert(field: dict, value: Any) -> Any:
         choices = field.get("choices") or []
         match = [c for c in choices if str(c).lower() == str(value).lower()]
         return match[0] if match else None
+    if isinstance(value, list):  # a multi-select kept in a text field
+        return ", ".join(str(v) for v in value)
     return value if isinstance(value, str) else str(value)

@@ -122,8 +122,7 @@ class TicketWriter:
             children.append(ChildResult("comment", messages[0].comment.source_id, None))
         for message in messages[1:]:
             try:
-                note_id = str(self._send(f"tickets/{ticket_id}/notes", self.note(message),
-                                         message.files)["id"])
+                note_id: str | None = self._note(ticket_id, message)
             except ApiError as exc:
                 warn(f"a message could not be written as a note: {exc}")
                 note_id = None
@@ -134,7 +133,7 @@ class TicketWriter:
 
     def update(self, ticket: Ticket, target_id: str, ctx: WriteContext) -> WriteResult:
         """A delta: the ticket's fields, then only the comments the id map does not know.
-        Notes already on the ticket (same origin line and text) are not written twice, so
+        A note already on the ticket (same origin line and text) is not written twice, so
         sending the same update again after a crash adds nothing."""
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
@@ -147,16 +146,15 @@ class TicketWriter:
         new = [c for c in ticket.comments[1:] if not ctx.known("comment", c.source_id)]
         if not new:
             return WriteResult(source_id=ticket.source_id, target_id=target_id)
-        written = {_fingerprint(c.get("body_text") or "")
+        written = {_fingerprint(c.get("body_text") or ""): str(c["id"])
                    for c in rows(self.api, f"tickets/{target_id}/conversations")}
         messages = self.plan(Ticket(source_id=ticket.source_id, subject=ticket.subject,
                                     comments=[ticket.comments[0], *new]), ctx, warn)[1:]
         children = []
         for message in messages:
-            note_id = None
-            if _fingerprint(_text_of(message.body)) not in written:
-                note_id = str(self._send(f"tickets/{target_id}/notes", self.note(message),
-                                         message.files)["id"])
+            note_id = written.get(_fingerprint(_text_of(message.body)))
+            if note_id is None:
+                note_id = self._note(target_id, message)
             if message.comment is not None:
                 children.append(ChildResult("comment", message.comment.source_id, note_id))
         return WriteResult(source_id=ticket.source_id, target_id=target_id,
@@ -222,6 +220,11 @@ class TicketWriter:
             note["user_id"] = int(message.user_id)
         return note
 
+    def _note(self, ticket_id: str, message: Message) -> str:
+        """Write one message as a note; its id."""
+        return str(self._send(f"tickets/{ticket_id}/notes", self.note(message),
+                              message.files)["id"])
+
     def _send(self, path: str, payload: dict[str, Any], files: list[Upload]) -> dict:
         """JSON, or multipart/form-data when there are files."""
         if not files:
@@ -232,8 +235,8 @@ class TicketWriter:
     # -- finding --------------------------------------------------------------------------
     def find(self, ticket: Ticket, ctx: WriteContext) -> str | None:
         """The ticket an interrupted write created, by its marker tag among the
-        requester's tickets. One whose notes are incomplete is deleted (the engine writes
-        it again): Freshdesk has no way to tell which messages it is missing."""
+        requester's tickets, made whole: the notes the interruption left unwritten are
+        written now, so the outcome is exactly what an uninterrupted write gives."""
         requester = ctx.user(ticket.requester_id) or ctx.user(ticket.requester_id, agent=True)
         if requester is None:
             return None
@@ -242,12 +245,26 @@ class TicketWriter:
                   "order_by": "created_at", "order_type": "desc"}
         for row in rows(self.api, "tickets", params):
             if tag in (row.get("tags") or []):
-                notes = sum(1 for _ in rows(self.api, f"tickets/{row['id']}/conversations"))
-                if notes >= len(ticket.comments) - 1:
-                    return str(row["id"])
-                self.api.request("DELETE", f"tickets/{row['id']}", ok_404=True)
-                return None
+                self._complete(str(row["id"]), ticket, ctx)
+                return str(row["id"])
         return None
+
+    def _complete(self, ticket_id: str, ticket: Ticket, ctx: WriteContext) -> None:
+        """Write the planned notes missing from the ticket. Notes are written in order, so
+        the ones present match the plan in order; each planned note either matches the
+        next note present (by origin line and text) or is missing."""
+        def warn(message: str) -> None:
+            ctx.warn(ticket.source_id, message)
+
+        present = [_fingerprint(c.get("body_text") or "")
+                   for c in rows(self.api, f"tickets/{ticket_id}/conversations")]
+        position = 0
+        for message in self.plan(ticket, ctx, warn)[1:]:
+            if position < len(present) and present[position] == _fingerprint(
+                    _text_of(message.body)):
+                position += 1
+                continue
+            self._note(ticket_id, message)
 
 
 def _text_of(body_html: str) -> str:
@@ -255,8 +272,9 @@ def _text_of(body_html: str) -> str:
 
 
 def _fingerprint(text: str) -> str:
-    """A note's identity for de-duplication: its first 200 characters, spaces folded."""
-    return " ".join(text.split())[:200]
+    """A note's identity for de-duplication: the letters and digits of its first part
+    (how markup turns into spaces and line breaks differs between HTML and body_text)."""
+    return "".join(ch for ch in text if ch.isalnum())[:200]
 
 
 def form_fields(payload: dict[str, Any]) -> dict[str, Any]:
