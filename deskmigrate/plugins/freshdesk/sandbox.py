@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
@@ -40,6 +41,13 @@ class FreshdeskSandbox(TicketRoutes, PeopleRoutes, FieldRoutes, SolutionRoutes):
         """Fill the help desk deterministically; ``tickets=0`` leaves it empty."""
         seed_helpdesk(self, tickets=tickets, seed=seed, attachments=attachments,
                       conversations=conversations)
+
+    def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
+                 ) -> dict[str, int]:
+        """New tickets and new messages through the public API (see ``activity.py``)."""
+        from .activity import simulate
+
+        return simulate(client, new=new, updated=updated, seed=seed)
 
     def serve_attachment(self, request: Request, user: None, rest: str) -> Response:
         return self.files.serve_signed(request)
