@@ -1,0 +1,110 @@
+"""An independent reader of a Zendesk account through its public API, for the Freshdesk
+end-to-end comparisons. It shares no code with the connectors under test."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import httpx
+
+IMG_SRC = re.compile(r'(<img[^>]*?\bsrc=")[^"]*(")')
+
+
+def client(url: str, credentials: dict[str, str]) -> httpx.Client:
+    auth = (f"{credentials['email']}/token", credentials["token"])
+    return httpx.Client(base_url=url, auth=auth, timeout=30)
+
+
+def pages(http: httpx.Client, path: str, key: str) -> list[dict[str, Any]]:
+    """Every row of a cursor-paginated list, following ``links.next`` as given."""
+    rows: list[dict[str, Any]] = []
+    url: str | None = f"{path}{'&' if '?' in path else '?'}page[size]=100"
+    while url:
+        body = http.get(url).raise_for_status().json()
+        rows.extend(body[key])
+        url = body["links"]["next"] if body["meta"]["has_more"] else None
+    return rows
+
+
+def export_tickets(http: httpx.Client) -> list[dict[str, Any]]:
+    body = http.get("/api/v2/incremental/tickets/cursor.json", params={"start_time": 0}).json()
+    rows = list(body["tickets"])
+    while not body["end_of_stream"]:
+        body = http.get("/api/v2/incremental/tickets/cursor.json",
+                        params={"cursor": body["after_cursor"]}).json()
+        rows.extend(body["tickets"])
+    return [t for t in rows if t.get("status") != "deleted"]
+
+
+def _value(field: dict[str, Any], value: Any) -> Any:
+    names = {o["value"]: o["name"] for o in field.get("custom_field_options") or []}
+    if isinstance(value, list):
+        return sorted(names.get(v, v) for v in value)
+    return names.get(value, value)
+
+
+def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Every ticket as a comparable dict keyed by its id; ``external_id`` kept."""
+    with client(url, credentials) as http:
+        users = {u["id"]: u["email"] for u in pages(http, "/api/v2/users.json", "users")}
+        orgs = {o["id"]: o["name"] for o in pages(http, "/api/v2/organizations.json",
+                                                   "organizations")}
+        groups = {g["id"]: g["name"] for g in pages(http, "/api/v2/groups.json", "groups")}
+        fields = {f["id"]: f for f in pages(http, "/api/v2/ticket_fields.json",
+                                            "ticket_fields")}
+        out = {}
+        for ticket in export_tickets(http):
+            comments = pages(http, f"/api/v2/tickets/{ticket['id']}/comments.json"
+                                   "?include_inline_images=true", "comments")
+            out[str(ticket["id"])] = {
+                "external_id": ticket.get("external_id"),
+                "subject": ticket["subject"], "status": ticket["status"],
+                "priority": ticket.get("priority"), "type": ticket.get("type"),
+                "tags": sorted(ticket.get("tags") or []),
+                "custom_fields": {fields[f["id"]]["title"]: _value(fields[f["id"]], f["value"])
+                                  for f in ticket.get("custom_fields") or []
+                                  if f.get("value") not in (None, "", False, [])},
+                "requester": users.get(ticket.get("requester_id")),
+                "assignee": users.get(ticket.get("assignee_id")),
+                "company": orgs.get(ticket.get("organization_id")),
+                "group": groups.get(ticket.get("group_id")),
+                "created_at": ticket.get("created_at"),
+                "comments": [{
+                    "author": users.get(c["author_id"]), "public": c["public"],
+                    "created_at": c["created_at"],
+                    "body": IMG_SRC.sub(r"\1IMG\2", c.get("html_body") or c.get("body") or ""),
+                    "attachments": sorted(
+                        hashlib.sha256(http.get(a["content_url"]).raise_for_status().content
+                                       ).hexdigest() for a in c.get("attachments") or []),
+                    "inline": sum(1 for a in c.get("attachments") or [] if a.get("inline")),
+                } for c in comments],
+            }
+        return out
+
+
+def agents(url: str, credentials: dict[str, str]) -> list[dict[str, Any]]:
+    with client(url, credentials) as http:
+        return [u for u in pages(http, "/api/v2/users.json?role[]=agent&role[]=admin", "users")]
+
+
+def articles(url: str, credentials: dict[str, str]) -> list[dict[str, Any]]:
+    """Every Help Center article with its language versions, in tree order."""
+    with client(url, credentials) as http:
+        hc = "/api/v2/help_center"
+        out = []
+        for category in pages(http, f"{hc}/categories.json", "categories"):
+            for section in pages(http, f"{hc}/categories/{category['id']}/sections.json",
+                                 "sections"):
+                for article in pages(http, f"{hc}/sections/{section['id']}/articles.json",
+                                     "articles"):
+                    versions = pages(http, f"{hc}/articles/{article['id']}/translations.json",
+                                     "translations")
+                    out.append({
+                        "category": category["name"], "folder": section["name"],
+                        "source_locale": article.get("source_locale") or article["locale"],
+                        "versions": {v["locale"]: {"title": v["title"], "body": v["body"],
+                                                   "draft": bool(v["draft"])}
+                                     for v in versions}})
+        return out
