@@ -22,13 +22,16 @@ def _all(client: httpx.Client, path: str, key: str, params: dict[str, Any]) -> l
 
 
 def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict[str, int]:
-    """Create ``new`` tickets and answer ``updated`` open tickets; returns the counts."""
+    """Answer ``updated`` open tickets that existed before, and create ``new`` tickets."""
     rng = random.Random(seed)
     me = client.get("/api/v2/users/me.json").raise_for_status().json()["user"]
     people = _all(client, "/api/v2/users.json", "users", {"role": "end-user"})
     people = [p for p in people if p.get("active", True) and not p.get("suspended")]
     if new and not people:
         raise ValueError("the sandbox has no end users to open tickets")
+    open_tickets = [t for t in _all(client, "/api/v2/tickets.json", "tickets", {})
+                    if t["status"] not in ("closed", "solved", "deleted")]
+    chosen = rng.sample(open_tickets, min(updated, len(open_tickets)))
     for n in range(new):
         requester = rng.choice(people)
         client.post("/api/v2/tickets.json", json={"ticket": {
@@ -38,9 +41,6 @@ def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict
             "comment": {"body": f"Hello, I need help with request {seed}-{n}.",
                         "author_id": requester["id"]},
         }}).raise_for_status()
-    open_tickets = [t for t in _all(client, "/api/v2/tickets.json", "tickets", {})
-                    if t["status"] not in ("closed", "solved", "deleted")]
-    chosen = rng.sample(open_tickets, min(updated, len(open_tickets)))
     for ticket in chosen:
         client.put(f"/api/v2/tickets/{ticket['id']}.json", json={"ticket": {
             "status": "pending", "additional_tags": ["followed-up"],
