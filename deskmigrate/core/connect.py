@@ -24,7 +24,8 @@ def connect(platform: Platform, url: str, credentials: dict[str, str], *,
         redact(secret)
     client = HttpClient(
         url, platform=platform.name, auth=platform.auth(credentials),
-        rate_per_minute=rate_per_minute or platform.capabilities.default_rate_per_minute,
+        rate_per_minute=rate_per_minute,
+        default_rate=platform.capabilities.default_rate_per_minute,
         transport=transport, concurrency=concurrency, **platform.http_options(url),
     )
     return Connection(platform=platform.name, url=client.base_url, credentials=credentials,

@@ -112,8 +112,10 @@ class RateBudget:
     its Retry-After has passed.
     """
 
-    def __init__(self, per_minute: int, burst: int | None = None) -> None:
+    def __init__(self, per_minute: int, burst: int | None = None, *,
+                 follow_headers: bool = False) -> None:
         self.per_minute = max(1, per_minute)
+        self.follow_headers = follow_headers  # the limit was a default, not configured
         self.burst = burst or max(1, min(10, self.per_minute // 60 or 1))
         self._tokens = float(self.burst)
         self._stamp = time.monotonic()
@@ -141,10 +143,12 @@ class RateBudget:
             self._tokens = 0
 
     def observe(self, limit: int | None, remaining: int | None) -> None:
-        """Correct the rate from the platform's headers (never raise it above the config)."""
+        """Correct the rate from the platform's headers: lower it to the account's limit;
+        raise it too when the rate was a platform default rather than configured."""
         with self._lock:
-            if limit and limit < self.per_minute:
+            if limit and (limit < self.per_minute or self.follow_headers):
                 self.per_minute = limit
+                self.burst = max(1, min(10, limit // 60 or 1))
             if remaining is not None and remaining <= 0:
                 self._tokens = min(self._tokens, 0)
 
@@ -193,7 +197,8 @@ class HttpClient:
         *,
         platform: str,
         auth: Any = None,
-        rate_per_minute: int = 200,
+        rate_per_minute: int | None = None,
+        default_rate: int = 200,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 60.0,
         max_attempts: int = 8,
@@ -207,7 +212,8 @@ class HttpClient:
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
-        self.budget = RateBudget(rate_per_minute)
+        self.budget = RateBudget(rate_per_minute or default_rate,
+                                 follow_headers=rate_per_minute is None)
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
         self.max_attempts = max_attempts

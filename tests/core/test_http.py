@@ -153,3 +153,17 @@ def test_a_create_declared_idempotent_is_retried():
     c, calls, _ = client([httpx.Response(500, json={}), httpx.Response(201, json={})])
     c.request("POST", "/api/v2/uploads", content=b"x", idempotent=True)
     assert len(calls) == 2
+
+
+def test_a_default_rate_follows_the_accounts_limit_but_a_configured_one_is_a_ceiling():
+    def answer(request):
+        return httpx.Response(200, json={}, headers={"X-Rate-Limit": "700"})
+
+    default = HttpClient("http://127.0.0.1:9", platform="zendesk", default_rate=400,
+                         transport=httpx.MockTransport(answer))
+    configured = HttpClient("http://127.0.0.1:9", platform="zendesk", rate_per_minute=400,
+                            transport=httpx.MockTransport(answer))
+    for c in (default, configured):
+        c.get_json("/x")
+    assert default.budget.per_minute == 700
+    assert configured.budget.per_minute == 400

@@ -15,7 +15,9 @@ class Account:
     credentials: dict[str, str]
 
     def toml(self, table: str, platform: str = "zendesk") -> str:
-        lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{self.url}"']
+        # The client's own rate budget stays out of the way; sandboxes set their limits.
+        lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{self.url}"',
+                 "rate_limit = 100000"]
         lines += [f'{k} = "{v}"' for k, v in self.credentials.items()]
         return "\n".join(lines) + "\n"
 
