@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import PLATFORM, sandbox
+from zendesk_support import PLATFORM, sandbox
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.errors import AuthError

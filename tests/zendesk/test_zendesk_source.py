@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from conftest import api_client, connection
+from zendesk_support import api_client, connection, real_comments
 
 from deskmigrate.core.records import Contact, Ticket
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
@@ -30,7 +30,7 @@ def test_tickets_carry_every_comment_once_with_real_attachment_bytes(
     tickets = [t for t in source.read("ticket") if isinstance(t, Ticket)]
     assert conn.http.stats.requests - before < len(tickets)  # comments come in bulk
     comment_ids = [c.source_id for t in tickets for c in t.comments]
-    assert len(comment_ids) == len(set(comment_ids)) == seeded.store.count("comments")
+    assert len(comment_ids) == len(set(comment_ids)) == real_comments(seeded)
     for ticket in tickets:
         times = [c.created_at for c in ticket.comments]
         assert times == sorted(times) and 2 <= len(times) <= 10

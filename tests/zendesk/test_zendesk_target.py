@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import MapContext, api_client, connection, sandbox
+from zendesk_support import MapContext, api_client, connection, sandbox
 
-from deskmigrate.core.records import KIND_ORDER, Comment, KbArticle, Record, Ticket
+from deskmigrate.core.records import (
+    KIND_ORDER,
+    Comment,
+    KbArticle,
+    Record,
+    SideConversation,
+    Ticket,
+)
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
 from deskmigrate.plugins.zendesk.source import ZendeskSource
@@ -40,11 +47,30 @@ def comment_view(comment: Comment, names: dict[str, str]) -> tuple:
             comment.body_text.strip(), [(a.file_name, a.read()) for a in comment.attachments])
 
 
+def side_view(conversation: SideConversation, me: str = "") -> tuple:
+    return (conversation.subject, sorted(set(conversation.participants) - {me}),
+            [m.body_html for m in conversation.messages])
+
+
+def assert_side_conversations(copy: Ticket, original: Ticket, notes: list[Comment],
+                              me: str) -> None:
+    """Open tickets keep side conversations as such (the migrating agent joins them);
+    closed ones have them as private notes."""
+    if original.status == "closed":
+        assert copy.side_conversations == []
+        assert len(notes) == sum(len(c.messages) for c in original.side_conversations)
+        return
+    assert not notes
+    assert sorted(side_view(c, me) for c in copy.side_conversations) == sorted(
+        side_view(c) for c in original.side_conversations)
+
+
 def test_round_trip_keeps_tickets_comments_and_attachments(seeded: ZendeskSandbox,
                                                            empty: ZendeskSandbox) -> None:
     source = PLATFORM.source(connection(seeded))
     target = PLATFORM.target(connection(empty))
-    ctx = MapContext(default_agent=target.check().id or "")
+    identity = target.check()
+    ctx, me = MapContext(default_agent=identity.id or ""), identity.email or ""
     errors = migrate(source, target, ctx)
     assert all(not e for e in errors.values()), errors
 
@@ -67,8 +93,10 @@ def test_round_trip_keeps_tickets_comments_and_attachments(seeded: ZendeskSandbo
         assert (copy.created_at, copy.updated_at, copy.solved_at) == (
             original.created_at, original.updated_at, original.solved_at)
         assert names_dst[copy.requester_id or ""] == names_src[original.requester_id or ""]
-        assert [comment_view(c, names_dst) for c in copy.comments] == [
+        notes = [c for c in copy.comments if c.body_text.startswith("Side conversation “")]
+        assert [comment_view(c, names_dst) for c in copy.comments if c not in notes] == [
             comment_view(c, names_src) for c in original.comments]
+        assert_side_conversations(copy, original, notes, me)
     articles = [a for a in back.read("kb_article") if isinstance(a, KbArticle)]
     assert sorted(len(a.translations) for a in articles) == sorted(
         len(a.translations) for a in source.read("kb_article") if isinstance(a, KbArticle))
@@ -84,6 +112,8 @@ def test_ticket_import_costs_few_requests_and_errors_stay_per_record(
     ctx = MapContext(default_agent=target.check().id or "")
     assert not any(migrate(source, target, ctx, KIND_ORDER[:5]).values())
     tickets = [t for t in source.read("ticket") if isinstance(t, Ticket)]
+    for ticket in tickets:  # the side_conversations option is off: only the import is counted
+        ticket.side_conversations = []
     tickets[3].requester_id = "no-such-user"
     ctx.ids[("contact", "no-such-user")] = "424242"  # mapped to a user the target lacks
     before = conn.http.stats.requests

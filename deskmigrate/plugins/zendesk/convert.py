@@ -17,6 +17,7 @@ from deskmigrate.core.records import (
     KbArticle,
     KbCategory,
     KbFolder,
+    SideConversation,
     Ticket,
     Translation,
 )
@@ -43,14 +44,34 @@ def attachment(data: dict[str, Any], fetch: Fetch) -> Attachment:
                       inline=bool(data.get("inline")), fetch=lambda: fetch(url))
 
 
+AUDIO_TYPES = ((b"RIFF", "audio/wav", ".wav"), (b"OggS", "audio/ogg", ".ogg"),
+               (b"ID3", "audio/mpeg", ".mp3"), (b"\xff\xfb", "audio/mpeg", ".mp3"),
+               (b"\xff\xf3", "audio/mpeg", ".mp3"))
+
+
+def recording(comment_id: Any, url: str, fetch: Fetch) -> Attachment:
+    """A voice comment's call recording. Zendesk does not say its format up front, so the
+    name, type and size are set from the bytes when they are fetched (through the source's
+    host-checked downloader, which also carries the agent's credentials Zendesk wants)."""
+    item = Attachment(source_id=f"{comment_id}-recording",
+                      file_name=f"call-recording-{comment_id}.mp3", content_type="audio/mpeg",
+                      size=0, url=url)
+
+    def read() -> bytes:
+        data = fetch(url)
+        kind = next((t for t in AUDIO_TYPES if data.startswith(t[0])), None)
+        if kind is not None:
+            item.content_type = kind[1]
+            item.file_name = f"call-recording-{comment_id}{kind[2]}"
+        item.size = len(data)
+        return data
+
+    item.fetch = read
+    return item
+
+
 def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch) -> Comment:
     recording_url = (data.get("data") or {}).get("recording_url")
-    recording = None
-    if recording_url:
-        recording = Attachment(source_id=f"{data['id']}-recording",
-                               file_name=f"call-{data['id']}.mp3", content_type="audio/mpeg",
-                               size=0, url=recording_url,
-                               fetch=lambda: fetch(recording_url))
     return Comment(
         source_id=str(data["id"]), author_id=sid(data.get("author_id")),
         body_html=data.get("html_body") or "",
@@ -58,7 +79,28 @@ def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch) -> Comment:
         public=bool(data.get("public", True)), created_at=parse_time(data.get("created_at")),
         attachments=[attachment(a, fetch) for a in data.get("attachments") or []],
         channel=channel_in(data.get("via")),
-        incoming=data.get("author_id") == requester_id, recording=recording)
+        incoming=data.get("author_id") == requester_id,
+        recording=recording(data["id"], recording_url, fetch) if recording_url else None)
+
+
+def side_conversation(data: dict[str, Any], events: list[dict[str, Any]]) -> SideConversation:
+    """A side conversation with its messages (``create`` and ``reply`` events) in order."""
+    messages = [side_message(e) for e in sorted(events, key=lambda e: e.get("created_at") or "")
+                if e.get("message")]
+    return SideConversation(
+        source_id=str(data["id"]), subject=data.get("subject") or "",
+        participants=[p["email"] for p in data.get("participants") or [] if p.get("email")],
+        messages=messages)
+
+
+def side_message(event: dict[str, Any]) -> Comment:
+    message = event["message"]
+    sender = message.get("from") or event.get("actor") or {}
+    return Comment(source_id=str(event["id"]), author_id=sid(sender.get("user_id")),
+                   body_html=message.get("html_body") or "",
+                   body_text=message.get("body") or "", public=False,
+                   created_at=parse_time(event.get("created_at")),
+                   channel="side_conversation")
 
 
 def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
@@ -72,7 +114,8 @@ def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
 
 
 def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schemas,
-           fetch: Fetch, solved_at: str | None = None) -> Ticket:
+           fetch: Fetch, solved_at: str | None = None,
+           side_conversations: list[SideConversation] | None = None) -> Ticket:
     values = {f["id"]: f.get("value") for f in data.get("custom_fields") or []}
     requester = data.get("requester_id")
     return Ticket(
@@ -86,7 +129,8 @@ def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schema
         created_at=parse_time(data.get("created_at")),
         updated_at=parse_time(data.get("updated_at")), solved_at=parse_time(solved_at),
         channel=channel_in(data.get("via")),
-        comments=[comment(c, requester, fetch) for c in comments])
+        comments=[comment(c, requester, fetch) for c in comments],
+        side_conversations=side_conversations or [])
 
 
 def group(data: dict[str, Any]) -> Group:
@@ -127,21 +171,33 @@ def field(data: dict[str, Any], collection: str) -> FieldDefinition:
         options=list(option_names(data).values()), required=bool(data.get("required")))
 
 
-def category(data: dict[str, Any]) -> KbCategory:
+def translations_of(data: dict[str, Any], translations: list[dict[str, Any]]
+                    ) -> list[Translation]:
+    """The other-language versions of a Help Center item (its source locale left out)."""
+    source_locale = data.get("source_locale") or data.get("locale") or "en-us"
+    return [Translation(locale=t["locale"], title=t["title"], body=t.get("body") or "",
+                        draft=bool(t.get("draft")))
+            for t in translations if t["locale"] != source_locale]
+
+
+def category(data: dict[str, Any], translations: list[dict[str, Any]]) -> KbCategory:
     return KbCategory(source_id=str(data["id"]), name=data["name"],
                       description=data.get("description") or "",
                       locale=data.get("locale") or "en-us",
-                      position=int(data.get("position") or 0))
+                      position=int(data.get("position") or 0),
+                      translations=translations_of(data, translations))
 
 
-def folder(data: dict[str, Any]) -> KbFolder:
+def folder(data: dict[str, Any], translations: list[dict[str, Any]]) -> KbFolder:
     return KbFolder(source_id=str(data["id"]), category_id=str(data["category_id"]),
                     name=data["name"], description=data.get("description") or "",
                     locale=data.get("locale") or "en-us",
-                    position=int(data.get("position") or 0))
+                    position=int(data.get("position") or 0),
+                    translations=translations_of(data, translations))
 
 
-def article(data: dict[str, Any], translations: list[dict[str, Any]]) -> KbArticle:
+def article(data: dict[str, Any], translations: list[dict[str, Any]],
+            attachments: list[dict[str, Any]], fetch: Fetch) -> KbArticle:
     source_locale = data.get("source_locale") or data.get("locale") or "en-us"
     return KbArticle(
         source_id=str(data["id"]), folder_id=str(data["section_id"]), title=data["title"],
@@ -150,6 +206,5 @@ def article(data: dict[str, Any], translations: list[dict[str, Any]]) -> KbArtic
         position=int(data.get("position") or 0),
         created_at=parse_time(data.get("created_at")),
         updated_at=parse_time(data.get("updated_at")),
-        translations=[Translation(locale=t["locale"], title=t["title"], body=t.get("body") or "",
-                                  draft=bool(t.get("draft")))
-                      for t in translations if t["locale"] != source_locale])
+        translations=translations_of(data, translations),
+        attachments=[attachment(a, fetch) for a in attachments])

@@ -1,5 +1,6 @@
-"""Write the Help Center: categories → sections → articles (with translations), find what
-an interrupted run created, and delete for rollback."""
+"""Write the Help Center: categories → sections → articles, each with its translations,
+articles with their attachments; find what an interrupted run created, and delete for
+rollback."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from deskmigrate.core.connector import WriteContext, WriteResult
-from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record
+from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record, Translation
 
 from .client import ZendeskApi
+from .kb_files import ArticleFiles
 
 HC = "api/v2/help_center"
 COLLECTION = {"kb_category": "categories", "kb_folder": "sections", "kb_article": "articles"}
@@ -21,6 +23,7 @@ class KbWriter:
 
     def __init__(self, api: ZendeskApi) -> None:
         self.api = api
+        self.files = ArticleFiles(api)
         self._permission_group: int | None = None
         self._lock = threading.Lock()
 
@@ -30,6 +33,7 @@ class KbWriter:
             created = self._post(f"{HC}/categories.json", "category", {
                 "name": record.name, "description": record.description,
                 "locale": record.locale, "position": record.position})
+            self._translations("categories", created["id"], record.translations)
         elif isinstance(record, KbFolder):
             parent = ctx.target_id("kb_category", record.category_id)
             if parent is None:
@@ -38,12 +42,14 @@ class KbWriter:
             created = self._post(f"{HC}/categories/{parent}/sections.json", "section", {
                 "name": record.name, "description": record.description,
                 "locale": record.locale, "position": record.position})
+            self._translations("sections", created["id"], record.translations)
         elif isinstance(record, KbArticle):
             parent = ctx.target_id("kb_folder", record.folder_id)
             if parent is None:
                 result.error = f"its section {record.folder_id} is not in the target"
                 return result
             created = self._article(record, parent, ctx)
+            self.files.attach(created, record, result)
             if record.created_at:
                 result.warnings.append("Help Center articles cannot keep their creation time")
         else:
@@ -61,11 +67,20 @@ class KbWriter:
         body = {"article": payload, "notify_subscribers": False}
         article = self.api.http.request("POST", f"{HC}/sections/{section}/articles.json",
                                         json=body).json()["article"]
-        for translation in record.translations:
-            self._post(f"{HC}/articles/{article['id']}/translations.json", "translation", {
-                "locale": translation.locale, "title": translation.title,
-                "body": translation.body, "draft": translation.draft})
+        self._translations("articles", article["id"], record.translations)
         return article
+
+    def _translations(self, collection: str, item_id: Any, translations: list[Translation]
+                      ) -> None:
+        """One POST per language version (for categories and sections ``body`` is the
+        description)."""
+        for translation in translations:
+            payload: dict[str, Any] = {"locale": translation.locale, "title": translation.title,
+                                       "body": translation.body}
+            if collection == "articles":
+                payload["draft"] = translation.draft
+            self._post(f"{HC}/{collection}/{item_id}/translations.json", "translation",
+                       payload)
 
     def _post(self, path: str, root: str, payload: dict[str, Any]) -> dict[str, Any]:
         return self.api.http.request("POST", path, json={root: payload}).json()[root]

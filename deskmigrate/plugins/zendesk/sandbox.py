@@ -18,22 +18,27 @@ from werkzeug.wrappers import Request
 from deskmigrate.core.sandbox import SandboxApp
 
 from .sandbox_files import FileHandlers
+from .sandbox_hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .sandbox_help_center import HelpCenterHandlers
 from .sandbox_jobs import JobHandlers, JobQueue
 from .sandbox_people import PeopleHandlers
+from .sandbox_side_conversations import SideConversationHandlers
 from .sandbox_support import Ids
 from .sandbox_tickets import TicketHandlers
+from .sandbox_voice import VoiceHandlers
 from .seed import SeedOptions, ensure_owner, seed_sandbox
 
 INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),
     "zendesk_email": ("email",), "zendesk_external": ("external_id",),
+    "zendesk_sc_ticket": ("ticket_id",), "zendesk_sc_events": ("side_conversation_id",),
 }
 
 
-class ZendeskSandbox(PeopleHandlers, TicketHandlers, FileHandlers, HelpCenterHandlers,
-                     JobHandlers, SandboxApp):
-    """Zendesk Support + Help Center, emulated."""
+class ZendeskSandbox(PeopleHandlers, TicketHandlers, SideConversationHandlers, VoiceHandlers,
+                     FileHandlers, HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers,
+                     SandboxApp):
+    """Zendesk Support (with side conversations and Talk recordings) + Help Center."""
 
     platform = "zendesk"
     default_rate_limit = 700
@@ -50,8 +55,9 @@ class ZendeskSandbox(PeopleHandlers, TicketHandlers, FileHandlers, HelpCenterHan
         self._agents_lock = threading.Lock()
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.ticket_rules(), *self.file_rules(),
-                *self.help_center_rules(), *self.job_rules()]
+        return [*self.people_rules(), *self.ticket_rules(), *self.side_conversation_rules(),
+                *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),
+                *self.article_attachment_rules(), *self.job_rules()]
 
     # -- seeding and credentials ----------------------------------------------------------
     def seed(self, *, tickets: int, seed: int, attachments: bool = True,
@@ -124,4 +130,4 @@ class ZendeskSandbox(PeopleHandlers, TicketHandlers, FileHandlers, HelpCenterHan
         return simulate(client, new=new, updated=updated, seed=seed)
 
     def public_paths(self) -> tuple[str, ...]:
-        return ("/attachments/token/",)
+        return ("/attachments/token/", CONTENT_PREFIX)

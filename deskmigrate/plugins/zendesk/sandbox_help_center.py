@@ -4,6 +4,7 @@ translations, and the permission groups an article must name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -17,7 +18,9 @@ from .sandbox_support import Ids, base_url, body, invalid, iso, not_found, now, 
 PARENT = {"sections": ("category_id", "categories"), "articles": ("section_id", "sections")}
 ROOT = {"categories": "category", "sections": "section", "articles": "article",
         "translations": "translation"}
-SOURCE_OF = "json_extract(doc, '$.source_id')"
+SOURCE_OF = ("json_extract(doc, '$.source_id') = ? AND "
+             "json_extract(doc, '$.source_type') = ?")
+SOURCE_TYPE = {"articles": "Article", "categories": "Category", "sections": "Section"}
 
 
 def _slug(text: str) -> str:
@@ -64,14 +67,16 @@ def new_hc_doc(collection: str, data: dict[str, Any], parent_id: int | None) -> 
     return doc
 
 
-def new_translation(article: dict[str, Any], data: dict[str, Any], author: int | None
-                    ) -> dict[str, Any]:
+def new_translation(collection: str, parent: dict[str, Any], data: dict[str, Any],
+                    author: int | None) -> dict[str, Any]:
+    """A translation of an article, section or category (for the last two ``body`` is the
+    description)."""
     locale = (data.get("locale") or "").lower()
     if not locale or not (data.get("title") or "").strip():
         raise invalid("Record validation errors", {"translation": "needs a locale and a title"})
     stamp = now()
-    return {"source_id": article["id"], "source_type": "Article", "locale": locale,
-            "title": data["title"].strip(), "body": data.get("body") or "",
+    return {"source_id": parent["id"], "source_type": SOURCE_TYPE[collection],
+            "locale": locale, "title": data["title"].strip(), "body": data.get("body") or "",
             "draft": bool(data.get("draft")), "hidden": False, "outdated": False,
             "created_by_id": author, "updated_by_id": author, "created_at": iso(stamp),
             "updated_at": iso(stamp), "_ts": stamp}
@@ -82,6 +87,7 @@ class HelpCenterHandlers:
 
     store: SandboxStore
     ids: Ids
+    delete_article_attachments: Callable[[int], None]  # ArticleAttachmentHandlers
 
     def help_center_rules(self) -> list[Rule]:
         r = routes
@@ -102,9 +108,10 @@ class HelpCenterHandlers:
             *r("/help_center/categories/<int:doc_id>", "delete_hc", ("DELETE",)),
             *r("/help_center/sections/<int:doc_id>", "delete_hc", ("DELETE",)),
             *r("/help_center/articles/<int:doc_id>", "delete_hc", ("DELETE",)),
-            *r("/help_center/articles/<int:doc_id>/translations", "list_translations"),
-            *r("/help_center/articles/<int:doc_id>/translations", "create_translation",
-               ("POST",)),
+            *(rule for collection in ("articles", "sections", "categories") for rule in (
+                *r(f"/help_center/{collection}/<int:doc_id>/translations", "list_translations"),
+                *r(f"/help_center/{collection}/<int:doc_id>/translations",
+                   "create_translation", ("POST",)))),
             *r("/guide/permission_groups", "list_permission_groups"),
         ]
 
@@ -133,8 +140,10 @@ class HelpCenterHandlers:
         return {ROOT[collection]: render_hc(collection, doc, base_url(request))}
 
     def create_category(self, request: Request, user: dict) -> Response:
-        doc = new_hc_doc("categories", body(request, "category"), None)
-        doc = self.store.insert("categories", doc, id=self.ids.next("categories"))
+        data = body(request, "category")
+        doc = self.store.insert("categories", new_hc_doc("categories", data, None),
+                                id=self.ids.next("categories"))
+        self._source_translation("categories", doc, user["id"])
         return json_response({"category": render_hc("categories", doc, base_url(request))}, 201)
 
     def create_hc_child(self, request: Request, user: dict, parent_id: int) -> Response:
@@ -148,11 +157,17 @@ class HelpCenterHandlers:
                 raise invalid("Record validation errors", {"permission_group": "not found"})
         doc = self.store.insert(collection, new_hc_doc(collection, data, parent_id),
                                 id=self.ids.next(collection))
-        if collection == "articles":
-            self.store.insert("translations", new_translation(doc, data, doc["author_id"]),
-                              id=self.ids.next("translations"))
+        self._source_translation(collection, doc, doc.get("author_id") or user["id"])
         return json_response({ROOT[collection]: render_hc(collection, doc, base_url(request))},
                              201)
+
+    def _source_translation(self, collection: str, doc: dict[str, Any], author: int) -> None:
+        """Every Help Center item has a translation in its source locale."""
+        fields = {"locale": doc["locale"], "title": doc.get("title") or doc["name"],
+                  "body": doc.get("body") if collection == "articles" else doc["description"],
+                  "draft": doc.get("draft", False)}
+        self.store.insert("translations", new_translation(collection, doc, fields, author),
+                          id=self.ids.next("translations"))
 
     def delete_hc(self, request: Request, user: dict, doc_id: int) -> Response:
         collection = self._collection(request, 4)
@@ -163,9 +178,11 @@ class HelpCenterHandlers:
     def _cascade(self, collection: str, doc_id: int) -> None:
         with self.store.transaction():
             self.store.delete(collection, doc_id)
+            for t in self.store.query("translations", SOURCE_OF,
+                                      [doc_id, SOURCE_TYPE[collection]]):
+                self.store.delete("translations", t["id"])
             if collection == "articles":
-                for t in self.store.query("translations", f"{SOURCE_OF} = ?", [doc_id]):
-                    self.store.delete("translations", t["id"])
+                self.delete_article_attachments(doc_id)
                 return
             child = "sections" if collection == "categories" else "articles"
             key = PARENT[child][0]
@@ -173,17 +190,19 @@ class HelpCenterHandlers:
                 self._cascade(child, doc["id"])
 
     def list_translations(self, request: Request, user: dict, doc_id: int) -> dict[str, Any]:
-        self._hc("articles", doc_id)
+        collection = self._collection(request, 4)
+        self._hc(collection, doc_id)
         base = base_url(request)
         return list_page(request, self.store, "translations", "translations",
-                         lambda d: render_hc("translations", d, base), f"{SOURCE_OF} = ?",
-                         [doc_id], default_size=30)
+                         lambda d: render_hc("translations", d, base), SOURCE_OF,
+                         [doc_id, SOURCE_TYPE[collection]], default_size=30)
 
     def create_translation(self, request: Request, user: dict, doc_id: int) -> Response:
-        article = self._hc("articles", doc_id)
-        doc = new_translation(article, body(request, "translation"), user["id"])
-        if self.store.count("translations", f"{SOURCE_OF} = ? AND json_extract(doc, "
-                            "'$.locale') = ?", [doc_id, doc["locale"]]):
+        collection = self._collection(request, 4)
+        parent = self._hc(collection, doc_id)
+        doc = new_translation(collection, parent, body(request, "translation"), user["id"])
+        if self.store.count("translations", SOURCE_OF + " AND json_extract(doc, "
+                            "'$.locale') = ?", [doc_id, doc["source_type"], doc["locale"]]):
             raise invalid("Record validation errors", {"locale": "has already been taken"})
         doc = self.store.insert("translations", doc, id=self.ids.next("translations"))
         return json_response(

@@ -28,6 +28,7 @@ ID_START = {
     "organization_fields": 368_000_000_001, "group_memberships": 369_000_000_001,
     "categories": 360_100_000_001, "sections": 360_200_000_001, "articles": 360_300_000_001,
     "translations": 360_400_000_001, "permission_groups": 360_500_000_001,
+    "article_attachments": 360_600_000_001,
 }
 
 

@@ -39,6 +39,7 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 TYPES = ("problem", "incident", "question", "task")
 LIVE = "json_extract(doc, '$.status') != 'deleted'"
 TICKET_OF = "json_extract(doc, '$._ticket_id')"
+COMMENTS_ONLY = "json_extract(doc, '$._audit_only') IS NULL"  # not side-conversation audits
 AUDIT_OFFSET = 1_000_000_000_000
 UPDATABLE = ("subject", "priority", "type", "assignee_id", "group_id", "organization_id",
              "requester_id", "external_id", "due_at", "status")
@@ -120,8 +121,8 @@ class TicketHandlers:
         base = base_url(request)
         inline = request.args.get("include_inline_images") == "true"
         return list_page(request, self.store, "comments", "comments",
-                         lambda d: render_comment(d, base, inline), f"{TICKET_OF} = ?",
-                         [ticket_id])
+                         lambda d: render_comment(d, base, inline),
+                         f"{TICKET_OF} = ? AND {COMMENTS_ONLY}", [ticket_id])
 
     def export_tickets(self, request: Request, user: dict) -> dict[str, Any]:
         base = base_url(request)
@@ -142,14 +143,18 @@ class TicketHandlers:
                                               for r in rows])
 
     def _event(self, comment: dict[str, Any], base: str, with_comment: bool) -> dict[str, Any]:
+        if comment.get("_audit_only"):
+            return _audit_event(comment, [])
         view = render_comment(comment, base)
         child: dict[str, Any] = {"id": comment["id"], "via": comment["via"],
                                  "via_reference_id": None, "event_type": "Comment"}
         if with_comment:
-            child.update(type="Comment", author_id=view["author_id"], body=view["body"],
+            child.update(type=view["type"], author_id=view["author_id"], body=view["body"],
                          html_body=view["html_body"], public=view["public"],
                          attachments=view["attachments"], audit_id=view["audit_id"],
                          created_at=view["created_at"])
+            if "data" in view:  # a voice comment's call details
+                child["data"] = view["data"]
         else:
             child.update(comment_present=True, comment_public=comment["public"])
         children = [child]
@@ -158,13 +163,7 @@ class TicketHandlers:
             children += [{"id": comment["audit_id"] + i, "via": comment["via"],
                           "event_type": "Create", "field_name": name, "value": ticket.get(name)}
                          for i, name in enumerate(("subject", "priority"), start=1)]
-        return {
-            "id": comment["audit_id"], "ticket_id": comment["_ticket_id"],
-            "timestamp": int(comment["_ts"]), "created_at": iso(comment["_ts"]),
-            "updater_id": comment["author_id"], "via": comment["via"], "system": {},
-            "metadata": {}, "event_type": "Audit", "child_events": children,
-            "merged_ticket_ids": [],
-        }
+        return _audit_event(comment, children)
 
     # -- writing ------------------------------------------------------------------------
     def create_ticket(self, request: Request, user: dict) -> Response:
@@ -391,6 +390,16 @@ class TicketHandlers:
                 value = [v for v in value if v in options]
             values[item["id"]] = value
         return [{"id": k, "value": v} for k, v in values.items()]
+
+
+def _audit_event(row: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
+    """One audit of the ticket-event export."""
+    return {
+        "id": row["audit_id"], "ticket_id": row["_ticket_id"], "timestamp": int(row["_ts"]),
+        "created_at": iso(row["_ts"]), "updater_id": row["author_id"], "via": row["via"],
+        "system": {}, "metadata": {}, "event_type": "Audit", "child_events": children,
+        "merged_ticket_ids": [],
+    }
 
 
 def _tags(tags: list[Any]) -> list[str]:

@@ -19,6 +19,7 @@ from deskmigrate.core.sandbox import SandboxStore
 from .sandbox_files import TOKEN_SECRET_LEN, attachment_view, store_blob
 from .sandbox_support import Ids, iso
 from .seed_data import SeedFile, TextPool, file_pool, text_pool
+from .seed_extras import Extras
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC).timestamp()  # "now" of the seeded history
 TWO_YEARS = 2 * 365 * 86400
@@ -111,6 +112,7 @@ class Seeder:
         self.comment_ids = iter(range(ids.reserve("comments", options.tickets * 10), 2**62))
         self.attachment_ids = iter(range(ids.reserve("attachments", options.tickets * 30),
                                          2**62))
+        self.extras = Extras(store, ids, options.seed, options.tickets, options.attachments)
 
     def run(self) -> None:
         stamp = ANCHOR - TWO_YEARS
@@ -247,7 +249,7 @@ class Seeder:
                                          created, rng.randint(2, 10))
             updated = comments[-1]["_ts"] + rng.randint(0, 7200)
             subject = rng.choice(self.texts.subjects)
-            self.store.insert("tickets", {
+            ticket = self.store.insert("tickets", {
                 "external_id": None,
                 "via": {"channel": rng.choice(("email", "web", "api", "email")),
                         "source": {"from": {}, "to": {}, "rel": None}},
@@ -270,6 +272,7 @@ class Seeder:
                 "_solved": updated if status in ("solved", "closed") else None,
                 "_archived": False,
             }, id=ticket_id)
+            self.extras.ticket(ticket, comments, assignee or self.owner)
 
     def custom_values(self) -> list[dict[str, Any]]:
         rng, values = self.rng, []
@@ -393,6 +396,7 @@ class Seeder:
                     "created_by_id": article["author_id"],
                     "updated_by_id": article["author_id"]})
         self._insert_many("translations", translations)
+        self.extras.help_center(categories, sections, articles, self.files, base)
 
 
 UNICODE_BODIES = ("Übersetzung: Schritt für Schritt erklärt.", "Traduction : étape par étape.",

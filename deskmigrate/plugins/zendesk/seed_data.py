@@ -3,6 +3,7 @@ CSV) and pools of subjects and HTML paragraphs with accents, emoji and CJK text.
 
 from __future__ import annotations
 
+import math
 import random
 import struct
 import zlib
@@ -108,3 +109,15 @@ def text_pool(rng: random.Random, fake: Faker, size: int = 300) -> TextPool:
     paragraphs = [fake.paragraph(nb_sentences=rng.randint(1, 4)) for _ in range(size)]
     paragraphs += list(UNICODE_LINES) * (size // (5 * len(UNICODE_LINES)) + 1)
     return TextPool(subjects, paragraphs)
+
+
+def wav(rng: random.Random, seconds: float = 1.0, rate: int = 8000) -> bytes:
+    """A valid mono 16-bit PCM WAV: a short two-tone call beep (a call recording)."""
+    low, high = rng.choice((330, 440, 523)), rng.choice((660, 880))
+    frames = bytearray()
+    for n in range(int(seconds * rate)):
+        tone = low if (n * 4 // rate) % 2 == 0 else high
+        frames += struct.pack("<h", int(9000 * math.sin(2 * math.pi * tone * n / rate)))
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(frames), b"WAVE", b"fmt ",
+                         16, 1, 1, rate, rate * 2, 2, 16, b"data", len(frames))
+    return header + bytes(frames)

@@ -17,6 +17,7 @@ from deskmigrate.core.records import KIND_ORDER, Record
 from . import convert
 from .client import ZendeskApi
 from .mapping import parse_time
+from .source_side import has_side_activity, read_side_conversations
 from .spool import CommentSpool
 
 AGENT_ROLES = {"role[]": ["agent", "admin"]}
@@ -95,10 +96,13 @@ class ZendeskSource(Source):
         start = _start(since)
         spool = CommentSpool()
         self._spools.append(spool)
+        with_side: set[int] = set()  # tickets whose side conversations changed
         try:
             for event in self.api.export_time("api/v2/incremental/ticket_events.json",
                                               "ticket_events", start,
                                               {"include": "comment_events"}):
+                if has_side_activity(event):
+                    with_side.add(event["ticket_id"])
                 spool.add((event["ticket_id"], child) for child in event.get("child_events", [])
                           if child.get("event_type") == "Comment" and "body" in child)
             schemas = self._ticket_schemas()
@@ -109,7 +113,10 @@ class ZendeskSource(Source):
                 comments = spool.comments(item["id"])
                 if any(self._has_inline_image(c) for c in comments):
                     comments = self._comments(item["id"])
-                yield convert.ticket(item, comments, schemas, self.api.download, solved_at)
+                side = (read_side_conversations(self.api, item["id"])
+                        if item["id"] in with_side else [])
+                yield convert.ticket(item, comments, schemas, self.api.download, solved_at,
+                                     side)
         finally:
             spool.close()
             self._spools.remove(spool)
@@ -129,7 +136,8 @@ class ZendeskSource(Source):
             chunk = ",".join(ids[start:start + 100])
             for item in self.api.get("api/v2/tickets/show_many.json", {"ids": chunk})["tickets"]:
                 yield convert.ticket(item, self._comments(item["id"]), schemas,
-                                     self.api.download)
+                                     self.api.download, side_conversations=
+                                     read_side_conversations(self.api, item["id"]))
 
     def _comments(self, ticket_id: int) -> list[dict[str, Any]]:
         return list(self.api.cursor_list(f"api/v2/tickets/{ticket_id}/comments.json",
@@ -223,19 +231,24 @@ class ZendeskSource(Source):
     def _read_categories(self, since: datetime | None) -> Iterator[Record]:
         for item in self.api.cursor_list(f"{HC}/categories.json", "categories"):
             if _changed(item, since):
-                yield convert.category(item)
+                yield convert.category(item, self._translations("categories", item["id"]))
 
     def _read_folders(self, since: datetime | None) -> Iterator[Record]:
         for item in self.api.cursor_list(f"{HC}/sections.json", "sections"):
             if _changed(item, since):
-                yield convert.folder(item)
+                yield convert.folder(item, self._translations("sections", item["id"]))
 
     def _read_articles(self, since: datetime | None) -> Iterator[Record]:
         for item in self.api.cursor_list(f"{HC}/articles.json", "articles"):
             if _changed(item, since):
-                translations = list(self.api.cursor_list(
-                    f"{HC}/articles/{item['id']}/translations.json", "translations"))
-                yield convert.article(item, translations)
+                attachments = list(self.api.cursor_list(
+                    f"{HC}/articles/{item['id']}/attachments.json", "article_attachments"))
+                yield convert.article(item, self._translations("articles", item["id"]),
+                                      attachments, self.api.download)
+
+    def _translations(self, collection: str, item_id: Any) -> list[dict[str, Any]]:
+        return list(self.api.cursor_list(f"{HC}/{collection}/{item_id}/translations.json",
+                                         "translations"))
 
 
 def _aware(since: datetime) -> datetime:

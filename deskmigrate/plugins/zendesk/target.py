@@ -25,6 +25,7 @@ from deskmigrate.core.records import (
 from .client import ZendeskApi
 from .fields import FieldCache, split_field_id, target_field_id
 from .kb_writer import KbWriter
+from .side_writer import SideConversationWriter
 from .ticket_writer import TicketWriter
 
 BULK = 100  # create_many, destroy_many and the ticket import take 100 records
@@ -40,9 +41,11 @@ class ZendeskTarget(Target):
         super().__init__(connection)
         self.api = ZendeskApi(self.http)
         self.fields = FieldCache(self.api)
-        self.tickets = TicketWriter(self.api, self.fields)
+        self.tickets = TicketWriter(self.api, self.fields,
+                                    SideConversationWriter(self.api, self._my_email))
         self.kb = KbWriter(self.api)
         self._groups: dict[str, str] | None = None
+        self._me: str | None = None
         self._lock = threading.Lock()
 
     def check(self) -> Identity:
@@ -52,6 +55,13 @@ class ZendeskTarget(Target):
                             f"this user is {me.get('role') or 'anonymous'}.")
         return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
                         role=me["role"], account=urlsplit(self.connection.url).hostname)
+
+    def _my_email(self) -> str:
+        """The email of the token's agent (side conversations are sent as this agent)."""
+        with self._lock:
+            if self._me is None:
+                self._me = str(self.api.get("api/v2/users/me.json")["user"].get("email") or "")
+            return self._me
 
     def batch_size(self, kind: str) -> int:
         return BULK if kind in ("ticket", "contact", "company", "agent") else 1

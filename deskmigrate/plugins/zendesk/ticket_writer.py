@@ -15,6 +15,7 @@ from .client import ZendeskApi
 from .fields import FieldCache
 from .mapping import format_time, priority_out, status_out, type_out
 from .platform import MAX_ATTACHMENT_BYTES
+from .side_writer import SideConversationWriter, as_private_notes
 
 
 class RecordError(Exception):
@@ -30,9 +31,11 @@ def safe_file_name(name: str) -> str:
 class TicketWriter:
     """Builds import payloads and runs the bulk import job."""
 
-    def __init__(self, api: ZendeskApi, fields: FieldCache) -> None:
+    def __init__(self, api: ZendeskApi, fields: FieldCache, side: SideConversationWriter
+                 ) -> None:
         self.api = api
         self.fields = fields
+        self.side = side
 
     def write(self, tickets: list[Ticket], ctx: WriteContext) -> list[WriteResult]:
         results = [WriteResult(source_id=t.source_id) for t in tickets]
@@ -44,6 +47,10 @@ class TicketWriter:
                 results[n].error = str(exc)
         if payloads:
             self._import(tickets, payloads, results)
+        for (n, payload) in payloads:
+            if results[n].target_id and payload["status"] != "closed":
+                self.side.write(results[n].target_id or "", tickets[n].side_conversations, ctx,
+                                results[n])
         return results
 
     # -- the import job -----------------------------------------------------------------
@@ -85,7 +92,14 @@ class TicketWriter:
             result.warnings.append(remark)
         custom, remarks = self.fields.values("ticket", ticket.custom_fields)
         result.warnings.extend(remarks)
-        comments = [self.comment(c, ctx, result, requester) for c in ticket.comments]
+        conversation = list(ticket.comments)
+        if ticket.side_conversations and status_out(ticket.status) == "closed":
+            result.warnings.append("closed tickets take no side conversations; they were "
+                                   "added as private notes")
+            notes = [n for c in ticket.side_conversations for n in as_private_notes(c)]
+            conversation = sorted([*conversation, *notes],
+                                  key=lambda c: (c.created_at is None, c.created_at))
+        comments = [self.comment(c, ctx, result, requester) for c in conversation]
         if not comments:
             comments = [{"author_id": _int(requester), "value": ticket.subject or "(no text)",
                          "public": True, "created_at": format_time(ticket.created_at)}]
@@ -112,8 +126,7 @@ class TicketWriter:
         author = ctx.user(comment.author_id) or ctx.user(comment.author_id, agent=True) \
             or requester
         html_body, uploads = comment.body_html, []
-        files = [*comment.attachments, *([comment.recording] if comment.recording else [])]
-        for item in files:
+        for item in comment.attachments:  # call recordings arrive here (call_recordings)
             upload = self.upload(item, result)
             if upload is None:
                 continue

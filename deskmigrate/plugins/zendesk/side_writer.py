@@ -1,0 +1,133 @@
+"""Write side conversations onto imported tickets: ``POST /tickets/{id}/side_conversations``
+with the first message, then ``POST .../{sc_id}/reply`` per further message.
+
+Zendesk keeps neither the author nor the time of a side-conversation message written through
+the API (the token's agent sends it now); both travel in the message's ``external_ids``. A
+create whose outcome is unknown is looked up by its external id before it is sent again."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
+from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.records import Comment, SideConversation
+
+from .client import ZendeskApi
+from .mapping import format_time
+
+MARKER = "deskmigrate"  # external_ids key holding the source id marker
+
+
+def message_body(message: Comment) -> str:
+    return message.body_html or f"<p>{html.escape(message.body_text or '(no text)')}</p>"
+
+
+class SideConversationWriter:
+    """Side conversations of one target account; ``me`` is the token user's email."""
+
+    def __init__(self, api: ZendeskApi, me: Callable[[], str]) -> None:
+        self.api = api
+        self.me = me
+
+    def write(self, ticket_id: str, conversations: list[SideConversation],
+              ctx: WriteContext, result: WriteResult) -> None:
+        """Write each conversation; one that Zendesk refuses is a warning on the ticket."""
+        for conversation in conversations:
+            try:
+                created = self.conversation(ticket_id, conversation, ctx)
+            except ApiError as exc:
+                result.warnings.append(f"side conversation '{conversation.subject}' was not "
+                                       f"written: {exc}")
+                continue
+            if created is None:
+                result.warnings.append(f"side conversation '{conversation.subject}' has no "
+                                       "participant besides the migrating agent; not written")
+                continue
+            result.children.append(ChildResult("side_conversation", conversation.source_id,
+                                               created))
+
+    def conversation(self, ticket_id: str, conversation: SideConversation,
+                     ctx: WriteContext) -> str | None:
+        """Create one side conversation and its replies; its target id (a UUID)."""
+        me = self.me().lower()
+        to = [{"email": e} for e in conversation.participants if e.lower() != me]
+        if not to:
+            return None
+        messages = conversation.messages or [Comment(
+            source_id=f"{conversation.source_id}-subject", author_id=None,
+            body_html="", body_text=conversation.subject)]
+        marker = ctx.external_id("side_conversation", conversation.source_id)
+        base = f"api/v2/tickets/{ticket_id}/side_conversations"
+        created = self._post_once(base, {
+            "message": {"subject": conversation.subject or "(no subject)",
+                        "html_body": message_body(messages[0]), "to": to,
+                        "external_ids": self._origin(messages[0], ctx)},
+            "external_ids": {MARKER: marker}},
+            lambda: self._find_conversation(base, marker))
+        for message in messages[1:]:
+            origin = self._origin(message, ctx)
+            self._post_once(f"{base}/{created}/reply", {"message": {
+                "html_body": message_body(message), "to": to, "external_ids": origin}},
+                lambda origin=origin: self._find_reply(base, created, origin[MARKER]))
+        return created
+
+    def _origin(self, message: Comment, ctx: WriteContext) -> dict[str, str]:
+        """Where a message came from: its source marker, original time and author."""
+        origin = {MARKER: ctx.external_id("side_conversation_message", message.source_id),
+                  "original_created_at": format_time(message.created_at) or ""}
+        author = ctx.user(message.author_id) if message.author_id else None
+        if author:
+            origin["original_author_id"] = author
+        return origin
+
+    def _post_once(self, path: str, payload: dict[str, Any],
+                   lookup: Callable[[], str | None]) -> str:
+        """POST a create; when its outcome is unknown, look it up and send it once more
+        only if it is not there."""
+        for attempt in (1, 2):
+            try:
+                response = self.api.http.request("POST", f"{path}.json", json=payload).json()
+                return str(response["side_conversation"]["id"])
+            except AmbiguousWrite:
+                found = lookup()
+                if found is not None:
+                    return found
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _find_conversation(self, base: str, marker: str) -> str | None:
+        url: str | None = f"{base}.json"
+        while url:
+            page = self.api.get(url)
+            for item in page.get("side_conversations") or []:
+                if (item.get("external_ids") or {}).get(MARKER) == marker:
+                    return str(item["id"])
+            url = page.get("next_page")
+        return None
+
+    def _find_reply(self, base: str, conversation: str, marker: str) -> str | None:
+        url: str | None = f"{base}/{conversation}/events.json"
+        while url:
+            page = self.api.get(url)
+            for event in page.get("events") or []:
+                external = ((event.get("message") or {}).get("external_ids") or {})
+                if external.get(MARKER) == marker:
+                    return conversation
+            url = page.get("next_page")
+        return None
+
+
+def as_private_notes(conversation: SideConversation) -> list[Comment]:
+    """A side conversation as private notes of its ticket (for closed tickets, which take no
+    new side conversation): each note says which conversation and whom it was with."""
+    header = (f"<p><em>Side conversation “{html.escape(conversation.subject)}” with "
+              f"{html.escape(', '.join(conversation.participants))}</em></p>")
+    return [Comment(source_id=f"side-{conversation.source_id}-{m.source_id}",
+                    author_id=m.author_id, body_html=header + message_body(m),
+                    body_text=m.body_text, public=False, created_at=m.created_at,
+                    attachments=m.attachments, channel="side_conversation")
+            for m in conversation.messages]

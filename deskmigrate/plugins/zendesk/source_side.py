@@ -1,0 +1,38 @@
+"""Side conversations of a ticket, read in one request (the ``events`` sideload carries every
+message), and how the source knows which tickets have any without asking each ticket."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from deskmigrate.core.records import SideConversation
+
+from . import convert
+from .client import ZendeskApi
+
+# Each side-conversation change updates its ticket with an audit whose via channel is this;
+# the ticket-event export the source already reads for comments shows those audits.
+SIDE_CHANNEL = "side_conversation"
+PER_PAGE = 100
+
+
+def has_side_activity(event: dict[str, Any]) -> bool:
+    """Whether an audit of the ticket-event export comes from a side conversation."""
+    return ((event.get("via") or {}).get("channel")) == SIDE_CHANNEL
+
+
+def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideConversation]:
+    """Every side conversation of a ticket with its messages: ``GET
+    /tickets/{id}/side_conversations?include=events`` (offset pages of 100)."""
+    url: str | None = f"api/v2/tickets/{ticket_id}/side_conversations.json"
+    params: dict[str, Any] | None = {"include": "events", "per_page": PER_PAGE}
+    conversations: list[dict[str, Any]] = []
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    while url:
+        page = api.get(url, params)
+        conversations += page.get("side_conversations") or []
+        for event in page.get("events") or []:
+            events[str(event["side_conversation_id"])].append(event)
+        url, params = page.get("next_page"), None
+    return [convert.side_conversation(c, events[str(c["id"])]) for c in conversations]

@@ -1,0 +1,76 @@
+"""Helpers of the Zendesk plugin tests: sandboxes, connections, a plain API client and a
+minimal in-memory WriteContext (an id map)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from deskmigrate.core.connect import connect
+from deskmigrate.core.connector import Connection, WriteContext, WriteResult
+from deskmigrate.core.records import Record
+from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
+from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+
+URL = "http://127.0.0.1"
+PLATFORM = ZendeskPlatform()
+
+
+def sandbox(path: Path, *, tickets: int, seed: int = 11, **options: object) -> ZendeskSandbox:
+    app = PLATFORM.sandbox(str(path))
+    app.seed(tickets=tickets, seed=seed, **options)  # type: ignore[arg-type]
+    return app
+
+
+def api_client(app: ZendeskSandbox, base_url: str = URL) -> httpx.Client:
+    """A plain httpx client with the sandbox's credentials (as a third-party client)."""
+    creds = app.credentials()
+    return httpx.Client(transport=app.transport(), base_url=base_url,
+                        auth=httpx.BasicAuth(f"{creds['email']}/token", creds["token"]))
+
+
+def connection(app: ZendeskSandbox) -> Connection:
+    return connect(PLATFORM, URL, app.credentials(), transport=app.transport(),
+                   rate_per_minute=1_000_000)
+
+
+class MapContext(WriteContext):
+    """The engine's id map, in memory."""
+
+    migration_id = 1
+    run_id = 1
+
+    def __init__(self, default_agent: str) -> None:
+        self.ids: dict[tuple[str, str], str] = {}
+        self.default_agent = default_agent
+        self.warnings: list[tuple[str, str]] = []
+
+    def target_id(self, kind: str, source_id: str | None) -> str | None:
+        return self.ids.get((kind, source_id)) if source_id is not None else None
+
+    def known(self, kind: str, source_id: str) -> bool:
+        return (kind, source_id) in self.ids
+
+    def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
+        found = self.target_id("agent", source_id) or self.target_id("contact", source_id)
+        return found or (self.default_agent if agent else None)
+
+    def external_id(self, kind: str, source_id: str) -> str:
+        return f"deskmigrate-{self.migration_id}-{kind}-{source_id}"
+
+    def warn(self, source_id: str, message: str) -> None:
+        self.warnings.append((source_id, message))
+
+    def record(self, kind: str, records: list[Record], results: list[WriteResult]) -> None:
+        """Keep what a write created, like the engine does."""
+        for record, result in zip(records, results, strict=True):
+            if result.target_id:
+                self.ids[(kind, record.source_id)] = result.target_id
+            for child in result.children:
+                self.ids[(child.kind, child.source_id)] = child.target_id or ""
+
+
+def real_comments(app: ZendeskSandbox) -> int:
+    """Comments in the store (side-conversation audits share the collection)."""
+    return app.store.count("comments", "json_extract(doc, '$._audit_only') IS NULL")
