@@ -70,8 +70,8 @@ class Extras:
         if len(comments) < MAX_COMMENTS and rng.random() < VOICE_SHARE:
             self.voice_comment(ticket, comments, agent)
         if rng.random() < SIDE_SHARE:
-            for _ in range(rng.randint(1, 2)):
-                self.side_conversation(ticket, comments, agent)
+            for partner in rng.sample(PARTNERS, rng.randint(1, 2)):
+                self.side_conversation(ticket, comments, agent, partner)
 
     def voice_comment(self, ticket: dict[str, Any], comments: list[dict[str, Any]],
                       agent: dict[str, Any]) -> None:
@@ -106,9 +106,9 @@ class Extras:
         }, id=row)
 
     def side_conversation(self, ticket: dict[str, Any], comments: list[dict[str, Any]],
-                          agent: dict[str, Any]) -> None:
+                          agent: dict[str, Any], partner_of: tuple[str, str]) -> None:
         rng = self.rng
-        name, email = rng.choice(PARTNERS)
+        name, email = partner_of
         partner = {"user_id": None, "name": name, "email": email}
         actor = {"user_id": agent["id"], "name": agent["name"], "email": agent["email"]}
         stamp = float(int(comments[0]["_ts"]) + rng.randint(600, 7200))
