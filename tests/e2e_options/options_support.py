@@ -45,7 +45,8 @@ class Side:
                             timeout=30)
 
     def table(self, name: str) -> str:
-        lines = [f"[{name}]", f'platform = "{self.platform}"', f'url = "{self.url}"']
+        lines = [f"[{name}]", f'platform = "{self.platform}"', f'url = "{self.url}"',
+                 "rate_limit = 100000"]  # the sandboxes are unthrottled: so is the client
         lines += [f'{k} = "{v}"' for k, v in self.app.credentials().items()]
         return "\n".join(lines) + "\n"
 
