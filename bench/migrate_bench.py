@@ -81,6 +81,7 @@ def main() -> None:
         result = json.loads(run.stdout)
 
     records = sum(row["migrated"] for row in result["records"].values())
+    ticket_requests = result["requests_by_kind"].get("ticket", {"source": 0, "target": 0})
     tickets = result["records"].get("ticket", {}).get("migrated", 0)
     minutes = elapsed / 60
     report = {
@@ -96,6 +97,11 @@ def main() -> None:
         "target_requests": result["requests"]["target"],
         "source_requests_per_ticket": round(result["requests"]["source"] / max(tickets, 1), 4),
         "target_requests_per_ticket": round(result["requests"]["target"] / max(tickets, 1), 4),
+        "ticket_stage_source_requests_per_ticket":
+            round(ticket_requests["source"] / max(tickets, 1), 4),
+        "ticket_stage_target_requests_per_ticket":
+            round(ticket_requests["target"] / max(tickets, 1), 4),
+        "requests_by_kind": result["requests_by_kind"],
         "source_requests_per_minute": round(result["requests"]["source"] / minutes, 1),
         "target_requests_per_minute": round(result["requests"]["target"] / minutes, 1),
         "peak_memory_mb": round(peak_mb, 1),

@@ -81,7 +81,13 @@ class Engine:
         status = st.COMPLETED
         try:
             for kind in self._kinds(selection):
-                self._migrate_kind(kind, selection.records(kind))
+                source, target = self._request_counts()
+                try:
+                    self._migrate_kind(kind, selection.records(kind))
+                finally:
+                    after = self._request_counts()
+                    self.state.add_requests(spec.run_id, kind, after[0] - source,
+                                            after[1] - target)
         except Paused:
             status = st.PAUSED
             self._notify(f"Run {spec.run_id} paused at a safe point; "
@@ -98,6 +104,9 @@ class Engine:
         self.state.set_status(spec.run_id, status)
         self._emit(RUN_FINISHED, {"status": status})
         return status
+
+    def _request_counts(self) -> tuple[int, int]:
+        return (self.spec.source.http.stats.requests, self.spec.target.http.stats.requests)
 
     def _kinds(self, selection: Selection) -> list[str]:
         wanted = self.spec.kinds or KIND_ORDER

@@ -41,6 +41,7 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         "records": records,
         "options": options,
         "warnings": state.warnings(run_id),
+        "requests_by_kind": run["requests"],
         "error": run["error"],
     }
 

@@ -58,7 +58,8 @@ class StateStore:
             db["runs"].create(
                 {"id": int, "migration_id": int, "mode": str, "status": str, "started_at": str,
                  "finished_at": str, "config": str, "options": str, "seed": int,
-                 "parent_run_id": int, "counts": str, "error": str, "pid": int},
+                 "parent_run_id": int, "counts": str, "error": str, "pid": int,
+                 "requests": str},
                 pk="id", foreign_keys=[("migration_id", "migrations", "id")],
                 if_not_exists=True,
             )
@@ -115,13 +116,13 @@ class StateStore:
                 "migration_id": migration_id, "mode": mode, "status": RUNNING,
                 "started_at": now(), "finished_at": None, "config": json.dumps(config),
                 "options": json.dumps(options), "seed": seed, "parent_run_id": parent_run_id,
-                "counts": "{}", "error": None, "pid": pid,
+                "counts": "{}", "error": None, "pid": pid, "requests": "{}",
             }).last_pk
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         row = self._one("SELECT * FROM runs WHERE id=?", [run_id])
         if row:
-            for key in ("config", "options", "counts"):
+            for key in ("config", "options", "counts", "requests"):
                 row[key] = json.loads(row[key] or "{}")
         return row
 
@@ -129,7 +130,7 @@ class StateStore:
         return [self.run(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
 
     def update_run(self, run_id: int, **fields: Any) -> None:
-        for key in ("config", "options", "counts"):
+        for key in ("config", "options", "counts", "requests"):
             if key in fields:
                 fields[key] = json.dumps(fields[key])
         with self.db.conn:
@@ -140,6 +141,15 @@ class StateStore:
         if status in (COMPLETED, INTERRUPTED, ROLLED_BACK, PAUSED):
             fields["finished_at"] = now()
         self.update_run(run_id, **fields)
+
+    def add_requests(self, run_id: int, kind: str, source: int, target: int) -> None:
+        """Add the requests one kind cost on each side (a resumed run adds to them)."""
+        run = self.run(run_id)
+        if run is None:
+            return
+        spent = run["requests"].get(kind, {"source": 0, "target": 0})
+        spent = {"source": spent["source"] + source, "target": spent["target"] + target}
+        self.update_run(run_id, requests={**run["requests"], kind: spent})
 
     def request_pause(self, run_id: int) -> None:
         with self.db.conn:

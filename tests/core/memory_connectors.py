@@ -15,6 +15,7 @@ from deskmigrate.core.connector import (
     WriteResult,
 )
 from deskmigrate.core.errors import AmbiguousWrite
+from deskmigrate.core.http import HttpClient
 from deskmigrate.core.records import Agent, Comment, Contact, Group, Record, Ticket
 
 KINDS = ("group", "agent", "contact", "ticket")
@@ -41,6 +42,7 @@ class MemorySource(Source):
 
     def __init__(self, records: dict[str, list[Record]]) -> None:
         self.records = records
+        self.http = HttpClient("http://127.0.0.1", platform="memory")
 
     def check(self) -> Identity:
         return Identity(name="memory")
@@ -65,6 +67,7 @@ class MemoryTarget(Target):
 
     def __init__(self, batch: int = 10) -> None:
         self.batch = batch
+        self.http = HttpClient("http://127.0.0.1", platform="memory")
         self.store: dict[str, dict[str, Record]] = {k: {} for k in KINDS}
         self.external: dict[str, str] = {}
         self.fail: set[str] = set()
