@@ -212,15 +212,19 @@ class StateStore:
         stamp = now()
         with self.db.conn:
             for r in results:
-                self.db["outcomes"].upsert(
-                    {"run_id": run_id, "kind": kind, "source_id": r["source_id"],
-                     "status": r["status"], "target_id": r.get("target_id"),
-                     "reason": r.get("reason"), "updated_at": stamp},
-                    pk=("run_id", "kind", "source_id"),
-                )
+                # Plain SQL: sqlite-utils' upsert/insert commit on their own, which would
+                # split this transaction (a kill in between left outcomes without id map).
+                self.db.execute(
+                    "INSERT INTO outcomes (run_id, kind, source_id, status, target_id, reason, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                    "status=excluded.status, target_id=excluded.target_id, "
+                    "reason=excluded.reason, updated_at=excluded.updated_at",
+                    [run_id, kind, r["source_id"], r["status"], r.get("target_id"),
+                     r.get("reason"), stamp])
                 for message in r.get("warnings", ()):
-                    self.db["warnings"].insert({"run_id": run_id, "kind": kind,
-                                                "source_id": r["source_id"], "message": message})
+                    self.db.execute("INSERT INTO warnings (run_id, kind, source_id, message) "
+                                    "VALUES (?, ?, ?, ?)",
+                                    [run_id, kind, r["source_id"], message])
                 if r["status"] != MIGRATED:
                     continue
                 created = int(not r.get("matched", False))
