@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
-from deskmigrate.core.errors import ApiError
+from deskmigrate.core.errors import AmbiguousWrite, ApiError
 from deskmigrate.core.records import Comment, Ticket
 
 from .mapping import (
@@ -31,6 +31,7 @@ from .target_files import Upload, pack
 
 MARKER_PREFIX = "dm-"
 EPOCH = "1970-01-01T00:00:00Z"
+COMPLETE_ATTEMPTS = 4  # looks at a found ticket's notes while writes stay ambiguous
 
 
 def marker_tag(external_id: str) -> str:
@@ -252,19 +253,29 @@ class TicketWriter:
     def _complete(self, ticket_id: str, ticket: Ticket, ctx: WriteContext) -> None:
         """Write the planned notes missing from the ticket. Notes are written in order, so
         the ones present match the plan in order; each planned note either matches the
-        next note present (by origin line and text) or is missing."""
+        next note present (by origin line and text) or is missing. A note whose own
+        outcome is unknown (an ambiguous write) is looked for again before going on."""
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
-        present = [_fingerprint(c.get("body_text") or "")
-                   for c in rows(self.api, f"tickets/{ticket_id}/conversations")]
-        position = 0
-        for message in self.plan(ticket, ctx, warn)[1:]:
-            if position < len(present) and present[position] == _fingerprint(
-                    _text_of(message.body)):
-                position += 1
-                continue
-            self._note(ticket_id, message)
+        planned = self.plan(ticket, ctx, warn)[1:]
+        for attempt in range(1, COMPLETE_ATTEMPTS + 1):
+            present = [_fingerprint(c.get("body_text") or "")
+                       for c in rows(self.api, f"tickets/{ticket_id}/conversations")]
+            position, missing = 0, []
+            for message in planned:
+                if position < len(present) and present[position] == _fingerprint(
+                        _text_of(message.body)):
+                    position += 1
+                else:
+                    missing.append(message)
+            try:
+                for message in missing:
+                    self._note(ticket_id, message)
+                return
+            except AmbiguousWrite:
+                if attempt == COMPLETE_ATTEMPTS:
+                    raise
 
 
 def _text_of(body_html: str) -> str:
