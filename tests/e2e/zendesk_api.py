@@ -73,7 +73,9 @@ def snapshot(url: str, credentials: dict[str, str], *, key: str = "id"
                 "organization": orgs.get(ticket.get("organization_id")),
                 "group": groups.get(ticket.get("group_id")),
                 "created_at": ticket.get("created_at"),
-                "comments": [_comment(http, c, users) for c in comments],
+                # in time order (an account may list a late-added voice comment last)
+                "comments": sorted((_comment(http, c, users) for c in comments),
+                                   key=lambda c: (c["created_at"], c["body"])),
             }
         return out
 
