@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from deskmigrate.cli import cli
 
 TICKETS = 60
+UNTHROTTLED = 100_000  # client-side requests/minute: the test sandboxes have no limit
 ZENDESK_SEED = 13
 FRESHDESK_SEED = 17
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -30,7 +31,8 @@ class Account:
     credentials: dict[str, str]
 
     def toml(self, table: str) -> str:
-        lines = [f"[{table}]", f'platform = "{self.platform}"', f'url = "{self.url}"']
+        lines = [f"[{table}]", f'platform = "{self.platform}"', f'url = "{self.url}"',
+                 f"rate_limit = {UNTHROTTLED}"]
         lines += [f'{k} = "{v}"' for k, v in self.credentials.items()]
         return "\n".join(lines) + "\n"
 

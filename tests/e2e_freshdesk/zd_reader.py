@@ -56,8 +56,10 @@ def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]
                                             "ticket_fields")}
         out = {}
         for ticket in export_tickets(http):
-            comments = pages(http, f"/api/v2/tickets/{ticket['id']}/comments.json"
-                                   "?include_inline_images=true", "comments")
+            comments = sorted(  # conversation order (a voice comment may be added late)
+                pages(http, f"/api/v2/tickets/{ticket['id']}/comments.json"
+                            "?include_inline_images=true", "comments"),
+                key=lambda c: (c["created_at"], c["id"]))
             out[str(ticket["id"])] = {
                 "external_id": ticket.get("external_id"),
                 "subject": ticket["subject"], "status": ticket["status"],
