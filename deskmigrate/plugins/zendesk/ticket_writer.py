@@ -157,10 +157,11 @@ class TicketWriter:
         if len(data) > MAX_ATTACHMENT_BYTES:
             result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
             return None
+        # An upload is safe to send again: a token nothing refers to expires in 3 days.
         return self.api.http.request(
             "POST", "api/v2/uploads.json", params={"filename": safe_file_name(item.file_name)},
             content=data, headers={"Content-Type": item.content_type or
-                                   "application/octet-stream"}).json()["upload"]
+                                   "application/octet-stream"}, idempotent=True).json()["upload"]
 
     # -- delta: changed fields and new comments on a ticket migrated before -----------
     def update(self, ticket: Ticket, target_id: str, ctx: WriteContext) -> WriteResult:
