@@ -60,7 +60,7 @@ def save_customer(state: StateStore, customer: Customer) -> None:
     ensure_schema(state)
     row = {"id": 1, **customer.as_dict(), "non_profit": int(customer.non_profit),
            "updated_at": now()}
-    with state.db.conn:
+    with state.db.atomic():
         state.db["customers"].upsert(row, pk="id")
 
 

@@ -109,7 +109,7 @@ def insert_document(state: StateStore, *, kind: str, status: str, migration_id: 
     document["seller"] = {"name": book.seller.name, "address": book.seller.address,
                           "country": book.seller.country, "vat_number": book.seller.vat_number,
                           "email": book.seller.email}
-    with state.db.conn:
+    with state.db.atomic():
         number = next_number(state, "CN" if kind == CREDIT_NOTE else "INV")
         invoice_id = state.db["invoices"].insert({
             "number": number, "kind": kind, "status": status, "migration_id": migration_id,
@@ -174,7 +174,7 @@ def pay_invoice(state: StateStore, number: str, method: str, reference: str = ""
         raise DeskmigrateError(f"Invoice {invoice.number} is {STATUS_LABELS[invoice.status]}, "
                                "so no payment can be recorded.")
     stamp = now()
-    with state.db.conn:
+    with state.db.atomic():
         state.db["payments"].insert({"invoice_id": invoice.id, "method": method,
                                      "amount": invoice.total, "currency": invoice.currency,
                                      "reference": reference, "paid_at": stamp})
@@ -189,7 +189,7 @@ def void_invoice(state: StateStore, number: str) -> Invoice:
     if invoice.kind == CREDIT_NOTE or invoice.status != OPEN:
         raise DeskmigrateError(f"Only an unpaid invoice can be voided; {invoice.number} is "
                                f"{STATUS_LABELS[invoice.status]}.")
-    with state.db.conn:
+    with state.db.atomic():
         state.db.execute("UPDATE invoices SET status=? WHERE id=? AND status=?",
                          [VOID, invoice.id, OPEN])
     return get_invoice(state, invoice.number)

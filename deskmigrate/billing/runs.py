@@ -119,7 +119,7 @@ def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
     priced = price(book, pricing)
     run = get_run(state, run_id)
     ensure_schema(state)
-    with state.db.conn:
+    with state.db.atomic():
         quote_id = state.db["quotes"].insert({
             "run_id": run_id, "migration_id": run["migration_id"], "created_at": now(),
             "plan": pricing.plan, "promo_code": pricing.promo_code,

@@ -18,7 +18,7 @@ def ensure_schema(state: StateStore) -> None:
         row = db.execute("SELECT value FROM billing_meta WHERE key='schema_version'").fetchone()
         if row and int(row[0]) >= SCHEMA_VERSION:
             return
-    with db.conn:
+    with db.atomic():
         db["billing_meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
         db["billing_counters"].create({"name": str, "value": int}, pk="name",
                                       if_not_exists=True)

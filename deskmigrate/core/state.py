@@ -45,7 +45,7 @@ class StateStore:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version >= SCHEMA_VERSION:
             return
-        with db.conn:
+        with db.atomic():
             db["migrations"].create(
                 {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
                  "target_url": str, "created_at": str},
@@ -102,7 +102,7 @@ class StateStore:
                         "target_url=:target_url", key)
         if row:
             return row["id"]
-        with self.db.conn:
+        with self.db.atomic():
             return self.db["migrations"].insert({**key, "created_at": now()}).last_pk
 
     def migration(self, migration_id: int) -> dict[str, Any] | None:
@@ -111,7 +111,7 @@ class StateStore:
     def start_run(self, migration_id: int, mode: str, *, config: dict[str, Any],
                   options: dict[str, Any], seed: int | None = None,
                   parent_run_id: int | None = None, pid: int | None = None) -> int:
-        with self.db.conn:
+        with self.db.atomic():
             return self.db["runs"].insert({
                 "migration_id": migration_id, "mode": mode, "status": RUNNING,
                 "started_at": now(), "finished_at": None, "config": json.dumps(config),
@@ -133,7 +133,7 @@ class StateStore:
         for key in ("config", "options", "counts", "requests"):
             if key in fields:
                 fields[key] = json.dumps(fields[key])
-        with self.db.conn:
+        with self.db.atomic():
             self.db["runs"].update(run_id, fields)
 
     def set_status(self, run_id: int, status: str, error: str | None = None) -> None:
@@ -152,7 +152,7 @@ class StateStore:
         self.update_run(run_id, requests={**run["requests"], kind: spent})
 
     def request_pause(self, run_id: int) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("UPDATE runs SET status=? WHERE id=? AND status IN (?, ?)",
                             [PAUSING, run_id, RUNNING, WAITING])
 
@@ -184,7 +184,7 @@ class StateStore:
 
     def forget_run(self, run_id: int, kind: str) -> None:
         """Drop a run's id-map rows of ``kind`` (after rollback deleted them)."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
 
     # -- outcomes -----------------------------------------------------------------------
@@ -192,7 +192,7 @@ class StateStore:
         """Write-ahead: these writes are about to be attempted (their outcome is unknown
         until :meth:`record_results` commits)."""
         stamp = now()
-        with self.db.conn:
+        with self.db.atomic():
             self.db["outcomes"].upsert_all(
                 ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
                   "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
@@ -210,7 +210,7 @@ class StateStore:
         fingerprint changed; a new target id then belongs to this run.
         """
         stamp = now()
-        with self.db.conn:
+        with self.db.atomic():
             for r in results:
                 # Plain SQL: sqlite-utils' upsert/insert commit on their own, which would
                 # split this transaction (a kill in between left outcomes without id map).
@@ -249,7 +249,7 @@ class StateStore:
     def meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
                      count: int) -> None:
         """Record how many records an option changed in a run (one event per option)."""
-        with self.db.conn:
+        with self.db.atomic():
             self.db.execute(
                 "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id,
@@ -289,7 +289,7 @@ class StateStore:
         return row["value"] if row else None
 
     def save_checkpoint(self, run_id: int, stream: str, value: str) -> None:
-        with self.db.conn:
+        with self.db.atomic():
             self.db["checkpoints"].upsert({"run_id": run_id, "stream": stream, "value": value},
                                           pk=("run_id", "stream"))
 

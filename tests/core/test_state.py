@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from deskmigrate.core import state as st
 
 
@@ -62,3 +66,15 @@ def test_reopening_keeps_everything(tmp_path):
     again = st.StateStore(path)
     assert again.run(run)["options"] == {"add_tag": "t"}
     assert again.checkpoint(run, "ticket") == "cursor-1"
+
+
+def test_a_batch_is_committed_whole_or_not_at_all(tmp_path):
+    s = st.StateStore(tmp_path / "s.sqlite")
+    mid = s.migration_for("a", "https://a", "b", "https://b")
+    run = s.start_run(mid, "full", config={}, options={})
+    broken = results("1")
+    broken[0]["children"] = [("comment", object(), None)]  # cannot be stored: the write fails
+    with pytest.raises(sqlite3.Error):
+        s.record_results(run, mid, "full", "ticket", broken, billable=True)
+    assert s.outcome_status(run, "ticket") == {}
+    assert s.id_map(mid, "ticket") == {} and s.meter_events(mid) == []
