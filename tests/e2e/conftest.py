@@ -32,6 +32,8 @@ def zendesk_pair(tmp_path, seeded_source_file):
                                   seed=SOURCE_SEED, fault_rate=faults, fault_seed=1)
             target = open_sandbox("zendesk", tmp_path / "target.sqlite", tickets=0, seed=0,
                                   fault_rate=faults, fault_seed=2, rate_limit=rate_limit)
-            return (Account(stack.enter_context(serve_in_thread(source)), source.credentials()),
-                    Account(stack.enter_context(serve_in_thread(target)), target.credentials()))
+            return (Account(stack.enter_context(serve_in_thread(source)), source.credentials(),
+                            source),
+                    Account(stack.enter_context(serve_in_thread(target)), target.credentials(),
+                            target))
         yield make

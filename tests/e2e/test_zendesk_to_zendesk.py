@@ -52,6 +52,10 @@ def test_full_migration_keeps_every_ticket_and_comment(tmp_path, zendesk_pair):
 def test_faults_on_both_sides_still_give_an_exact_copy(tmp_path, zendesk_pair):
     source, target = zendesk_pair(faults=0.05)
     result = migrate(write_config(tmp_path / "c.toml", source, target), tmp_path / "s.db")
+    injected = sum(source.app.faults.injected.values()) + sum(target.app.faults.injected.values())
+    source.calm()
+    target.calm()
+    assert injected > 50  # the run really went through 429s, 500s and dropped connections
     assert result["status"] == "completed"
     assert result["records"]["ticket"]["failed"] == 0
     assert_same_help_desk(source, target)
