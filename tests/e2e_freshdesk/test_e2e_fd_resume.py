@@ -24,16 +24,11 @@ def _check(direction: str, source, target, db) -> None:
         assert_freshdesk_kept(source, target)
 
 
-KNOWN_KILL = pytest.mark.xfail(strict=True, reason="open: after SIGKILL + resume the "
-                               "Freshdesk target held 1-2 tickets twice (find() missed them)")
-KNOWN_ZENDESK_UPLOADS = pytest.mark.xfail(strict=True, reason="Zendesk target: a dropped "
-                                          "POST /uploads.json fails its whole import batch")
+DIRECTIONS = [("zendesk", "freshdesk"), ("freshdesk", "zendesk")]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("source_platform,target_platform",
-                         [pytest.param("zendesk", "freshdesk", marks=KNOWN_KILL),
-                          pytest.param("freshdesk", "zendesk", marks=KNOWN_ZENDESK_UPLOADS)])
+@pytest.mark.parametrize("source_platform,target_platform", DIRECTIONS)
 def test_sigkill_at_several_points_then_resume(tmp_path, pair, source_platform,
                                                target_platform):
     source, target = pair(source_platform, target_platform)
@@ -47,9 +42,7 @@ def test_sigkill_at_several_points_then_resume(tmp_path, pair, source_platform,
     assert count(db, "SELECT count(*) FROM meter_events WHERE record_type='ticket'") == TICKETS
 
 
-@pytest.mark.parametrize("source_platform,target_platform",
-                         [("zendesk", "freshdesk"),
-                          pytest.param("freshdesk", "zendesk", marks=KNOWN_ZENDESK_UPLOADS)])
+@pytest.mark.parametrize("source_platform,target_platform", DIRECTIONS)
 def test_faults_on_both_sides_still_give_an_exact_target(tmp_path, pair, source_platform,
                                                          target_platform):
     source, target = pair(source_platform, target_platform, faults=0.05)
