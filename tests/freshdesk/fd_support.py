@@ -30,7 +30,7 @@ class MemoryContext(WriteContext):
     run_id = 1
 
     def __init__(self, default_agent: str | None = None) -> None:
-        self.ids: dict[str, dict[str, str]] = defaultdict(dict)
+        self.ids: dict[str, dict[str, str | None]] = defaultdict(dict)
         self.default_agent = default_agent
         self.warnings: dict[str, list[str]] = defaultdict(list)
 
@@ -38,9 +38,8 @@ class MemoryContext(WriteContext):
         for result in results:
             if result.target_id is not None:
                 self.ids[kind][result.source_id] = result.target_id
-            for child in result.children:
-                if child.target_id is not None:
-                    self.ids[child.kind][child.source_id] = child.target_id
+            for child in result.children:  # known even without a target id, as the engine
+                self.ids[child.kind][child.source_id] = child.target_id
 
     def target_id(self, kind: str, source_id: str | None) -> str | None:
         return None if source_id is None else self.ids[kind].get(source_id)

@@ -144,7 +144,9 @@ class TicketWriter:
         changes = {k: v for k, v in fields.items()
                    if k not in ("description", "requester_id", "source")}
         self.api.request("PUT", f"tickets/{target_id}", json=changes)
-        new = [c for c in ticket.comments[1:] if not ctx.known("comment", c.source_id)]
+        # A delta's source may send only the comments written since (Zendesk does): any
+        # comment the id map does not know is new, the first one included.
+        new = [c for c in ticket.comments if not ctx.known("comment", c.source_id)]
         if not new:
             return WriteResult(source_id=ticket.source_id, target_id=target_id)
         written = {_fingerprint(c.get("body_text") or ""): str(c["id"])
