@@ -270,9 +270,9 @@ class Engine:
             self._prints.pop((kind, result.source_id), None)
         warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
         if result.target_id is not None:
+            # Children (comments) go to the state database only: kept in memory they
+            # would grow with the help desk.
             self.ctx.remember(kind, result.source_id, result.target_id)
-            for child in result.children:
-                self.ctx.remember(child.kind, child.source_id, child.target_id)
             return {"source_id": result.source_id, "status": st.MIGRATED,
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched,
