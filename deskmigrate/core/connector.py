@@ -101,6 +101,11 @@ class WriteContext(ABC):
     def known(self, kind: str, source_id: str) -> bool:
         """Whether an earlier run already migrated this record (a delta's comments)."""
 
+    def uncertain(self, kind: str, source_id: str) -> bool:
+        """Whether an earlier attempt to write this record may have been applied (a crash or
+        an ambiguous answer): a target then checks before adding anything twice."""
+        return False
+
     @abstractmethod
     def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
         """Resolve a person (agent or contact). ``agent=True`` falls back to the default

@@ -25,6 +25,7 @@ class EngineContext(WriteContext):
         self._warnings: dict[str, list[str]] = defaultdict(list)
         self._lock = threading.Lock()
         self.fallbacks: set[str] = set()  # source agents the default agent stood in for
+        self._uncertain: set[tuple[str, str]] = set()
 
     # -- engine side --------------------------------------------------------------------
     def load(self, kind: str) -> dict[str, str | None]:
@@ -45,6 +46,13 @@ class EngineContext(WriteContext):
         if source_id is None:
             return None
         return self._maps.get(kind, {}).get(str(source_id))
+
+    def mark_uncertain(self, kind: str, source_ids: set[str]) -> None:
+        with self._lock:
+            self._uncertain |= {(kind, str(s)) for s in source_ids}
+
+    def uncertain(self, kind: str, source_id: str) -> bool:
+        return (kind, str(source_id)) in self._uncertain
 
     def known(self, kind: str, source_id: str) -> bool:
         return str(source_id) in self._maps.get(kind, {})

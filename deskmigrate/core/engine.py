@@ -135,6 +135,7 @@ class Engine:
         finished = {s for s, status in self.state.outcome_status(spec.run_id, kind).items()
                     if status != st.PENDING}
         unknown = set(self.state.pending(spec.run_id, kind))
+        self.ctx.mark_uncertain(kind, unknown)
         batch_size = max(1, spec.target.batch_size(kind))
         done = len(finished)
         in_flight: InFlight = {}
@@ -247,7 +248,8 @@ class Engine:
                 raise
             except AmbiguousWrite as exc:
                 if attempt < MAX_AMBIGUOUS_ATTEMPTS:  # look each record up, rewrite the rest
-                    if op == UPDATE:  # updates are idempotent: send them again
+                    self.ctx.mark_uncertain(kind, {r.source_id for r in batch})
+                    if op == UPDATE:  # updates check what landed: send them again
                         self._submit(pool, in_flight, kind, batch, attempt + 1, op)
                         continue
                     ids = {r.source_id for r in batch}

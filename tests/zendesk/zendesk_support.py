@@ -45,6 +45,10 @@ class MapContext(WriteContext):
         self.ids: dict[tuple[str, str], str] = {}
         self.default_agent = default_agent
         self.warnings: list[tuple[str, str]] = []
+        self.doubtful: set[tuple[str, str]] = set()  # what a crash left uncertain
+
+    def uncertain(self, kind: str, source_id: str) -> bool:
+        return (kind, source_id) in self.doubtful
 
     def target_id(self, kind: str, source_id: str | None) -> str | None:
         return self.ids.get((kind, source_id)) if source_id is not None else None

@@ -87,6 +87,7 @@ class TicketHandlers:
             *r("/tickets/<int:ticket_id>", "update_ticket", ("PUT",)),
             *r("/tickets/<int:ticket_id>", "delete_ticket", ("DELETE",)),
             *r("/tickets/destroy_many", "destroy_many_tickets", ("DELETE",)),
+            *r("/tickets/update_many", "update_many_tickets", ("PUT",)),
             *r("/tickets/<int:ticket_id>/comments", "list_comments"),
             *r("/imports/tickets", "import_ticket", ("POST",)),
             *r("/imports/tickets/create_many", "import_many_tickets", ("POST",)),
@@ -210,11 +211,43 @@ class TicketHandlers:
         return queued(self.jobs, request, "bulk_import_tickets", results, len(items))
 
     def update_ticket(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:
+        ticket, comments = self._apply_update(ticket_id, body(request, "ticket"), user,
+                                              base_url(request))
+        response: dict[str, Any] = {"ticket": render_ticket(ticket, base_url(request))}
+        if comments:
+            response["audit"] = self._audit(comments[0], base_url(request))
+        return response
+
+    def update_many_tickets(self, request: Request, user: dict) -> dict[str, Any]:
+        """``PUT /tickets/update_many`` with ``{"tickets": [{id, ...changes}]}`` (≤100): a job
+        whose results say, per ticket id, whether its update (and comment) was applied."""
+        items = body(request, "tickets")
+        if not isinstance(items, list):
+            raise bad_request("InvalidValue", "'tickets' must be an array")
+        if len(items) > 100:
+            raise bad_request("TooManyValues", "You can only update up to 100 tickets at once")
+        results: list[dict[str, Any]] = []
+        for data in items:
+            ticket_id = data.get("id") if isinstance(data, dict) else None
+            try:
+                self._apply_update(int(ticket_id), data, user, base_url(request))
+            except (ApiHTTPError, TypeError, ValueError) as exc:
+                message = exc.message if isinstance(exc, ApiHTTPError) else "InvalidValue"
+                results.append({"id": ticket_id, "action": "update", "success": False,
+                                "error": message})
+                continue
+            results.append({"id": ticket_id, "action": "update", "success": True,
+                            "status": "Updated"})
+        return queued(self.jobs, request, "bulk_update", results, len(items))
+
+    def _apply_update(self, ticket_id: int, data: dict[str, Any], user: dict, base: str
+                      ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """One ticket update as ``PUT /tickets/{id}`` does it: changed fields, tags, custom
+        fields and an optional comment; closed tickets refuse."""
         ticket = self._live(ticket_id)
         if ticket["status"] == "closed":
             raise invalid("Record validation errors",
                           {"status": "closed prevents ticket update"})
-        data = body(request, "ticket")
         changes = {k: data[k] for k in UPDATABLE if k in data}
         self._check_refs(changes)
         if "status" in changes and changes["status"] not in STATUSES:
@@ -233,12 +266,9 @@ class TicketHandlers:
         comments: list[dict[str, Any]] = []
         if isinstance(data.get("comment"), dict):
             comments = self._comments(ticket, [{"author_id": user["id"], **data["comment"]}],
-                                      base_url(request), imported=False, first=False)
+                                      base, imported=False, first=False)
         self._save(ticket, comments)
-        response: dict[str, Any] = {"ticket": render_ticket(ticket, base_url(request))}
-        if comments:
-            response["audit"] = self._audit(comments[0], base_url(request))
-        return response
+        return ticket, comments
 
     def delete_ticket(self, request: Request, user: dict, ticket_id: int) -> Response:
         self._soft_delete(self._live(ticket_id))

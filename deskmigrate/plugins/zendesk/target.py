@@ -84,15 +84,12 @@ class ZendeskTarget(Target):
         were first written."""
         if kind != "ticket":
             return super().update(kind, records, ctx)
-        results = []
-        for record, target_id in records:
-            if not isinstance(record, Ticket):
-                raise TypeError(f"not a ticket: {record!r}")
-            try:
-                results.append(self.tickets.update(record, target_id, ctx))
-            except (ApiError, ValueError) as exc:
-                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
-        return results
+        pairs = [(record, target_id) for record, target_id in records
+                 if isinstance(record, Ticket)]
+        try:
+            return self.tickets.update_many(pairs, ctx)
+        except (ApiError, ValueError) as exc:
+            return [WriteResult(source_id=r.source_id, error=str(exc)) for r, _ in pairs]
 
     def _one(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         try:

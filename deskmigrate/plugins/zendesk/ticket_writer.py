@@ -163,41 +163,89 @@ class TicketWriter:
             content=data, headers={"Content-Type": item.content_type or
                                    "application/octet-stream"}, idempotent=True).json()["upload"]
 
-    # -- delta: changed fields and new comments on a ticket migrated before -----------
-    def update(self, ticket: Ticket, target_id: str, ctx: WriteContext) -> WriteResult:
-        """Bring a migrated ticket up to date: its fields, then each comment the id map does
-        not know (one update per comment; a comment already on the ticket with the same
-        author and text is not added twice, so a repeated update is harmless)."""
-        result = WriteResult(source_id=ticket.source_id, target_id=target_id)
-        current = self.api.get(f"api/v2/tickets/{target_id}.json")["ticket"]
-        if current["status"] == "closed":
-            result.skipped = "the ticket is closed in Zendesk and cannot change any more"
-            return result
-        fields = self.fields_update(ticket, ctx, result)
-        existing = {(str(c["author_id"]), (c.get("html_body") or "").strip()): c["id"]
-                    for c in self.api.cursor_list(f"api/v2/tickets/{target_id}/comments.json",
-                                                  "comments")}
+    # -- delta: changed fields and new comments on tickets migrated before ------------
+    def update_many(self, pairs: list[tuple[Ticket, str]], ctx: WriteContext
+                    ) -> list[WriteResult]:
+        """Bring migrated tickets up to date in bulk: their current state from
+        ``show_many``, then ``update_many`` jobs carrying the changed fields and one new
+        comment per ticket per round. Only where an earlier attempt may have landed
+        (``ctx.uncertain``) are the ticket's comments read first, so nothing is added
+        twice after a crash."""
+        current = {}
+        for start in range(0, len(pairs), 100):
+            ids = ",".join(target_id for _, target_id in pairs[start:start + 100])
+            for item in self.api.get("api/v2/tickets/show_many.json", {"ids": ids})["tickets"]:
+                current[str(item["id"])] = item
+        results: list[WriteResult] = []
+        pending: dict[str, tuple[WriteResult, dict[str, Any], list[tuple[Comment, dict]]]] = {}
+        for ticket, target_id in pairs:
+            result = WriteResult(source_id=ticket.source_id, target_id=target_id)
+            results.append(result)
+            found = current.get(target_id)
+            if found is None or found["status"] == "deleted":
+                result.target_id = None
+                result.error = f"ticket {target_id} is no longer in the Zendesk target"
+                continue
+            if found["status"] == "closed":
+                result.warnings.append("the ticket is closed in Zendesk and cannot change any "
+                                       "more")
+                continue
+            fields = self.fields_update(ticket, ctx, result)
+            bodies = self._new_comments(ticket, target_id, ctx, result)
+            pending[target_id] = (result, fields, bodies)
+        first = True
+        while pending:
+            batch = [(target_id, {"id": int(target_id), **(fields if first else {}),
+                                  **({"comment": bodies[0][1]} if bodies else {})})
+                     for target_id, (_, fields, bodies) in pending.items()]
+            for start in range(0, len(batch), 100):
+                self._send_updates(batch[start:start + 100], pending)
+            first = False
+        return results
+
+    def _new_comments(self, ticket: Ticket, target_id: str, ctx: WriteContext,
+                      result: WriteResult) -> list[tuple[Comment, dict[str, Any]]]:
+        """The comments the id map does not know, as update bodies (minus any that an
+        interrupted attempt already added)."""
         new = [c for c in ticket.comments if not ctx.known("comment", c.source_id)]
-        if new:
-            result.warnings.append("comments added by a delta get the time they are written")
+        existing: dict[tuple[str, str], Any] = {}
+        if new and ctx.uncertain("ticket", ticket.source_id):
+            existing = {(str(c["author_id"]), (c.get("html_body") or "").strip()): c["id"]
+                        for c in self.api.cursor_list(
+                            f"api/v2/tickets/{target_id}/comments.json", "comments")}
+        bodies = []
         for comment in new:
             body = self.comment(comment, ctx, result)
             body.pop("created_at", None)  # only the import API keeps comment times
             twin = existing.get((str(body["author_id"]), (body.get("html_body") or "").strip()))
             if twin is not None:
                 result.children.append(ChildResult("comment", comment.source_id, str(twin)))
+            else:
+                bodies.append((comment, body))
+        if bodies:
+            result.warnings.append("comments added by a delta get the time they are written")
+        return bodies
+
+    def _send_updates(self, chunk: list[tuple[str, dict[str, Any]]],
+                      pending: dict[str, tuple[WriteResult, dict[str, Any],
+                                               list[tuple[Comment, dict]]]]) -> None:
+        job = self.api.http.request("PUT", "api/v2/tickets/update_many.json", json={
+            "tickets": [item for _, item in chunk]}).json()["job_status"]
+        outcomes = {str(r.get("id")): r for r in self.api.wait_for_job(job).get("results") or []}
+        for target_id, item in chunk:
+            result, _, bodies = pending[target_id]
+            outcome = outcomes.get(target_id) or {}
+            if not outcome.get("success"):
+                result.error = (f"Zendesk refused the update of ticket {target_id}: "
+                                f"{outcome.get('error') or 'no result'}")
+                result.target_id = None
+                del pending[target_id]
                 continue
-            response = self.api.http.request("PUT", f"api/v2/tickets/{target_id}.json", json={
-                "ticket": {**fields, "comment": body}}).json()
-            fields = {}
-            events = (response.get("audit") or {}).get("events") or []
-            added = next((e["id"] for e in events if e.get("type") == "Comment"), None)
-            result.children.append(ChildResult("comment", comment.source_id,
-                                               str(added) if added else None))
-        if fields:
-            self.api.http.request("PUT", f"api/v2/tickets/{target_id}.json",
-                                  json={"ticket": fields})
-        return result
+            if "comment" in item:
+                comment, _ = bodies.pop(0)
+                result.children.append(ChildResult("comment", comment.source_id, None))
+            if not bodies:
+                del pending[target_id]
 
     def fields_update(self, ticket: Ticket, ctx: WriteContext, result: WriteResult
                       ) -> dict[str, Any]:
