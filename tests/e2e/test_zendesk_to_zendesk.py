@@ -4,15 +4,10 @@ ticket by ticket and comment by comment."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 
 import pytest
 from click.testing import CliRunner
+from e2e_runs import count, kill_and_resume
 from e2e_support import SOURCE_TICKETS, write_config
 from zendesk_api import snapshot
 
@@ -61,14 +56,6 @@ def test_faults_on_both_sides_still_give_an_exact_copy(tmp_path, zendesk_pair):
     assert_same_help_desk(source, target)
 
 
-def _count(db, sql):
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # the state database does not exist yet
-        return 0
-
-
 KILL_POINTS = [
     # while contacts are being written
     "SELECT count(*) FROM outcomes WHERE kind='contact' AND status='migrated'",
@@ -82,28 +69,12 @@ KILL_POINTS = [
 @pytest.mark.slow
 def test_sigkill_at_several_points_then_resume_gives_the_same_target(tmp_path, zendesk_pair):
     source, target = zendesk_pair()
-    config = write_config(tmp_path / "c.toml", source, target)
     db = tmp_path / "state.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
-    kills = 0
-    for i, point in enumerate(KILL_POINTS):
-        args = ["migrate", "--config", str(config)] if i == 0 else ["resume", "1"]
-        process = subprocess.Popen([*command, *args], env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
-        while process.poll() is None and not _count(db, point):
-            time.sleep(0.005)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
+    kills, result = kill_and_resume(write_config(tmp_path / "c.toml", source, target), db,
+                                    KILL_POINTS)
     assert kills >= 2, "the run finished before the kill points were reached"
-    final = subprocess.run([*command, "resume", "1", "--json"], env=env, capture_output=True,
-                           text=True)
-    assert final.returncode == 0, final.stderr
-    result = json.loads(final.stdout)
     assert result["status"] == "completed"
     assert result["records"]["ticket"]["migrated"] == SOURCE_TICKETS
     assert_same_help_desk(source, target)  # nothing missing, nothing twice
-    billed = _count(db, "SELECT count(*) FROM meter_events WHERE record_type='ticket'")
+    billed = count(db, "SELECT count(*) FROM meter_events WHERE record_type='ticket'")
     assert billed == SOURCE_TICKETS

@@ -4,12 +4,7 @@ and in killable subprocesses, and the id map of a run."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +16,6 @@ TICKETS = 60
 UNTHROTTLED = 100_000  # client-side requests/minute: the test sandboxes have no limit
 ZENDESK_SEED = 13
 FRESHDESK_SEED = 17
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 @dataclass
@@ -50,37 +44,8 @@ def cli_json(db: Path, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
-def count(db: Path, sql: str) -> int:
-    try:
-        with sqlite3.connect(db, timeout=5) as conn:
-            return conn.execute(sql).fetchone()[0]
-    except sqlite3.OperationalError:  # the state database does not exist yet
-        return 0
-
-
 def id_map(db: Path, kind: str) -> dict[str, str]:
     """Source id -> target id of ``kind`` as the run recorded them."""
     with sqlite3.connect(db) as conn:
         return dict(conn.execute("SELECT source_id, target_id FROM id_map WHERE kind=? AND "
                                  "target_id IS NOT NULL", (kind,)).fetchall())
-
-
-def kill_and_resume(config: Path, db: Path, points: list[str]) -> tuple[int, dict]:
-    """``migrate`` in a subprocess SIGKILLed when each SQL point turns true (resuming in
-    between), then a last ``resume``; returns (kills, the final summary)."""
-    command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
-    kills = 0
-    for i, point in enumerate(points):
-        args = ["migrate", "--config", str(config)] if i == 0 else ["resume", "1"]
-        process = subprocess.Popen([*command, *args], env=ENV, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
-        while process.poll() is None and not count(db, point):
-            time.sleep(0.005)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
-    final = subprocess.run([*command, "resume", "1", "--json"], env=ENV, capture_output=True,
-                           text=True)
-    assert final.returncode == 0, final.stderr
-    return kills, json.loads(final.stdout)

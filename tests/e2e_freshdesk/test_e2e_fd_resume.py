@@ -5,7 +5,8 @@ gives (nothing missing, nothing twice, nothing billed twice)."""
 from __future__ import annotations
 
 import pytest
-from fd_e2e_support import TICKETS, cli_json, count, kill_and_resume, write_config
+from e2e_runs import count, kill_and_resume
+from fd_e2e_support import TICKETS, cli_json, write_config
 from test_e2e_freshdesk_to_zendesk import assert_freshdesk_kept
 from test_e2e_zendesk_to_freshdesk import assert_zendesk_kept
 
