@@ -127,9 +127,8 @@ def platforms(as_json: bool) -> None:
 def plugins(as_json: bool) -> None:
     """Loaded plugins, their version and hooks."""
     pm = host.plugin_manager()
-    versions = {id(plugin): dist.version for plugin, dist in pm.list_plugin_distinfo()}
     data = [
-        {"name": pm.get_name(plugin), "version": versions.get(id(plugin)),
+        {"name": pm.get_name(plugin), "version": host.VERSIONS.get(pm.get_name(plugin) or ""),
          "hooks": sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])}
         for plugin in pm.get_plugins()
     ]

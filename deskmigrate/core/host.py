@@ -21,6 +21,7 @@ from .errors import ConfigError
 from .options import Option
 
 _pm: pluggy.PluginManager | None = None
+VERSIONS: dict[str, str] = {}  # entry-point name → version of the package that ships it
 
 
 class PluginWarning(UserWarning):
@@ -47,7 +48,8 @@ def new_plugin_manager() -> pluggy.PluginManager:
             warnings.warn(f"Plugin '{ep.name}' failed to load: {exc}", PluginWarning,
                           stacklevel=2)
             continue
-        register(pm, plugin, ep.name)
+        if register(pm, plugin, ep.name) and ep.dist is not None:
+            VERSIONS[ep.name] = ep.dist.version
     return pm
 
 
