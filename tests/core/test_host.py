@@ -15,6 +15,8 @@ from deskmigrate.core.options import Option
 
 
 class FakeEntryPoint:
+    dist = None  # like an entry point of a module that is not installed as a package
+
     def __init__(self, name, plugin=None, error=None):
         self.name, self._plugin, self._error = name, plugin, error
 
