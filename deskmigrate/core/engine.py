@@ -80,7 +80,7 @@ class Engine:
         self.ctx.default_agent = self._default_agent()
         status = st.COMPLETED
         try:
-            for kind in self._kinds(selection):
+            for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
                     self._migrate_kind(kind, selection.records(kind))
@@ -108,10 +108,10 @@ class Engine:
     def _request_counts(self) -> tuple[int, int]:
         return (self.spec.source.http.stats.requests, self.spec.target.http.stats.requests)
 
-    def _kinds(self, selection: Selection) -> list[str]:
+    def _kinds(self) -> list[str]:
         wanted = self.spec.kinds or KIND_ORDER
         return [k for k in KIND_ORDER if k in wanted and k in self.spec.source.kinds
-                and k in self.spec.target.kinds and selection.includes(k)]
+                and k in self.spec.target.kinds]
 
     def _default_agent(self) -> str | None:
         email = self.spec.default_agent_email

@@ -21,9 +21,6 @@ class Selection:
         self.source = source
         self.since = since
 
-    def includes(self, kind: str) -> bool:
-        return True
-
     def records(self, kind: str) -> Iterable[Record]:
         return self.source.read(kind, since=self.since)
 
