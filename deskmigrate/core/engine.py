@@ -54,7 +54,6 @@ class RunSpec:
     options: dict[str, Any] = field(default_factory=dict)
     default_agent_email: str | None = None
     concurrency: int = 8
-    kinds: tuple[str, ...] | None = None  # restrict to these kinds
     progress: Progress | None = None
     schedule: Schedule | None = None  # interval windows: outside them the run waits
     notify: Callable[[str], None] | None = None  # one-line messages for the operator
@@ -109,8 +108,7 @@ class Engine:
         return (self.spec.source.http.stats.requests, self.spec.target.http.stats.requests)
 
     def _kinds(self) -> list[str]:
-        wanted = self.spec.kinds or KIND_ORDER
-        return [k for k in KIND_ORDER if k in wanted and k in self.spec.source.kinds
+        return [k for k in KIND_ORDER if k in self.spec.source.kinds
                 and k in self.spec.target.kinds]
 
     def _default_agent(self) -> str | None:

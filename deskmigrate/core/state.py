@@ -1,5 +1,6 @@
 """The state database (SQLite through sqlite-utils): migrations, runs, the id map,
-per-record outcomes, checkpoints and meter events. It never holds a credential."""
+per-record outcomes (the checkpoints a resumed run starts from) and meter events. It never
+holds a credential."""
 
 from __future__ import annotations
 
@@ -78,10 +79,6 @@ class StateStore:
             db["warnings"].create(
                 {"id": int, "run_id": int, "kind": str, "source_id": str, "message": str},
                 pk="id", if_not_exists=True,
-            )
-            db["checkpoints"].create(
-                {"run_id": int, "stream": str, "value": str}, pk=("run_id", "stream"),
-                if_not_exists=True,
             )
             db["meter_events"].create(
                 {"key": str, "migration_id": int, "run_id": int, "mode": str,
@@ -281,17 +278,6 @@ class StateStore:
     def warnings(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT kind, source_id, message FROM warnings WHERE run_id=? "
                                   "ORDER BY id", [run_id]))
-
-    # -- checkpoints --------------------------------------------------------------------
-    def checkpoint(self, run_id: int, stream: str) -> str | None:
-        row = self._one("SELECT value FROM checkpoints WHERE run_id=? AND stream=?",
-                        [run_id, stream])
-        return row["value"] if row else None
-
-    def save_checkpoint(self, run_id: int, stream: str, value: str) -> None:
-        with self.db.atomic():
-            self.db["checkpoints"].upsert({"run_id": run_id, "stream": stream, "value": value},
-                                          pk=("run_id", "stream"))
 
     # -- meter --------------------------------------------------------------------------
     def meter_events(self, migration_id: int | None = None) -> list[dict[str, Any]]:

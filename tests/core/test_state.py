@@ -62,10 +62,10 @@ def test_reopening_keeps_everything(tmp_path):
     s = st.StateStore(path)
     mid = s.migration_for("a", "https://a", "b", "https://b")
     run = s.start_run(mid, "full", config={"x": 1}, options={"add_tag": "t"})
-    s.save_checkpoint(run, "ticket", "cursor-1")
+    s.mark_pending(run, "ticket", ["7"])
     again = st.StateStore(path)
     assert again.run(run)["options"] == {"add_tag": "t"}
-    assert again.checkpoint(run, "ticket") == "cursor-1"
+    assert again.pending(run, "ticket") == ["7"]
 
 
 def test_a_batch_is_committed_whole_or_not_at_all(tmp_path):
