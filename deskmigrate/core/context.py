@@ -33,6 +33,10 @@ class EngineContext(WriteContext):
         self._maps[kind] = self.state.id_map(self.migration_id, kind)
         return self._maps[kind]
 
+    def keep(self, kinds: set[str]) -> None:
+        """Forget the maps of other kinds (memory stays flat with the help desk's size)."""
+        self._maps = {k: v for k, v in self._maps.items() if k in kinds}
+
     def remember(self, kind: str, source_id: str, target_id: str | None) -> None:
         if target_id is not None:
             self._maps.setdefault(kind, {})[source_id] = target_id

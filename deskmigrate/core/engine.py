@@ -21,7 +21,7 @@ from .context import EngineContext
 from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
-from .records import KIND_ORDER, RECORD_TYPES, Record, fingerprint
+from .records import KIND_ORDER, RECORD_TYPES, REFERENCES, Record, fingerprint
 from .run import RunContext
 from .selection import Selection
 from .windows import Schedule
@@ -70,6 +70,7 @@ class Engine:
         )
         self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
+        self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -124,24 +125,24 @@ class Engine:
     # -- one kind -----------------------------------------------------------------------
     def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
         spec = self.spec
-        for dependency in KIND_ORDER[: KIND_ORDER.index(kind)]:
-            self.ctx.load(dependency)
-        mapped = self.ctx.load(kind)
-        stored = self.state.fingerprints(spec.migration_id, kind) if spec.mode == "delta" else {}
+        needed = set(REFERENCES[kind])
         if spec.mode == "delta" and kind == "ticket":
-            self.ctx.load("comment")  # which comments earlier runs already wrote
-        finished = {s for s, status in self.state.outcome_status(spec.run_id, kind).items()
-                    if status != st.PENDING}
+            needed.add("comment")  # which comments earlier runs already wrote
+        self.ctx.keep(needed)
+        for dependency in needed:
+            self.ctx.load(dependency)
         unknown = set(self.state.pending(spec.run_id, kind))
         self.ctx.mark_uncertain(kind, unknown)
         batch_size = max(1, spec.target.batch_size(kind))
-        done = len(finished)
+        done = 0
         in_flight: InFlight = {}
         with ThreadPoolExecutor(max_workers=spec.concurrency,
                                 thread_name_prefix=f"write-{kind}") as pool:
             for batch in _batches(records, batch_size):
                 self._safe_point(kind, in_flight, pool)
-                writes, updates = self._triage(kind, batch, mapped, stored, finished, unknown)
+                view = self.state.batch_view(spec.migration_id, spec.run_id, kind,
+                                             [r.source_id for r in batch])
+                writes, updates = self._triage(kind, batch, *view, unknown)
                 for op, todo in ((WRITE, writes), (UPDATE, updates)):
                     if todo:
                         while len(in_flight) >= spec.concurrency * 2:
@@ -181,6 +182,7 @@ class Engine:
     def _submit(self, pool: ThreadPoolExecutor, in_flight: InFlight, kind: str,
                 todo: list[Record], attempt: int, op: str) -> None:
         self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
+        self._writing.update((kind, r.source_id) for r in todo)
         if op == WRITE:
             future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
         else:
@@ -189,16 +191,19 @@ class Engine:
         in_flight[future] = (todo, attempt, op)
 
     def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str | None],
-                stored: dict[str, str | None], finished: set[str], unknown: set[str]
+                stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str]
                 ) -> tuple[list[Record], list[Record]]:
         """Split ``batch`` into records to create and (in a delta) records to update;
-        settle the others (already migrated, found after a crash, skipped, unchanged)."""
+        settle the others (already migrated, found after a crash, skipped, unchanged).
+        ``mapped``, ``stored`` and ``statuses`` are the id map and this run's outcomes for
+        the batch."""
         settled: list[dict[str, Any]] = []
         writes: list[Record] = []
         updates: list[Record] = []
         for record in batch:
             sid = record.source_id
-            if sid in finished:
+            done = statuses.get(sid) not in (None, st.PENDING)
+            if done or (kind, sid) in self._writing:  # settled, or the stream repeated it
                 continue
             if sid in mapped and self.spec.mode != "delta":
                 # migrated by an earlier run of this migration (a demo): carried over
@@ -214,14 +219,17 @@ class Engine:
                 if found is not None:
                     settled.append({"source_id": sid, "status": st.MIGRATED,
                                     "target_id": found, "fingerprint": printed})
-                    self.ctx.remember(kind, sid, found)
                     continue
             reason = self._pipeline(kind, record)
             if reason:
                 settled.append({"source_id": sid, "status": st.SKIPPED, "reason": reason})
                 continue
             self._prints[(kind, sid)] = printed
-            (updates if sid in mapped else writes).append(record)
+            if sid in mapped:
+                self.ctx.remember(kind, sid, mapped[sid])  # the update needs its target id
+                updates.append(record)
+            else:
+                writes.append(record)
         if settled:
             self._commit(kind, settled)
         return writes, updates
@@ -240,6 +248,7 @@ class Engine:
         count = 0
         for future in finished:
             batch, attempt, op = in_flight.pop(future)
+            self._writing.difference_update((kind, r.source_id) for r in batch)
             try:
                 results = future.result()
             except (AuthError, Unreachable):
@@ -251,7 +260,7 @@ class Engine:
                         self._submit(pool, in_flight, kind, batch, attempt + 1, op)
                         continue
                     ids = {r.source_id for r in batch}
-                    todo, _ = self._triage(kind, batch, {}, {}, set(), ids)
+                    todo, _ = self._triage(kind, batch, {}, {}, {}, ids)
                     if todo:
                         self._submit(pool, in_flight, kind, todo, attempt + 1, op)
                     count += len(batch) - len(todo)
@@ -270,9 +279,8 @@ class Engine:
             self._prints.pop((kind, result.source_id), None)
         warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
         if result.target_id is not None:
-            # Children (comments) go to the state database only: kept in memory they
-            # would grow with the help desk.
-            self.ctx.remember(kind, result.source_id, result.target_id)
+            # The id map of the kind being written and its children (comments) stay in the
+            # state database: kept in memory they would grow with the help desk.
             return {"source_id": result.source_id, "status": st.MIGRATED,
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched,

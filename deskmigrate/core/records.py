@@ -205,6 +205,12 @@ KIND_ORDER: tuple[str, ...] = (
     "field", "group", "agent", "company", "contact", "ticket",
     "kb_category", "kb_folder", "kb_article",
 )
+# The kinds whose target ids writing a record of each kind may need (ctx.target_id / user).
+REFERENCES: dict[str, tuple[str, ...]] = {
+    "field": (), "group": (), "agent": ("group",), "company": (), "contact": ("company",),
+    "ticket": ("group", "agent", "company", "contact"), "kb_category": (),
+    "kb_folder": ("kb_category",), "kb_article": ("kb_folder", "agent", "contact"),
+}
 BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)
 
 

@@ -173,6 +173,22 @@ class StateStore:
                              "AND kind=?", [migration_id, kind])
         return {r["source_id"]: r["fingerprint"] for r in rows}
 
+    def batch_view(self, migration_id: int, run_id: int, kind: str, ids: list[str]
+                   ) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]:
+        """For the records ``ids`` of ``kind``: their target ids and fingerprints from the
+        id map, and their outcomes in this run (memory stays flat, whatever the size)."""
+        marks = ",".join("?" * len(ids))
+        mapped, prints = {}, {}
+        for r in self.db.query(f"SELECT source_id, target_id, fingerprint FROM id_map WHERE "
+                               f"migration_id=? AND kind=? AND source_id IN ({marks})",
+                               [migration_id, kind, *ids]):
+            mapped[r["source_id"]] = r["target_id"]
+            prints[r["source_id"]] = r["fingerprint"]
+        statuses = {r["source_id"]: r["status"] for r in self.db.query(
+            f"SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=? AND "
+            f"source_id IN ({marks})", [run_id, kind, *ids])}
+        return mapped, prints, statuses
+
     def created_by(self, run_id: int, kind: str) -> list[str]:
         """Target ids of ``kind`` that a run created (not those it matched)."""
         rows = self.db.query("SELECT target_id FROM id_map WHERE run_id=? AND kind=? AND "

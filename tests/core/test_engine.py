@@ -174,3 +174,13 @@ def test_delta_writes_only_what_changed_and_a_second_delta_writes_nothing(state)
     again, run2 = engine(state, MemorySource(records), target, mode="delta")
     again.run(Selection(again.spec.source))
     assert target.write_calls == calls and state.tally(run2) == {}
+
+
+def test_a_record_the_stream_repeats_is_written_once(state):
+    records = sample_records()
+    records["ticket"] += records["ticket"][:15]  # an export that lists tickets again
+    target = MemoryTarget()
+    eng, run = engine(state, MemorySource(records), target)
+    assert eng.run(Selection(eng.spec.source)) == st.COMPLETED
+    assert len(target.store["ticket"]) == 30
+    assert state.tally(run)["ticket"][st.MIGRATED] == 30
