@@ -6,25 +6,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from zendesk_reader import IMG_SRC, client, export_tickets, pages
-
-
-def _value(field: dict[str, Any], value: Any) -> Any:
-    names = {o["value"]: o["name"] for o in field.get("custom_field_options") or []}
-    if isinstance(value, list):
-        return sorted(names.get(v, v) for v in value)
-    return names.get(value, value)
+from zendesk_reader import IMG_SRC, Lookups, client, export_tickets, pages
 
 
 def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]:
     """Every ticket as a comparable dict keyed by its id; ``external_id`` kept."""
     with client(url, credentials) as http:
-        users = {u["id"]: u["email"] for u in pages(http, "/api/v2/users.json", "users")}
-        orgs = {o["id"]: o["name"] for o in pages(http, "/api/v2/organizations.json",
-                                                   "organizations")}
-        groups = {g["id"]: g["name"] for g in pages(http, "/api/v2/groups.json", "groups")}
-        fields = {f["id"]: f for f in pages(http, "/api/v2/ticket_fields.json",
-                                            "ticket_fields")}
+        look = Lookups.read(http)
         out = {}
         for ticket in export_tickets(http):
             comments = sorted(  # conversation order (a voice comment may be added late)
@@ -32,20 +20,9 @@ def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]
                             "?include_inline_images=true", "comments"),
                 key=lambda c: (c["created_at"], c["id"]))
             out[str(ticket["id"])] = {
-                "external_id": ticket.get("external_id"),
-                "subject": ticket["subject"], "status": ticket["status"],
-                "priority": ticket.get("priority"), "type": ticket.get("type"),
-                "tags": sorted(ticket.get("tags") or []),
-                "custom_fields": {fields[f["id"]]["title"]: _value(fields[f["id"]], f["value"])
-                                  for f in ticket.get("custom_fields") or []
-                                  if f.get("value") not in (None, "", False, [])},
-                "requester": users.get(ticket.get("requester_id")),
-                "assignee": users.get(ticket.get("assignee_id")),
-                "company": orgs.get(ticket.get("organization_id")),
-                "group": groups.get(ticket.get("group_id")),
-                "created_at": ticket.get("created_at"),
+                "external_id": ticket.get("external_id"), **look.ticket(ticket),
                 "comments": [{
-                    "author": users.get(c["author_id"]), "public": c["public"],
+                    "author": look.users.get(c["author_id"]), "public": c["public"],
                     "created_at": c["created_at"],
                     "body": IMG_SRC.sub(r"\1IMG\2", c.get("html_body") or c.get("body") or ""),
                     "attachments": sorted(
