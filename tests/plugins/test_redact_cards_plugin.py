@@ -93,6 +93,7 @@ def test_migration_masks_card_numbers_and_nothing_else(tmp_path, plugin_manager)
         bodies = [c["html_body"] for t in tickets for c in http.get(
             f"/api/v2/tickets/{t['id']}/comments.json").json()["comments"]]
     assert sum(f"<p>{MASKED}</p>" in b for b in bodies) == len(carded)
-    for text in bodies:
+    for body in bodies:
+        text = re.sub(r"<[^>]*>", " ", body)  # the words, not URLs in tags (upload tokens)
         for run in DIGIT_RUN.findall(text):
             assert not luhn_valid(re.sub(r"\D", "", run)), run
