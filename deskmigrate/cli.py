@@ -254,21 +254,17 @@ def _print_summary(result: dict[str, Any]) -> None:
 @click.pass_context
 def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
     """Free demo: count everything, migrate 20 tickets with all they need, quote."""
-    pm = host.plugin_manager()
     transports = None
     if config_path is None:
-        config, transports = builtin_demo(pm)
+        config, transports = builtin_demo(host.plugin_manager())
         if not as_json:
             click.echo(f"No config given: demo from the built-in {config.source.platform} "
                        f"sandbox (seeded) into the built-in {config.target.platform} sandbox "
                        f"(in {sandbox_dir()}).", err=True)
     else:
         config = load(config_path)
-    with _progress(not as_json) as progress:
-        launch = rn.Launch(progress=progress, notify=_notify, transports=transports, seed=seed,
-                           config_path=rn.config_path(config_path))
-        result = rn.start_run(config, "demo", state=_state(ctx), pm=pm, launch=launch)
-    _emit(result, as_json, lambda: _print_summary(result))
+    _start(ctx, config, "demo", as_json, transports=transports, seed=seed,
+           config_path=rn.config_path(config_path))
 
 
 def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -290,13 +286,8 @@ def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
             timezone: str | None, as_json: bool) -> None:
     """Full migration of everything, in dependency order."""
-    config = load(config_path)
-    with _progress(not as_json) as progress:
-        launch = rn.Launch(progress=progress, notify=_notify, windows=list(windows),
-                           timezone=timezone, config_path=rn.config_path(config_path))
-        result = rn.start_run(config, "remigrate" if again else "full", state=_state(ctx),
-                              pm=host.plugin_manager(), launch=launch, base_run_id=again)
-    _emit(result, as_json, lambda: _print_summary(result))
+    _start(ctx, load(config_path), "remigrate" if again else "full", as_json, again,
+           windows=list(windows), timezone=timezone, config_path=rn.config_path(config_path))
 
 
 @cli.command()
@@ -314,13 +305,17 @@ def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tup
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     config = load(config_path) if config_path else rn.config_of(run)
+    _start(ctx, config, "delta", as_json, run_id, windows=list(windows), timezone=timezone,
+           config_path=rn.config_path(config_path) or run["config"].get("config_path"))
+
+
+def _start(ctx: click.Context, config: Config, mode: str, as_json: bool,
+           base_run_id: int | None = None, **launch: Any) -> None:
+    """Start a run with a progress display (not with --json) and print its summary."""
     with _progress(not as_json) as progress:
-        launch = rn.Launch(progress=progress, notify=_notify, windows=list(windows),
-                           timezone=timezone,
-                           config_path=rn.config_path(config_path)
-                           or run["config"].get("config_path"))
-        result = rn.start_run(config, "delta", state=state, pm=host.plugin_manager(),
-                              launch=launch, base_run_id=run_id)
+        result = rn.start_run(config, mode, state=_state(ctx), pm=host.plugin_manager(),
+                              launch=rn.Launch(progress=progress, notify=_notify, **launch),
+                              base_run_id=base_run_id)
     _emit(result, as_json, lambda: _print_summary(result))
 
 

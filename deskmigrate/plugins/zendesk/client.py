@@ -8,7 +8,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from deskmigrate.core.errors import ApiError
+from deskmigrate.core.connector import Identity
+from deskmigrate.core.errors import ApiError, AuthError
 from deskmigrate.core.http import HttpClient
 
 PAGE_SIZE = 100
@@ -97,6 +98,15 @@ class ZendeskApi:
             delay = min(delay * 2, JOB_POLL_MAX)
             job = self.http.get_json(f"api/v2/job_statuses/{job['id']}.json")["job_status"]
         return job
+
+    def admin(self, needed_for: str) -> Identity:
+        """Who the token acts as; Zendesk's exports and imports need an admin."""
+        me = self.get("api/v2/users/me.json")["user"]
+        if me.get("role") != "admin":
+            raise AuthError(f"zendesk {needed_for} need an admin's credentials; "
+                            f"this user is {me.get('role') or 'anonymous'}.")
+        return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
+                        role=me["role"], account=urlsplit(self.http.base_url).hostname)
 
     def download(self, url: str) -> bytes:
         """Attachment bytes; redirects are followed only to the account's own hosts."""

@@ -8,10 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from deskmigrate.core.connector import Connection, Identity, Source
-from deskmigrate.core.errors import AuthError
 from deskmigrate.core.records import KIND_ORDER, Record
 
 from . import convert
@@ -38,12 +36,7 @@ class ZendeskSource(Source):
 
     # -- contract -----------------------------------------------------------------------
     def check(self) -> Identity:
-        me = self.api.get("api/v2/users/me.json")["user"]
-        if me.get("role") != "admin":
-            raise AuthError("zendesk exports need an admin's credentials; "
-                            f"this user is {me.get('role') or 'anonymous'}.")
-        return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
-                        role=me["role"], account=urlsplit(self.connection.url).hostname)
+        return self.api.admin("exports")
 
     def count(self) -> dict[str, int]:
         api = self.api

@@ -7,10 +7,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
-from deskmigrate.core.errors import ApiError, AuthError
+from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import (
     KIND_ORDER,
     Agent,
@@ -49,12 +48,7 @@ class ZendeskTarget(Target):
         self._lock = threading.Lock()
 
     def check(self) -> Identity:
-        me = self.api.get("api/v2/users/me.json")["user"]
-        if me.get("role") != "admin":
-            raise AuthError("zendesk imports need an admin's credentials; "
-                            f"this user is {me.get('role') or 'anonymous'}.")
-        return Identity(name=me["name"], id=str(me["id"]), email=me.get("email"),
-                        role=me["role"], account=urlsplit(self.connection.url).hostname)
+        return self.api.admin("imports")
 
     def _my_email(self) -> str:
         """The email of the token's agent (side conversations are sent as this agent)."""
