@@ -13,6 +13,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 from deskmigrate.core.records import Comment, SideConversation
 
 from .client import ZendeskApi
@@ -100,24 +101,19 @@ class SideConversationWriter:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_conversation(self, base: str, marker: str) -> str | None:
-        url: str | None = f"{base}.json"
-        while url:
-            page = self.api.get(url)
-            for item in page.get("side_conversations") or []:
-                if (item.get("external_ids") or {}).get(MARKER) == marker:
-                    return str(item["id"])
-            url = page.get("next_page")
+        pages = NextUrlPaginator("next_page", items="side_conversations")
+        for item in pages.items(self.api.http, PageRequest(f"{base}.json")):
+            if (item.get("external_ids") or {}).get(MARKER) == marker:
+                return str(item["id"])
         return None
 
     def _find_reply(self, base: str, conversation: str, marker: str) -> str | None:
-        url: str | None = f"{base}/{conversation}/events.json"
-        while url:
-            page = self.api.get(url)
-            for event in page.get("events") or []:
-                external = ((event.get("message") or {}).get("external_ids") or {})
-                if external.get(MARKER) == marker:
-                    return conversation
-            url = page.get("next_page")
+        pages = NextUrlPaginator("next_page", items="events")
+        for event in pages.items(self.api.http,
+                                 PageRequest(f"{base}/{conversation}/events.json")):
+            external = ((event.get("message") or {}).get("external_ids") or {})
+            if external.get(MARKER) == marker:
+                return conversation
         return None
 
 
