@@ -104,9 +104,9 @@ def platforms(as_json: bool) -> None:
             "keeps_authors": caps.keeps_authors,
             "max_attachment_bytes": caps.max_attachment_bytes,
             "options": {"source": sorted(o.name for o in options.values()
-                                         if o.sources is None or name in o.sources),
+                                         if o.supports_source(caps)),
                         "target": sorted(o.name for o in options.values()
-                                         if o.targets is None or name in o.targets)},
+                                         if o.supports_target(caps))},
         }
 
     def text() -> None:

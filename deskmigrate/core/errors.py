@@ -29,6 +29,10 @@ class NotFound(ApiError):
     """The platform has no such record (404)."""
 
 
+class NoSandbox(ConfigError):
+    """The platform plugin ships no sandbox (emulator)."""
+
+
 class Unreachable(DeskmigrateError):
     """The platform could not be reached after retries (DNS, refused, timeouts)."""
 

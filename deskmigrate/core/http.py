@@ -67,7 +67,7 @@ class Verdict(Enum):
 
 def classify(status: int, overrides: Mapping[int, Verdict] | None = None) -> Verdict:
     """The one table deciding what a response status means (a platform may override a row,
-    e.g. Freshdesk's 409 means a duplicate value, not a transient conflict)."""
+    e.g. a 409 that means a duplicate value, not a transient conflict)."""
     if overrides and status in overrides:
         return overrides[status]
     if status < 400:

@@ -109,7 +109,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     Schedule.parse(launch.windows, launch.timezone)  # refuse a bad window before anything
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
-                                   config.source.platform, config.target.platform)
+                                   accounts.source_platform, accounts.target_platform)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
         base = _base_run(state, migration_id, mode, base_run_id)
@@ -216,6 +216,8 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
+        source_capabilities=accounts.source_platform.capabilities,
+        target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
         schedule=Schedule.parse(launch.windows, launch.timezone), notify=launch.notify,
     ))

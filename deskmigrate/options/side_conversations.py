@@ -1,6 +1,6 @@
-"""``side_conversations = true``: Zendesk side conversations migrate — as side conversations
-into Zendesk (the target writes them), as private notes anywhere else. Without it, they stay
-behind."""
+"""``side_conversations = true``: side conversations migrate — as side conversations into
+targets that have them natively (the ``side_conversations`` capability), as private notes
+anywhere else. Without it, they stay behind."""
 
 from __future__ import annotations
 
@@ -13,13 +13,12 @@ from deskmigrate.core.records import Comment, Record, SideConversation, Ticket
 from deskmigrate.core.run import RunContext
 
 NAME = "side_conversations"
-NATIVE_TARGETS = ("zendesk",)
 
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
-    register(Option(name=NAME, description="Migrate Zendesk side conversations",
-                    billing_key=NAME, sources=("zendesk",)))
+    register(Option(name=NAME, description="Migrate side conversations",
+                    source_needs=("side_conversations",)))
 
 
 def as_notes(conversation: SideConversation) -> list[Comment]:
@@ -41,7 +40,7 @@ def prepare_record(context: RunContext, kind: str, record: Record) -> None:
         record.side_conversations = []
         return
     context.option_applied(NAME)
-    if context.target_platform in NATIVE_TARGETS:
+    if context.target_capabilities.side_conversations:
         return
     notes = [note for c in record.side_conversations for note in as_notes(c)]
     record.side_conversations = []

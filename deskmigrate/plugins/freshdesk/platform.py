@@ -26,6 +26,7 @@ ATTACHMENT_HOSTS = ("s3.amazonaws.com", "attachment.freshdesk.com")
 class FreshdeskPlatform(Platform):
     name = "freshdesk"
     title = "Freshdesk"
+    demo_roles = ("target",)
     config_fields = (
         ConfigField("url", "Help desk URL, e.g. https://acme.freshdesk.com"),
         ConfigField("api_key", "API key of an administrator (Profile settings)", secret=True),
@@ -35,15 +36,10 @@ class FreshdeskPlatform(Platform):
         target_kinds=KINDS,
         keeps_timestamps=False,
         keeps_authors=True,  # notes take user_id; times stay in a header line of the body
+        embeds_inline_images=True,  # pasted images live only in the HTML bodies
+        kb_translations=True,
         max_attachment_bytes=MAX_REQUEST_BYTES,
-        bulk_ticket_batch=1,
         default_rate_per_minute=200,
-        notes=(
-            "created_at cannot be set: the original author and time open every note",
-            "every message is written as a note: replies would email customers",
-            "attachments are at most 20 MB per request; larger files are skipped",
-            "agents need a paid seat: unmatched agents are not created",
-        ),
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:

@@ -44,6 +44,7 @@ class ZendeskPlatform(Platform):
 
     name = "zendesk"
     title = "Zendesk Support"
+    demo_roles = ("source",)
     config_fields = (
         ConfigField("url", "Account URL, e.g. https://SUBDOMAIN.zendesk.com"),
         ConfigField("email", "Email of an admin (the API token acts as this user)"),
@@ -52,11 +53,8 @@ class ZendeskPlatform(Platform):
     )
     capabilities = Capabilities(
         source_kinds=KINDS, target_kinds=KINDS, keeps_timestamps=True, keeps_authors=True,
-        max_attachment_bytes=MAX_ATTACHMENT_BYTES, bulk_ticket_batch=100,
-        default_rate_per_minute=400,
-        notes=("Tickets are written with the ticket import API (timestamps and authors kept).",
-               "Help Center articles cannot keep their original created_at.",
-               "Incremental exports are limited to 10 requests a minute by Zendesk."),
+        kb_translations=True, side_conversations=True, call_recordings=True,
+        max_attachment_bytes=MAX_ATTACHMENT_BYTES, default_rate_per_minute=400,
     )
 
     def source(self, connection: Connection) -> ZendeskSource:
