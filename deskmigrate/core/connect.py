@@ -8,7 +8,7 @@ import httpx
 
 from .connector import Connection, Platform
 from .errors import ConfigError
-from .http import HttpClient
+from .http import HttpClient, HttpOptions
 from .logs import redact
 
 
@@ -22,11 +22,14 @@ def connect(platform: Platform, url: str, credentials: dict[str, str], *,
         raise ConfigError(f"The {platform.name} account needs '{missing[0]}' in its config.")
     for secret in platform.secret_values(credentials):
         redact(secret)
+    options = platform.http_options(url)
+    # A plain dict is what plugins written before HttpOptions return: still accepted.
+    arguments = options.client_arguments() if isinstance(options, HttpOptions) else options
     client = HttpClient(
         url, platform=platform.name, auth=platform.auth(credentials),
         rate_per_minute=rate_per_minute,
         default_rate=platform.capabilities.default_rate_per_minute,
-        transport=transport, concurrency=concurrency, **platform.http_options(url),
+        transport=transport, concurrency=concurrency, **arguments,
     )
     return Connection(platform=platform.name, url=client.base_url, credentials=credentials,
                       http=client, settings=settings or {})

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .errors import NoSandbox
+from .http import HttpOptions
 from .records import Record
 
 if TYPE_CHECKING:
@@ -245,10 +246,10 @@ class Platform(ABC):
         Optional: a platform without an emulator raises :class:`NoSandbox`."""
         raise NoSandbox(f"The {self.name} plugin has no sandbox.")
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        """Extra :class:`~deskmigrate.core.http.HttpClient` arguments for this platform
-        (``rate_headers``, ``error_message``, ``allowed_hosts``)."""
-        return {}
+    def http_options(self, url: str) -> HttpOptions:
+        """How the :class:`~deskmigrate.core.http.HttpClient` talks to this platform: its
+        rate-limit headers, error messages, extra hosts, status verdicts, backoff hook."""
+        return HttpOptions()
 
     def secret_values(self, credentials: dict[str, str]) -> list[str]:
         """Every string that must never be logged for these credentials."""

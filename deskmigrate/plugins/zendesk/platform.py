@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.http import HttpOptions, RateHeaders
 from deskmigrate.core.records import KIND_ORDER
 
 if TYPE_CHECKING:
@@ -77,17 +77,14 @@ class ZendeskPlatform(Platform):
         return ZendeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                               fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
+    def http_options(self, url: str) -> HttpOptions:
         host = urlsplit(url).hostname or ""
         hosts: tuple[str, ...] = ()
         if host.endswith(".zendesk.com"):  # attachments redirect to the account's CDN host
             subdomain = host.removesuffix(".zendesk.com")
             hosts = (f"{subdomain}.zdusercontent.com",)
-        return {
-            "rate_headers": RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
-                                        remaining=("x-rate-limit-remaining",
-                                                   "ratelimit-remaining"),
-                                        reset=("ratelimit-reset",)),
-            "error_message": error_message,
-            "allowed_hosts": hosts,
-        }
+        return HttpOptions(
+            rate_headers=RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
+                                     remaining=("x-rate-limit-remaining", "ratelimit-remaining"),
+                                     reset=("ratelimit-reset",)),
+            error_message=error_message, allowed_hosts=hosts)
