@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.http import RateHeaders, Verdict
 
 if TYPE_CHECKING:
     from .sandbox import JiraSmSandbox
@@ -80,6 +80,7 @@ class JiraSmPlatform(Platform):
                                         remaining=("x-ratelimit-remaining",), reset=()),
             "error_message": error_message,
             "allowed_hosts": ATTACHMENT_HOSTS,
+            "status_verdicts": {409: Verdict.FAIL},  # an existing customer, not a conflict
         }
 
 
