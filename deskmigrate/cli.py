@@ -28,6 +28,7 @@ from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
 from .core.statefile import check_creatable
+from .scaffold import new_plugin
 
 
 class Cli(click.Group):
@@ -151,6 +152,22 @@ def plugins(as_json: bool) -> None:
             click.echo(f"{plugin['name']} {plugin['version'] or ''}: {', '.join(plugin['hooks'])}")
 
     _emit({"plugins": data}, as_json, text)
+
+
+@cli.group()
+def plugin() -> None:
+    """Write a new platform plugin."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the package into.")
+def plugin_new(name: str, parent: Path) -> None:
+    """A pip-installable plugin package NAME (platform, source, target, sandbox, tests)."""
+    folder = new_plugin(name, parent)
+    click.echo(f"Wrote {folder}. Next: cd {folder} && pip install -e '.[test]' && pytest")
 
 
 # -- sandboxes --------------------------------------------------------------------------
