@@ -17,6 +17,7 @@ from .sandbox_jobs import JobQueue, queued
 from .sandbox_paging import incremental_cursor, incremental_time, list_page
 from .sandbox_people import count_body
 from .sandbox_support import (
+    ACCOUNT_ID,
     Ids,
     bad_request,
     base_url,
@@ -207,7 +208,7 @@ class TicketHandlers:
                     e["description"] for errs in details.values() for e in errs)})
                 continue
             self._save(ticket, comments)
-            results.append({"index": index, "id": ticket["id"]})
+            results.append({"index": index, "id": ticket["id"], "account_id": ACCOUNT_ID})
         return queued(self.jobs, request, "bulk_import_tickets", results, len(items))
 
     def update_ticket(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:
