@@ -68,7 +68,7 @@ class Engine:
             source_platform=spec.source_platform, target_platform=spec.target_platform,
             options=spec.options, started_at=datetime.now(UTC),
         )
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
 
