@@ -49,7 +49,7 @@ def _notify(message: str) -> None:
 
 def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(scrub(json.dumps(data, indent=2, default=str)))
     else:
         text()
 
@@ -457,8 +457,13 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
         text = to_csv(state, run_id)
     else:
         text = to_html(state, run_id)
+    text = scrub(text)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise DeskmigrateError(f"Cannot write the report to {output} "
+                                   f"({exc.strerror or exc}).") from None
         click.echo(f"Report of run {run_id} written to {output}.")
     else:
         click.echo(text)

@@ -222,7 +222,8 @@ class Engine:
                     continue
             reason = self._pipeline(kind, record)
             if reason:
-                settled.append({"source_id": sid, "status": st.SKIPPED, "reason": reason})
+                settled.append({"source_id": sid, "status": st.SKIPPED,
+                                "reason": scrub(reason)})
                 continue
             self._prints[(kind, sid)] = printed
             if sid in mapped:
@@ -277,7 +278,8 @@ class Engine:
     def _row(self, kind: str, result: WriteResult) -> dict[str, Any]:
         if result.target_id is None:
             self._prints.pop((kind, result.source_id), None)
-        warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
+        warnings = [scrub(w) for w in (*result.warnings,
+                                        *self.ctx.take_warnings(result.source_id))]
         if result.target_id is not None:
             # The id map of the kind being written and its children (comments) stay in the
             # state database: kept in memory they would grow with the help desk.

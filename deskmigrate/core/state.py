@@ -5,12 +5,15 @@ holds a credential."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from .sqlite import Database
 
 SCHEMA_VERSION = 1
 
@@ -35,18 +38,25 @@ class StateStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db = Database(self.path)
         self._migrate_schema()
+
+    @contextmanager
+    def transaction(self) -> Generator[sqlite_utils.Database, None, None]:
+        """One write transaction: the write lock is taken up front (``BEGIN IMMEDIATE``,
+        retried while another process writes) so what is read inside it cannot change
+        before it commits; re-check a state transition here, then write it."""
+        with self.db.atomic():
+            yield self.db
 
     # -- schema -------------------------------------------------------------------------
     def _migrate_schema(self) -> None:
         db = self.db
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version >= SCHEMA_VERSION:
+        if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
-        with db.atomic():
+        with self.transaction():
+            if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+                return  # another process created it meanwhile
             db["migrations"].create(
                 {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
                  "target_url": str, "created_at": str},
@@ -94,13 +104,21 @@ class StateStore:
         """The migration grouping runs between these two accounts (created on first use)."""
         key = {"source_platform": source_platform, "source_url": source_url.rstrip("/"),
                "target_platform": target_platform, "target_url": target_url.rstrip("/")}
-        row = self._one("SELECT id FROM migrations WHERE source_platform=:source_platform AND "
-                        "source_url=:source_url AND target_platform=:target_platform AND "
-                        "target_url=:target_url", key)
+        sql = ("SELECT id FROM migrations WHERE source_platform=:source_platform AND "
+               "source_url=:source_url AND target_platform=:target_platform AND "
+               "target_url=:target_url")
+        row = self._one(sql, key)
         if row:
             return row["id"]
-        with self.db.atomic():
-            return self.db["migrations"].insert({**key, "created_at": now()}).last_pk
+        with self.transaction():
+            row = self._one(sql, key)  # another process may have created it meanwhile
+            if row:
+                return row["id"]
+            return self.db.execute(
+                "INSERT INTO migrations (source_platform, source_url, target_platform, "
+                "target_url, created_at) VALUES (:source_platform, :source_url, "
+                ":target_platform, :target_url, :created_at)",
+                {**key, "created_at": now()}).lastrowid
 
     def migration(self, migration_id: int) -> dict[str, Any] | None:
         return self._one("SELECT * FROM migrations WHERE id=?", [migration_id])
@@ -108,7 +126,7 @@ class StateStore:
     def start_run(self, migration_id: int, mode: str, *, config: dict[str, Any],
                   options: dict[str, Any], seed: int | None = None,
                   parent_run_id: int | None = None, pid: int | None = None) -> int:
-        with self.db.atomic():
+        with self.transaction():
             return self.db["runs"].insert({
                 "migration_id": migration_id, "mode": mode, "status": RUNNING,
                 "started_at": now(), "finished_at": None, "config": json.dumps(config),
@@ -130,7 +148,7 @@ class StateStore:
         for key in ("config", "options", "counts", "requests"):
             if key in fields:
                 fields[key] = json.dumps(fields[key])
-        with self.db.atomic():
+        with self.transaction():
             self.db["runs"].update(run_id, fields)
 
     def set_status(self, run_id: int, status: str, error: str | None = None) -> None:
@@ -149,7 +167,7 @@ class StateStore:
         self.update_run(run_id, requests={**run["requests"], kind: spent})
 
     def request_pause(self, run_id: int) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute("UPDATE runs SET status=? WHERE id=? AND status IN (?, ?)",
                             [PAUSING, run_id, RUNNING, WAITING])
 
@@ -197,7 +215,7 @@ class StateStore:
 
     def forget_run(self, run_id: int, kind: str) -> None:
         """Drop a run's id-map rows of ``kind`` (after rollback deleted them)."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
 
     # -- outcomes -----------------------------------------------------------------------
@@ -205,7 +223,7 @@ class StateStore:
         """Write-ahead: these writes are about to be attempted (their outcome is unknown
         until :meth:`record_results` commits)."""
         stamp = now()
-        with self.db.atomic():
+        with self.transaction():
             self.db["outcomes"].upsert_all(
                 ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
                   "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
@@ -223,7 +241,7 @@ class StateStore:
         fingerprint changed; a new target id then belongs to this run.
         """
         stamp = now()
-        with self.db.atomic():
+        with self.transaction():
             for r in results:
                 # Plain SQL: sqlite-utils' upsert/insert commit on their own, which would
                 # split this transaction (a kill in between left outcomes without id map).
@@ -262,7 +280,7 @@ class StateStore:
     def meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
                      count: int) -> None:
         """Record how many records an option changed in a run (one event per option)."""
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute(
                 "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id,

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
-from deskmigrate.core.errors import ApiError, DeskmigrateError, NotFound
+from deskmigrate.core.errors import ApiError, DeskmigrateError, NotFound, TooLarge
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
@@ -151,6 +151,9 @@ class TicketWriter:
             data = item.read()
         except NotFound:
             result.warnings.append(f"attachment '{item.file_name}' is gone at the source")
+            return None
+        except TooLarge:  # its metadata understated its size
+            result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
             return None
         except DeskmigrateError as exc:
             raise RecordError(f"attachment '{item.file_name}' could not be read: {exc}") from None
