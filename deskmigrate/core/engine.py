@@ -68,7 +68,7 @@ class Engine:
             source_platform=spec.source_platform, target_platform=spec.target_platform,
             options=spec.options, started_at=datetime.now(UTC),
         )
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
 
@@ -183,6 +183,9 @@ class Engine:
                 todo: list[Record], attempt: int, op: str) -> None:
         self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
         self._writing.update((kind, r.source_id) for r in todo)
+        for record in todo if attempt == 1 else ():  # what the source noticed, reported once
+            for warning in record.warnings:
+                self.ctx.warn(record.source_id, warning)
         if op == WRITE:
             future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
         else:
