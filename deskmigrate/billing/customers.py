@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import pycountry
+
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.state import StateStore, now
 
 from .schema import ensure_schema
-from .tax import check_vat_number, country_name
+from .tax import check_vat_number
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,9 @@ def make_customer(name: str, email: str, country: str, vat_number: str = "",
         raise ConfigError("The customer needs a name.")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise ConfigError(f"The customer email {email!r} is not an email address.")
-    if len(country) != 2 or not country.isalpha():
-        raise ConfigError(f"The customer country must be a two-letter code such as FR, "
-                          f"not {country!r}.")
-    country_name(country)
+    if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
+        raise ConfigError(f"The customer country must be an ISO 3166 two-letter code such as "
+                          f"FR, not {country!r}.")
     return Customer(name, email, country, check_vat_number(country, vat_number), non_profit,
                     address)
 

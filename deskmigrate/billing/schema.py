@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from deskmigrate.core.state import StateStore
+from deskmigrate.core.statefile import register_component
 
 SCHEMA_VERSION = 2
 BUSY_RETRIES = 20
+register_component("billing_meta", SCHEMA_VERSION)  # a newer one is refused at open
 
 
 @contextmanager
