@@ -35,6 +35,14 @@ class Cli(click.Group):
     """Turns every DeskmigrateError and usage error into one line on stderr and a
     non-zero exit."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad global option: one line, no usage text
+            raise OneLineError(exc.format_message(), exc.exit_code) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -44,6 +52,12 @@ class Cli(click.Group):
             raise
         except click.ClickException as exc:
             _fail(ctx, exc.format_message(), exc.exit_code)
+
+
+class OneLineError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:

@@ -68,6 +68,8 @@ def save_customer(state: StateStore, customer: Customer) -> None:
 
 
 def stored_customer(state: StateStore) -> Customer | None:
+    if "customers" not in state.db.table_names():
+        return None  # a read creates nothing
     ensure_schema(state)
     rows = list(state.db.query("SELECT * FROM customers WHERE id=1"))
     if not rows:

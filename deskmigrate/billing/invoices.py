@@ -96,6 +96,8 @@ def _from_row(state: StateStore, row: dict[str, Any]) -> Invoice:
 def list_invoices(state: StateStore, migration_id: int | None = None,
                   where: str = "1", params: tuple[Any, ...] = ()) -> list[Invoice]:
     """Every document, oldest first (optionally of one migration, with an extra filter)."""
+    if "invoices" not in state.db.table_names():
+        return []  # a read creates nothing
     ensure_schema(state)
     sql = f"SELECT * FROM invoices WHERE ({where})"  # ``where`` comes from this package
     args: list[Any] = list(params)
