@@ -22,8 +22,11 @@ from .sandbox_hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .sandbox_help_center import HelpCenterHandlers
 from .sandbox_jobs import JobHandlers, JobQueue
 from .sandbox_people import PeopleHandlers
+from .sandbox_people_ops import PeopleOpsHandlers
+from .sandbox_search import SearchHandlers
 from .sandbox_side_conversations import SideConversationHandlers
 from .sandbox_support import Ids
+from .sandbox_ticket_ops import TicketOpsHandlers
 from .sandbox_tickets import TicketHandlers
 from .sandbox_voice import VoiceHandlers
 from .seed import SeedOptions, ensure_owner, seed_sandbox
@@ -35,9 +38,9 @@ INDEXES = {
 }
 
 
-class ZendeskSandbox(PeopleHandlers, TicketHandlers, SideConversationHandlers, VoiceHandlers,
-                     FileHandlers, HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers,
-                     SandboxApp):
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, TicketHandlers, TicketOpsHandlers,
+                     SearchHandlers, SideConversationHandlers, VoiceHandlers, FileHandlers,
+                     HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers, SandboxApp):
     """Zendesk Support (with side conversations and Talk recordings) + Help Center."""
 
     platform = "zendesk"
@@ -55,9 +58,11 @@ class ZendeskSandbox(PeopleHandlers, TicketHandlers, SideConversationHandlers, V
         self._agents_lock = threading.Lock()
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.ticket_rules(), *self.side_conversation_rules(),
-                *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),
-                *self.article_attachment_rules(), *self.job_rules()]
+        return [*self.people_rules(), *self.people_op_rules(), *self.ticket_rules(),
+                *self.ticket_op_rules(),
+                *self.search_rules(), *self.side_conversation_rules(), *self.voice_rules(),
+                *self.file_rules(), *self.help_center_rules(), *self.article_attachment_rules(),
+                *self.job_rules()]
 
     # -- seeding and credentials ----------------------------------------------------------
     def seed(self, *, tickets: int, seed: int, attachments: bool = True,

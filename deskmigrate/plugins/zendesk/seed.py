@@ -41,8 +41,8 @@ CUSTOM_TICKET_FIELDS = (
                                            ("Android", "platform_android"))),
 )
 USER_FIELDS = (("date", "Customer since", "customer_since", ()),
-               ("tagger", "Plan", "plan", (("Free", "plan_free"), ("Paid", "plan_paid"))))
-ORG_FIELDS = (("tagger", "Account tier", "account_tier",
+               ("dropdown", "Plan", "plan", (("Free", "plan_free"), ("Paid", "plan_paid"))))
+ORG_FIELDS = (("dropdown", "Account tier", "account_tier",
                (("Gold", "tier_gold"), ("Silver", "tier_silver"), ("Bronze", "tier_bronze"))),
               ("date", "Renewal date", "renewal_date", ()), ("text", "Region", "region", ()))
 
