@@ -17,7 +17,7 @@ from zendesk_reader import Lookups, client, export_tickets, pages
 
 from deskmigrate.cli import cli
 
-TICKETS = 20
+TICKETS = 12
 UNTHROTTLED = 100_000
 SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19}
 ZD_TO_STATE = {"new": "open", "open": "open", "pending": "snoozed", "hold": "snoozed",
@@ -129,3 +129,15 @@ def zendesk_articles(account: Account) -> dict[str, dict[str, Any]]:
                 "title": v["title"], "body": intercom_reader.letters(v["body"]),
                 "draft": bool(v["draft"])} for v in versions}
         return out
+
+
+def zendesk_contacts(account: Account) -> dict[str, dict[str, Any]]:
+    """End users by email: name, company names, tag names (as the Intercom reader)."""
+    with client(account.url, account.credentials) as http:
+        look = Lookups.read(http)
+        return {u["email"]: {"name": u["name"],
+                             "companies": sorted(filter(None, [look.orgs.get(
+                                 u.get("organization_id"))])),
+                             "tags": sorted(u.get("tags") or [])}
+                for u in pages(http, "/api/v2/users.json?role=end-user", "users")
+                if u.get("email") and u.get("active", True)}
