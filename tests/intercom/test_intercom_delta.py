@@ -20,7 +20,7 @@ from test_intercom_e2e import check_zendesk_to_intercom
 from zendesk_reader import client as zendesk_client
 
 from deskmigrate.cli import cli
-from deskmigrate.plugins.zendesk.activity import simulate
+from deskmigrate.plugins.zendesk.sandbox.activity import simulate
 
 
 def test_delta_zendesk_to_intercom_then_nothing(tmp_path, pair):
