@@ -13,9 +13,9 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_jobs import JobQueue, queued
-from .sandbox_paging import incremental_time, list_page
-from .sandbox_support import (
+from .jobs import JobQueue, queued
+from .paging import incremental_time, list_page
+from .support import (
     ACCOUNT_ID,
     Ids,
     bad_request,
@@ -26,7 +26,7 @@ from .sandbox_support import (
     now,
     routes,
 )
-from .sandbox_tickets import COMMENTS_ONLY, render_ticket, tag_list
+from .tickets import COMMENTS_ONLY, render_ticket, tag_list
 
 TICKET_OF = "json_extract(doc, '$._ticket_id')"
 Built = tuple[dict[str, Any], list[dict[str, Any]]]

@@ -12,11 +12,11 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_files import attachment_view
-from .sandbox_jobs import JobQueue, queued
-from .sandbox_paging import incremental_cursor, incremental_time, list_page
-from .sandbox_people import count_body
-from .sandbox_support import (
+from .files import attachment_view
+from .jobs import JobQueue, queued
+from .paging import incremental_cursor, incremental_time, list_page
+from .people import count_body
+from .support import (
     ACCOUNT_ID,
     Ids,
     bad_request,

@@ -17,19 +17,19 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxApp
 
-from .sandbox_files import FileHandlers
-from .sandbox_hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
-from .sandbox_help_center import HelpCenterHandlers
-from .sandbox_jobs import JobHandlers, JobQueue
-from .sandbox_people import PeopleHandlers
-from .sandbox_people_ops import PeopleOpsHandlers
-from .sandbox_search import SearchHandlers
-from .sandbox_side_conversations import SideConversationHandlers
-from .sandbox_support import Ids
-from .sandbox_ticket_ops import TicketOpsHandlers
-from .sandbox_tickets import TicketHandlers
-from .sandbox_voice import VoiceHandlers
+from .files import FileHandlers
+from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
+from .help_center import HelpCenterHandlers
+from .jobs import JobHandlers, JobQueue
+from .people import PeopleHandlers
+from .people_ops import PeopleOpsHandlers
+from .search import SearchHandlers
 from .seed import SeedOptions, ensure_owner, seed_sandbox
+from .side_conversations import SideConversationHandlers
+from .support import Ids
+from .ticket_ops import TicketOpsHandlers
+from .tickets import TicketHandlers
+from .voice import VoiceHandlers
 
 INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),

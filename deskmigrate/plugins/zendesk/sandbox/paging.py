@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_support import bad_request, base_url, now
+from .support import bad_request, base_url, now
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -18,8 +18,8 @@ from werkzeug.wrappers import Request
 from deskmigrate.core.sandbox import SandboxStore
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_paging import decode_cursor, encode_cursor, int_arg, page_url
-from .sandbox_support import bad_request, base_url, public, routes
+from .paging import decode_cursor, encode_cursor, int_arg, page_url
+from .support import bad_request, base_url, public, routes
 
 TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations",
          "group": "groups"}

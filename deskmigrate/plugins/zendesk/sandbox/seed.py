@@ -16,10 +16,10 @@ from faker import Faker
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_files import TOKEN_SECRET_LEN, attachment_view, store_blob
-from .sandbox_support import Ids, iso
+from .files import TOKEN_SECRET_LEN, attachment_view, store_blob
 from .seed_data import SeedFile, TextPool, file_pool, text_pool
 from .seed_extras import Extras
+from .support import Ids, iso
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC).timestamp()  # "now" of the seeded history
 TWO_YEARS = 2 * 365 * 86400

@@ -13,9 +13,9 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_jobs import JobQueue, queued
-from .sandbox_paging import incremental_cursor, incremental_time, list_page
-from .sandbox_support import (
+from .jobs import JobQueue, queued
+from .paging import incremental_cursor, incremental_time, list_page
+from .support import (
     Ids,
     bad_request,
     base_url,

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_paging import incremental_time
-from .sandbox_support import base_url, body, invalid, iso, not_found, now, public, routes
+from .paging import incremental_time
+from .support import base_url, body, invalid, iso, not_found, now, public, routes
 
 USER_FIELDS = ("name", "email", "phone", "organization_id", "tags", "user_fields",
                "external_id", "role", "suspended", "notes", "details", "verified",
