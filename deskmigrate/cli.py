@@ -24,6 +24,7 @@ from .core.http import is_loopback
 from .core.logs import configure, scrub
 from .core.paths import open_state, sandbox_dir
 from .core.report import summary, to_csv, to_html, to_json
+from .core.run import RunRequest
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
@@ -35,6 +36,14 @@ class Cli(click.Group):
     """Turns every DeskmigrateError and usage error into one line on stderr and a
     non-zero exit."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad global option: one line, no usage text
+            raise OneLineError(exc.format_message(), exc.exit_code) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -44,6 +53,12 @@ class Cli(click.Group):
             raise
         except click.ClickException as exc:
             _fail(ctx, exc.format_message(), exc.exit_code)
+
+
+class OneLineError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:
@@ -296,6 +311,10 @@ def _print_summary(result: dict[str, Any]) -> None:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
     if result.get("error"):
         click.echo(f"  stopped: {result['error']}")
+    if result.get("archived_at"):
+        click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
+                   "at the end of the plan's data retention; counts, invoices and the meter "
+                   "are kept")
 
 
 @cli.command()
@@ -352,12 +371,29 @@ def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tu
 def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
           timezone: str | None, as_json: bool) -> None:
     """Migrate what changed in the source since full run RUN (or its latest delta) started."""
-    state = _state(ctx)
-    run = state.run(run_id)
+    _follow(ctx, "delta", run_id, config_path, as_json, windows=list(windows),
+            timezone=timezone)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one RUN was started with).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
+    """Write again only the records completed run RUN failed or skipped (every plan)."""
+    _follow(ctx, "retry", run_id, config_path, as_json)
+
+
+def _follow(ctx: click.Context, mode: str, run_id: int, config_path: str | None,
+            as_json: bool, **launch: Any) -> None:
+    """Start a run that follows run ``run_id`` (a delta or a retry)."""
+    run = _state(ctx).run(run_id)
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     config = load(config_path) if config_path else rn.config_of(run)
-    _start(ctx, config, "delta", as_json, run_id, windows=list(windows), timezone=timezone,
+    _start(ctx, config, mode, as_json, run_id, **launch,
            config_path=rn.config_path(config_path) or run["config"].get("config_path"))
 
 
@@ -409,9 +445,16 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
 def pause(ctx: click.Context, run_id: int) -> None:
     """Ask a running run to stop at its next safe point (resume it later)."""
     state = _state(ctx)
-    status = state.status(run_id)
-    if status is None:
+    run = state.run(run_id)
+    if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
+    config = run["config"]
+    rn.authorize(host.plugin_manager(), RunRequest(  # refused up front on plans without it
+        mode="pause", migration_id=run["migration_id"], state=state, run_id=run_id,
+        source_platform=config.get("source", {}).get("platform", ""),
+        target_platform=config.get("target", {}).get("platform", ""),
+        options=run["options"], billing=config.get("billing") or {}))
+    status = run["status"]
     if status != "running":
         raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
     state.request_pause(run_id)

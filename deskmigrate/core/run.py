@@ -13,7 +13,7 @@ from .connector import Capabilities
 if TYPE_CHECKING:
     from .state import StateStore
 
-MODES = ("demo", "full", "delta", "resume", "remigrate", "rollback")
+MODES = ("demo", "full", "delta", "resume", "remigrate", "rollback", "retry", "pause")
 
 
 @dataclass
