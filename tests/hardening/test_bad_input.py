@@ -4,7 +4,6 @@ written: the state database, the target and the working folder are left as they 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core.sandbox import bind
+from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import COMPLETED, StateStore
 
@@ -37,17 +36,10 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
     folder = tmp_path_factory.mktemp("bad-input-sandboxes")
     source = open_sandbox("zendesk", folder / "source.sqlite", tickets=2, seed=5)
     target = open_sandbox("zendesk", folder / "target.sqlite", tickets=0, seed=6)
-    running = []
-    for app in (source, target):
-        server = bind(app, "127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        running.append(server)
     s, t = source.credentials(), target.credentials()
-    yield Servers(f"http://127.0.0.1:{running[0].server_port}",
-                  f"http://127.0.0.1:{running[1].server_port}", folder / "target.sqlite",
-                  t["email"], t["token"], s["email"], s["token"])
-    for server in running:
-        server.shutdown()
+    with serve_in_thread(source) as source_url, serve_in_thread(target) as target_url:
+        yield Servers(source_url, target_url, folder / "target.sqlite", t["email"], t["token"],
+                      s["email"], s["token"])
 
 
 class Workspace:
