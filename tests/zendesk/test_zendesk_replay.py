@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 from zendesk_oas import Replay, example
-from zendesk_support import PLATFORM, URL, MapContext
+from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.records import Company, Contact, FieldDefinition, Ticket
@@ -32,11 +32,13 @@ def job(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def target(replay: Replay) -> ZendeskTarget:
-    return ZendeskTarget(connect(PLATFORM, URL, CREDS, transport=replay.transport()))
+    return ZendeskTarget(connect(PLATFORM, URL, CREDS, transport=replay.transport(),
+                                 rate_per_minute=UNLIMITED))
 
 
 def source(replay: Replay) -> ZendeskSource:
-    return ZendeskSource(connect(PLATFORM, URL, CREDS, transport=replay.transport()))
+    return ZendeskSource(connect(PLATFORM, URL, CREDS, transport=replay.transport(),
+                                 rate_per_minute=UNLIMITED))
 
 
 def people_routes(collection: str, results: list[dict[str, Any]]) -> dict:
