@@ -385,9 +385,13 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
                       abort=True)
     with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
         deleted = rn.rollback(state, accounts.target, run_id)
-    total = sum(deleted.values())
-    click.echo(f"Run {run_id} rolled back: {total} records deleted "
-               f"({', '.join(f'{k} {n}' for k, n in deleted.items()) or 'nothing to delete'}).")
+    total, left = sum(deleted.values()), state.created_remaining(run_id)
+    counts = ", ".join(f"{k} {n}" for k, n in deleted.items()) or "nothing to delete"
+    if left:
+        raise DeskmigrateError(f"Run {run_id} is partly rolled back: {total} records deleted "
+                               f"({counts}), {left} the target did not confirm; run "
+                               f"`deskmigrate rollback {run_id}` again.")
+    click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts}).")
 
 
 @cli.command()

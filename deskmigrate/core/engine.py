@@ -16,9 +16,9 @@ import pluggy
 import structlog
 
 from . import state as st
-from .connector import Source, Target, WriteResult
+from .connector import Found, Source, Target, WriteResult
 from .context import EngineContext
-from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
+from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
 from .records import KIND_ORDER, RECORD_TYPES, REFERENCES, Record, fingerprint
@@ -133,6 +133,7 @@ class Engine:
             self.ctx.load(dependency)
         unknown = set(self.state.pending(spec.run_id, kind))
         self.ctx.mark_uncertain(kind, unknown)
+        self.ctx.load_absent(kind)
         batch_size = max(1, spec.target.batch_size(kind))
         done = 0
         in_flight: InFlight = {}
@@ -206,19 +207,19 @@ class Engine:
             if done or (kind, sid) in self._writing:  # settled, or the stream repeated it
                 continue
             if sid in mapped and self.spec.mode != "delta":
-                # migrated by an earlier run of this migration (a demo): carried over
-                settled.append({"source_id": sid, "status": st.MIGRATED,
-                                "target_id": mapped[sid]})
+                # migrated by an earlier run of this migration (a demo): carried over,
+                # with its fingerprint; this run owns it from now on
+                settled.append({"source_id": sid, "status": st.MIGRATED, "adopted": True,
+                                "target_id": mapped[sid], "fingerprint": stored.get(sid)})
                 continue
             printed = fingerprint(record)
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
             if sid not in mapped and sid in unknown:
                 # a crash left this write's outcome unknown: look before writing again
-                found = self.spec.target.find(kind, record, self.ctx)
-                if found is not None:
-                    settled.append({"source_id": sid, "status": st.MIGRATED,
-                                    "target_id": found, "fingerprint": printed})
+                row = self._look_up(kind, record, printed)
+                if row is not None:
+                    settled.append(row)
                     continue
             reason = self._pipeline(kind, record)
             if reason:
@@ -233,6 +234,28 @@ class Engine:
         if settled:
             self._commit(kind, settled)
         return writes, updates
+
+    def _look_up(self, kind: str, record: Record, printed: str) -> dict[str, Any] | None:
+        """Find a record whose earlier write may have been applied: its outcome row, owned
+        only if it carries the stamp or this run was creating it (never a natural-key
+        match); a pending row while the target cannot tell; None if it is not there."""
+        sid, reason = record.source_id, ""
+        for _ in range(MAX_AMBIGUOUS_ATTEMPTS):
+            try:
+                found = self.spec.target.find(kind, record, self.ctx)
+            except (AmbiguousWrite, ApiError) as exc:  # one more uncertain attempt
+                reason = scrub(str(exc))
+                continue
+            if found is None:
+                return None
+            if not isinstance(found, Found):  # a plugin answering a bare id: not proven ours
+                found = Found(str(found), owned=False)
+            owned = found.owned or self.ctx.was_absent(kind, sid)
+            return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
+                    "matched": not owned, "fingerprint": printed}
+        return {"source_id": sid, "status": st.PENDING,
+                "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
+                          "a resume looks again"}
 
     def _pipeline(self, kind: str, record: Record) -> str | None:
         hook = self.spec.pm.hook

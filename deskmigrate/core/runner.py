@@ -228,16 +228,22 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
 
 
 def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int]:
-    """Delete from the target what ``run_id`` created (never what it matched), newest
-    kinds first; idempotent and resumable (the id map shrinks as it goes)."""
+    """Delete from the target what ``run_id`` created and still owns (never what it
+    matched, nor what a later run adopted), newest kinds first. Only deletions the target
+    confirms leave the id map and are counted; the run is rolled back once nothing it
+    created is left (run it again to retry the rest). Idempotent and resumable."""
     deleted: dict[str, int] = {}
     for kind in reversed(KIND_ORDER):
         ids = state.created_by(run_id, kind)
         if ids and kind in target.kinds:
-            target.delete(kind, ids)
-            deleted[kind] = len(ids)
-        state.forget_run(run_id, kind)
-    state.set_status(run_id, st.ROLLED_BACK)
+            gone = target.delete(kind, ids) or []
+            state.forget_run(run_id, kind, gone)
+            if gone:
+                deleted[kind] = len(gone)
+        if not state.created_by(run_id, kind):
+            state.forget_run(run_id, kind)  # what it matched: mapping rows only
+    if state.created_remaining(run_id) == 0:
+        state.set_status(run_id, st.ROLLED_BACK)
     return deleted
 
 

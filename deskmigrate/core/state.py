@@ -14,8 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from .sqlite import Database
-
-SCHEMA_VERSION = 1
+from .state_schema import migrate_schema
 
 PENDING, MIGRATED, SKIPPED, FAILED = "pending", "migrated", "skipped", "failed"
 RUNNING, WAITING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
@@ -39,7 +38,7 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
-        self._migrate_schema()
+        migrate_schema(self)
 
     @contextmanager
     def transaction(self) -> Generator[sqlite_utils.Database, None, None]:
@@ -48,55 +47,6 @@ class StateStore:
         before it commits; re-check a state transition here, then write it."""
         with self.db.atomic():
             yield self.db
-
-    # -- schema -------------------------------------------------------------------------
-    def _migrate_schema(self) -> None:
-        db = self.db
-        if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        with self.transaction():
-            if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                return  # another process created it meanwhile
-            db["migrations"].create(
-                {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
-                 "target_url": str, "created_at": str},
-                pk="id", if_not_exists=True,
-            )
-            db["migrations"].create_index(
-                ["source_platform", "source_url", "target_platform", "target_url"],
-                unique=True, if_not_exists=True,
-            )
-            db["runs"].create(
-                {"id": int, "migration_id": int, "mode": str, "status": str, "started_at": str,
-                 "finished_at": str, "config": str, "options": str, "seed": int,
-                 "parent_run_id": int, "counts": str, "error": str, "pid": int,
-                 "requests": str},
-                pk="id", foreign_keys=[("migration_id", "migrations", "id")],
-                if_not_exists=True,
-            )
-            db["id_map"].create(
-                {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
-                 "run_id": int, "created": int, "created_at": str, "fingerprint": str},
-                pk=("migration_id", "kind", "source_id"), if_not_exists=True,
-            )
-            db["id_map"].create_index(["run_id"], if_not_exists=True)
-            db["outcomes"].create(
-                {"run_id": int, "kind": str, "source_id": str, "status": str,
-                 "target_id": str, "reason": str, "updated_at": str},
-                pk=("run_id", "kind", "source_id"), if_not_exists=True,
-            )
-            db["outcomes"].create_index(["run_id", "status"], if_not_exists=True)
-            db["warnings"].create(
-                {"id": int, "run_id": int, "kind": str, "source_id": str, "message": str},
-                pk="id", if_not_exists=True,
-            )
-            db["meter_events"].create(
-                {"key": str, "migration_id": int, "run_id": int, "mode": str,
-                 "record_type": str, "source_id": str, "billable": int, "created_at": str},
-                pk="key", if_not_exists=True,
-            )
-            db["meter_events"].create_index(["migration_id", "mode"], if_not_exists=True)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # -- migrations and runs ------------------------------------------------------------
     def migration_for(self, source_platform: str, source_url: str, target_platform: str,
@@ -213,10 +163,22 @@ class StateStore:
                              "created=1 AND target_id IS NOT NULL", [run_id, kind])
         return [r["target_id"] for r in rows]
 
-    def forget_run(self, run_id: int, kind: str) -> None:
-        """Drop a run's id-map rows of ``kind`` (after rollback deleted them)."""
+    def forget_run(self, run_id: int, kind: str, target_ids: Iterable[str] | None = None
+                   ) -> None:
+        """Drop a run's id-map rows of ``kind`` (after rollback deleted them): those of
+        ``target_ids`` only, or every one (records the run matched, never deleted)."""
         with self.transaction():
-            self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
+            if target_ids is None:
+                self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
+                return
+            self.db.conn.executemany("DELETE FROM id_map WHERE run_id=? AND kind=? AND "
+                                     "target_id=?", [(run_id, kind, t) for t in target_ids])
+
+    def created_remaining(self, run_id: int) -> int:
+        """How many records a run created are still in the id map (rollback left them)."""
+        row = self._one("SELECT count(*) AS n FROM id_map WHERE run_id=? AND created=1 AND "
+                        "target_id IS NOT NULL", [run_id])
+        return row["n"] if row else 0
 
     # -- outcomes -----------------------------------------------------------------------
     def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
@@ -258,6 +220,12 @@ class StateStore:
                                     [run_id, kind, r["source_id"], message])
                 if r["status"] != MIGRATED:
                     continue
+                if r.get("adopted"):
+                    # carried over from an earlier run (a demo): it belongs to this run
+                    # now, and that run's rollback never touches it
+                    self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
+                                    "kind=? AND source_id=?",
+                                    [run_id, migration_id, kind, r["source_id"]])
                 created = int(not r.get("matched", False))
                 self.db.execute(
                     "INSERT INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -290,6 +258,19 @@ class StateStore:
         rows = self.db.query("SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=?",
                              [run_id, kind])
         return {r["source_id"]: r["status"] for r in rows}
+
+    def mark_absent(self, run_id: int, kind: str, source_id: str) -> None:
+        """Write-ahead: nothing in the target matched this pending record before its create
+        request was sent, so whatever is found by natural key later was created by it."""
+        with self.transaction():
+            self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
+                            "source_id=?", [run_id, kind, source_id])
+
+    def absent(self, run_id: int, kind: str) -> set[str]:
+        """The pending records of ``kind`` marked by :meth:`mark_absent`."""
+        rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "
+                             "status=? AND absent=1", [run_id, kind, PENDING])
+        return {r["source_id"] for r in rows}
 
     def pending(self, run_id: int, kind: str) -> list[str]:
         rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "
