@@ -357,12 +357,13 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
 def pause(ctx: click.Context, run_id: int) -> None:
     """Ask a running run to stop at its next safe point (resume it later)."""
     state = _state(ctx)
-    status = state.status(run_id)
+    status = state.request_pause(run_id)
     if status is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
-    if status != "running":
-        raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
-    state.request_pause(run_id)
+    if status not in ("running", "waiting"):
+        why = (state.run(run_id) or {}).get("error") if status == "interrupted" else None
+        raise DeskmigrateError(f"Run {run_id} is {status}, not running"
+                               f"{f': {why}' if why else ''}.")
     click.echo(f"Run {run_id} will pause at its next safe point.")
 
 

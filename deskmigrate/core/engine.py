@@ -71,6 +71,7 @@ class Engine:
         self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
+        self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -219,6 +220,9 @@ class Engine:
                 # a crash left this write's outcome unknown: look before writing again
                 row = self._look_up(kind, record, printed)
                 if row is not None:
+                    if row["status"] == st.MIGRATED:  # the options it was written with
+                        self._pipeline(kind, record)
+                        row["options"] = self._options.pop((kind, sid), [])
                     settled.append(row)
                     continue
             reason = self._pipeline(kind, record)
@@ -262,7 +266,12 @@ class Engine:
         for reason in hook.skip_record(context=self.context, kind=kind, record=record):
             if reason:
                 return str(reason)
+        before = dict(self.context.option_usage)
         hook.prepare_record(context=self.context, kind=kind, record=record)
+        changed = [name for name, n in self.context.option_usage.items()
+                   if n > before.get(name, 0)]
+        if changed:  # metered with the record's outcome, once whatever the retries
+            self._options[(kind, record.source_id)] = changed
         return None
 
     def _collect(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> int:
@@ -301,12 +310,13 @@ class Engine:
         if result.target_id is None:
             self._prints.pop((kind, result.source_id), None)
         warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id)]
+        options = self._options.pop((kind, result.source_id), [])
         if result.target_id is not None:
             # The id map of the kind being written and its children (comments) stay in the
             # state database: kept in memory they would grow with the help desk.
             return {"source_id": result.source_id, "status": st.MIGRATED,
                     "target_id": result.target_id, "warnings": warnings,
-                    "matched": result.matched,
+                    "matched": result.matched, "options": options,
                     "fingerprint": self._prints.pop((kind, result.source_id), None),
                     "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
         if result.skipped is not None:
@@ -336,9 +346,9 @@ class Engine:
                                       self.spec.mode, "agent", rows, billable=True)
 
     def _meter_options(self) -> None:
+        """Tell observers how many records each option changed in this attempt (the
+        meter counts them with each record's outcome)."""
         for name, count in self.context.option_usage.items():
-            self.state.meter_option(self.spec.migration_id, self.spec.run_id, self.spec.mode,
-                                    name, count)
             self._emit(OPTION_APPLIED, {"option": name, "records": count})
 
     def _emit(self, name: str, data: dict[str, Any]) -> None:

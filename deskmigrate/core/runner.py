@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pluggy
 
-from . import host
+from . import host, lease
 from . import state as st
 from .config import Config, load
 from .connect import connect
@@ -121,22 +121,26 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
         counts = accounts.source.count() if mode != "delta" else {}
         seed = launch.seed
         if mode == "demo":
-            for earlier in state.runs():
-                if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
-                        and earlier["status"] != st.ROLLED_BACK):
-                    rollback(state, accounts.target, earlier["id"])
             seed = seed if seed is not None else random.SystemRandom().randrange(1 << 31)
-        if mode == "remigrate" and base is not None:
-            for earlier in reversed(_chain(state, base)):
-                rollback(state, accounts.target, earlier["id"])
         public = {**config.public(), "config_path": launch.config_path,
                   "windows": launch.windows, "timezone": launch.timezone,
                   "since": base["started_at"] if mode == "delta" and base else None}
+        # the lease first: nothing (not even an earlier demo's rollback) runs twice at once
         run_id = state.start_run(migration_id, mode,
                                  config=public, options=options, seed=seed, pid=os.getpid(),
                                  parent_run_id=base["id"] if base else None)
-        state.update_run(run_id, counts=counts)
-        return _execute(state, pm, accounts, config, run_id, launch)
+        with lease.held(state, run_id):
+            state.update_run(run_id, counts=counts)
+            if mode == "demo":
+                for earlier in state.runs():
+                    if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
+                            and earlier["id"] != run_id
+                            and earlier["status"] != st.ROLLED_BACK):
+                        rollback(state, accounts.target, earlier["id"])
+            if mode == "remigrate" and base is not None:
+                for earlier in reversed(_chain(state, base)):
+                    rollback(state, accounts.target, earlier["id"])
+            return _execute(state, pm, accounts, config, run_id, launch)
 
 
 def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: int | None
@@ -178,6 +182,9 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
         raise DeskmigrateError(f"There is no run {run_id}.")
     if run["status"] in (st.COMPLETED, st.ROLLED_BACK):
         raise DeskmigrateError(f"Run {run_id} is {run['status']}; there is nothing to resume.")
+    if run["status"] in lease.LIVE:
+        raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
+                               f"{run['pid']}); it cannot be resumed twice.")
     config = config or config_of(run)
     launch.windows = launch.windows or run["config"].get("windows") or []
     launch.timezone = launch.timezone or run["config"].get("timezone")
@@ -187,8 +194,9 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
                                  target_platform=config.target.platform,
                                  options=run["options"], billing=config.billing, state=state,
                                  run_id=run_id, windows=launch.windows))
-        state.update_run(run_id, status=st.RUNNING, error=None, pid=os.getpid())
-        return _execute(state, pm, accounts, config, run_id, launch)
+        state.take_over(run_id, os.getpid())  # re-checked inside one transaction
+        with lease.held(state, run_id):
+            return _execute(state, pm, accounts, config, run_id, launch)
 
 
 def config_of(run: dict[str, Any]) -> Config:
@@ -232,6 +240,10 @@ def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int
     matched, nor what a later run adopted), newest kinds first. Only deletions the target
     confirms leave the id map and are counted; the run is rolled back once nothing it
     created is left (run it again to retry the rest). Idempotent and resumable."""
+    run = state.run(run_id)
+    if run is not None and run["status"] in lease.LIVE:
+        raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
+                               f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
     for kind in reversed(KIND_ORDER):
         ids = state.created_by(run_id, kind)

@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from .errors import DeskmigrateError
+from .lease import LIVE, interrupted_note, owner_alive, this_host
 from .sqlite import Database
 from .state_schema import migrate_schema
 
@@ -76,19 +78,62 @@ class StateStore:
     def start_run(self, migration_id: int, mode: str, *, config: dict[str, Any],
                   options: dict[str, Any], seed: int | None = None,
                   parent_run_id: int | None = None, pid: int | None = None) -> int:
+        """A new run holding the migration's lease (``pid``); refused with one sentence
+        while another run of the migration has a live owner."""
         with self.transaction():
-            return self.db["runs"].insert({
-                "migration_id": migration_id, "mode": mode, "status": RUNNING,
-                "started_at": now(), "finished_at": None, "config": json.dumps(config),
-                "options": json.dumps(options), "seed": seed, "parent_run_id": parent_run_id,
-                "counts": "{}", "error": None, "pid": pid, "requests": "{}",
-            }).last_pk
+            self._refuse_if_busy(migration_id)
+            return self.db.execute(
+                "INSERT INTO runs (migration_id, mode, status, started_at, config, options, "
+                "seed, parent_run_id, counts, pid, requests, host, heartbeat) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, '{}', ?, ?)",
+                [migration_id, mode, RUNNING, now(), json.dumps(config), json.dumps(options),
+                 seed, parent_run_id, pid, this_host() if pid else None,
+                 now() if pid else None]).lastrowid
+
+    def take_over(self, run_id: int, pid: int) -> None:
+        """Resume: the run's lease passes to ``pid``, unless its owner (or another run of
+        the migration) is still alive or there is nothing to resume."""
+        with self.transaction():
+            run = self.run(run_id)
+            if run is None:
+                raise DeskmigrateError(f"There is no run {run_id}.")
+            if run["status"] in (COMPLETED, ROLLED_BACK):
+                raise DeskmigrateError(f"Run {run_id} is {run['status']}; there is nothing "
+                                       "to resume.")
+            self._refuse_if_busy(run["migration_id"])
+            self.db.execute("UPDATE runs SET status=?, error=NULL, pid=?, host=?, heartbeat=? "
+                            "WHERE id=?", [RUNNING, pid, this_host(), now(), run_id])
+
+    def _refuse_if_busy(self, migration_id: int) -> None:
+        for row in self.db.query("SELECT id FROM runs WHERE migration_id=? AND status IN "
+                                 "(?, ?, ?) AND pid IS NOT NULL", [migration_id, *LIVE]):
+            run = self.run(row["id"])
+            if run is not None and run["status"] in LIVE:
+                raise DeskmigrateError(
+                    f"Run {run['id']} of this migration is still {run['status']} (process "
+                    f"{run['pid']}); wait for it, or `deskmigrate pause {run['id']}` it first.")
+
+    def beat(self, run_id: int, pid: int) -> None:
+        """Refresh the heartbeat of a run ``pid`` still owns."""
+        with self.transaction():
+            self.db.execute("UPDATE runs SET heartbeat=? WHERE id=? AND pid=?",
+                            [now(), run_id, pid])
+
+    def interrupt(self, run_id: int, error: str) -> None:
+        """Mark a run interrupted if it is still live (it stopped on an unexpected error)."""
+        with self.transaction():
+            self.db.execute("UPDATE runs SET status=?, error=?, finished_at=? WHERE id=? AND "
+                            "status IN (?, ?, ?)", [INTERRUPTED, error, now(), run_id, *LIVE])
 
     def run(self, run_id: int) -> dict[str, Any] | None:
+        """A run; one left live by a process that is gone reads as interrupted."""
         row = self._one("SELECT * FROM runs WHERE id=?", [run_id])
         if row:
             for key in ("config", "options", "counts", "requests"):
                 row[key] = json.loads(row[key] or "{}")
+            if row["status"] in LIVE and not owner_alive(row["pid"], row["host"],
+                                                          row["heartbeat"]):
+                row["status"], row["error"] = INTERRUPTED, interrupted_note(run_id, row["pid"])
         return row
 
     def runs(self) -> list[dict[str, Any]]:
@@ -116,10 +161,13 @@ class StateStore:
         spent = {"source": spent["source"] + source, "target": spent["target"] + target}
         self.update_run(run_id, requests={**run["requests"], kind: spent})
 
-    def request_pause(self, run_id: int) -> None:
+    def request_pause(self, run_id: int) -> str | None:
+        """Ask a live run to pause; its status as seen when asking (None: no such run)."""
         with self.transaction():
-            self.db.execute("UPDATE runs SET status=? WHERE id=? AND status IN (?, ?)",
-                            [PAUSING, run_id, RUNNING, WAITING])
+            run = self.run(run_id)
+            if run is not None and run["status"] in (RUNNING, WAITING):
+                self.db.execute("UPDATE runs SET status=? WHERE id=?", [PAUSING, run_id])
+            return run["status"] if run else None
 
     def status(self, run_id: int) -> str | None:
         row = self._one("SELECT status FROM runs WHERE id=?", [run_id])
@@ -204,6 +252,7 @@ class StateStore:
         """
         stamp = now()
         with self.transaction():
+            options: set[str] = set()
             for r in results:
                 # Plain SQL: sqlite-utils' upsert/insert commit on their own, which would
                 # split this transaction (a kill in between left outcomes without id map).
@@ -244,15 +293,33 @@ class StateStore:
                     "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [meter_key(migration_id, run_id, kind, r["source_id"]), migration_id,
                      run_id, mode, kind, r["source_id"], int(billable), stamp])
+                for option in r.get("options", ()):
+                    self.db.execute("INSERT OR IGNORE INTO option_uses VALUES (?, ?, ?, ?)",
+                                    [run_id, option, kind, r["source_id"]])
+                    options.add(option)
+            for option in sorted(options):
+                self._meter_option(migration_id, run_id, mode, option, stamp)
 
     def meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
                      count: int) -> None:
-        """Record how many records an option changed in a run (one event per option)."""
+        """Set a run's usage event of an option to ``count`` records (an import of usage
+        counted elsewhere; runs meter options with each record's outcome)."""
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                 [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id,
-                 run_id, mode, f"option:{option}", str(count), 0, now()])
+                 run_id, mode, f"option:{option}", str(count), now()])
+
+    def _meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
+                      stamp: str) -> None:
+        """The run's one event per option: how many records it changed, counted from
+        ``option_uses`` so that a resumed or replayed batch never counts twice."""
+        self.db.execute(
+            "INSERT INTO meter_events VALUES (?, ?, ?, ?, ?, (SELECT CAST(count(*) AS TEXT) "
+            "FROM option_uses WHERE run_id=? AND option=?), 0, ?) ON CONFLICT(key) DO UPDATE "
+            "SET source_id=excluded.source_id",
+            [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id, run_id,
+             mode, f"option:{option}", run_id, option, stamp])
 
     def outcome_status(self, run_id: int, kind: str) -> dict[str, str]:
         rows = self.db.query("SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=?",

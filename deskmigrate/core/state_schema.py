@@ -61,6 +61,10 @@ def migrate_schema(store: StateStore) -> None:
             pk="key", if_not_exists=True,
         )
         db["meter_events"].create_index(["migration_id", "mode"], if_not_exists=True)
+        db["option_uses"].create(  # which records each option changed, per run
+            {"run_id": int, "option": str, "kind": str, "source_id": str},
+            pk=("run_id", "option", "kind", "source_id"), if_not_exists=True,
+        )
         for table, columns in ADDED.items():
             have = {c.name for c in db[table].columns}
             for column, sql_type in columns.items():

@@ -116,3 +116,22 @@ def test_an_ambiguous_find_is_one_more_attempt_never_a_run_error(state):
     assert outcomes["9"]["status"] == st.PENDING  # a resume looks for it again
     assert "could not tell" in outcomes["9"]["reason"]
     assert len(target.store["ticket"]) == 12  # nothing written twice
+
+
+def test_option_usage_adds_up_across_a_kill_and_resume(state):
+    from test_engine import TagAndSkip, bare_pm
+    records = sample_records()
+    target = MemoryTarget()
+    target.lose = {"22"}  # killed after the batch holding ticket 22 was written
+    eng, run = engine(state, MemorySource(records), target, pm=bare_pm(TagAndSkip()))
+    with pytest.raises(SystemExit):
+        eng.run(Selection(eng.spec.source))
+    again, _ = engine(state, MemorySource(records), target, run_id=run,
+                      pm=bare_pm(TagAndSkip()))
+    assert again.run(Selection(again.spec.source)) == st.COMPLETED
+    again, _ = engine(state, MemorySource(records), target, run_id=run,
+                      pm=bare_pm(TagAndSkip()))
+    again.run(Selection(again.spec.source))  # a resume with nothing left adds nothing
+    events = [e["source_id"] for e in state.meter_events(eng.spec.migration_id)
+              if e["record_type"] == "option:add_tag"]
+    assert events == ["29"]  # 30 tickets, ticket 3 skipped: 29 tagged, counted once each
