@@ -112,6 +112,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                                    config.source.platform, config.target.platform)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
+        state.refuse_if_busy(migration_id)  # early, before asking either platform anything
         base = _base_run(state, migration_id, mode, base_run_id)
         authorize(pm, RunRequest(mode=mode, migration_id=migration_id,
                                  source_platform=config.source.platform,

@@ -104,6 +104,10 @@ class StateStore:
             self.db.execute("UPDATE runs SET status=?, error=NULL, pid=?, host=?, heartbeat=? "
                             "WHERE id=?", [RUNNING, pid, this_host(), now(), run_id])
 
+    def refuse_if_busy(self, migration_id: int) -> None:
+        """Refuse (one sentence) while a run of the migration has a live owner."""
+        self._refuse_if_busy(migration_id)
+
     def _refuse_if_busy(self, migration_id: int) -> None:
         for row in self.db.query("SELECT id FROM runs WHERE migration_id=? AND status IN "
                                  "(?, ?, ?) AND pid IS NOT NULL", [migration_id, *LIVE]):
