@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import sqlite3
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -25,17 +27,27 @@ from .core.report import summary, to_csv, to_html, to_json
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
+from .core.statefile import check_creatable
 
 
 class Cli(click.Group):
-    """Turns every DeskmigrateError into one sentence on stderr and a non-zero exit."""
+    """Turns every DeskmigrateError and usage error into one line on stderr and a
+    non-zero exit."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DeskmigrateError as exc:
-            click.echo(f"Error: {scrub(str(exc))}", err=True)
-            ctx.exit(exc.exit_code)
+            _fail(ctx, str(exc), exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            _fail(ctx, exc.format_message(), exc.exit_code)
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    click.echo(f"Error: {' '.join(scrub(message).split())}", err=True)
+    ctx.exit(code)
 
 
 def _state(ctx: click.Context) -> StateStore:
@@ -48,7 +60,7 @@ def _notify(message: str) -> None:
 
 def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
     if as_json:
-        click.echo(json.dumps(data, indent=2, default=str))
+        click.echo(scrub(json.dumps(data, indent=2, default=str)))
     else:
         text()
 
@@ -172,8 +184,17 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     plugin = host.platform(platform)
     limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
-    app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
-                       attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
+    if path.is_dir():
+        raise DeskmigrateError(f"The sandbox data {path} is a folder; pass a file to --data.")
+    if not path.exists():
+        check_creatable(path, "The sandbox data")
+    _check_port_free(address, port)  # before any file is created
+    try:
+        app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
+                           attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
+    except (OSError, sqlite3.Error) as exc:
+        raise DeskmigrateError(f"The sandbox data {path} cannot be used "
+                               f"({getattr(exc, 'strerror', None) or exc}).") from None
     try:
         server = bind(app, address, port)
     except OSError as exc:
@@ -191,6 +212,20 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.", err=True)
+
+
+def _check_port_free(address: str, port: int) -> None:
+    """Refuse a port another program listens on (the server binds the same way)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address.strip("[]"), port))
+        except OSError as exc:
+            raise DeskmigrateError(f"Cannot listen on {address}:{port} "
+                                   f"({exc.strerror}).") from None
 
 
 @sandbox.command("activity")
@@ -454,8 +489,13 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
         text = to_csv(state, run_id)
     else:
         text = to_html(state, run_id)
+    text = scrub(text)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise DeskmigrateError(f"Cannot write the report to {output} "
+                                   f"({exc.strerror or exc}).") from None
         click.echo(f"Report of run {run_id} written to {output}.")
     else:
         click.echo(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import pycountry
+
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.state import StateStore, now
 
@@ -31,9 +33,9 @@ def make_customer(name: str, email: str, country: str, vat_number: str = "",
         raise ConfigError("The customer needs a name.")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise ConfigError(f"The customer email {email!r} is not an email address.")
-    if len(country) != 2 or not country.isalpha():
-        raise ConfigError(f"The customer country must be a two-letter code such as FR, "
-                          f"not {country!r}.")
+    if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
+        raise ConfigError(f"The customer country must be an ISO 3166 two-letter code such as "
+                          f"FR, not {country!r}.")
     vat = vat_number.replace(" ", "").upper()
     if vat and not (len(vat) > 4 and vat[:2].isalpha() and vat[2:].isalnum()):
         raise ConfigError(f"The VAT number {vat_number!r} should start with a country code, "

@@ -7,8 +7,10 @@ Billing keeps its version in ``billing_meta`` (key ``schema_version``); core's
 from __future__ import annotations
 
 from deskmigrate.core.state import StateStore
+from deskmigrate.core.statefile import register_component
 
 SCHEMA_VERSION = 1
+register_component("billing_meta", SCHEMA_VERSION)  # a newer one is refused at open
 
 
 def ensure_schema(state: StateStore) -> None:

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -73,9 +74,12 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
         raise ConfigError(f"[{table}] rate_limit must be a positive number of requests/minute.")
     credentials = {k: str(_expand(v, f"[{table}] {k}")) for k, v in section.items()
                    if k not in ACCOUNT_SETTINGS}
-    return AccountConfig(platform=section["platform"],
-                         url=_expand(section["url"], f"[{table}] url"),
-                         credentials=credentials, rate_limit=rate)
+    url = _expand(section["url"], f"[{table}] url")
+    if "@" in urlsplit(url).netloc:
+        raise ConfigError(f"[{table}] url must not carry credentials; put them in [{table}] "
+                          "keys such as email and token or api_key, which are never stored.")
+    return AccountConfig(platform=section["platform"], url=url, credentials=credentials,
+                         rate_limit=rate)
 
 
 def parse(data: dict[str, Any]) -> Config:
@@ -86,6 +90,9 @@ def parse(data: dict[str, Any]) -> Config:
         if not isinstance(value, dict):
             raise ConfigError(f"[{name}] must be a table.")
         tables[name] = _expand(value, f"[{name}]")
+    workers = tables["run"].get("concurrency", 8)
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ConfigError("[run] concurrency must be a whole number from 1 to 64.")
     return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
 
 
@@ -98,6 +105,8 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"Config file {path} does not exist.") from None
     except OSError as exc:
         raise ConfigError(f"Config file {path} cannot be read ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Config file {path} is not UTF-8 text; save it as UTF-8.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,7 +9,7 @@ import httpx
 from .connector import Connection, Platform
 from .errors import ConfigError
 from .http import HttpClient
-from .logs import redact
+from .logs import redact, redact_authorization
 
 
 def connect(platform: Platform, url: str, credentials: dict[str, str], *,
@@ -22,11 +22,31 @@ def connect(platform: Platform, url: str, credentials: dict[str, str], *,
         raise ConfigError(f"The {platform.name} account needs '{missing[0]}' in its config.")
     for secret in platform.secret_values(credentials):
         redact(secret)
+    auth = platform.auth(credentials)
     client = HttpClient(
-        url, platform=platform.name, auth=platform.auth(credentials),
+        url, platform=platform.name, auth=auth,
         rate_per_minute=rate_per_minute,
         default_rate=platform.capabilities.default_rate_per_minute,
-        transport=transport, concurrency=concurrency, **platform.http_options(url),
+        transport=transport, concurrency=concurrency,
+        max_download_bytes=platform.capabilities.max_attachment_bytes,
+        **platform.http_options(url),
     )
+    header = authorization(auth, client.base_url)
+    if header:
+        redact_authorization(header)
     return Connection(platform=platform.name, url=client.base_url, credentials=credentials,
                       http=client, settings=settings or {})
+
+
+def authorization(auth: Any, url: str) -> str | None:
+    """The ``Authorization`` header ``auth`` puts on a request (so that every encoding of
+    the credentials, e.g. base64 of ``email/token:secret``, is redacted)."""
+    if isinstance(auth, tuple):
+        auth = httpx.BasicAuth(*auth)
+    if not isinstance(auth, httpx.Auth):
+        return None
+    try:
+        request = next(auth.sync_auth_flow(httpx.Request("GET", url)))
+    except (StopIteration, httpx.HTTPError, httpx.InvalidURL, ValueError):
+        return None
+    return request.headers.get("authorization")

@@ -1,10 +1,19 @@
 """Errors a user can act on. Each message is one sentence, free of credentials."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from .logs import scrub
+
 
 class DeskmigrateError(Exception):
     """A user-facing error: the CLI prints its message and exits non-zero."""
 
     exit_code = 1
+
+    def __init__(self, message: Any = "", *args: Any) -> None:
+        super().__init__(scrub(str(message)), *args)
 
 
 class ConfigError(DeskmigrateError):
@@ -27,6 +36,10 @@ class ApiError(DeskmigrateError):
 
 class NotFound(ApiError):
     """The platform has no such record (404)."""
+
+
+class TooLarge(ApiError):
+    """A download passed its size limit; reading stopped there."""
 
 
 class Unreachable(DeskmigrateError):

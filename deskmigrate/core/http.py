@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 import structlog
@@ -26,6 +26,8 @@ from tenacity import (
 )
 
 from .errors import AmbiguousWrite, ApiError, AuthError, ConfigError, NotFound, Unreachable
+from .errortext import error_body, one_line
+from .origins import DOWNLOAD_LIMIT, REDIRECTS, OriginPolicy, read_capped, rebuilt
 
 log = structlog.get_logger("deskmigrate.http")
 
@@ -46,8 +48,12 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(url: str) -> str:
-    """Refuse anything but https, or plain http to a loopback address."""
+    """Refuse anything but https, or plain http to a loopback address, and credentials
+    written into the URL."""
     parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise ConfigError("Credentials do not belong in a URL; put them in the account's "
+                          "own keys (e.g. token or api_key) instead.")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"'{url}' is not an http(s) URL.")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -204,6 +210,8 @@ class HttpClient:
         max_attempts: int = 8,
         max_wait: float = 60.0,
         allowed_hosts: tuple[str, ...] = (),
+        credentialed_hosts: tuple[str, ...] = (),
+        max_download_bytes: int | None = None,
         rate_headers: RateHeaders | None = None,
         error_message: Any = None,
         concurrency: int = 8,
@@ -221,6 +229,8 @@ class HttpClient:
         self._sleep = sleep
         self._verdicts = dict(status_verdicts or {})
         self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
+        self.origins = OriginPolicy(self.base_url, platform, allowed_hosts, credentialed_hosts)
+        self.max_download_bytes = max_download_bytes or DOWNLOAD_LIMIT
         self._describe_error = error_message or _default_error_message
         self._client = httpx.Client(
             auth=auth, timeout=timeout, transport=transport, follow_redirects=False,
@@ -236,17 +246,17 @@ class HttpClient:
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
                 json: Any = None, content: bytes | None = None, files: Any = None,
                 data: Any = None, headers: Mapping[str, str] | None = None,
-                ok_404: bool = False, idempotent: bool | None = None) -> httpx.Response:
+                ok_404: bool = False, idempotent: bool | None = None,
+                limit: int | None = None) -> httpx.Response:
         """Send one request with retries; raise AuthError / NotFound / ApiError / Unreachable.
 
         With ``ok_404`` a 404 response is returned instead of raised. A request that is not
         idempotent (POST, PATCH, unless ``idempotent=True``) is retried only when it surely
-        did not reach the server; otherwise :class:`AmbiguousWrite` is raised.
+        did not reach the server; otherwise :class:`AmbiguousWrite` is raised. With
+        ``limit`` the body is streamed and :class:`TooLarge` raised past ``limit`` bytes.
         """
         url = self.url(path)
-        host = urlsplit(url).hostname
-        if host not in self.hosts:
-            raise ApiError(f"Refusing to call {host}: it is not a {self.platform} host.")
+        auth = httpx.USE_CLIENT_DEFAULT if self.origins.credentials_for(url) else None
         retrying = Retrying(
             stop=self._stop,
             wait=self._wait,
@@ -260,6 +270,7 @@ class HttpClient:
                 with attempt:
                     return self._send(method, url, params=params, json=json, content=content,
                                       files=files, data=data, headers=headers, ok_404=ok_404,
+                                      auth=auth, limit=limit,
                                       safe=method in IDEMPOTENT_METHODS if idempotent is None
                                       else idempotent)
         except _Retryable as exc:
@@ -274,23 +285,33 @@ class HttpClient:
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.request("GET", path, params=params).json()
 
-    def download(self, url: str) -> bytes:
-        """Fetch attachment bytes; only from the platform's own hosts."""
-        return self.request("GET", url).content
+    def download(self, url: str, limit: int | None = None) -> bytes:
+        """Attachment bytes, streamed and refused past ``limit`` (default: the platform's
+        attachment limit); each redirect hop is checked by the origin rules before it is
+        followed."""
+        for _ in range(4):  # the first request and three redirects
+            response = self.request("GET", url, limit=limit or self.max_download_bytes)
+            if response.status_code not in REDIRECTS:
+                return response.content
+            url = urljoin(url, response.headers.get("location", ""))
+        raise ApiError(f"{self.platform} redirected a download more than three times.")
 
     def close(self) -> None:
         self._client.close()
 
     # -- internals ----------------------------------------------------------------------
-    def _send(self, method: str, url: str, *, ok_404: bool, safe: bool, **kwargs: Any
-              ) -> httpx.Response:
+    def _send(self, method: str, url: str, *, ok_404: bool, safe: bool, auth: Any,
+              limit: int | None, **kwargs: Any) -> httpx.Response:
         if kwargs.get("files"):
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
         self.budget.acquire()
         self.stats.count(method)
         try:
-            response = self._client.request(method, url, **{k: v for k, v in kwargs.items()
-                                                             if v is not None})
+            request = self._client.build_request(method, url, **{
+                k: v for k, v in kwargs.items() if v is not None})
+            response = self._client.send(request, auth=auth, stream=limit is not None)
+            if limit is not None:
+                response = read_capped(response, limit, self.platform)
         except httpx.TransportError as exc:
             if safe or isinstance(exc, NOT_SENT):
                 raise
@@ -337,7 +358,7 @@ class HttpClient:
     def _error(self, response: httpx.Response) -> Exception:
         status = response.status_code
         path = urlsplit(str(response.request.url)).path
-        detail = self._describe_error(response)
+        detail = one_line(self._describe_error(rebuilt(response, error_body(response).encode())))
         verdict = classify(status, self._verdicts)
         if verdict is Verdict.AUTH:
             what = "credentials" if status == 401 else "permissions"

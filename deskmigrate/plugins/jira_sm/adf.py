@@ -1,0 +1,81 @@
+"""Atlassian Document Format <-> HTML, through libraries: ``marklas`` converts ADF and
+Markdown both ways, ``mistune`` renders Markdown as HTML, ``markdownify`` turns HTML into
+Markdown; BeautifulSoup handles the few ADF-specific elements (media, mentions)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import marklas
+import mistune
+from bs4 import BeautifulSoup
+from markdownify import markdownify
+
+EMPTY_DOC: dict[str, Any] = {"type": "doc", "version": 1, "content": []}
+
+
+def media_names(doc: Any) -> Iterator[str]:
+    """The file names (``alt``) of every media node: the inline images of a body."""
+    if isinstance(doc, dict):
+        if doc.get("type") == "media":
+            name = (doc.get("attrs") or {}).get("alt")
+            if name:
+                yield str(name)
+        for child in doc.get("content") or []:
+            yield from media_names(child)
+
+
+def adf_to_html(doc: Any, images: Mapping[str, str] | None = None) -> str:
+    """HTML of an ADF body; a media node whose file name is in ``images`` becomes an
+    ``<img>`` with that URL, any other media node its file name."""
+    if not isinstance(doc, dict) or not doc.get("content"):
+        return ""
+    html = mistune.html(marklas.to_md(doc))
+    soup = BeautifulSoup(str(html), "html.parser")
+    for span in soup.find_all(attrs={"adf": "media"}):
+        params = _params(span.get("params"))
+        name = str(params.get("alt") or "")
+        if images and name in images:
+            span.replace_with(soup.new_tag("img", src=images[name], alt=name))
+        else:
+            span.replace_with(name or "attachment")
+    for element in soup.find_all(attrs={"adf": True}):
+        element.unwrap()
+    return str(soup).strip()
+
+
+def html_to_adf(html: str) -> dict[str, Any]:
+    """ADF of an HTML body; an ``<img>`` becomes ``[image: name]`` text (Jira shows
+    inline images only from its own media, so the file travels as an attachment)."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    for img in soup.find_all("img"):
+        name = img.get("alt") or str(img.get("src") or "").rsplit("/", 1)[-1] or "image"
+        img.replace_with(f"[image: {name}]")
+    markdown = markdownify(str(soup), heading_style="ATX", escape_misc=True).strip()
+    if not markdown:
+        return dict(EMPTY_DOC)
+    return marklas.to_adf(markdown)
+
+
+def adf_text(doc: Any) -> str:
+    """Plain text of an ADF body."""
+    if not isinstance(doc, dict) or not doc.get("content"):
+        return ""
+    return marklas.to_md(doc, plain=True).strip()
+
+
+def paragraph(text: str, *, italic: bool = True) -> dict[str, Any]:
+    node: dict[str, Any] = {"type": "text", "text": text}
+    if italic:
+        node["marks"] = [{"type": "em"}]
+    return {"type": "paragraph", "content": [node]}
+
+
+def _params(value: Any) -> dict[str, Any]:
+    try:
+        parsed = json.loads(value) if isinstance(value, str) else {}
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
