@@ -24,6 +24,7 @@ from .core.http import is_loopback
 from .core.logs import configure, scrub
 from .core.paths import open_state, sandbox_dir
 from .core.report import summary, to_csv, to_html, to_json
+from .core.run import RunRequest
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
@@ -34,6 +35,14 @@ class Cli(click.Group):
     """Turns every DeskmigrateError and usage error into one line on stderr and a
     non-zero exit."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad global option: one line, no usage text
+            raise OneLineError(exc.format_message(), exc.exit_code) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -43,6 +52,12 @@ class Cli(click.Group):
             raise
         except click.ClickException as exc:
             _fail(ctx, exc.format_message(), exc.exit_code)
+
+
+class OneLineError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:
@@ -392,11 +407,18 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
 def pause(ctx: click.Context, run_id: int) -> None:
     """Ask a running run to stop at its next safe point (resume it later)."""
     state = _state(ctx)
-    status = state.request_pause(run_id)
-    if status is None:
+    run = state.run(run_id)
+    if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
+    config = run["config"]
+    rn.authorize(host.plugin_manager(), RunRequest(  # refused up front on plans without it
+        mode="pause", migration_id=run["migration_id"], state=state, run_id=run_id,
+        source_platform=config.get("source", {}).get("platform", ""),
+        target_platform=config.get("target", {}).get("platform", ""),
+        options=run["options"], billing=config.get("billing") or {}))
+    status = state.request_pause(run_id)  # re-checked inside its transaction
     if status not in ("running", "waiting"):
-        why = (state.run(run_id) or {}).get("error") if status == "interrupted" else None
+        why = run["error"] if status == "interrupted" else None
         raise DeskmigrateError(f"Run {run_id} is {status}, not running"
                                f"{f': {why}' if why else ''}.")
     click.echo(f"Run {run_id} will pause at its next safe point.")

@@ -111,4 +111,8 @@ def load(path: str | Path) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML ({exc}).") from None
-    return parse(data)
+    config = parse(data)
+    book = config.billing.get("pricebook")
+    if isinstance(book, str) and book and not Path(book).expanduser().is_absolute():
+        config.billing["pricebook"] = str(path.parent.resolve() / book)  # beside the config
+    return config

@@ -16,9 +16,9 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxApp
 
-from .sandbox_account import ensure_account
-from .sandbox_files import ATTACHMENT_PATH, INLINE_PATH, FileStore
-from .sandbox_http import MAX_PER_PAGE, Validation
+from .account import ensure_account
+from .files import ATTACHMENT_PATH, INLINE_PATH, FileStore
+from .plumbing import MAX_PER_PAGE, Validation
 
 PLAN_LIMITS = {"trial": 50, "growth": 200, "pro": 400, "enterprise": 700}
 AUTH_FAILED = {"code": "invalid_credentials",

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .mapping import format_time
+from .vendor import format_time
 
 ATTACHMENT_PATH = "/data/helpdesk/attachments/production/"
 INLINE_PATH = "/inline/attachment"

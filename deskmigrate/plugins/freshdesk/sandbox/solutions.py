@@ -13,10 +13,10 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import json_response
 
-from .sandbox_account import KB_ID_BASE, now
-from .sandbox_base import FreshdeskBase, text_of
-from .sandbox_http import Validation, body, invalid, not_found, only_fields, page_args, paged
-from .sandbox_people import duplicate
+from .account import KB_ID_BASE, now
+from .base import FreshdeskBase, text_of
+from .people import duplicate
+from .plumbing import Validation, body, invalid, not_found, only_fields, page_args, paged
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_account import COMPANY_ID_BASE, GROUP_ID_BASE, USER_ID_BASE, add_agent, now
-from .sandbox_base import FreshdeskBase
-from .sandbox_http import Validation, body, invalid, not_found, only_fields, page_args, paged
+from .account import COMPANY_ID_BASE, GROUP_ID_BASE, USER_ID_BASE, add_agent, now
+from .base import FreshdeskBase
+from .plumbing import Validation, body, invalid, not_found, only_fields, page_args, paged
 
 CONTACT_FIELDS = {"name", "email", "phone", "mobile", "twitter_id", "unique_external_id",
                   "other_emails", "company_id", "view_all_tickets", "other_companies",
@@ -69,6 +69,7 @@ class PeopleRoutes(FreshdeskBase):
                  endpoint="autocomplete_companies"),
             Rule("/api/v2/agents/me", methods=["GET"], endpoint="show_me"),
             Rule("/api/v2/roles", methods=["GET"], endpoint="list_roles"),
+            Rule("/api/v2/roles/<int:item_id>", methods=["GET"], endpoint="show_role"),
             Rule("/api/v2/email_configs", methods=["GET"], endpoint="list_email_configs"),
             Rule("/api/v2/settings/helpdesk", methods=["GET"], endpoint="show_settings"),
         ]
@@ -199,7 +200,7 @@ class PeopleRoutes(FreshdeskBase):
 
     def hard_delete_contact(self, request: Request, user: dict, item_id: int) -> Response:
         doc = self._get("contacts", item_id)
-        if not doc["deleted"] and request.args.get("force") != "true":
+        if not doc["deleted"] and request.args.get("force", "").lower() != "true":
             raise invalid("contact", "You must soft delete the contact first or pass "
                           "force=true")
         self.store.delete("contacts", item_id)
@@ -449,6 +450,9 @@ class PeopleRoutes(FreshdeskBase):
     # -- account --------------------------------------------------------------------------
     def list_roles(self, request: Request, user: dict, **_: Any) -> list[dict]:
         return self.store.query("roles")
+
+    def show_role(self, request: Request, user: dict, item_id: int) -> dict:
+        return self._get("roles", item_id)
 
     def list_email_configs(self, request: Request, user: dict, **_: Any) -> list[dict]:
         return self.store.query("email_configs")

@@ -11,10 +11,9 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import json_response
 
-from .mapping import NOTE_SOURCE, REPLY_SOURCE, format_time, parse_time
-from .sandbox_account import CONVERSATION_ID_BASE, now
-from .sandbox_base import HOST_MARK, FreshdeskBase, text_of
-from .sandbox_http import (
+from .account import CONVERSATION_ID_BASE, now
+from .base import text_of
+from .plumbing import (
     Upload,
     Validation,
     body,
@@ -24,6 +23,9 @@ from .sandbox_http import (
     page_args,
     paged,
 )
+from .records import conversation_doc, moved_stats, ticket_doc
+from .vendor import NOTE_SOURCE, REPLY_SOURCE, format_time, parse_time
+from .views import LIST_INCLUDES, SHOW_INCLUDES, TicketViews, includes
 
 MAX_PAGE = 300
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -37,12 +39,10 @@ TICKET_FIELDS = {"subject", "description", "requester_id", "email", "phone", "na
                  "company_id", "product_id", "cc_emails", "tags", "custom_fields", "due_by",
                  "fr_due_by", "email_config_id", "attachments", "parent_id"}
 NOTE_FIELDS = {"body", "private", "incoming", "user_id", "notify_emails", "attachments"}
-STATS_KEYS = ("agent_responded_at", "requester_responded_at", "first_responded_at",
-              "status_updated_at", "reopened_at", "resolved_at", "closed_at", "pending_since")
 REPLY_FIELDS = {"body", "from_email", "user_id", "cc_emails", "bcc_emails", "attachments"}
 
 
-class TicketRoutes(FreshdeskBase):
+class TicketRoutes(TicketViews):
     """Tickets, conversations, notes, replies and outbound email (recorded, not sent)."""
 
     def ticket_rules(self) -> Iterable[Rule]:
@@ -80,7 +80,7 @@ class TicketRoutes(FreshdeskBase):
             check.add("order_type", "It should be one of these values: 'asc,desc'")
         check.raise_if_any()
         order = f"json_extract(doc, '$.{order_by}') {order_type}, id {order_type}"
-        include = set(filter(None, request.args.get("include", "").split(",")))
+        include = includes(request, LIST_INCLUDES)
         host = request.host_url
 
         def fetch(limit: int, offset: int) -> list[dict]:
@@ -88,8 +88,7 @@ class TicketRoutes(FreshdeskBase):
                                     offset=offset)
 
         return paged(request, page, per_page, fetch,
-                     lambda doc: self.render_ticket(doc, host, listing=True,
-                                                    description="description" in include))
+                     lambda doc: self.render_ticket(doc, host, listing=True, include=include))
 
     def _ticket_filter(self, request: Request, user: dict) -> tuple[str, list[Any]]:
         args = request.args
@@ -135,11 +134,8 @@ class TicketRoutes(FreshdeskBase):
         return " AND ".join(clauses), params
 
     def show_ticket(self, request: Request, user: dict, ticket_id: int) -> dict:
-        doc = self._ticket(ticket_id)
-        out = self.render_ticket(doc, request.host_url)
-        if "stats" in request.args.get("include", "").split(","):
-            out["stats"] = doc.get("stats") or new_stats(doc["status"], doc["updated_at"])
-        return out
+        return self.render_ticket(self._ticket(ticket_id), request.host_url,
+                                  include=includes(request, SHOW_INCLUDES))
 
     def list_conversations(self, request: Request, user: dict, ticket_id: int) -> Response:
         self._ticket(ticket_id)
@@ -339,93 +335,14 @@ class TicketRoutes(FreshdeskBase):
                                      "cc": cc or [], "subject": subject, "body": body_html,
                                      "sent_at": now()}, id=self.store.next_id("emails"))
 
-    # -- rendering ----------------------------------------------------------------------
     def _ticket(self, ticket_id: int) -> dict:
         ticket = self.store.get("tickets", ticket_id)
         if ticket is None:
             raise not_found()
         return ticket
 
-    def render_ticket(self, doc: dict, host: str, *, listing: bool = False,
-                      description: bool = True) -> dict:
-        out = {k: v for k, v in doc.items() if k not in ("attachment_ids", "deleted", "stats")}
-        out["custom_fields"] = self.render_custom("ticket_fields", doc["custom_fields"])
-        if doc["deleted"]:
-            out["deleted"] = True
-        if listing and not description:
-            del out["description"], out["description_text"]
-        else:
-            out["description"] = doc["description"].replace(HOST_MARK, host.rstrip("/"))
-        if not listing:
-            out["attachments"] = self.files.render_ids(doc["attachment_ids"], host)
-        return out
-
-    def render_conversation(self, doc: dict, host: str) -> dict:
-        out = {k: v for k, v in doc.items() if k != "attachment_ids"}
-        out["body"] = doc["body"].replace(HOST_MARK, host.rstrip("/"))
-        out["attachments"] = self.files.render_ids(doc["attachment_ids"], host)
-        return out
-
 
 def _check_uploads(uploads: list[Upload], check: Validation) -> None:
     if sum(len(u.data) for u in uploads) > MAX_ATTACHMENT_BYTES:
         check.add("attachments", "The cumulative attachment size should not exceed 20 MB",
                   "invalid_size")
-
-
-
-def ticket_doc(fields: dict, requester_id: int, stamp: str, attachment_ids: list[int]
-               ) -> dict:
-    """A stored ticket as Freshdesk keeps it, from validated create fields."""
-    created = parse_time(stamp) or datetime.now(UTC)
-    cc = fields.get("cc_emails", [])
-    return {
-        "subject": fields["subject"], "description": fields["description"],
-        "description_text": text_of(fields["description"]), "requester_id": requester_id,
-        "responder_id": fields.get("responder_id"), "group_id": fields.get("group_id"),
-        "company_id": fields.get("company_id"), "product_id": None,
-        "email_config_id": fields.get("email_config_id"), "status": fields.get("status", 2),
-        "priority": fields.get("priority", 1), "source": fields.get("source", 2),
-        "type": fields.get("type"), "tags": fields.get("tags", []), "cc_emails": cc,
-        "fwd_emails": [], "reply_cc_emails": cc, "ticket_cc_emails": cc, "to_emails": None,
-        "support_email": None, "association_type": None,
-        "custom_fields": fields.get("custom_fields", {}), "spam": fields.get("spam", False),
-        "deleted": fields.get("deleted", False), "fr_escalated": False, "is_escalated": False,
-        "due_by": format_time(created + timedelta(days=3)),
-        "fr_due_by": format_time(created + timedelta(days=1)),
-        "created_at": stamp, "updated_at": fields.get("updated_at", stamp),
-        "attachment_ids": attachment_ids,
-        "stats": new_stats(fields.get("status", 2), fields.get("updated_at", stamp)),
-    }
-
-
-def new_stats(status: int, stamp: str) -> dict:
-    """``include=stats`` of a ticket created with ``status`` (last changed at ``stamp``)."""
-    return moved_stats(None, status, stamp)
-
-
-def moved_stats(stats: dict | None, status: int, stamp: str) -> dict:
-    """The stats after the status changed to ``status`` at ``stamp``."""
-    out = dict(stats or dict.fromkeys(STATS_KEYS))
-    out["status_updated_at"] = stamp
-    if status in (4, 5):
-        out["resolved_at"] = out.get("resolved_at") or stamp
-        out["closed_at"] = stamp if status == 5 else None
-        out["pending_since"] = None
-    else:
-        if out.get("resolved_at"):
-            out["reopened_at"] = stamp
-        out.update(resolved_at=None, closed_at=None,
-                   pending_since=stamp if status == 3 else None)
-    return out
-
-
-def conversation_doc(ticket_id: int, body_html: str, user_id: int, stamp: str, *,
-                     source: int, private: bool, incoming: bool, attachment_ids: list[int],
-                     cc: list[str] | None = None, bcc: list[str] | None = None) -> dict:
-    """A stored conversation (reply, note or customer message)."""
-    return {"ticket_id": ticket_id, "body": body_html, "body_text": text_of(body_html),
-            "incoming": incoming, "private": private, "user_id": user_id, "source": source,
-            "category": 2, "support_email": None, "to_emails": [], "from_email": None,
-            "cc_emails": cc or [], "bcc_emails": bcc or [], "auto_response": False,
-            "created_at": stamp, "updated_at": stamp, "attachment_ids": attachment_ids}

@@ -15,11 +15,11 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import json_response
 
-from .mapping import OBJECT_FIELD_TYPES
-from .sandbox_account import add_field, now
-from .sandbox_base import FreshdeskBase
-from .sandbox_http import Validation, body, not_found, only_fields
-from .sandbox_people import duplicate
+from .account import add_field, now
+from .base import FreshdeskBase
+from .people import duplicate
+from .plumbing import Validation, body, not_found, only_fields
+from .vendor import DEFAULT_CHOICES, OBJECT_FIELD_TYPES
 
 COLLECTIONS = {"ticket_fields": "ticket", "contact_fields": "contact",
                "company_fields": "company"}
@@ -70,8 +70,11 @@ class FieldRoutes(FreshdeskBase):
     def list_fields(self, request: Request, user: dict, collection: str, admin: bool = False
                     ) -> list[dict]:
         rows = self.store.query(collection, order="json_extract(doc, '$.position')")
-        if collection == "ticket_fields" and request.args.get("type"):
-            rows = [r for r in rows if r["type"] == request.args["type"]]
+        if collection == "ticket_fields":
+            rows = [{**r, "choices": DEFAULT_CHOICES[r["name"]]}
+                    if r["default"] and r["name"] in DEFAULT_CHOICES else r for r in rows]
+            if request.args.get("type"):
+                rows = [r for r in rows if r["type"] == request.args["type"]]
         return [self.render_field(r) for r in rows] if admin else rows
 
     def show_field(self, request: Request, user: dict, collection: str, field_id: int
@@ -129,6 +132,8 @@ class FieldRoutes(FreshdeskBase):
     def render_field(doc: dict) -> dict:
         """The admin view: choices as objects."""
         choices = doc.get("choices") or []
+        if isinstance(choices, dict):  # a default field's codes
+            return doc
         return {**doc, "choices": [
             {"id": doc["id"] * 100 + position, "label": value, "value": value,
              "position": position} for position, value in enumerate(choices, 1)]}

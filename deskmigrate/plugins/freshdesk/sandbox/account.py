@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .mapping import format_time
+from .vendor import format_time
 
 USER_ID_BASE = 43_000_000_000
 COMPANY_ID_BASE = 43_001_000_000

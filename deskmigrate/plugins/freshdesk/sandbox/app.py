@@ -16,20 +16,23 @@ import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from .sandbox_fields import FieldRoutes
-from .sandbox_people import PeopleRoutes
-from .sandbox_solutions import SolutionRoutes
-from .sandbox_tickets import TicketRoutes
+from .fields import FieldRoutes
+from .people import PeopleRoutes
+from .search import SearchRoutes
 from .seed import seed_helpdesk
+from .solutions import SolutionRoutes
+from .tickets import TicketRoutes
+from .time_entries import TimeEntryRoutes
 
 
-class FreshdeskSandbox(TicketRoutes, PeopleRoutes, FieldRoutes, SolutionRoutes):
+class FreshdeskSandbox(TicketRoutes, SearchRoutes, PeopleRoutes, FieldRoutes, SolutionRoutes,
+                       TimeEntryRoutes):
     """The whole Freshdesk API surface a migration uses; state in one SQLite file."""
 
     def rules(self) -> Iterable[Rule]:
         return [
             *self.ticket_rules(), *self.people_rules(), *self.field_rules(),
-            *self.solution_rules(),
+            *self.solution_rules(), *self.search_rules(), *self.time_entry_rules(),
             Rule("/data/helpdesk/attachments/production/<path:rest>", methods=["GET"],
                  endpoint="serve_attachment"),
             Rule("/inline/attachment", methods=["GET"], endpoint="serve_inline"),

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from faker import Faker
 
-from .mapping import NOTE_SOURCE, REPLY_SOURCE, format_time
-from .sandbox_account import (
+from .account import (
     COMPANY_ID_BASE,
     CONVERSATION_ID_BASE,
     GROUP_ID_BASE,
@@ -28,11 +27,13 @@ from .sandbox_account import (
     add_agent,
     add_field,
 )
-from .sandbox_base import HOST_MARK
-from .sandbox_tickets import conversation_doc, ticket_doc
+from .base import HOST_MARK
+from .records import conversation_doc, ticket_doc
+from .time_entries import TIME_ENTRY_ID_BASE, time_entry_doc
+from .vendor import NOTE_SOURCE, REPLY_SOURCE, format_time
 
 if TYPE_CHECKING:
-    from .sandbox import FreshdeskSandbox
+    from .app import FreshdeskSandbox
 
 ANCHOR = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 HISTORY_DAYS = 720
@@ -216,6 +217,17 @@ class _Seeder:
             incoming=kind == "incoming", attachment_ids=attachment_ids),
             id=self.store.next_id("conversations", CONVERSATION_ID_BASE + 1))
 
+    def time_entries(self) -> None:
+        """Every fourth assigned ticket has time logged by its agent (no random draws, so
+        the rest of the seed stays as it was)."""
+        for ticket in self.store.query("tickets", "id % 4 = 0 AND json_extract(doc, "
+                                       "'$.responder_id') IS NOT NULL"):
+            spent = f"{ticket['id'] % 3:02d}:{ticket['id'] * 7 % 60:02d}"
+            self.store.insert("time_entries", time_entry_doc(
+                ticket, ticket["responder_id"], spent, "Investigation", ticket["updated_at"],
+                billable=ticket["id"] % 8 == 0),
+                id=self.store.next_id("time_entries", TIME_ENTRY_ID_BASE + 1))
+
     def solutions(self, agent_id: int) -> None:
         for c in range(2):
             stamp = format_time(self.moment(HISTORY_DAYS - c))
@@ -273,6 +285,7 @@ def seed_helpdesk(app: FreshdeskSandbox, *, tickets: int, seed: int, attachments
         people["contacts"] = seeder.contacts(max(5, tickets // 3), company_ids)
         for number in range(tickets):
             seeder.ticket(number, people, conversations)
+        seeder.time_entries()
         seeder.solutions(agent_ids[0])
 
 
