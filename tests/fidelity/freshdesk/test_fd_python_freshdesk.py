@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import client
+from fd_client import client
 from freshdesk.v2.api import API
 from freshdesk.v2.errors import (
     FreshdeskBadRequest,

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request
 from deskmigrate.core.sandbox import SandboxStore
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
+ACCOUNT_ID = 10_123_456  # the account id job results carry
 HOST = "__HOST__"  # stored in place of the sandbox's own base URL inside HTML bodies
 
 # Realistic-looking, distinct id ranges per collection (tickets count from 1 like Zendesk).
