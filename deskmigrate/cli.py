@@ -437,10 +437,11 @@ def pause(ctx: click.Context, run_id: int) -> None:
         source_platform=config.get("source", {}).get("platform", ""),
         target_platform=config.get("target", {}).get("platform", ""),
         options=run["options"], billing=config.get("billing") or {}))
-    status = run["status"]
-    if status != "running":
-        raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
-    state.request_pause(run_id)
+    status = state.request_pause(run_id)  # re-checked inside its transaction
+    if status not in ("running", "waiting"):
+        why = run["error"] if status == "interrupted" else None
+        raise DeskmigrateError(f"Run {run_id} is {status}, not running"
+                               f"{f': {why}' if why else ''}.")
     click.echo(f"Run {run_id} will pause at its next safe point.")
 
 
@@ -463,9 +464,13 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
                       abort=True)
     with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
         deleted = rn.rollback(state, accounts.target, run_id)
-    total = sum(deleted.values())
-    click.echo(f"Run {run_id} rolled back: {total} records deleted "
-               f"({', '.join(f'{k} {n}' for k, n in deleted.items()) or 'nothing to delete'}).")
+    total, left = sum(deleted.values()), state.created_remaining(run_id)
+    counts = ", ".join(f"{k} {n}" for k, n in deleted.items()) or "nothing to delete"
+    if left:
+        raise DeskmigrateError(f"Run {run_id} is partly rolled back: {total} records deleted "
+                               f"({counts}), {left} the target did not confirm; run "
+                               f"`deskmigrate rollback {run_id}` again.")
+    click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts}).")
 
 
 @cli.command()

@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from .errors import ConfigError, DeskmigrateError
-from .state import SCHEMA_VERSION, StateStore
+from .state import StateStore
+from .state_schema import SCHEMA_VERSION
 from .statefile import StateFileError, check_state_file
 
 
