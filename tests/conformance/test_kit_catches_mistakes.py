@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from deskmigrate import hookimpl
-from deskmigrate.core.connector import WriteResult
+from deskmigrate.core.connector import Found, WriteResult
 from deskmigrate.core.http import HttpOptions, Verdict
 from deskmigrate.core.records import Ticket
 from deskmigrate.scaffold import new_plugin
@@ -72,7 +72,8 @@ def test_find_that_reports_a_natural_key_match_as_created(acme, tmp_path):
             key = "subject" if kind == "ticket" else "name"
             value = getattr(record, key)
             rows = self.http.get_json(f"api/{kind}s")["data"]
-            return next((str(r["id"]) for r in rows if r.get(key) == value), None)
+            return next((Found(str(r["id"]), owned=True) for r in rows
+                         if r.get(key) == value), None)
 
     catches(platform_with(acme, target=Target), "test_find_ignores_what_other_runs_created",
             "never a natural key", tmp_path)
@@ -81,7 +82,7 @@ def test_find_that_reports_a_natural_key_match_as_created(acme, tmp_path):
 def test_delete_that_does_nothing(acme, tmp_path):
     class Target(acme.target.AcmeTarget):
         def delete(self, kind, target_ids):
-            return None
+            return list(target_ids)  # claims them gone
 
     catches(platform_with(acme, target=Target), "test_delete_removes_what_was_written",
             "delete\\(\\) removes the records it is given", tmp_path)
