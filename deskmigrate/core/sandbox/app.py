@@ -121,8 +121,9 @@ class SandboxApp:
                            ) -> dict[str, str]:
         return {}
 
-    def seed(self, *, tickets: int, seed: int) -> None:
-        """Fill an empty sandbox with deterministic synthetic data."""
+    def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
+        """Fill an empty sandbox with deterministic synthetic data (with files unless
+        ``attachments`` is False)."""
         raise NotImplementedError
 
     def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
