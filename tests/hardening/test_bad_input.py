@@ -105,6 +105,9 @@ CASES: list[tuple[str, int, Setup]] = [
     ("rate_limit a word", 2, lambda w: ["migrate", "--config", w.config(
         source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
         'rate_limit = "fast"\n')]),
+    ("rate_limit true", 2, lambda w: ["migrate", "--config", w.config(
+        source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
+        "rate_limit = true\n")]),
     ("concurrency 0", 2, lambda w: ["migrate", "--config", w.config(
         extra="[run]\nconcurrency = 0\n")]),
     ("concurrency x", 2, lambda w: ["migrate", "--config", w.config(
@@ -175,6 +178,8 @@ CASES: list[tuple[str, int, Setup]] = [
     ("sandbox of no platform", 2, lambda w: ["sandbox", "serve", "nodesk", "--port", "0"]),
     ("sandbox on a public address", 1, lambda w: ["sandbox", "serve", "zendesk",
                                                   "--host", "0.0.0.0"]),
+    ("sandbox with -1 tickets", 2, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
+                                              "--tickets", "-1"]),
     ("sandbox port too high", 2, lambda w: ["sandbox", "serve", "zendesk", "--port", "70000"]),
     # -- billing ----------------------------------------------------------------------------
     ("country XX", 2, lambda w: ["billing", "customer", "set", "--name", "Acme", "--email",
