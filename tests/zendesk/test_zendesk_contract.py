@@ -22,6 +22,7 @@ from zendesk_oas import lenient_spec, spec
 from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext, api_client, migrate, sandbox
 
 from deskmigrate.core.connect import connect
+from deskmigrate.core.connector import Found
 from deskmigrate.core.records import Ticket
 from deskmigrate.plugins.zendesk import client
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
@@ -139,8 +140,10 @@ def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> 
     assert not any(r.error for r in target.update(
         "ticket", [(t, ctx.ids[("ticket", t.source_id)]) for t in tickets], ctx))
     contact = next(r for r in source.read("contact"))
-    assert target.find("contact", contact, ctx) == ctx.ids[("contact", contact.source_id)]
-    assert target.find("ticket", tickets[0], ctx) == ctx.ids[("ticket", tickets[0].source_id)]
+    assert target.find("contact", contact, ctx) == Found(
+        ctx.ids[("contact", contact.source_id)], owned=True)
+    assert target.find("ticket", tickets[0], ctx) == Found(
+        ctx.ids[("ticket", tickets[0].source_id)], owned=True)
     target.delete("ticket", [ctx.ids[("ticket", tickets[1].source_id)]])
     target.delete("contact", [ctx.ids[("contact", contact.source_id)]])
 
