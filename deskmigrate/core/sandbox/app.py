@@ -38,7 +38,7 @@ class ApiHTTPError(Exception):
 
 
 class MinuteWindow:
-    """A fixed one-minute window request counter (how Zendesk and Freshdesk count)."""
+    """A fixed one-minute window request counter (how help desks usually count)."""
 
     def __init__(self, limit: int | None) -> None:
         self.limit = limit
