@@ -22,13 +22,14 @@ from .core.config import Config, load
 from .core.errors import DeskmigrateError
 from .core.http import is_loopback
 from .core.logs import configure, scrub
-from .core.paths import open_state, sandbox_dir
+from .core.paths import open_state, sandbox_dir, write_file
 from .core.report import summary, to_csv, to_html, to_json
 from .core.run import RunRequest
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
 from .core.statefile import check_creatable
+from .scaffold import new_plugin
 
 
 class Cli(click.Group):
@@ -131,9 +132,9 @@ def platforms(as_json: bool) -> None:
             "keeps_authors": caps.keeps_authors,
             "max_attachment_bytes": caps.max_attachment_bytes,
             "options": {"source": sorted(o.name for o in options.values()
-                                         if o.sources is None or name in o.sources),
+                                         if o.supports_source(caps)),
                         "target": sorted(o.name for o in options.values()
-                                         if o.targets is None or name in o.targets)},
+                                         if o.supports_target(caps))},
         }
 
     def text() -> None:
@@ -166,6 +167,22 @@ def plugins(as_json: bool) -> None:
             click.echo(f"{plugin['name']} {plugin['version'] or ''}: {', '.join(plugin['hooks'])}")
 
     _emit({"plugins": data}, as_json, text)
+
+
+@cli.group()
+def plugin() -> None:
+    """Write a new platform plugin."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the package into.")
+def plugin_new(name: str, parent: Path) -> None:
+    """A pip-installable plugin package NAME (platform, source, target, sandbox, tests)."""
+    folder = new_plugin(name, parent)
+    click.echo(f"Wrote {folder}. Next: cd {folder} && pip install -e '.[test]' && pytest")
 
 
 # -- sandboxes --------------------------------------------------------------------------
@@ -534,11 +551,7 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
         text = to_html(state, run_id)
     text = scrub(text)
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise DeskmigrateError(f"Cannot write the report to {output} "
-                                   f"({exc.strerror or exc}).") from None
+        write_file(output, text, "the report")
         click.echo(f"Report of run {run_id} written to {output}.")
     else:
         click.echo(text)
