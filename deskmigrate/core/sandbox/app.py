@@ -39,7 +39,7 @@ class ApiHTTPError(Exception):
 
 class MinuteWindow:
     """A fixed window request counter: one minute (how help desks usually count) or
-    ``seconds`` long (Intercom counts in 10-second windows)."""
+    ``seconds`` long (some platforms count in 10-second windows)."""
 
     def __init__(self, limit: int | None, seconds: int = 60) -> None:
         self.limit = limit
