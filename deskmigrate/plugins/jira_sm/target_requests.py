@@ -62,6 +62,7 @@ class RequestWriter:
         self.pacer = Pacer()
         self.me: str | None = None
         self._names: dict[str, str] = {}
+        self._source_names: dict[str, str] = {}
         self._found: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -101,10 +102,19 @@ class RequestWriter:
                                        reference))
         return {**doc, "content": [header, *doc.get("content", [])]}
 
+    def remember(self, source_id: str, name: str, email: str | None) -> None:
+        """A source agent this desk has no account for, named in header lines."""
+        with self._lock:
+            self._source_names[source_id] = f"{name} <{email}>" if email else name
+
     def _who(self, source_author: str | None, ctx: WriteContext) -> str:
         """``Name <email>`` of a comment's author as the target knows them."""
         account = ctx.user(source_author) if source_author else None
         if account is None:
+            with self._lock:
+                named = self._source_names.get(source_author or "")
+            if named:
+                return named
             return f"source user {source_author}" if source_author else "an unknown user"
         with self._lock:
             known = self._names.get(account)
@@ -136,7 +146,7 @@ class RequestWriter:
                     target = self._comment(key, comment, ctx)
                 children.append(ChildResult("comment", comment.source_id, target))
             self._attach(key, comment, have_files, warn)
-        self._fields(key, ticket, issue["fields"].get("labels") or [], warn)
+        self._fields(key, ticket, issue["fields"].get("labels") or [], ctx, warn)
         self._status(key, ticket, (issue["fields"].get("status") or {}).get("name"), warn)
         return children
 
@@ -191,12 +201,16 @@ class RequestWriter:
             "public": comment.public})
         have |= {(name, len(data)) for _, (name, data, _) in files}
 
-    def _fields(self, key: str, ticket: Ticket, labels: list[str],
+    def _fields(self, key: str, ticket: Ticket, labels: list[str], ctx: WriteContext,
                 warn: Callable[[str], None]) -> None:
         wanted = [label(t) for t in ticket.tags]
         if any(w != t for w, t in zip(wanted, ticket.tags, strict=True)):
             warn("labels cannot hold spaces in Jira: spaces became underscores")
         fields: dict[str, Any] = {"labels": list(dict.fromkeys([*labels, *wanted]))}
+        organization = ctx.target_id("company", ticket.company_id)
+        org_field = self.types.organizations_field()
+        if organization is not None and org_field:
+            fields[org_field] = [int(organization)]
         priority = PRIORITY_FROM_CANONICAL.get(ticket.priority or "")
         if priority:
             fields["priority"] = {"name": priority}

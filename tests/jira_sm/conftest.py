@@ -1,0 +1,68 @@
+"""Sandboxes for the jira_sm tests: seeded sources made once per session and copied for
+each test, empty targets, served on loopback (optionally with fault injection)."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
+from deskmigrate.core.sandboxes import open_sandbox
+
+TICKETS = 10
+SEEDS = {"zendesk": 13, "freshdesk": 17, "jira_sm": 5}
+UNTHROTTLED = 100_000
+
+
+@dataclass
+class Account:
+    platform: str
+    url: str
+    credentials: dict[str, str]
+    app: SandboxApp
+
+    def toml(self, table: str) -> str:
+        lines = [f"[{table}]", f'platform = "{self.platform}"', f'url = "{self.url}"',
+                 f"rate_limit = {UNTHROTTLED}"]
+        lines += [f'{k} = "{v}"' for k, v in self.credentials.items()]
+        return "\n".join(lines) + "\n"
+
+
+def write_config(path: Path, source: Account, target: Account, extra: str = "") -> Path:
+    path.write_text(source.toml("source") + target.toml("target")
+                    + "[billing]\nenforce = false\n" + extra)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_files(tmp_path_factory) -> dict[str, Path]:
+    files = {}
+    for platform, seed in SEEDS.items():
+        path = tmp_path_factory.mktemp(f"{platform}-source") / "source.sqlite"
+        open_sandbox(platform, path, tickets=TICKETS, seed=seed).store.close()
+        files[platform] = path
+    return files
+
+
+@pytest.fixture
+def pair(tmp_path, seeded_files):
+    """``pair(source, target, faults=0.0)``: a seeded source and an empty target served on
+    loopback; returns their accounts."""
+    with ExitStack() as stack:
+        def make(source: str, target: str, faults: float = 0.0) -> tuple[Account, Account]:
+            source_file = tmp_path / f"source-{source}.sqlite"
+            shutil.copy(seeded_files[source], source_file)
+            apps = (open_sandbox(source, source_file, tickets=TICKETS, seed=SEEDS[source],
+                                 fault_rate=faults, fault_seed=1),
+                    open_sandbox(target, tmp_path / f"target-{target}.sqlite", tickets=0,
+                                 seed=0, fault_rate=faults, fault_seed=2))
+            served = []
+            for platform, app in zip((source, target), apps, strict=True):
+                url = stack.enter_context(serve_in_thread(app))
+                served.append(Account(platform, url, app.credentials(), app))
+            return served[0], served[1]
+        yield make
