@@ -26,7 +26,8 @@ from tenacity import (
 )
 
 from .errors import AmbiguousWrite, ApiError, AuthError, ConfigError, NotFound, Unreachable
-from .origins import DOWNLOAD_LIMIT, MAX_REDIRECTS, REDIRECTS, OriginPolicy, read_capped
+from .logs import scrub
+from .origins import DOWNLOAD_LIMIT, REDIRECTS, OriginPolicy, read_capped, rebuilt
 
 log = structlog.get_logger("deskmigrate.http")
 
@@ -288,13 +289,12 @@ class HttpClient:
         """Attachment bytes, streamed and refused past ``limit`` (default: the platform's
         attachment limit); each redirect hop is checked by the origin rules before it is
         followed."""
-        for _ in range(MAX_REDIRECTS + 1):
+        for _ in range(4):  # the first request and three redirects
             response = self.request("GET", url, limit=limit or self.max_download_bytes)
             if response.status_code not in REDIRECTS:
                 return response.content
             url = urljoin(url, response.headers.get("location", ""))
-        raise ApiError(f"{self.platform} redirected a download more than {MAX_REDIRECTS} "
-                       "times.")
+        raise ApiError(f"{self.platform} redirected a download more than three times.")
 
     def close(self) -> None:
         self._client.close()
@@ -358,7 +358,8 @@ class HttpClient:
     def _error(self, response: httpx.Response) -> Exception:
         status = response.status_code
         path = urlsplit(str(response.request.url)).path
-        detail = self._describe_error(response)
+        # Redacted before it is described: a cut-off secret would escape redaction.
+        detail = self._describe_error(rebuilt(response, scrub(response.text).encode()))
         verdict = classify(status, self._verdicts)
         if verdict is Verdict.AUTH:
             what = "credentials" if status == 401 else "permissions"

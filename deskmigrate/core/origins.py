@@ -13,7 +13,6 @@ import httpx
 from .errors import ApiError, TooLarge
 
 REDIRECTS = (301, 302, 303, 307, 308)
-MAX_REDIRECTS = 3
 DOWNLOAD_LIMIT = 100 * 1_048_576  # bytes, when the platform states no attachment limit
 
 
@@ -71,9 +70,14 @@ def read_capped(response: httpx.Response, limit: int, platform: str) -> httpx.Re
             chunks.append(chunk)
     finally:
         response.close()
+    return rebuilt(response, b"".join(chunks))
+
+
+def rebuilt(response: httpx.Response, content: bytes) -> httpx.Response:
+    """``response`` with a new, already decoded body."""
     headers = {k: v for k, v in response.headers.items()
                if k.lower() not in ("content-encoding", "content-length")}
-    return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks),
+    return httpx.Response(response.status_code, headers=headers, content=content,
                           request=response.request)
 
 

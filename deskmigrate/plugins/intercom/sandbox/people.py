@@ -257,8 +257,13 @@ class PeopleRoutes(WorkspaceRoutes):
             page = max(1, int(request.args.get("page", 1)))
         except ValueError:
             raise fail(400, "parameter_invalid", "page must be an integer") from None
-        total = self.store.count("companies")
-        rows = self.store.query("companies", limit=size, offset=(page - 1) * size)
+        where, params = "", []
+        for key in ("company_id", "name"):
+            if request.args.get(key):
+                where, params = f"json_extract(doc, '$.{key}') = ?", [request.args[key]]
+        total = self.store.count("companies", where, params)
+        rows = self.store.query("companies", where, params, limit=size,
+                                offset=(page - 1) * size)
         return {"type": "list", "data": [self.render_company(r) for r in rows],
                 "total_count": total,
                 "pages": {"type": "pages", "page": page, "per_page": size,

@@ -1,0 +1,248 @@
+"""Writing tickets as Intercom conversations: created from the requester's first message
+with its ``created_at``, stamped with the ``deskmigrate_id`` attribute, then every further
+message as a reply (``comment`` or ``note``, as the admin or the contact who wrote it,
+``created_at`` kept), then tags, assignee and state. At most 10 files go with one message;
+more, and a customer's files (the API takes files only from admins), go on following notes.
+
+An interrupted write is found again by its stamp and completed: the replies already there
+are recognised in order by time and text, only the missing ones are sent."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
+from deskmigrate.core.errors import AmbiguousWrite
+from deskmigrate.core.http import HttpClient
+from deskmigrate.core.records import Attachment, Comment, Ticket
+
+from .mapping import STATUS_TO_STATE, text_of, to_epoch
+from .target_fields import STAMP, Attributes
+
+MAX_FILES = 10
+COMPLETE_ATTEMPTS = 4
+MESSAGE_PARTS = ("comment", "note", "open", "close", "assignment")
+EMPTY = "<p>(no text)</p>"
+
+
+@dataclass
+class Message:
+    """One reply request: by an admin (``admin_id``) or a contact (``user_id``)."""
+
+    source_id: str | None
+    body: str
+    created_at: int | None
+    admin_id: str | None = None
+    user_id: str | None = None
+    note: bool = False
+    files: list[Attachment] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"message_type": "note" if self.note else "comment",
+                               "body": self.body}
+        if self.user_id is not None:
+            out.update(type="user", intercom_user_id=self.user_id)
+        else:
+            out.update(type="admin", admin_id=self.admin_id)
+            if self.files:
+                out["attachment_files"] = [
+                    {"name": f.file_name, "content_type": f.content_type,
+                     "data": base64.b64encode(f.read()).decode()} for f in self.files]
+        if self.created_at is not None:
+            out["created_at"] = self.created_at
+        return out
+
+
+def fingerprint(created_at: Any, body: str | None) -> tuple[int, str]:
+    """A reply's identity inside its conversation: its time and the start of its text."""
+    letters = "".join(ch for ch in text_of(body) if ch.isalnum())[:120]
+    return int(created_at or 0), letters
+
+
+class ConversationWriter:
+    def __init__(self, http: HttpClient, attributes: Attributes, default_admin: Any) -> None:
+        self.http = http
+        self.attributes = attributes
+        self.default_admin = default_admin  # callable: the token's admin id
+        self._tags: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    # -- planning -------------------------------------------------------------------------
+    def plan(self, ticket: Ticket, ctx: WriteContext, comments: list[Comment]
+             ) -> list[Message]:
+        out: list[Message] = []
+        for comment in comments:
+            out += self.messages(ticket, comment, ctx)
+        return out
+
+    def messages(self, ticket: Ticket, comment: Comment, ctx: WriteContext) -> list[Message]:
+        """A comment as one reply, plus notes carrying files beyond the reply's."""
+        def warn(message: str) -> None:
+            ctx.warn(ticket.source_id, message)
+
+        when = to_epoch(comment.created_at)
+        body = comment.body_html if text_of(comment.body_html) or "<img" in (
+            comment.body_html or "") else EMPTY
+        contact = ctx.target_id("contact", comment.author_id)
+        files = [*comment.attachments, *([comment.recording] if comment.recording else [])]
+        if contact is not None and comment.public:
+            first = Message(comment.source_id, body, when, user_id=contact)
+            carried = files
+            if files:
+                warn(f"the files of message {comment.source_id} by a customer are on a note "
+                     "after it (Intercom takes files only from admins)")
+        else:
+            admin = (ctx.target_id("agent", comment.author_id)
+                     or ctx.user(comment.author_id, agent=True) or self.default_admin())
+            if contact is not None:
+                warn(f"private message {comment.source_id} by a customer became a note by "
+                     "the default agent")
+            first = Message(comment.source_id, body, when, admin_id=admin,
+                            note=not comment.public, files=files[:MAX_FILES])
+            carried = files[MAX_FILES:]
+            if carried:
+                warn(f"message {comment.source_id} has {len(files)} files: Intercom takes "
+                     f"{MAX_FILES} per message, the rest follow on notes")
+        out = [first]
+        for start in range(0, len(carried), MAX_FILES):
+            chunk = carried[start:start + MAX_FILES]
+            out.append(Message(None, f"<p>Files of the message above ({start + 1}-"
+                                     f"{start + len(chunk)} of {len(carried)})</p>", when,
+                               admin_id=self.default_admin(), note=True, files=chunk))
+        return out
+
+    # -- writing --------------------------------------------------------------------------
+    def write(self, ticket: Ticket, ctx: WriteContext) -> WriteResult:
+        contact = ctx.target_id("contact", ticket.requester_id)
+        if contact is None:
+            return WriteResult(source_id=ticket.source_id, error=(
+                f"the requester {ticket.requester_id} is not an Intercom contact (an agent "
+                "cannot start a conversation)"))
+        comments = ticket.comments or [Comment(source_id=f"{ticket.source_id}-subject",
+                                               author_id=ticket.requester_id,
+                                               body_html=f"<p>{ticket.subject}</p>",
+                                               created_at=ticket.created_at)]
+        first = comments[0]
+        if first.author_id != ticket.requester_id:
+            ctx.warn(ticket.source_id, "the first message was not the requester's: it is "
+                                       "written as theirs")
+        created = to_epoch(first.created_at or ticket.created_at)
+        payload: dict[str, Any] = {"from": {"type": "user", "id": contact},
+                                   "body": first.body_html if text_of(first.body_html)
+                                   else EMPTY}
+        if created is not None:
+            payload["created_at"] = created
+        answer = self.http.request("POST", "conversations", json=payload).json()
+        conversation = str(answer["conversation_id"])
+        self.stamp(conversation, ticket, ctx)
+        planned = self.plan(ticket, ctx, comments[1:])
+        if first.attachments:
+            carrier = Comment(source_id=f"{first.source_id}-files", author_id=None,
+                              body_html="<p>Files of the first message</p>",
+                              created_at=first.created_at, attachments=first.attachments)
+            planned = self.messages(ticket, carrier, ctx) + planned
+        children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
+        children += self.send_missing(conversation, planned, present=[])
+        self.finish(conversation, ticket, ctx)
+        return WriteResult(source_id=ticket.source_id, target_id=conversation,
+                           children=children)
+
+    def stamp(self, conversation: str, ticket: Ticket, ctx: WriteContext) -> None:
+        def warn(message: str) -> None:
+            ctx.warn(ticket.source_id, message)
+
+        custom = self.attributes.values("ticket", ticket.custom_fields, warn)
+        custom[STAMP] = ctx.external_id("ticket", ticket.source_id)
+        self.http.request("PUT", f"conversations/{conversation}",
+                          json={"title": ticket.subject, "custom_attributes": custom})
+
+    def send_missing(self, conversation: str, planned: list[Message],
+                     present: list[tuple[tuple[int, str], str]]) -> list[ChildResult]:
+        """Send the planned replies not among ``present`` (fingerprint, part id), in order."""
+        children, position = [], 0
+        for message in planned:
+            if position < len(present) and present[position][0] == fingerprint(
+                    message.created_at, message.body):
+                part_id = present[position][1]
+                position += 1
+            else:
+                body = self.http.request("POST", f"conversations/{conversation}/reply",
+                                         json=message.payload()).json()
+                parts = (body.get("conversation_parts") or {}).get("conversation_parts") or []
+                part_id = str(parts[-1]["id"]) if parts else ""
+            if message.source_id is not None:
+                children.append(ChildResult("comment", message.source_id, part_id or None))
+        return children
+
+    def finish(self, conversation: str, ticket: Ticket, ctx: WriteContext,
+               current: dict | None = None) -> None:
+        """Tags, assignee, team and state (each left alone when already right)."""
+        admin = self.default_admin()
+        have = {t["name"] for t in ((current or {}).get("tags") or {}).get("tags", [])}
+        for name in ticket.tags:
+            if name not in have:
+                self.http.request("POST", f"conversations/{conversation}/tags",
+                                  json={"id": self.tag_id(name), "admin_id": admin},
+                                  idempotent=True)
+        team = ctx.target_id("group", ticket.group_id)
+        assignee = ctx.target_id("agent", ticket.assignee_id) if ticket.assignee_id else None
+        for target, key in ((team, "team_assignee_id"), (assignee, "admin_assignee_id")):
+            if target is not None and str((current or {}).get(key)) != str(target):
+                self.http.request("POST", f"conversations/{conversation}/parts", json={
+                    "message_type": "assignment", "type": "admin", "admin_id": admin,
+                    "assignee_id": target}, idempotent=True)
+        state = STATUS_TO_STATE.get(ticket.status, "open")
+        if state != (current or {}).get("state", "open"):
+            payload: dict[str, Any] = {"message_type": "close" if state == "closed" else state,
+                                       "type": "admin", "admin_id": admin}
+            if state == "snoozed":
+                payload["snoozed_until"] = int(datetime.now(UTC).timestamp()) + 86_400
+            self.http.request("POST", f"conversations/{conversation}/parts", json=payload,
+                              idempotent=True)
+
+    def tag_id(self, name: str) -> str:
+        with self._lock:
+            if name not in self._tags:
+                tag = self.http.request("POST", "tags", json={"name": name},
+                                        idempotent=True).json()
+                self._tags[name] = str(tag["id"])
+            return self._tags[name]
+
+    # -- finding and completing -----------------------------------------------------------
+    def find(self, ticket: Ticket, ctx: WriteContext) -> str | None:
+        """The conversation an interrupted write created, by its stamp, made whole."""
+        stamp = ctx.external_id("ticket", ticket.source_id)
+        query = {"field": f"custom_attributes.{STAMP}", "operator": "=", "value": stamp}
+        found = self.http.request("POST", "conversations/search", json={"query": query},
+                                  idempotent=True).json().get("conversations") or []
+        if not found:
+            return None
+        conversation = str(found[0]["id"])
+        self.complete(conversation, ticket, ctx, ticket.comments[1:])
+        return conversation
+
+    def complete(self, conversation: str, ticket: Ticket, ctx: WriteContext,
+                 comments: list[Comment]) -> list[ChildResult]:
+        """Write the planned replies missing from the conversation, then its state. A reply
+        whose own outcome is unknown is looked for again before going on."""
+        planned = self.plan(ticket, ctx, comments)
+        for attempt in range(1, COMPLETE_ATTEMPTS + 1):
+            current = self.http.get_json(f"conversations/{conversation}")
+            parts = (current.get("conversation_parts") or {}).get("conversation_parts") or []
+            present = [(fingerprint(p.get("created_at"), p.get("body")), str(p["id"]))
+                       for p in parts if p.get("part_type") in MESSAGE_PARTS
+                       and (p.get("body") or p.get("attachments"))]
+            wanted = {fingerprint(m.created_at, m.body) for m in planned}
+            present = [p for p in present if p[0] in wanted]
+            try:
+                children = self.send_missing(conversation, planned, present)
+                self.finish(conversation, ticket, ctx, current)
+                return children
+            except AmbiguousWrite:
+                if attempt == COMPLETE_ATTEMPTS:
+                    raise
+        return []

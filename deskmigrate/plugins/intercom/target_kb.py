@@ -1,0 +1,87 @@
+"""The knowledge base as Intercom's help center: categories become top-level collections,
+folders collections inside them, articles keep every translation Intercom supports (no
+created time can be set). Collections and articles carry no searchable stamp, so a crashed
+write is found again by name (collections) or title (articles) inside the run's own parent,
+which only this run created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deskmigrate.core.connector import WriteContext, WriteResult
+from deskmigrate.core.http import HttpClient
+from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record, Translation
+
+from .api import numbered
+from .mapping import locale_out
+
+
+class KbWriter:
+    def __init__(self, http: HttpClient, default_admin: Any) -> None:
+        self.http = http
+        self.default_admin = default_admin
+
+    def _translations(self, record: Record, items: list[Translation], *, article: bool,
+                      author: Any, ctx: WriteContext) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in items:
+            locale = locale_out(item.locale)
+            if locale is None or locale == "en":
+                ctx.warn(record.source_id, f"translation '{item.locale}' is not a language "
+                                           "Intercom's help center supports")
+                continue
+            if article:
+                out[locale] = {"title": item.title, "body": item.body, "author_id": author,
+                               "state": "draft" if item.draft else "published"}
+            else:
+                out[locale] = {"name": item.title, "description": item.body}
+        return out
+
+    def write(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
+        if isinstance(record, KbCategory | KbFolder):
+            payload: dict[str, Any] = {"name": record.name,
+                                       "description": record.description or ""}
+            if isinstance(record, KbFolder):
+                parent = ctx.target_id("kb_category", record.category_id)
+                if parent is None:
+                    return WriteResult(source_id=record.source_id,
+                                       error="its category was not migrated")
+                payload["parent_id"] = parent
+            content = self._translations(record, record.translations, article=False,
+                                         author=None, ctx=ctx)
+            if content:
+                payload["translated_content"] = content
+            body = self.http.request("POST", "help_center/collections", json=payload).json()
+            return WriteResult(source_id=record.source_id, target_id=str(body["id"]))
+        if isinstance(record, KbArticle):
+            parent = ctx.target_id("kb_folder", record.folder_id)
+            if parent is None:
+                return WriteResult(source_id=record.source_id,
+                                   error="its folder was not migrated")
+            author = ctx.target_id("agent", record.author_id) or self.default_admin()
+            payload = {"title": record.title, "body": record.body, "author_id": int(author),
+                       "state": "draft" if record.draft else "published",
+                       "parent_id": int(parent), "parent_type": "collection"}
+            content = self._translations(record, record.translations, article=True,
+                                         author=int(author), ctx=ctx)
+            if content:
+                payload["translated_content"] = content
+            body = self.http.request("POST", "articles", json=payload).json()
+            return WriteResult(source_id=record.source_id, target_id=str(body["id"]))
+        return WriteResult(source_id=record.source_id, skipped=f"not a {kind}")
+
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        if isinstance(record, KbArticle):
+            parent = ctx.target_id("kb_folder", record.folder_id)
+            return next((str(a["id"]) for a in numbered(self.http, "articles")
+                         if str(a.get("parent_id")) == str(parent)
+                         and a.get("title") == record.title), None)
+        if isinstance(record, KbCategory | KbFolder):
+            parent = (ctx.target_id("kb_category", record.category_id)
+                      if isinstance(record, KbFolder) else None)
+            if isinstance(record, KbFolder) and parent is None:
+                return None
+            return next((str(c["id"]) for c in numbered(self.http, "help_center/collections")
+                         if str(c.get("parent_id")) == str(parent)
+                         and c.get("name") == record.name), None)
+        return None
