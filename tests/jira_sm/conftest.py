@@ -4,6 +4,7 @@ each test, empty targets, served on loopback (optionally with fault injection)."
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +49,28 @@ def seeded_files(tmp_path_factory) -> dict[str, Path]:
     return files
 
 
+class Pair:
+    """``pair(source, target, faults=0.0)`` serves a seeded source and an empty target on
+    loopback and returns their accounts; ``pair.quiet()`` stops the fault injection."""
+
+    def __init__(self, make: Callable[..., tuple[Account, Account]]) -> None:
+        self.make = make
+        self.apps: list[SandboxApp] = []
+
+    def __call__(self, source: str, target: str, faults: float = 0.0
+                 ) -> tuple[Account, Account]:
+        accounts = self.make(source, target, faults)
+        self.apps += [a.app for a in accounts]
+        return accounts
+
+    def quiet(self) -> None:
+        for app in self.apps:
+            app.faults.rate = 0.0
+
+
 @pytest.fixture
 def pair(tmp_path, seeded_files):
-    """``pair(source, target, faults=0.0)``: a seeded source and an empty target served on
-    loopback; returns their accounts."""
+    """Loopback sandboxes for one test (see :class:`Pair`)."""
     with ExitStack() as stack:
         def make(source: str, target: str, faults: float = 0.0) -> tuple[Account, Account]:
             source_file = tmp_path / f"source-{source}.sqlite"
@@ -65,4 +84,4 @@ def pair(tmp_path, seeded_files):
                 url = stack.enter_context(serve_in_thread(app))
                 served.append(Account(platform, url, app.credentials(), app))
             return served[0], served[1]
-        yield make
+        yield Pair(make)

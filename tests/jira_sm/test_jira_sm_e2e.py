@@ -4,6 +4,7 @@ through its own API by an independent reader and compared record by record."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import jsm_reader
 import zd_snapshot
@@ -25,11 +26,8 @@ def migrate(tmp_path, source, target, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_zendesk_to_jsm_keeps_every_request_comment_and_file(tmp_path, pair):
-    source, target = pair("zendesk", "jira_sm")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"]["migrated"] == result["records"]["ticket"]["total"]
+def assert_zendesk_in_jsm(source, target) -> None:
+    """Every Zendesk ticket is one request, field by field and comment by comment."""
     zendesk = zd_snapshot.snapshot(source.url, source.credentials)
     jsm = {r["origin"]["sourceId"]: r for r in
            jsm_reader.snapshot(target.url, target.credentials).values()}
@@ -53,17 +51,23 @@ def test_zendesk_to_jsm_keeps_every_request_comment_and_file(tmp_path, pair):
             assert after["public"] == (True if index == 0 else before["public"])
         files = sorted(f for c in zd["comments"] for f in c["files"])
         assert request["files"] == files
+    assert sum(len(r["files"]) for r in jsm.values()) >= 2
+
+
+def test_zendesk_to_jsm_keeps_every_request_comment_and_file(tmp_path, pair):
+    source, target = pair("zendesk", "jira_sm")
+    result = migrate(tmp_path, source, target)
+    assert result["status"] == "completed"
+    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
+                                           "skipped": 0, "failed": 0}
+    assert_zendesk_in_jsm(source, target)
 
 
 JSM_TO_ZD_STATUS = {v: k for k, v in ZD_TO_JSM_STATUS.items()} | {"Canceled": "closed"}
 
 
-def test_jsm_to_zendesk_keeps_every_request_comment_time_and_file(tmp_path, pair):
-    source, target = pair("jira_sm", "zendesk")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
-                                           "skipped": 0, "failed": 0}
+def assert_jsm_in_zendesk(source, target) -> None:
+    """Every request is one Zendesk ticket with the same times, authors and files."""
     jsm = jsm_reader.snapshot(source.url, source.credentials)
     zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in
                zd_snapshot.snapshot(target.url, target.credentials).values()}
@@ -82,8 +86,19 @@ def test_jsm_to_zendesk_keeps_every_request_comment_time_and_file(tmp_path, pair
         for before, after in zip(request["comments"], zd["comments"], strict=True):
             assert after["public"] == before["public"]
             assert after["author"] == before["author"]
-            assert after["created_at"][:19] == before["created"][:19]
+            kept = datetime.fromisoformat(after["created_at"].replace("Z", "+00:00"))
+            was = datetime.strptime(before["created"], "%Y-%m-%dT%H:%M:%S.%f%z")
+            assert abs((kept - was).total_seconds()) < 1  # Zendesk keeps whole seconds
             assert after["text"] == before["text"]
         kept = sorted(f for c in zd["comments"] for f in c["files"])
         assert kept == request["attached"]  # inline images stay links: the option is off
     assert sum(len(r["attached"]) for r in jsm.values()) >= 2
+
+
+def test_jsm_to_zendesk_keeps_every_request_comment_time_and_file(tmp_path, pair):
+    source, target = pair("jira_sm", "zendesk")
+    result = migrate(tmp_path, source, target)
+    assert result["status"] == "completed"
+    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
+                                           "skipped": 0, "failed": 0}
+    assert_jsm_in_zendesk(source, target)

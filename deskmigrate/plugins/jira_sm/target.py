@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
-from deskmigrate.core.errors import ApiError
+from deskmigrate.core.errors import AmbiguousWrite, ApiError
 from deskmigrate.core.records import Agent, Company, Contact, Record, Ticket
 
 from .api import SD, V3, JiraApi
@@ -19,6 +19,8 @@ from .mapping import ORIGIN_PROPERTY
 from .platform import TARGET_KINDS
 from .source import Desk, check_desk
 from .target_requests import RequestWriter
+
+COMPLETE_ATTEMPTS = 4
 
 
 class JiraSmTarget(Target):
@@ -60,7 +62,7 @@ class JiraSmTarget(Target):
         for record, target_id in records:
             try:
                 if isinstance(record, Ticket):
-                    self.requests.complete(record, target_id, ctx)
+                    self.requests.complete(record, target_id, ctx, delta=True)
                 results.append(WriteResult(source_id=record.source_id, target_id=target_id))
             except ApiError as exc:
                 results.append(WriteResult(source_id=record.source_id, error=str(exc)))
@@ -147,7 +149,7 @@ class JiraSmTarget(Target):
         if isinstance(record, Ticket):
             key = self.requests.find(external)
             if key is not None:
-                self.requests.complete(record, key, ctx)
+                self._finish(record, key, ctx)
             return key
         if isinstance(record, Contact) and record.email:
             account = self._account_by_email(record.email)
@@ -160,6 +162,17 @@ class JiraSmTarget(Target):
                                    None) == external:
                 return org
         return None
+
+    def _finish(self, ticket: Ticket, key: str, ctx: WriteContext) -> None:
+        """Complete a request a crash interrupted; a step whose outcome stays unknown is
+        looked at again (every step checks what is already there)."""
+        for attempt in range(COMPLETE_ATTEMPTS):
+            try:
+                self.requests.complete(ticket, key, ctx)
+                return
+            except AmbiguousWrite:
+                if attempt == COMPLETE_ATTEMPTS - 1:
+                    raise
 
     def _stamp(self, path: str, params: dict[str, Any] | None) -> str | None:
         response = self.http.request("GET", path, params=params, ok_404=True)

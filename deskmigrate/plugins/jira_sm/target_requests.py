@@ -129,8 +129,12 @@ class RequestWriter:
         return known
 
     # -- complete -----------------------------------------------------------------------
-    def complete(self, ticket: Ticket, key: str, ctx: WriteContext) -> list[ChildResult]:
-        """Every comment, attachment, label and status the request lacks; idempotent."""
+    def complete(self, ticket: Ticket, key: str, ctx: WriteContext, *,
+                 delta: bool = False) -> list[ChildResult]:
+        """Every comment, attachment, label and status the request lacks; idempotent.
+
+        A full record's first comment is the description; a delta's comments are all
+        new but those the id map knows (a Zendesk delta sends only recent ones)."""
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
@@ -140,7 +144,9 @@ class RequestWriter:
         written = self._written_comments(key)
         children = []
         for index, comment in enumerate(ticket.comments):
-            if index > 0:
+            if delta and ctx.known("comment", comment.source_id):
+                continue
+            if index > 0 or delta:
                 target = written.get(comment.source_id)
                 if target is None:
                     target = self._comment(key, comment, ctx)
@@ -240,7 +246,7 @@ class RequestWriter:
             return
         self.pacer.wait(key)
         self.http.request("POST", f"{V3}/issue/{key}/transitions",
-                          json={"transition": {"id": chosen["id"]}}, idempotent=True)
+                          json={"transition": {"id": chosen["id"]}})
 
     # -- find ---------------------------------------------------------------------------
     def find(self, external: str) -> str | None:

@@ -115,8 +115,6 @@ class RequestRoutes(JsmBase):
                 reporter["accountType"] == "customer":
             desk["customers"].append(reporter["accountId"])
             self.store.put("servicedesks", desk)
-        issue["organizations"] = [o["id"] for o in self.store.query("organizations")
-                                  if reporter["accountId"] in o["members"]][:1]
         self.store.put("issues", issue)
         return json_response(self.render_request(request, issue), 201)
 
