@@ -5,6 +5,7 @@ Markdown; BeautifulSoup handles the few ADF-specific elements (media, mentions).
 from __future__ import annotations
 
 import json
+from html import escape
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +31,8 @@ def media_names(doc: Any) -> Iterator[str]:
 def adf_to_html(doc: Any, images: Mapping[str, str] | None = None) -> str:
     """HTML of an ADF body; a media node whose file name is in ``images`` becomes an
     ``<img>`` with that URL, any other media node its file name."""
+    if isinstance(doc, str):  # a v2-style plain text body
+        return "".join(f"<p>{escape(p.strip())}</p>" for p in doc.split("\n\n") if p.strip())
     if not isinstance(doc, dict) or not doc.get("content"):
         return ""
     html = mistune.html(marklas.to_md(doc))
@@ -61,6 +64,8 @@ def html_to_adf(html: str) -> dict[str, Any]:
 
 def adf_text(doc: Any) -> str:
     """Plain text of an ADF body."""
+    if isinstance(doc, str):
+        return doc.strip()
     if not isinstance(doc, dict) or not doc.get("content"):
         return ""
     return marklas.to_md(doc, plain=True).strip()
