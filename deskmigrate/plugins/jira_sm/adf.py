@@ -5,8 +5,8 @@ Markdown; BeautifulSoup handles the few ADF-specific elements (media, mentions).
 from __future__ import annotations
 
 import json
-from html import escape
 from collections.abc import Iterator, Mapping
+from html import escape
 from typing import Any
 
 import marklas
