@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import sqlite3
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -22,20 +24,45 @@ from .core.http import is_loopback
 from .core.logs import configure, scrub
 from .core.paths import open_state, sandbox_dir
 from .core.report import summary, to_csv, to_html, to_json
+from .core.run import RunRequest
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
+from .core.statefile import check_creatable
 
 
 class Cli(click.Group):
-    """Turns every DeskmigrateError into one sentence on stderr and a non-zero exit."""
+    """Turns every DeskmigrateError and usage error into one line on stderr and a
+    non-zero exit."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad global option: one line, no usage text
+            raise OneLineError(exc.format_message(), exc.exit_code) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except DeskmigrateError as exc:
-            click.echo(f"Error: {scrub(str(exc))}", err=True)
-            ctx.exit(exc.exit_code)
+            _fail(ctx, str(exc), exc.exit_code)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.ClickException as exc:
+            _fail(ctx, exc.format_message(), exc.exit_code)
+
+
+class OneLineError(click.ClickException):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    click.echo(f"Error: {' '.join(scrub(message).split())}", err=True)
+    ctx.exit(code)
 
 
 def _state(ctx: click.Context) -> StateStore:
@@ -172,8 +199,17 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     plugin = host.platform(platform)
     limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
-    app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
-                       attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
+    if path.is_dir():
+        raise DeskmigrateError(f"The sandbox data {path} is a folder; pass a file to --data.")
+    if not path.exists():
+        check_creatable(path, "The sandbox data")
+    _check_port_free(address, port)  # before any file is created
+    try:
+        app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
+                           attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
+    except (OSError, sqlite3.Error) as exc:
+        raise DeskmigrateError(f"The sandbox data {path} cannot be used "
+                               f"({getattr(exc, 'strerror', None) or exc}).") from None
     try:
         server = bind(app, address, port)
     except OSError as exc:
@@ -191,6 +227,20 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Sandbox stopped.", err=True)
+
+
+def _check_port_free(address: str, port: int) -> None:
+    """Refuse a port another program listens on (the server binds the same way)."""
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((address.strip("[]"), port))
+        except OSError as exc:
+            raise DeskmigrateError(f"Cannot listen on {address}:{port} "
+                                   f"({exc.strerror}).") from None
 
 
 @sandbox.command("activity")
@@ -357,9 +407,16 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
 def pause(ctx: click.Context, run_id: int) -> None:
     """Ask a running run to stop at its next safe point (resume it later)."""
     state = _state(ctx)
-    status = state.status(run_id)
-    if status is None:
+    run = state.run(run_id)
+    if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
+    config = run["config"]
+    rn.authorize(host.plugin_manager(), RunRequest(  # refused up front on plans without it
+        mode="pause", migration_id=run["migration_id"], state=state, run_id=run_id,
+        source_platform=config.get("source", {}).get("platform", ""),
+        target_platform=config.get("target", {}).get("platform", ""),
+        options=run["options"], billing=config.get("billing") or {}))
+    status = run["status"]
     if status != "running":
         raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
     state.request_pause(run_id)

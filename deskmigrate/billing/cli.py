@@ -26,7 +26,8 @@ from .invoices import (
 from .metering import metered_actuals, option_usage
 from .pricebook import PriceBook, load_pricebook
 from .reconcile import reconcile
-from .runs import quote_demo
+from .runs import get_run, quote_demo
+from .upgrades import refund_vat, upgrade_invoice
 
 PRICEBOOK_KEY = "deskmigrate.billing.pricebook"
 
@@ -130,9 +131,10 @@ def customer_group() -> None:
 @click.option("--country", help="Two-letter country code, e.g. FR.")
 @click.option("--vat", help="VAT number of a business customer.")
 @click.option("--non-profit/--for-profit", default=None, help="Non-profit discount.")
+@click.option("--address", help="Postal address (printed on invoices).")
 @click.pass_context
 def customer_set(ctx: click.Context, name: str | None, email: str | None, country: str | None,
-                 vat: str | None, non_profit: bool | None) -> None:
+                 vat: str | None, non_profit: bool | None, address: str | None) -> None:
     """Set the customer; options left out keep their stored values."""
     state = _state(ctx)
     old = stored_customer(state)
@@ -142,6 +144,7 @@ def customer_set(ctx: click.Context, name: str | None, email: str | None, countr
         country if country is not None else (old.country if old else ""),
         vat if vat is not None else (old.vat_number if old else ""),
         non_profit if non_profit is not None else (old.non_profit if old else False),
+        address if address is not None else (old.address if old else ""),
     )
     save_customer(state, customer)
     click.echo(f"Customer set: {customer.name} <{customer.email}>, {customer.country}.")
@@ -159,7 +162,8 @@ def customer_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _echo_json(customer.as_dict())
         return
-    click.echo(f"{customer.name} <{customer.email}>, {customer.country}"
+    click.echo(f"{customer.name} <{customer.email}>, "
+               + (f"{customer.address}, " if customer.address else "") + customer.country
                + (f", VAT {customer.vat_number}" if customer.vat_number else "")
                + (", non-profit" if customer.non_profit else ""))
 
@@ -304,20 +308,63 @@ def reconcile_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
                                     render.invoice_title(result.document)))
 
 
-@billing_group.command("usage")
-@click.argument("migration", type=int)
+@billing_group.command("upgrade")
+@click.argument("number")
+@click.option("--plan", help="The better plan, e.g. signature.")
+@click.option("--option", "options", multiple=True, help="A paid option to add (repeatable).")
 @json_option
 @click.pass_context
-def usage_cmd(ctx: click.Context, migration: int, as_json: bool) -> None:
-    """Metered records and option usage of MIGRATION (demo runs excluded)."""
+def upgrade_cmd(ctx: click.Context, number: str, plan: str | None, options: tuple[str, ...],
+                as_json: bool) -> None:
+    """Invoice a better plan or more options on paid invoice NUMBER (the difference)."""
+    if not plan and not options:
+        raise DeskmigrateError("Say what to upgrade: --plan PLAN and/or --option NAME.")
+    document = upgrade_invoice(_state(ctx), number, plan, options)
+    if as_json:
+        _echo_json(document.as_dict())
+        return
+    click.echo(render.document_text(document.as_dict(), render.invoice_title(document)))
+    if document.status == "open":
+        click.echo(f"\nRecord the payment with `deskmigrate billing pay {document.number} "
+                   "--method card|paypal|bank_transfer`; the upgrade counts once paid.")
+
+
+@billing_group.command("refund-vat")
+@click.argument("number")
+@click.option("--vat", required=True, help="The customer's EU VAT number, e.g. FR40303265045.")
+@json_option
+@click.pass_context
+def refund_vat_cmd(ctx: click.Context, number: str, vat: str, as_json: bool) -> None:
+    """Credit the VAT of paid invoice NUMBER for a VAT number given after paying."""
+    document = refund_vat(_state(ctx), number, vat)
+    if as_json:
+        _echo_json(document.as_dict())
+        return
+    click.echo(render.document_text(document.as_dict(), render.invoice_title(document)))
+
+
+@billing_group.command("usage")
+@click.argument("run", type=int)
+@json_option
+@click.pass_context
+def usage_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
+    """Metered records and option usage of RUN's migration (demo runs are not metered)."""
     state = _state(ctx)
-    data = {"migration_id": migration, "records": metered_actuals(state, migration),
+    found = get_run(state, run)
+    migration = found["migration_id"]
+    data = {"run_id": run, "migration_id": migration,
+            "records": metered_actuals(state, migration),
             "options": option_usage(state, migration)}
     if as_json:
         _echo_json(data)
         return
+    if not data["records"] and not data["options"]:
+        why = (f"run {run} is a demo, and demos are free" if found["mode"] == "demo" else
+               "its runs have migrated no billable record yet")
+        click.echo(f"Nothing is metered for migration {migration}: {why}.")
+        return
+    click.echo(f"Migration {migration}, records migrated by its runs (each counted once):")
     for kind, n in data["records"].items():
-        click.echo(f"{kind:<12} {n:>9,}")
+        click.echo(f"  {kind.replace('_', ' '):<12} {n:>9,}")
     for name, n in data["options"].items():
-        click.echo(f"option {name}: {n:,} records")
-
+        click.echo(f"  option {name}: applied to {n:,} records")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import pycountry
+
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.state import StateStore, now
 
 from .schema import ensure_schema
+from .tax import check_vat_number
 
 
 @dataclass(frozen=True)
@@ -18,32 +21,31 @@ class Customer:
     country: str
     vat_number: str = ""
     non_profit: bool = False
+    address: str = ""  # postal address, required on invoices (EU VAT invoices name it)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def make_customer(name: str, email: str, country: str, vat_number: str = "",
-                  non_profit: bool = False) -> Customer:
+                  non_profit: bool = False, address: str = "") -> Customer:
     """A validated customer; raises ConfigError with one sentence."""
     name, email, country = name.strip(), email.strip(), country.strip().upper()
+    address = ", ".join(part.strip() for part in address.splitlines() if part.strip())
     if not name:
         raise ConfigError("The customer needs a name.")
     if "@" not in email or email.startswith("@") or email.endswith("@"):
         raise ConfigError(f"The customer email {email!r} is not an email address.")
-    if len(country) != 2 or not country.isalpha():
-        raise ConfigError(f"The customer country must be a two-letter code such as FR, "
-                          f"not {country!r}.")
-    vat = vat_number.replace(" ", "").upper()
-    if vat and not (len(vat) > 4 and vat[:2].isalpha() and vat[2:].isalnum()):
-        raise ConfigError(f"The VAT number {vat_number!r} should start with a country code, "
-                          "e.g. FR12345678901.")
-    return Customer(name, email, country, vat, non_profit)
+    if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
+        raise ConfigError(f"The customer country must be an ISO 3166 two-letter code such as "
+                          f"FR, not {country!r}.")
+    return Customer(name, email, country, check_vat_number(country, vat_number), non_profit,
+                    address)
 
 
 def customer_from_config(table: dict[str, Any]) -> Customer:
     """A customer from the config's ``[customer]`` table (``vat_number`` or ``vat``)."""
-    known = {"name", "email", "country", "vat_number", "vat", "non_profit"}
+    known = {"name", "email", "country", "vat_number", "vat", "non_profit", "address"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"The [customer] table has an unknown key {unknown[0]!r}.")
@@ -52,7 +54,8 @@ def customer_from_config(table: dict[str, Any]) -> Customer:
         raise ConfigError("The [customer] key non_profit must be true or false.")
     return make_customer(str(table.get("name", "")), str(table.get("email", "")),
                          str(table.get("country", "")),
-                         str(table.get("vat_number", table.get("vat", "")) or ""), non_profit)
+                         str(table.get("vat_number", table.get("vat", "")) or ""), non_profit,
+                         str(table.get("address", "")))
 
 
 def save_customer(state: StateStore, customer: Customer) -> None:
@@ -65,13 +68,15 @@ def save_customer(state: StateStore, customer: Customer) -> None:
 
 
 def stored_customer(state: StateStore) -> Customer | None:
+    if "customers" not in state.db.table_names():
+        return None  # a read creates nothing
     ensure_schema(state)
     rows = list(state.db.query("SELECT * FROM customers WHERE id=1"))
     if not rows:
         return None
     row = rows[0]
     return Customer(row["name"], row["email"], row["country"], row["vat_number"] or "",
-                    bool(row["non_profit"]))
+                    bool(row["non_profit"]), row["address"] or "")
 
 
 def resolve_customer(state: StateStore, config: dict[str, Any]) -> Customer | None:

@@ -2,38 +2,47 @@
 
 * enforcement off (config ``[billing] enforce = false`` or the price book's) -> no opinion;
 * demo, rollback -> no opinion (always allowed);
-* full -> a paid invoice of the migration not yet used by a completed full run;
-* delta -> a plan with ``delta`` (Signature); pausing or interval windows -> ``interval``;
-* re-migration -> within the plan's window after the full run completed;
+* an invoice pays for one full migration and the re-migrations its plan allows: every full
+  or re-migration run started after its payment counts, whatever became of it (a rollback
+  frees nothing); after the first, a run is a re-migration, allowed within the plan's
+  window (counted from the first run's completion) and up to its number of re-migrations;
+* delta -> a plan with ``delta`` (Signature), within ``delta_days`` of that completion;
+* retry of failed and skipped records -> any paid plan;
+* pausing or interval windows -> ``interval`` (Signature), refused up front;
+* options -> every priced option of the run must be on the invoice or a paid upgrade;
 * resume -> whatever the resumed run needed, plus ``interval`` when it had been paused.
 
-The plan is the one on the migration's paid invoice, as its price book had it.
+Refusals are one sentence naming the command that lifts them (pay, upgrade, invoice).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from deskmigrate.core.run import Authorization, RunRequest
-from deskmigrate.core.state import COMPLETED, PAUSED, PAUSING, StateStore
+from deskmigrate.core.state import COMPLETED, PAUSED, PAUSING, ROLLED_BACK, StateStore
 
-from .invoices import INVOICE, OPEN, PAID, Invoice, consumed_by, list_invoices
-from .pricebook import Plan, PriceBook, load_pricebook, pricebook_from_snapshot
+from .invoices import INVOICE, OPEN, PAID, PAY, Invoice, full_runs_since, list_invoices
+from .pricebook import Plan, PriceBook, load_pricebook, pricebook_from_snapshot, pricebook_path
 from .runs import get_run, root_run
+from .upgrades import entitlement
 
-PAY = "`deskmigrate billing pay {number} --method card|paypal|bank_transfer`"
+FREE_MODES = ("demo", "rollback")
 
 
 def _refuse(reason: str) -> Authorization:
     return Authorization(allowed=False, reason=reason)
 
 
-def _plan(invoice: Invoice) -> Plan:
-    return pricebook_from_snapshot(invoice.pricebook).plan(invoice.plan)
+def _plan(state: StateStore, invoice: Invoice) -> Plan:
+    """The plan the invoice and its paid upgrades pay for."""
+    return pricebook_from_snapshot(invoice.pricebook).plan(entitlement(state, invoice).plan)
 
 
-def _paid(state: StateStore, migration_id: int) -> list[Invoice]:
-    return list_invoices(state, migration_id, "kind=? AND status=?", (INVOICE, PAID))
+def _paid(state: StateStore, migration_id: int) -> Invoice | None:
+    paid = list_invoices(state, migration_id, "kind=? AND status=?", (INVOICE, PAID))
+    return paid[-1] if paid else None
 
 
 def _no_paid_invoice(state: StateStore, migration_id: int) -> Authorization:
@@ -49,106 +58,166 @@ def _no_paid_invoice(state: StateStore, migration_id: int) -> Authorization:
                    "`deskmigrate billing pay NUMBER`.")
 
 
-def _full(state: StateStore, migration_id: int) -> tuple[Authorization, Invoice | None]:
-    paid = _paid(state, migration_id)
-    for invoice in reversed(paid):
-        if consumed_by(state, invoice) is None:
-            return Authorization(True, f"Invoice {invoice.number} is paid."), invoice
-    if paid and not list_invoices(state, migration_id, "kind=? AND status=?", (INVOICE, OPEN)):
-        used = paid[-1]
-        return _refuse(f"Migration {migration_id} has no paid invoice for another full run: "
-                       f"{used.number} was used by full run {consumed_by(state, used)}; "
-                       "run a new demo and invoice it, or re-migrate within the plan's "
-                       "window."), None
-    return _no_paid_invoice(state, migration_id), None
-
-
-def _feature(state: StateStore, book: PriceBook, migration_id: int, invoice: Invoice | None,
-             feature: str, what: str) -> Authorization | None:
-    """None when the plan allows ``feature`` ("delta" or "interval"), else a refusal."""
-    if invoice is None:
-        paid = _paid(state, migration_id)
-        invoice = paid[-1] if paid else None
-    book = pricebook_from_snapshot(invoice.pricebook) if invoice else book
-    names = " or ".join(p.name for p in book.plans.values() if getattr(p, feature))
-    if invoice is None:
-        return _refuse(f"{what} need the {names} plan, and migration {migration_id} has no "
-                       "paid invoice.")
-    plan = _plan(invoice)
-    if getattr(plan, feature):
-        return None
-    return _refuse(f"{what} need the {names} plan; migration {migration_id} is on the "
-                   f"{plan.name} plan (invoice {invoice.number}).")
-
-
 def _when(stamp: str) -> datetime:
     moment = datetime.fromisoformat(stamp)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _remigrate(state: StateStore, migration_id: int, run_id: int | None,
-               now: datetime | None) -> Authorization:
-    """Re-migration of full run ``run_id`` (the latest when None); ``now`` None skips the
-    window (a resumed re-migration was inside it when it started)."""
-    paid = _paid(state, migration_id)
-    if not paid:
+def finished_at(state: StateStore, run: dict[str, Any]) -> datetime:
+    """When a full run finished migrating. A rollback overwrites the finish time, so for a
+    rolled-back run it is the time of its last metered record."""
+    if run["status"] == COMPLETED and run["finished_at"]:
+        return _when(run["finished_at"])
+    last = state.db.execute("SELECT max(created_at) FROM meter_events WHERE run_id=?",
+                            [run["id"]]).fetchone()[0]
+    return _when(last or run["started_at"])
+
+
+def _feature(state: StateStore, book: PriceBook, migration_id: int, feature: str,
+             what: str) -> Authorization | None:
+    """None when the paid plan allows ``feature`` ("delta" or "interval"), else a refusal
+    that says how to get it."""
+    invoice = _paid(state, migration_id)
+    book = pricebook_from_snapshot(invoice.pricebook) if invoice else book
+    plans = [p for p in book.plans.values() if getattr(p, feature)]
+    names = " or ".join(p.name for p in plans)
+    key = plans[0].key if plans else "PLAN"
+    if invoice is None:
+        return _refuse(f"{what} the {names} plan, and migration {migration_id} has no "
+                       f"paid invoice: invoice its demo with `deskmigrate billing invoice RUN "
+                       f"--plan {key}`.")
+    plan = _plan(state, invoice)
+    if getattr(plan, feature):
+        return None
+    return _refuse(f"{what} the {names} plan; migration {migration_id} is on the "
+                   f"{plan.name} plan (invoice {invoice.number}): upgrade with `deskmigrate "
+                   f"billing upgrade {invoice.number} --plan {key}` and pay the difference.")
+
+
+def _options(state: StateStore, migration_id: int, options: dict[str, Any]
+             ) -> Authorization | None:
+    """None when every priced option of the run is paid for, else a refusal."""
+    invoice = _paid(state, migration_id)
+    if invoice is None:
+        return None
+    book = pricebook_from_snapshot(invoice.pricebook)
+    paid = set(entitlement(state, invoice).options)
+    missing = [name for name, value in sorted(options.items())
+               if value and name not in paid and book.priced_option(name)]
+    if not missing:
+        return None
+    flags = " ".join(f"--option {name}" for name in missing)
+    return _refuse(f"Invoice {invoice.number} of migration {migration_id} does not cover the "
+                   f"option{'s' if len(missing) > 1 else ''} {', '.join(missing)}: invoice "
+                   f"{'them' if len(missing) > 1 else 'it'} with `deskmigrate billing upgrade "
+                   f"{invoice.number} {flags}`, pay it, then run again.")
+
+
+def _migration_run(state: StateStore, migration_id: int, mode: str, now: datetime
+                   ) -> Authorization:
+    """A full run or a re-migration: one full migration per invoice, then the plan's
+    re-migrations inside its window."""
+    invoice = _paid(state, migration_id)
+    if invoice is None:
         return _no_paid_invoice(state, migration_id)
-    plan = _plan(paid[-1])
+    number = invoice.number
+    runs = full_runs_since(state, migration_id, invoice.paid_at or "")
+    if not runs:
+        if mode == "full":
+            return Authorization(True, f"Invoice {number} is paid.")
+        return _refuse(f"Migration {migration_id} has no full run on invoice {number} to "
+                       "re-migrate: run `deskmigrate migrate` first.")
+    last = runs[-1]
+    if last["status"] not in (COMPLETED, ROLLED_BACK):
+        return _refuse(f"Run {last['id']} of migration {migration_id} has not finished "
+                       f"({last['status']}): carry on with `deskmigrate resume {last['id']}`.")
+    plan, first = _plan(state, invoice), runs[0]
+    done = finished_at(state, first)
     if not plan.remigration_days:
-        return _refuse(f"Re-migration needs a plan with a re-migration window; migration "
-                       f"{migration_id} is on the {plan.name} plan (invoice {paid[-1].number}).")
-    if now is None:
-        return Authorization(True, f"{plan.name} allows re-migration.")
-    run_id = run_id or state.db.execute(
-        "SELECT max(id) FROM runs WHERE migration_id=? AND mode='full' AND status=?",
-        [migration_id, COMPLETED]).fetchone()[0]
-    run = get_run(state, run_id) if run_id else None
-    if run is None or root_run(state, run["id"])["mode"] != "full" or run["status"] != COMPLETED:
-        return _refuse(f"Migration {migration_id} has no completed full run to re-migrate.")
-    closes = _when(run["finished_at"]) + timedelta(days=plan.remigration_days)
+        return _refuse(f"Invoice {number} paid for one full migration of migration "
+                       f"{migration_id}, run {first['id']} (finished {done:%Y-%m-%d}); the "
+                       f"{plan.name} plan has no re-migration, so another run is a new "
+                       "migration: run a demo and invoice it.")
+    closes = done + timedelta(days=plan.remigration_days)
     if now > closes:
         return _refuse(f"The {plan.remigration_days}-day re-migration window of the "
                        f"{plan.name} plan for migration {migration_id} closed on "
                        f"{closes:%Y-%m-%d %H:%M} UTC, so this is a new migration: run a "
                        "demo and invoice it.")
+    used = len(runs) - 1
+    if plan.remigrations is not None and used >= plan.remigrations:
+        return _refuse(f"The {plan.name} plan allows {plan.remigrations} re-migration(s) "
+                       f"after the full migration, and migration {migration_id} has had "
+                       f"{used} (run {last['id']}): run a demo and invoice a new migration.")
     return Authorization(True, f"Within the {plan.name} re-migration window.")
 
 
+def _delta(state: StateStore, book: PriceBook, migration_id: int, now: datetime | None
+           ) -> Authorization:
+    refusal = _feature(state, book, migration_id, "delta", "Delta runs need")
+    if refusal or now is None:
+        return refusal or Authorization(True, "A resumed delta was inside its window.")
+    invoice = _paid(state, migration_id)
+    assert invoice is not None  # _feature refused otherwise
+    runs = full_runs_since(state, migration_id, invoice.paid_at or "")
+    if not runs:
+        return _refuse(f"Delta runs follow the full migration, and migration {migration_id} "
+                       f"has no full run on invoice {invoice.number}.")
+    plan = _plan(state, invoice)
+    closes = finished_at(state, runs[0]) + timedelta(days=plan.delta_days)
+    if now > closes:
+        return _refuse(f"The {plan.delta_days}-day delta window of the {plan.name} plan for "
+                       f"migration {migration_id} closed on {closes:%Y-%m-%d %H:%M} UTC: run "
+                       "a demo and invoice a new migration.")
+    return Authorization(True, f"Within the {plan.name} delta window.")
+
+
 def _gate(state: StateStore, book: PriceBook, migration_id: int, mode: str,
-          run_id: int | None, now: datetime | None) -> tuple[Authorization, Invoice | None]:
-    """The decision for a full, delta or re-migration run, and the invoice it relies on."""
-    if mode == "full":
-        return _full(state, migration_id)
+          now: datetime | None) -> Authorization:
+    """The decision for a run of ``mode``; ``now`` None for a resume (the run was inside
+    its windows when it started)."""
+    if mode in ("full", "remigrate"):
+        if now is None:
+            paid = _paid(state, migration_id) is not None
+            return Authorization(True, "Resumed.") if paid else \
+                _no_paid_invoice(state, migration_id)
+        return _migration_run(state, migration_id, mode, now)
     if mode == "delta":
-        refusal = _feature(state, book, migration_id, None, "delta", "Delta runs")
-        return refusal or Authorization(True, "The plan allows delta runs."), None
-    if mode == "remigrate":
-        return _remigrate(state, migration_id, run_id, now), None
-    return _refuse(f"Billing does not know the run mode {mode!r}."), None
+        return _delta(state, book, migration_id, now)
+    if mode == "retry":
+        if _paid(state, migration_id) is None:
+            return _no_paid_invoice(state, migration_id)
+        return Authorization(True, "Every plan includes retrying failed and skipped records.")
+    return _refuse(f"Billing does not know the run mode {mode!r}.")
 
 
 def authorize(request: RunRequest, now: datetime | None = None) -> Authorization | None:
     """Billing's answer to ``authorize_run``: None (no opinion), allowed, or refused."""
     billing = request.billing or {}
-    if billing.get("enforce", True) is False or request.mode in ("demo", "rollback"):
+    if billing.get("enforce", True) is False or request.mode in FREE_MODES:
         return None
-    book = load_pricebook(billing.get("pricebook"))
+    book = load_pricebook(pricebook_path(None, billing))
     if not book.enforce:
         return None
-    state, migration_id = request.state, request.migration_id
+    state, migration_id, mode = request.state, request.migration_id, request.mode
     paused = False
-    if request.mode == "resume":
+    if mode in ("resume", "pause"):
         if request.run_id is None:
-            return _refuse("Billing cannot allow a resume without the run it resumes.")
-        mode = root_run(state, request.run_id)["mode"]
-        if mode in ("demo", "rollback"):
+            return _refuse(f"Billing cannot allow a {mode} without its run.")
+        root = root_run(state, request.run_id)["mode"]
+        if root in FREE_MODES:
             return None
+        if mode == "pause":
+            return _feature(state, book, migration_id, "interval", "Pausing a run needs") or \
+                Authorization(True, "The plan allows pausing.")
         paused = get_run(state, request.run_id)["status"] in (PAUSED, PAUSING)
-        result, invoice = _gate(state, book, migration_id, mode, None, None)
+        mode, moment = root, None
     else:
-        result, invoice = _gate(state, book, migration_id, request.mode, request.run_id,
-                                now or datetime.now(UTC))
-    if result.allowed and (paused or request.windows):
-        return _feature(state, book, migration_id, invoice, "interval",
-                        "Pausing and interval windows") or result
-    return result
+        moment = now or datetime.now(UTC)
+    if paused or request.windows:
+        refusal = _feature(state, book, migration_id, "interval",
+                           "Pausing and interval windows need")
+        if refusal:
+            return refusal
+    return _options(state, migration_id, request.options) or \
+        _gate(state, book, migration_id, mode, moment)

@@ -1,11 +1,14 @@
-"""Exact money: Decimal amounts, one rounding rule (ROUND_HALF_UP to the cent, per line)."""
+"""Exact money: Decimal amounts, one rounding rule (ROUND_HALF_UP to the currency's minor
+unit, once per line). Minor units come from Babel's CLDR data (USD 2, JPY 0, BHD 3)."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
+from babel.numbers import get_currency_precision, list_currencies
+
+ZERO = Decimal("0")
 
 
 def dec(value: object) -> Decimal:
@@ -23,21 +26,39 @@ def dec(value: object) -> Decimal:
     return result
 
 
-def cents(value: Decimal) -> Decimal:
-    """Round to the cent, half up (away from zero): the only rounding billing does."""
-    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    return abs(rounded) if rounded == 0 else rounded
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an ISO 4217 currency Babel knows."""
+    return code.upper() in list_currencies()
 
 
-def money(value: Decimal) -> str:
-    """An amount as a string with exactly two decimals, e.g. ``"12.30"``."""
-    return str(cents(value))
+@cache
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of ``currency``: ``0.01`` for USD, ``1`` for JPY."""
+    return Decimal(1).scaleb(-get_currency_precision(currency.upper()))
 
 
-def unit(value: Decimal) -> str:
-    """A unit price: at least two decimals, more when the price book has more (``"0.015"``)."""
-    if value.as_tuple().exponent >= -2:  # type: ignore[operator]
-        return money(value)
+def rounded(value: Decimal, currency: str) -> Decimal:
+    """Round to the currency's minor unit, half up (away from zero): the only rounding
+    billing does, once per line."""
+    result = value.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+    return abs(result) if result == 0 else result
+
+
+def representable(value: Decimal, currency: str) -> bool:
+    """Whether ``value`` is a whole number of the currency's minor unit."""
+    return value == value.quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
+
+
+def money(value: Decimal, currency: str) -> str:
+    """An amount with the currency's decimals: ``"12.30"`` in USD, ``"1230"`` in JPY."""
+    return str(rounded(value, currency))
+
+
+def unit(value: Decimal, currency: str) -> str:
+    """A unit price: at least the currency's decimals, more when the price book has more
+    (``"0.015"``)."""
+    if value.as_tuple().exponent >= minor_unit(currency).as_tuple().exponent:  # type: ignore[operator]
+        return money(value, currency)
     return format(value.normalize(), "f")
 
 

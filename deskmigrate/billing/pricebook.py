@@ -7,6 +7,7 @@ Every error is one sentence naming the file and the key, e.g.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,11 +17,12 @@ from typing import Any
 
 from deskmigrate.core.errors import ConfigError
 
-from .money import dec
+from .money import dec, is_currency, minor_unit, representable
 
 BILLABLE_KINDS = ("group", "agent", "company", "contact", "ticket", "kb_category", "kb_folder",
                   "kb_article")
 DEFAULT_NAME = "pricebook.toml (default)"
+ENV = "DESKMIGRATE_PRICEBOOK"
 
 
 class PriceBookError(ConfigError):
@@ -57,6 +59,8 @@ class Plan:
     delta: bool
     interval: bool
     remigration_days: int
+    remigrations: int | None  # re-migrations allowed in the window (None: no limit)
+    delta_days: int  # delta runs allowed this many days after the full migration
     retention_days: int
 
 
@@ -76,12 +80,14 @@ class Seller:
     country: str
     vat_number: str
     email: str
+    bank: str  # bank details printed on invoices for transfers
 
 
 @dataclass(frozen=True)
 class PriceBook:
     currency: str
     enforce: bool
+    payment_days: int  # an unpaid invoice is due this many days after issue
     seller: Seller
     minimum: Decimal
     tiers: tuple[Tier, ...]
@@ -101,6 +107,11 @@ class PriceBook:
     def multiplier(self, source: str, target: str) -> Decimal:
         """The records-price multiplier of a source/target pair (``default`` when unlisted)."""
         return self.pairs.get(f"{source}->{target}", self.pair_default)
+
+    def priced_option(self, name: str) -> bool:
+        """Whether option ``name`` costs something (an unlisted option is free)."""
+        option = self.options.get(name)
+        return option is not None and bool(option.flat or option.per_record)
 
     def plan(self, key: str) -> Plan:
         try:
@@ -234,16 +245,22 @@ def _plans(root: _Reader) -> dict[str, Plan]:
     out: dict[str, Plan] = {}
     for key in plans.table:
         plan = plans.sub(key)
-        plan.allow("name", "percent", "minimum", "delta", "interval", "remigration_days",
-                   "retention_days")
+        plan.allow("name", "percent", "minimum", "delta", "delta_days", "interval",
+                   "remigration_days", "remigrations", "retention_days")
+        delta = plan.get("delta", False, kind=bool)
+        remigration_days = plan.count("remigration_days", 0)
+        delta_days = plan.count("delta_days", 10 if delta else 0)
+        windows = max(remigration_days, delta_days)
         out[key.lower()] = Plan(
             key=key.lower(), name=plan.get("name", key.capitalize(), kind=str),
             percent=plan.percent("percent", 0), minimum=plan.amount("minimum", "0"),
-            delta=plan.get("delta", False, kind=bool),
-            interval=plan.get("interval", False, kind=bool),
-            remigration_days=plan.count("remigration_days", 0),
-            retention_days=plan.count("retention_days", 0),
+            delta=delta, interval=plan.get("interval", False, kind=bool),
+            remigration_days=remigration_days, remigrations=plan.count("remigrations", None),
+            delta_days=delta_days, retention_days=plan.count("retention_days", windows),
         )
+        if out[key.lower()].retention_days < windows:
+            raise plan.fail("retention_days", f"must be at least {windows} (the data must "
+                            "outlive the re-migration and delta windows)")
     if "standard" not in out:
         raise plans.fail("standard", "is missing (it is the plan a config gets by default)")
     return out
@@ -268,13 +285,13 @@ def _promos(discounts: _Reader) -> dict[str, Promo]:
 def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBook:
     """Check ``raw`` (parsed TOML) and build the model; raises PriceBookError."""
     root = _Reader(source, raw)
-    root.allow("currency", "enforce", "seller", "records", "pairs", "options", "plans", "tax",
-               "discounts", "custom_development")
+    root.allow("currency", "enforce", "payment_days", "seller", "records", "pairs", "options",
+               "plans", "tax", "discounts", "custom_development")
     currency = root.get("currency", kind=str)
-    if len(currency) != 3 or not currency.isalpha():
-        raise root.fail("currency", f"must be a three-letter ISO code, not {currency!r}")
+    if not is_currency(currency):
+        raise root.fail("currency", f"must be an ISO 4217 currency code, not {currency!r}")
     seller = root.sub("seller")
-    seller.allow("name", "address", "country", "vat_number", "email")
+    seller.allow("name", "address", "country", "vat_number", "email", "bank")
     records = root.sub("records")
     records.allow("minimum", "tiers")
     pairs = root.sub("pairs", {})
@@ -292,15 +309,17 @@ def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBoo
     for pair in pairs.table:
         if pair != "default" and pair.count("->") != 1:
             raise pairs.fail(pair, "must be named \"source->target\"")
-    return PriceBook(
+    book = PriceBook(
         currency=currency.upper(),
         enforce=root.get("enforce", True, kind=bool),
+        payment_days=root.count("payment_days", 14),
         seller=Seller(
             name=seller.get("name", kind=str),
             address=seller.get("address", "", kind=str),
             country=_country(seller, "country", seller.get("country", kind=str)),
             vat_number=seller.get("vat_number", "", kind=str),
             email=seller.get("email", "", kind=str),
+            bank=seller.get("bank", "", kind=str),
         ),
         minimum=records.amount("minimum", "0"),
         tiers=_tiers(records),
@@ -318,11 +337,37 @@ def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBoo
         increment_minutes=increment,
         raw=raw,
     )
+    _check_representable(root, book)
+    return book
+
+
+def _check_representable(root: _Reader, book: PriceBook) -> None:
+    """Amounts printed as they are (flat prices, minimums, fixed promos) must be whole
+    minor units of the currency: 29.005 USD or 0.5 JPY cannot be invoiced. Unit prices that
+    are multiplied (tiers, per record, hourly) may be finer."""
+    amounts = [("records.minimum", book.minimum)]
+    amounts += [(f"options.{o.name}.flat", o.flat) for o in book.options.values()
+                if o.flat is not None]
+    amounts += [(f"plans.{p.key}.minimum", p.minimum) for p in book.plans.values()]
+    amounts += [(f"discounts.promo_codes.{p.code}.amount", p.amount)
+                for p in book.promo_codes.values() if p.amount is not None]
+    for key, amount in amounts:
+        if not representable(amount, book.currency):
+            raise PriceBookError(f"{root.source}: {key} = {amount} cannot be invoiced in "
+                                 f"{book.currency}, whose smallest unit is "
+                                 f"{minor_unit(book.currency)}.")
 
 
 def default_pricebook_text() -> str:
     """The TOML text of the price book shipped with deskmigrate."""
     return resources.files(__package__).joinpath("pricebook.toml").read_text(encoding="utf-8")
+
+
+def pricebook_path(explicit: str | None, billing: dict[str, Any]) -> str | None:
+    """Which price book is in force: ``--pricebook``, else ``$DESKMIGRATE_PRICEBOOK``, else
+    the config's ``[billing] pricebook`` (already resolved against the config's folder),
+    else None (the default book)."""
+    return explicit or os.environ.get(ENV) or billing.get("pricebook") or None
 
 
 def load_pricebook(path: str | Path | None = None) -> PriceBook:

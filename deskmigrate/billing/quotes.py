@@ -12,7 +12,8 @@ Rules (docs/billing.md has worked examples):
 * discounts off the subtotal before tax: non-profit percentage first, then the promo code;
 * tax on what remains, at the customer's country rate, 0 % under reverse charge.
 
-Every amount is rounded once, half up to the cent, where it is computed.
+Every amount is rounded once, half up to the currency's minor unit (Babel: cents for USD, whole
+yen for JPY), where it is computed.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from decimal import Decimal
 from typing import Any
 
 from .customers import Customer
-from .money import ZERO, cents, money, qty, unit
+from .money import ZERO, money, qty, rounded, unit
 from .pricebook import BILLABLE_KINDS, PriceBook, PriceBookError
+from .tax import tax_basis
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,10 @@ class Line:
     unit_price: Decimal
     amount: Decimal
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self, currency: str) -> dict[str, str]:
         return {"description": self.description, "quantity": qty(self.quantity),
-                "unit_price": unit(self.unit_price), "amount": money(self.amount)}
+                "unit_price": unit(self.unit_price, currency),
+                "amount": money(self.amount, currency)}
 
 
 @dataclass(frozen=True)
@@ -106,15 +109,17 @@ class Priced:
         return self.subtotal - self.discount + self.tax
 
     def as_dict(self) -> dict[str, Any]:
+        cur = self.currency
         return {
-            "currency": self.currency, "plan": self.plan, "plan_name": self.plan_name,
-            "records": dict(self.records), "lines": [line.as_dict() for line in self.lines],
-            "subtotal": money(self.subtotal),
-            "discounts": [{"description": d.description, "amount": money(d.amount)}
+            "currency": cur, "plan": self.plan, "plan_name": self.plan_name,
+            "records": dict(self.records),
+            "lines": [line.as_dict(cur) for line in self.lines],
+            "subtotal": money(self.subtotal, cur),
+            "discounts": [{"description": d.description, "amount": money(d.amount, cur)}
                           for d in self.discounts],
-            "discount": money(self.discount), "tax_rate": qty(self.tax_rate),
-            "tax": money(self.tax), "reverse_charge": self.reverse_charge,
-            "notes": list(self.notes), "total": money(self.total),
+            "discount": money(self.discount, cur), "tax_rate": qty(self.tax_rate),
+            "tax": money(self.tax, cur), "reverse_charge": self.reverse_charge,
+            "notes": list(self.notes), "total": money(self.total, cur),
         }
 
 
@@ -137,7 +142,7 @@ def _grouped(n: int) -> str:
 def tier_lines(book: PriceBook, records: int) -> list[Line]:
     """One line per tier that holds records, like tax brackets."""
     lines: list[Line] = []
-    lower = 0
+    lower, cur = 0, book.currency
     for index, tier in enumerate(book.tiers, start=1):
         upper = tier.up_to if tier.up_to is not None else max(records, lower)
         quantity = max(0, min(records, upper) - lower)
@@ -146,14 +151,14 @@ def tier_lines(book: PriceBook, records: int) -> list[Line]:
         else:
             label = f"Records {_grouped(lower + 1)}-{_grouped(tier.up_to)}"
         if quantity:
-            lines.append(Line(f"tier:{index}", f"{label} at {unit(tier.price)} each",
-                              Decimal(quantity), tier.price, cents(quantity * tier.price)))
+            lines.append(Line(f"tier:{index}", f"{label} at {unit(tier.price, cur)} each",
+                              Decimal(quantity), tier.price, rounded(quantity * tier.price, cur)))
         lower = upper
     return lines
 
 
-def _flat(key: str, description: str, amount: Decimal) -> Line:
-    return Line(key, description, Decimal(1), amount, amount)
+def _flat(key: str, description: str, amount: Decimal, currency: str) -> Line:
+    return Line(key, description, Decimal(1), amount, rounded(amount, currency))
 
 
 def billed_hours(book: PriceBook, hours: Decimal) -> Decimal:
@@ -169,13 +174,14 @@ def _option_lines(book: PriceBook, pricing: Pricing) -> list[Line]:
         if option is None:
             continue  # an option the price book does not list is free
         if option.flat is not None:
-            lines.append(_flat(f"option:{name}", option.description, option.flat))
+            lines.append(_flat(f"option:{name}", option.description, option.flat,
+                               book.currency))
         else:
             per = option.per_record or ZERO
             n = sum(pricing.records.get(kind, 0) for kind in option.kinds)
             kinds = ", ".join(k.replace("_", " ") for k in option.kinds)
             lines.append(Line(f"option:{name}", f"{option.description} (per {kinds})",
-                              Decimal(n), per, cents(n * per)))
+                              Decimal(n), per, rounded(n * per, book.currency)))
     return lines
 
 
@@ -185,16 +191,16 @@ def _discounts(book: PriceBook, pricing: Pricing, subtotal: Decimal) -> list[Dis
     customer = pricing.customer
     if customer and customer.non_profit and book.non_profit_percent:
         pct = book.non_profit_percent
-        amount = cents(remaining * pct / 100)
+        amount = rounded(remaining * pct / 100, book.currency)
         out.append(Discount("non_profit", f"Non-profit discount {qty(pct)}%", amount))
         remaining -= amount
     if pricing.promo_code:
         promo = book.promo(pricing.promo_code)
         if promo.percent is not None:
-            amount = cents(remaining * promo.percent / 100)
+            amount = rounded(remaining * promo.percent / 100, book.currency)
             label = f"Promo code {promo.code} ({qty(promo.percent)}%)"
         else:
-            amount = min(promo.amount or ZERO, remaining)
+            amount = min(rounded(promo.amount or ZERO, book.currency), remaining)
             label = f"Promo code {promo.code}"
         out.append(Discount("promo", label, amount))
     return out
@@ -204,41 +210,44 @@ def _tax(book: PriceBook, customer: Customer | None) -> tuple[Decimal, bool, lis
     """(rate in percent, reverse charge?, notes) for this customer."""
     if customer is None:
         return ZERO, False, ["Tax not included: no customer is set, so the country is unknown."]
-    if customer.vat_number and customer.country != book.seller.country:
-        return ZERO, True, [book.reverse_charge_note]
-    return book.tax_rates.get(customer.country, book.tax_default), False, []
+    rate, reverse, note = tax_basis(book.seller.country, book.tax_rates, book.tax_default,
+                                    book.reverse_charge_note, customer.country,
+                                    customer.vat_number)
+    return rate, reverse, [note]
 
 
 def price(book: PriceBook, pricing: Pricing) -> Priced:
     """Price ``pricing`` with ``book`` (pure: no database, no clock)."""
-    plan = book.plan(pricing.plan)
+    plan, cur = book.plan(pricing.plan), book.currency
     lines = tier_lines(book, sum(pricing.records.values()))
     records_price = sum((line.amount for line in lines), ZERO)
     multiplier = book.multiplier(pricing.source, pricing.target)
     if multiplier != 1:
-        adjust = cents(records_price * (multiplier - 1))
+        adjust = rounded(records_price * (multiplier - 1), cur)
         lines.append(_flat("pair", f"Platform pair {pricing.source} -> {pricing.target} "
-                           f"(x{qty(multiplier)})", adjust))
+                           f"(x{qty(multiplier)})", adjust, cur))
         records_price += adjust
-    if records_price < book.minimum:
-        lines.append(_flat("minimum", f"Minimum price {money(book.minimum)}",
-                           book.minimum - records_price))
-        records_price = book.minimum
+    minimum = rounded(book.minimum, cur)
+    if records_price < minimum:
+        lines.append(_flat("minimum", f"Minimum price {money(minimum, cur)}",
+                           minimum - records_price, cur))
+        records_price = minimum
     lines.extend(_option_lines(book, pricing))
-    plan_price = max(plan.minimum, cents(records_price * plan.percent / 100))
+    plan_price = max(rounded(plan.minimum, cur), rounded(records_price * plan.percent / 100, cur))
     if plan_price:
         lines.append(_flat("plan", f"{plan.name} plan ({qty(plan.percent)}% of the migration "
-                           f"price, at least {money(plan.minimum)})", plan_price))
+                           f"price, at least {money(plan.minimum, cur)})", plan_price, cur))
     if pricing.dev_hours:
         if book.hourly_rate is None:
             raise PriceBookError("The price book has no custom_development hourly_rate.")
         hours = billed_hours(book, pricing.dev_hours)
         lines.append(Line("dev", f"Custom development (hours in {book.increment_minutes}-minute "
                           "increments, rounded up)", hours, book.hourly_rate,
-                          cents(hours * book.hourly_rate)))
+                          rounded(hours * book.hourly_rate, cur)))
     subtotal = sum((line.amount for line in lines), ZERO)
     discounts = _discounts(book, pricing, subtotal)
     taxable = subtotal - sum((d.amount for d in discounts), ZERO)
     rate, reverse, notes = _tax(book, pricing.customer)
     return Priced(book.currency, plan.key, plan.name, dict(pricing.records), tuple(lines),
-                  tuple(discounts), rate, cents(taxable * rate / 100), reverse, tuple(notes))
+                  tuple(discounts), rate, rounded(taxable * rate / 100, cur), reverse,
+                  tuple(notes))

@@ -1,12 +1,14 @@
-"""Reconciliation after a full run: metered actuals against what was invoiced.
+"""Reconciliation of a migration's final state: metered actuals against what was invoiced.
 
 The difference is ``price(actual) - price(invoiced)`` with the invoice's own price book, plan,
 options, customer and promo, line by line (graduated tiers, multiplier, minimum, plan
 percentage, per-record options), then discount and tax. A negative difference is a credit
 note, a positive one a supplementary invoice, none when the prices match. The invoice is the
 latest one issued before the full run started (the first one after it, when enforcement was
-off and the run went first). Each document
-records the counts it brings billing to, so reconciling again only bills new changes.
+off and the run went first). RUN is any completed full run or re-migration: the actuals are
+those of the runs not rolled back, so after a re-migration the final state is billed. Each
+document records the counts it brings billing to, so reconciling again only bills new
+changes, and the whole decision runs in one write transaction (never issued twice).
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from .money import ZERO, money, qty
 from .pricebook import pricebook_from_snapshot
 from .quotes import Discount, Line, Priced, price
 from .runs import get_run, root_mode
+from .schema import write_transaction
+
+MIGRATION_MODES = ("full", "remigrate")
 
 
 @dataclass(frozen=True)
@@ -53,20 +58,23 @@ class Reconciliation:
                 "document": self.document.as_dict() if self.document else None}
 
 
-def _line_difference(ref: Line, before: Line | None, after: Line | None) -> Line | None:
+def _line_difference(ref: Line, before: Line | None, after: Line | None,
+                     currency: str) -> Line | None:
     """The change of one line (``ref`` is whichever of the two exists, the new one first)."""
     amount = (after.amount if after else ZERO) - (before.amount if before else ZERO)
     if amount == 0:
         return None
     key = ref.key
+    if before is None and after is not None:  # a new line is shown as it is
+        return Line(key, after.description, after.quantity, after.unit_price, amount)
     q_before = before.quantity if before else ZERO
     q_after = after.quantity if after else ZERO
     same_unit = before is None or after is None or before.unit_price == after.unit_price
     if same_unit and q_before != q_after:
         return Line(key, f"{ref.description}: {qty(q_before)} invoiced, {qty(q_after)} "
                     "migrated", q_after - q_before, ref.unit_price, amount)
-    was = money(before.amount) if before else "0.00"
-    now = money(after.amount) if after else "0.00"
+    was = money(before.amount if before else ZERO, currency)
+    now = money(after.amount if after else ZERO, currency)
     return Line(key, f"{ref.description}: {was} invoiced, {now} after migration",
                 Decimal(1), amount, amount)
 
@@ -77,7 +85,8 @@ def difference(before: Priced, after: Priced, note: str) -> Priced:
     new = {line.key: line for line in after.lines}
     keys = list(new) + [k for k in old if k not in new]
     lines = [d for k in keys
-             if (d := _line_difference(new.get(k) or old[k], old.get(k), new.get(k)))]
+             if (d := _line_difference(new.get(k) or old[k], old.get(k), new.get(k),
+                                       after.currency))]
     old_d = {d.key: d for d in before.discounts}
     new_d = {d.key: d for d in after.discounts}
     discounts = []
@@ -97,9 +106,9 @@ def difference(before: Priced, after: Priced, note: str) -> Priced:
 
 def _full_run(state: StateStore, run_id: int) -> dict[str, Any]:
     run = get_run(state, run_id)
-    if root_mode(state, run_id) != "full" or run["mode"] not in ("full", "resume"):
+    if root_mode(state, run_id) not in MIGRATION_MODES:
         raise DeskmigrateError(f"Run {run_id} is a {run['mode']} run: reconcile the completed "
-                               "full run of the migration.")
+                               "full run or re-migration of the migration.")
     if run["status"] != COMPLETED:
         raise DeskmigrateError(f"Full run {run_id} has not completed ({run['status']}), so "
                                "there is nothing to reconcile yet.")
@@ -107,9 +116,16 @@ def _full_run(state: StateStore, run_id: int) -> dict[str, Any]:
 
 
 def reconcile(state: StateStore, run_id: int) -> Reconciliation:
-    """Issue the credit note or supplementary invoice that completed full run ``run_id`` calls
-    for (none when the metered actuals price the same as what was invoiced)."""
+    """Issue the credit note or supplementary invoice that completed full run or
+    re-migration ``run_id`` calls for (none when the metered actuals price the same as what
+    was invoiced)."""
     run = _full_run(state, run_id)
+    with write_transaction(state):
+        return _reconcile(state, run)
+
+
+def _reconcile(state: StateStore, run: dict[str, Any]) -> Reconciliation:
+    run_id = run["id"]
     migration_id = run["migration_id"]
     invoices = list_invoices(state, migration_id, "kind=? AND status!=?", (INVOICE, VOID))
     if not invoices:

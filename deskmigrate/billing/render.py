@@ -1,4 +1,9 @@
-"""Documents for people: plain text for the terminal, CSV and an HTML invoice to send."""
+"""Documents for people: plain text for the terminal, CSV and an HTML invoice to send.
+
+An invoice says what was migrated (source -> target, records by type), who sells to whom
+(postal addresses, VAT numbers), when it is due and where to pay; a credit note is titled
+as one and says whom it credits. Internal ids (migration, run) stay in the small print.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,40 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from .invoices import STATUS_LABELS, Invoice
+from .invoices import CREDIT_NOTE, STATUS_LABELS, Invoice
 from .money import money
+from .quotes import Pricing
 
 METHOD_LABELS = {"card": "card", "paypal": "PayPal", "bank_transfer": "bank transfer"}
+PLATFORM_NAMES = {"zendesk": "Zendesk", "freshdesk": "Freshdesk", "jira_sm": "Jira Service "
+                  "Management", "intercom": "Intercom"}
 
 
 def _tax_label(doc: dict[str, Any]) -> str:
     if doc["reverse_charge"]:
-        return "Tax 0% (reverse charge)"
-    return f"Tax {doc['tax_rate']}%"
+        return "VAT 0% (reverse charge)"
+    return f"VAT {doc['tax_rate']}%"
 
 
 def summary_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, amount) rows under the lines: subtotal, each discount, tax, total."""
     rows = [("Subtotal", doc["subtotal"])]
-    rows += [(d["description"], money(-Decimal(d["amount"]))) for d in doc["discounts"]]
+    rows += [(d["description"], money(-Decimal(d["amount"]), doc["currency"]))
+             for d in doc["discounts"]]
     rows += [(_tax_label(doc), doc["tax"]), (f"Total {doc['currency']}", doc["total"])]
     return rows
+
+
+def _platform(name: str) -> str:
+    return PLATFORM_NAMES.get(name, name.replace("_", " ").title())
+
+
+def what_was_migrated(pricing: Pricing) -> str:
+    """``Help-desk migration Zendesk -> Freshdesk: 2,500 tickets, 1,200 contacts``."""
+    counts = ", ".join(f"{n:,} {kind.replace('_', ' ')}{'s' if n != 1 else ''}"
+                       for kind, n in pricing.records.items())
+    return (f"Help-desk migration {_platform(pricing.source)} -> "
+            f"{_platform(pricing.target)}" + (f": {counts}" if counts else ""))
 
 
 def document_text(doc: dict[str, Any], title: str) -> str:
@@ -43,13 +64,17 @@ def document_text(doc: dict[str, Any], title: str) -> str:
     for label, amount in summary_rows(doc):
         out.append(f"  {label:<{width + 24}}  {amount:>12}")
     out += [f"  {note}" for note in doc["notes"]]
+    if doc.get("due_date"):
+        out.append(f"  Due by {doc['due_date']}.")
     return "\n".join(out)
 
 
 def invoice_title(invoice: Invoice) -> str:
-    state = STATUS_LABELS[invoice.status]
-    title = f"{invoice.as_dict()['title']} {invoice.number} ({state}) - migration " \
-            f"{invoice.migration_id}"
+    """``Credit note CN-000001 to Acme SAS (issued), refers to INV-000001``."""
+    doc = invoice.as_dict()
+    to = "to" if invoice.kind == CREDIT_NOTE else "for"
+    title = f"{doc['title']} {invoice.number} {to} {invoice.customer_name or 'no customer'} " \
+            f"({STATUS_LABELS[invoice.status]})"
     return title + (f", refers to {invoice.refers_to}" if invoice.refers_to else "")
 
 
@@ -72,6 +97,22 @@ def _party(title: str, lines: list[str]) -> str:
     return f"<div class='party'><h2>{escape(title)}</h2><p>{body}</p></div>"
 
 
+def _payment(invoice: Invoice, doc: dict[str, Any]) -> list[str]:
+    """What the customer should do (or did) about paying."""
+    if invoice.kind == CREDIT_NOTE:
+        return [f"This credit note reduces invoice {invoice.refers_to} by "
+                f"{doc['total'].lstrip('-')} {doc['currency']}; it will be refunded the way "
+                "the invoice was paid."]
+    if invoice.paid_at:
+        method = METHOD_LABELS.get(invoice.payment_method or "", invoice.payment_method or "")
+        return [f"Paid{f' by {method}' if method else ''} on {invoice.paid_at[:10]}. "
+                "Thank you."]
+    out = [f"Due by {doc['due_date']}." if doc.get("due_date") else "",
+           "Pay by card or PayPal through the payment link, or by bank transfer."]
+    bank = doc["seller"].get("bank")
+    return out + ([bank] if bank else [])
+
+
 def invoice_html(invoice: Invoice) -> str:
     """A self-contained HTML invoice or credit note, ready to send."""
     doc = invoice.as_dict()
@@ -83,14 +124,12 @@ def invoice_html(invoice: Invoice) -> str:
     totals = "".join(f"<tr><th colspan='3'>{escape(label)}</th><td class='n'>{amount}</td></tr>"
                      for label, amount in summary_rows(doc))
     notes = "".join(f"<p class='note'>{escape(note)}</p>" for note in doc["notes"])
-    if invoice.paid_at:
-        method = METHOD_LABELS.get(invoice.payment_method or "", invoice.payment_method or "")
-        payment = f"Paid by {method} on {invoice.paid_at[:10]}."
-    elif invoice.kind == "credit_note":
-        payment = f"This credit note corrects invoice {invoice.refers_to}."
-    else:
-        payment = "Payable by card, PayPal or bank transfer."
+    payment = "".join(f"<p>{escape(p)}</p>" for p in _payment(invoice, doc) if p)
+    credit = invoice.kind == CREDIT_NOTE
     title = f"{doc['title']} {invoice.number}"
+    what = what_was_migrated(invoice.pricing)
+    refers = f" &middot; corrects invoice {escape(invoice.refers_to)}" \
+        if invoice.refers_to else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <style>
@@ -101,24 +140,24 @@ td, th {{ padding: .35rem .5rem; border-bottom: 1px solid #ddd; text-align: left
 .n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tfoot th {{ text-align: right; font-weight: normal; }}
 tfoot tr:last-child {{ font-weight: bold; }}
-.note {{ font-size: .9rem; color: #555; }}
+.note, .ref {{ font-size: .9rem; color: #555; }}
 </style></head><body>
 <h1>{escape(title)}</h1>
-<p>Issued {escape(invoice.issued_at[:10])} &middot; status {escape(doc['status_label'])}
-&middot; migration {invoice.migration_id}, run {invoice.run_id}
-{f"&middot; refers to {escape(invoice.refers_to)}" if invoice.refers_to else ""}</p>
+<p>Issued {escape(invoice.issued_at[:10])} &middot; {escape(doc['status_label'])}{refers}</p>
+<p><strong>{escape(what)}</strong></p>
 <div class="parties">
 {_party("From", [seller["name"], seller["address"], seller["country"],
                  f"VAT {seller['vat_number']}" if seller["vat_number"] else "", seller["email"]])}
-{_party("Bill to", [customer.get("name", ""), customer.get("email", ""),
-                    customer.get("country", ""),
-                    f"VAT {customer['vat_number']}" if customer.get("vat_number") else "",
-                    "Non-profit" if customer.get("non_profit") else ""])}
+{_party("Credit to" if credit else "Bill to",
+        [customer.get("name", ""), customer.get("address", ""), customer.get("country", ""),
+         f"VAT {customer['vat_number']}" if customer.get("vat_number") else "",
+         customer.get("email", ""), "Non-profit" if customer.get("non_profit") else ""])}
 </div>
 <table><thead><tr><th>Description</th><th class="n">Quantity</th><th class="n">Unit price</th>
 <th class="n">Amount ({escape(doc['currency'])})</th></tr></thead>
 <tbody>{rows}</tbody><tfoot>{totals}</tfoot></table>
 {notes}
-<p>{escape(payment)}</p>
+{payment}
+<p class="ref">Reference: migration {invoice.migration_id}, run {invoice.run_id}.</p>
 </body></html>
 """

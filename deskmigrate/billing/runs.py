@@ -12,7 +12,7 @@ from deskmigrate.core.state import StateStore, now
 
 from .customers import resolve_customer
 from .money import ZERO, dec
-from .pricebook import PriceBook, load_pricebook
+from .pricebook import PriceBook, load_pricebook, pricebook_path
 from .quotes import Priced, Pricing, billable_counts, price
 from .schema import ensure_schema
 
@@ -96,7 +96,7 @@ def pricing_for_run(state: StateStore, run_id: int, *, plan: str | None = None,
     run = demo_run(state, run_id)
     config = billing_config(run)
     migration = state.migration(run["migration_id"]) or {}
-    book = load_pricebook(pricebook or config.get("pricebook"))
+    book = load_pricebook(pricebook_path(pricebook, config))
     chosen = tuple(sorted(k for k, v in (run["options"] or {}).items() if v))
     pricing = Pricing(
         records=billable_counts(run["counts"]),

@@ -1,4 +1,5 @@
-"""Billing's own tables in the state database, created idempotently on first use.
+"""Billing's own tables in the state database, created idempotently on first use, and the
+one way billing writes: :func:`write_transaction`.
 
 Billing keeps its version in ``billing_meta`` (key ``schema_version``); core's
 ``PRAGMA user_version`` is left alone.
@@ -6,57 +7,90 @@ Billing keeps its version in ``billing_meta`` (key ``schema_version``); core's
 
 from __future__ import annotations
 
-from deskmigrate.core.state import StateStore
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-SCHEMA_VERSION = 1
+from deskmigrate.core.state import StateStore
+from deskmigrate.core.statefile import register_component
+
+SCHEMA_VERSION = 2
+BUSY_RETRIES = 20
+register_component("billing_meta", SCHEMA_VERSION)  # a newer one is refused at open
+
+
+@contextmanager
+def write_transaction(state: StateStore) -> Iterator[None]:
+    """One billing write. ``BEGIN IMMEDIATE`` takes the write lock up front (SQLite waits up
+    to the store's busy timeout; a still-busy database is retried), so whatever the caller
+    re-checks inside cannot change before the commit: two processes never issue the same
+    document. A nested call joins the outer transaction. Inside, write with plain SQL
+    (sqlite-utils' insert commits on its own)."""
+    conn = state.db.conn
+    if conn.in_transaction:  # joined by a nested call: the outer one commits
+        yield
+        return
+    for attempt in range(BUSY_RETRIES):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == BUSY_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def ensure_schema(state: StateStore) -> None:
-    """Create billing's tables unless this database already has them."""
+    """Create or upgrade billing's tables unless this database already has them."""
     db = state.db
     if "billing_meta" in db.table_names():
         row = db.execute("SELECT value FROM billing_meta WHERE key='schema_version'").fetchone()
         if row and int(row[0]) >= SCHEMA_VERSION:
             return
-    with db.atomic():
-        db["billing_meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
-        db["billing_counters"].create({"name": str, "value": int}, pk="name",
-                                      if_not_exists=True)
-        db["customers"].create(
-            {"id": int, "name": str, "email": str, "country": str, "vat_number": str,
-             "non_profit": int, "updated_at": str},
-            pk="id", if_not_exists=True,
-        )
-        db["quotes"].create(
-            {"id": int, "run_id": int, "migration_id": int, "created_at": str, "plan": str,
-             "promo_code": str, "currency": str, "total": str, "document": str},
-            pk="id", if_not_exists=True,
-        )
-        db["invoices"].create(
-            {"id": int, "number": str, "kind": str, "status": str, "migration_id": int,
-             "run_id": int, "quote_id": int, "refers_to": str, "currency": str, "plan": str,
-             "customer": str, "inputs": str, "pricebook": str, "total": str, "document": str,
-             "issued_at": str, "paid_at": str},
-            pk="id", if_not_exists=True,
-        )
-        db["invoices"].create_index(["number"], unique=True, if_not_exists=True)
-        db["invoices"].create_index(["migration_id"], if_not_exists=True)
-        db["invoice_lines"].create(
-            {"invoice_id": int, "position": int, "key": str, "description": str,
-             "quantity": str, "unit_price": str, "amount": str},
-            pk=("invoice_id", "position"), if_not_exists=True,
-        )
-        db["payments"].create(
-            {"id": int, "invoice_id": int, "method": str, "amount": str, "currency": str,
-             "reference": str, "paid_at": str},
-            pk="id", if_not_exists=True,
-        )
+    with write_transaction(state):
+        row = db.execute("SELECT value FROM billing_meta WHERE key='schema_version'").fetchone() \
+            if "billing_meta" in db.table_names() else None
+        if row and int(row[0]) >= SCHEMA_VERSION:
+            return  # another process upgraded it meanwhile
+        db.execute("CREATE TABLE IF NOT EXISTS billing_meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS billing_counters (name TEXT PRIMARY KEY, "
+                   "value INTEGER)")
+        db.execute("CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY KEY, name TEXT, "
+                   "email TEXT, country TEXT, vat_number TEXT, non_profit INTEGER, "
+                   "updated_at TEXT, address TEXT)")
+        if "address" not in {c[1] for c in db.execute("PRAGMA table_info(customers)")}:
+            db.execute("ALTER TABLE customers ADD COLUMN address TEXT")
+        db.execute("CREATE TABLE IF NOT EXISTS quotes (id INTEGER PRIMARY KEY, run_id INTEGER, "
+                   "migration_id INTEGER, created_at TEXT, plan TEXT, promo_code TEXT, "
+                   "currency TEXT, total TEXT, document TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS invoices (id INTEGER PRIMARY KEY, number TEXT, "
+                   "kind TEXT, status TEXT, migration_id INTEGER, run_id INTEGER, "
+                   "quote_id INTEGER, refers_to TEXT, currency TEXT, plan TEXT, customer TEXT, "
+                   "inputs TEXT, pricebook TEXT, total TEXT, document TEXT, issued_at TEXT, "
+                   "paid_at TEXT)")
+        db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_invoices_number ON invoices (number)")
+        db.execute("CREATE INDEX IF NOT EXISTS idx_invoices_migration_id ON invoices "
+                   "(migration_id)")
+        db.execute("CREATE TABLE IF NOT EXISTS invoice_lines (invoice_id INTEGER, "
+                   "position INTEGER, key TEXT, description TEXT, quantity TEXT, "
+                   "unit_price TEXT, amount TEXT, PRIMARY KEY (invoice_id, position))")
+        db.execute("CREATE TABLE IF NOT EXISTS payments (id INTEGER PRIMARY KEY, "
+                   "invoice_id INTEGER UNIQUE, method TEXT, amount TEXT, currency TEXT, "
+                   "reference TEXT, paid_at TEXT)")
         db.execute("INSERT OR REPLACE INTO billing_meta VALUES ('schema_version', ?)",
                    [str(SCHEMA_VERSION)])
 
 
 def next_number(state: StateStore, sequence: str) -> str:
-    """The next number of a gap-free sequence, e.g. ``INV-000001`` (call inside a transaction)."""
+    """The next number of a gap-free sequence, e.g. ``INV-000001`` (call inside a
+    :func:`write_transaction`)."""
     db = state.db
     db.execute("INSERT OR IGNORE INTO billing_counters VALUES (?, 0)", [sequence])
     db.execute("UPDATE billing_counters SET value = value + 1 WHERE name=?", [sequence])

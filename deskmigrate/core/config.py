@@ -105,8 +105,14 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"Config file {path} does not exist.") from None
     except OSError as exc:
         raise ConfigError(f"Config file {path} cannot be read ({exc.strerror}).") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"Config file {path} is not UTF-8 text; save it as UTF-8.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML ({exc}).") from None
-    return parse(data)
+    config = parse(data)
+    book = config.billing.get("pricebook")
+    if isinstance(book, str) and book and not Path(book).expanduser().is_absolute():
+        config.billing["pricebook"] = str(path.parent.resolve() / book)  # beside the config
+    return config

@@ -111,6 +111,11 @@ class WriteContext(ABC):
         """Resolve a person (agent or contact). ``agent=True`` falls back to the default
         agent when the person is not in the target, and notes a warning in the report."""
 
+    def person(self, source_id: str | None) -> Record | None:
+        """The source's own record (agent or contact) of a person, for naming an author the
+        target has no user for; None when the source has no such person."""
+        return None
+
     @abstractmethod
     def external_id(self, kind: str, source_id: str) -> str:
         """A stable marker stored on the target record, used to find it after a crash."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
-from .connector import WriteContext
+from .connector import Source, WriteContext
+from .records import Record
 from .state import StateStore
 
 PEOPLE = ("agent", "contact")
@@ -16,8 +17,10 @@ PEOPLE = ("agent", "contact")
 
 class EngineContext(WriteContext):
     def __init__(self, state: StateStore, migration_id: int, run_id: int,
-                 default_agent: str | None) -> None:
+                 default_agent: str | None, source: Source | None = None) -> None:
         self.state = state
+        self.source = source
+        self._people: dict[str, Record | None] = {}  # source people asked for by targets
         self.migration_id = migration_id
         self.run_id = run_id
         self.default_agent = default_agent
@@ -72,6 +75,19 @@ class EngineContext(WriteContext):
                 self.fallbacks.add(str(source_id))
             return self.default_agent
         return None
+
+    def person(self, source_id: str | None) -> Record | None:
+        """Asked of the source once per person (a target naming an unmapped author)."""
+        if source_id is None or self.source is None:
+            return None
+        with self._lock:
+            if source_id in self._people:
+                return self._people[source_id]
+        found = next((r for kind in PEOPLE if kind in self.source.kinds
+                      for r in self.source.get(kind, [source_id])), None)
+        with self._lock:
+            self._people[source_id] = found
+        return found
 
     def external_id(self, kind: str, source_id: str) -> str:
         return f"deskmigrate-{self.migration_id}-{kind}-{source_id}"

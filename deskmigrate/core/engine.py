@@ -59,6 +59,18 @@ class RunSpec:
     notify: Callable[[str], None] | None = None  # one-line messages for the operator
 
 
+def default_agent(target: Target, email: str | None, platform: str) -> str | None:
+    """The target id standing in for unknown agents: the configured ``default_agent``, which
+    must be an agent of the target, else the account the target acts as."""
+    if email:
+        found = target.find_agent(email)
+        if found is None:
+            raise DeskmigrateError(f"The default agent {email} is not an agent in the "
+                                   f"{platform} target.")
+        return found
+    return target.check().id
+
+
 class Engine:
     def __init__(self, spec: RunSpec) -> None:
         self.spec = spec
@@ -68,7 +80,7 @@ class Engine:
             source_platform=spec.source_platform, target_platform=spec.target_platform,
             options=spec.options, started_at=datetime.now(UTC),
         )
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None)
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
 
@@ -77,9 +89,9 @@ class Engine:
         """Migrate ``selection``; returns the final run status."""
         spec = self.spec
         self._emit(RUN_STARTED, {})
-        self.ctx.default_agent = self._default_agent()
         status = st.COMPLETED
         try:
+            self.ctx.default_agent = self._default_agent()
             for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
@@ -113,14 +125,8 @@ class Engine:
                 and k in self.spec.target.kinds]
 
     def _default_agent(self) -> str | None:
-        email = self.spec.default_agent_email
-        if email:
-            found = self.spec.target.find_agent(email)
-            if found is None:
-                raise DeskmigrateError(f"The default agent {email} is not an agent in the "
-                                       f"{self.spec.target_platform} target.")
-            return found
-        return self.spec.target.check().id
+        return default_agent(self.spec.target, self.spec.default_agent_email,
+                             self.spec.target_platform)
 
     # -- one kind -----------------------------------------------------------------------
     def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
@@ -183,6 +189,9 @@ class Engine:
                 todo: list[Record], attempt: int, op: str) -> None:
         self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
         self._writing.update((kind, r.source_id) for r in todo)
+        for record in todo if attempt == 1 else ():  # what the source noticed, reported once
+            for warning in record.warnings:
+                self.ctx.warn(record.source_id, warning)
         if op == WRITE:
             future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
         else:

@@ -26,7 +26,7 @@ from tenacity import (
 )
 
 from .errors import AmbiguousWrite, ApiError, AuthError, ConfigError, NotFound, Unreachable
-from .logs import scrub
+from .errortext import error_body, one_line
 from .origins import DOWNLOAD_LIMIT, REDIRECTS, OriginPolicy, read_capped, rebuilt
 
 log = structlog.get_logger("deskmigrate.http")
@@ -358,8 +358,7 @@ class HttpClient:
     def _error(self, response: httpx.Response) -> Exception:
         status = response.status_code
         path = urlsplit(str(response.request.url)).path
-        # Redacted before it is described: a cut-off secret would escape redaction.
-        detail = self._describe_error(rebuilt(response, scrub(response.text).encode()))
+        detail = one_line(self._describe_error(rebuilt(response, error_body(response).encode())))
         verdict = classify(status, self._verdicts)
         if verdict is Verdict.AUTH:
             what = "credentials" if status == 401 else "permissions"

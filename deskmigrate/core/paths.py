@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
-from .state import StateStore
+from .errors import ConfigError
+from .state import SCHEMA_VERSION, StateStore
+from .statefile import StateFileError, check_state_file
 
 
 def home() -> Path:
@@ -16,7 +19,12 @@ def home() -> Path:
     else:
         base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
         path = Path(base) / "deskmigrate"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        where = "DESKMIGRATE_HOME" if env else "The data folder"
+        raise ConfigError(f"{where} ({path}) cannot be used as a folder "
+                          f"({exc.strerror or exc}).") from None
     return path
 
 
@@ -25,8 +33,15 @@ def state_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 
 def open_state(db: str | os.PathLike[str] | None = None) -> StateStore:
-    """The state database at ``db`` (``--db``) or under ``$DESKMIGRATE_HOME``."""
-    return StateStore(state_path(db))
+    """The state database at ``db`` (``--db``) or under ``$DESKMIGRATE_HOME``; one that is
+    not ours, newer, damaged or cannot be created is refused before anything is written."""
+    path = state_path(db)
+    check_state_file(path, SCHEMA_VERSION)
+    try:
+        return StateStore(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise StateFileError(f"The state database {path} cannot be opened "
+                             f"({getattr(exc, 'strerror', None) or exc}).") from None
 
 
 def sandbox_dir() -> Path:

@@ -27,6 +27,8 @@ class Record:
     kind: ClassVar[str] = "record"
     billable: ClassVar[bool] = True
     source_id: str
+    # What the source found odd while reading this record (the report lists it).
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass(kw_only=True)
@@ -214,7 +216,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
 BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)
 
 
-VOLATILE = {"fetch", "url"}  # attachment URLs may be signed and change on every read
+VOLATILE = {"fetch", "url", "warnings"}  # signed URLs change on every read; remarks are no data
 
 
 def _stable(value: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .state import StateStore
 
-MODES = ("demo", "full", "delta", "resume", "remigrate", "rollback")
+MODES = ("demo", "full", "delta", "resume", "remigrate", "rollback", "retry", "pause")
 
 
 @dataclass

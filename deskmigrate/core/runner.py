@@ -19,7 +19,7 @@ from . import state as st
 from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
-from .engine import Engine, Progress, RunSpec
+from .engine import Engine, Progress, RunSpec, default_agent
 from .errors import DeskmigrateError, RunRefused
 from .options import validate_options
 from .records import KIND_ORDER
@@ -110,6 +110,9 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    config.source.platform, config.target.platform)
+        # Both accounts answer and the default agent exists before anything is written.
+        accounts.source.check()
+        default_agent(accounts.target, config.run.get("default_agent"), config.target.platform)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
         base = _base_run(state, migration_id, mode, base_run_id)

@@ -85,9 +85,10 @@ class Schedule:
 
     @classmethod
     def parse(cls, windows: list[str], tz: str | None = None) -> Schedule | None:
+        tz_info = zone(tz)  # a bad zone is refused even without windows
         if not windows:
             return None
-        return cls([s for w in windows for s in parse_window(w)], zone(tz))
+        return cls([s for w in windows for s in parse_window(w)], tz_info)
 
     def _second(self, when: datetime) -> int:
         local = when.astimezone(self.tz)

@@ -48,6 +48,7 @@ default = 0
 [tax.rates]
 IE = 23
 FR = 20
+DE = 19
 [discounts]
 non_profit_percent = 10
 [discounts.promo_codes]

@@ -50,18 +50,18 @@ def test_customer_set_and_show(db: Path) -> None:
        "FR", "--non-profit")
     shown = json.loads(ok(db, "customer", "show", "--json").output)
     assert shown == {"name": "Restos", "email": "a@restos.example", "country": "FR",
-                     "vat_number": "", "non_profit": True}
-    ok(db, "customer", "set", "--vat", "FR12345678901")  # the rest is kept
-    assert "VAT FR12345678901, non-profit" in ok(db, "customer", "show").output
+                     "vat_number": "", "non_profit": True, "address": ""}
+    ok(db, "customer", "set", "--vat", "FR40303265045")  # the rest is kept
+    assert "VAT FR40303265045, non-profit" in ok(db, "customer", "show").output
     assert "not an email address" in error(db, "customer", "set", "--email", "nope")
     assert "two-letter code" in error(db, "customer", "set", "--country", "France")
 
 
 def test_customer_from_config_table() -> None:
     customer = customer_from_config({"name": "Acme", "email": "a@acme.example",
-                                     "country": "de", "vat": "DE123456789"})
+                                     "country": "de", "vat": "DE136695976"})
     assert (customer.country, customer.vat_number, customer.non_profit) == (
-        "DE", "DE123456789", False)
+        "DE", "DE136695976", False)
     with pytest.raises(DeskmigrateError, match="unknown key 'phone'"):
         customer_from_config({"name": "A", "email": "a@b.c", "country": "DE", "phone": "1"})
 
@@ -71,10 +71,12 @@ def test_config_customer_wins_over_the_stored_one(db: Path, small_path: Path) ->
     mid = make_migration(state)
     demo = state.start_run(mid, "demo", options={}, config={"billing": {
         "pricebook": str(small_path), "plan": "premium", "promo_code": "TEN"}, "customer": {
-        "name": "Config Co", "email": "c@config.example", "country": "FR"}})
+        "name": "Config Co", "email": "c@config.example", "country": "FR",
+        "address": "2 quai de Seine, Paris"}})
     state.update_run(demo, counts={"ticket": 1250})
     state.set_status(demo, COMPLETED)
-    ok(db, "customer", "set", "--name", "Stored", "--email", "s@x.example", "--country", "IE")
+    ok(db, "customer", "set", "--name", "Stored", "--email", "s@x.example", "--country", "IE",
+       "--address", "1 Main Street")
     # small book: 612.50 + premium 200.00 = 812.50; TEN 81.25 -> 731.25; FR 20% 146.25 -> 877.50
     invoice = json.loads(ok(db, "invoice", str(demo), "--json").output)
     assert invoice["customer"]["name"] == "Config Co"
@@ -98,7 +100,8 @@ def test_quote_and_invoice_errors(db: Path) -> None:
     assert "has not completed" in error(db, "invoice", str(running))
     demo = make_demo(state, mid, {"ticket": 5})
     assert error(db, "invoice", str(demo)).startswith("No customer is set")
-    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "US")
+    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "US",
+       "--address", "1 Main Street")
     assert error(db, "invoice", str(demo), "--promo", "NOPE") == (
         "Promo code 'NOPE' is not in the price book.")
     assert error(db, "invoice", str(demo), "--dev-hours", "-1") == (
@@ -110,7 +113,8 @@ def test_statuses_pay_void_and_no_double_invoice(db: Path) -> None:
     state = StateStore(db)
     mid = make_migration(state)
     demo = make_demo(state, mid, {"ticket": 5})
-    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "US")
+    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "US",
+       "--address", "1 Main Street")
     ok(db, "invoice", str(demo))
     assert error(db, "invoice", str(demo)) == (
         f"Migration {mid} already has invoice INV-000001 (unpaid); void it with "
@@ -138,15 +142,16 @@ def test_exports(db: Path, tmp_path: Path) -> None:
     mid = make_migration(state)
     demo = make_demo(state, mid, {"ticket": 2500, "contact": 500}, options={"add_tag": "x"})
     ok(db, "customer", "set", "--name", "Müller & <Söhne>", "--email", "m@ms.example",
-       "--country", "DE", "--vat", "DE123456789")
+       "--country", "DE", "--vat", "DE136695976", "--address", "Hauptstr. 1, Berlin")
     ok(db, "invoice", str(demo), "--plan", "premium")
 
     html_file = tmp_path / "inv.html"
     ok(db, "export", "INV-000001", "--format", "html", "-o", str(html_file))
     html = html_file.read_text(encoding="utf-8")
     for text in ("Invoice INV-000001", "Deskmigrate Services Ltd", "Müller &amp; &lt;Söhne&gt;",
-                 "VAT DE123456789", "Tax 0% (reverse charge)", "Reverse charge: VAT to be "
-                 "accounted for by the recipient", "Payable by card, PayPal or bank transfer"):
+                 "VAT DE136695976", "VAT 0% (reverse charge)", "Reverse charge: VAT to be "
+                 "accounted for by the recipient",
+                 "Pay by card or PayPal through the payment link, or by bank transfer."):
         assert text in html
 
     data = json.loads(ok(db, "export", "INV-000001", "--format", "json").output)
@@ -165,7 +170,8 @@ def test_supplementary_invoice_and_usage(db: Path, small_path: Path) -> None:
     state = StateStore(db)
     mid = make_migration(state)
     demo = make_demo(state, mid, {"ticket": 10}, billing={"pricebook": str(small_path)})
-    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "IE")
+    ok(db, "customer", "set", "--name", "A", "--email", "a@a.example", "--country", "IE",
+       "--address", "1 Main Street")
     ok(db, "invoice", str(demo))  # 10 x 1.00 -> minimum 50.00 + 23% = 61.50
     ok(db, "pay", "INV-000001", "--method", "card")
     full = state.start_run(mid, "full", config={}, options={})

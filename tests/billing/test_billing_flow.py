@@ -68,7 +68,7 @@ def test_demo_quote_invoice_pay_full_reconcile_history(tmp_path: Path) -> None:
                                                   False}, billing={"plan": "premium"})
     migrate(state, mid, demo, "demo", "ticket", [str(i) for i in range(1, 21)])
     cli(db, "customer", "set", "--name", "Acme SAS", "--email", "billing@acme.example",
-        "--country", "fr", "--vat", "FR 123 456 789 01")
+        "--country", "fr", "--vat", "FR 403 032 650 45", "--address", "1 rue de Rivoli, Paris")
 
     # quote, through the hook the engine calls after a demo
     quote = pm.hook.quote_run(state=state, run_id=demo)
@@ -94,7 +94,7 @@ def test_demo_quote_invoice_pay_full_reconcile_history(tmp_path: Path) -> None:
                                                              "200.00"]
     assert invoice["lines"][1] == {"description": "Records 1,001-10,000 at 0.06 each",
                                    "quantity": "188", "unit_price": "0.06", "amount": "11.28"}
-    assert invoice["customer"]["vat_number"] == "FR12345678901"
+    assert invoice["customer"]["vat_number"] == "FR40303265045"
     unpaid = pm.hook.authorize_run(request=request(state, mid, "full"))
     assert "invoice INV-000001 is unpaid" in unpaid.reason
 
@@ -103,7 +103,9 @@ def test_demo_quote_invoice_pay_full_reconcile_history(tmp_path: Path) -> None:
     assert not pm.hook.authorize_run(request=request(state, other, "full")).allowed
     premium_delta = pm.hook.authorize_run(request=request(state, mid, "delta"))
     assert premium_delta.reason == ("Delta runs need the Signature plan; migration 1 is on "
-                                    "the Premium plan (invoice INV-000001).")
+                                    "the Premium plan (invoice INV-000001): upgrade with "
+                                    "`deskmigrate billing upgrade INV-000001 --plan "
+                                    "signature` and pay the difference.")
 
     # the full run: 10 tickets fail, fields are not billable, a batch is replayed, and an
     # interrupted run resumed under the same run id records some events twice
@@ -142,17 +144,17 @@ def test_demo_quote_invoice_pay_full_reconcile_history(tmp_path: Path) -> None:
     table = cli(db, "invoices")["output"]
     assert "INV-000001" in table and "Acme SAS" in table and "340.28 USD" in table
 
-    # the paid invoice was used by the completed full run: another full run needs a new one,
-    # a re-migration within Premium's 5 days does not
-    again = pm.hook.authorize_run(request=request(state, mid, "full"))
-    assert "INV-000001 was used by full run" in again.reason
+    # the paid invoice was used by the completed full run: another run on it is Premium's
+    # one re-migration, within its 5 days (a plain `migrate` or `migrate --again`)
+    assert pm.hook.authorize_run(request=request(state, mid, "full")).allowed
     assert pm.hook.authorize_run(request=request(state, mid, "remigrate", run_id=full)).allowed
 
     # a new demo can then be invoiced; the migration's history grows
     demo2 = make_demo(state, mid, {"ticket": 50}, billing={"plan": "standard"})
     assert cli(db, "invoice", str(demo2), "--json")["number"] == "INV-000002"
-    assert "invoice INV-000002 is unpaid" in pm.hook.authorize_run(
-        request=request(state, mid, "full")).reason
+    # until it is paid, a run is still INV-000001's re-migration (inside its window)
+    assert pm.hook.authorize_run(request=request(state, mid, "full")).reason == (
+        "Within the Premium re-migration window.")
     # the earlier full run still reconciles against the invoice it ran on: nothing new
     assert cli(db, "reconcile", str(full), "--json")["invoice"] == "INV-000001"
     assert cli(db, "invoices", "--json", "--migration", str(other))["invoices"] == []

@@ -29,7 +29,7 @@ def ask(state: StateStore, mid: int, mode: str, billing: dict | None = None, **k
 
 def paid_migration(state: StateStore, plan: str | None) -> int:
     """A new migration whose demo was invoiced on ``plan`` (None: not invoiced) and paid."""
-    save_customer(state, Customer("Acme", "a@acme.example", "IE"))
+    save_customer(state, Customer("Acme", "a@acme.example", "IE", address="1 Main St"))
     mid = make_migration(state, name=f"m{state.db['migrations'].count}")
     demo = make_demo(state, mid, {"ticket": 100})
     if plan:
@@ -70,11 +70,14 @@ def test_demo_and_rollback_are_always_allowed(state: StateStore) -> None:
 def test_delta_and_windows_need_signature(state: StateStore) -> None:
     premium, signature = paid_migration(state, "premium"), paid_migration(state, "signature")
     unpaid = paid_migration(state, None)
+    full_run(state, signature, finished=NOW - timedelta(days=1))
     assert ask(state, signature, "delta").allowed
     assert ask(state, unpaid, "delta").reason == (
-        f"Delta runs need the Signature plan, and migration {unpaid} has no paid invoice.")
+        f"Delta runs need the Signature plan, and migration {unpaid} has no paid invoice: "
+        "invoice its demo with `deskmigrate billing invoice RUN --plan signature`.")
     assert not ask(state, premium, "delta").allowed
-    assert ask(state, signature, "full", windows=["mon-fri 20:00-06:00"]).allowed
+    fresh = paid_migration(state, "signature")
+    assert ask(state, fresh, "full", windows=["mon-fri 20:00-06:00"]).allowed
     windowed = ask(state, premium, "full", windows=["mon-fri 20:00-06:00"])
     assert windowed.reason.startswith("Pausing and interval windows need the Signature plan; ")
 
@@ -99,18 +102,21 @@ def test_remigration_window(state: StateStore) -> None:
     premium = paid_migration(state, "premium")
     run = full_run(state, premium, finished=NOW - timedelta(days=4, hours=23))
     assert ask(state, premium, "remigrate", run_id=run).allowed
-    late = full_run(state, premium, finished=NOW - timedelta(days=6))
-    assert ask(state, premium, "remigrate", run_id=late).reason == (
+    late_migration = paid_migration(state, "premium")
+    late = full_run(state, late_migration, finished=NOW - timedelta(days=6))
+    assert ask(state, late_migration, "remigrate", run_id=late).reason == (
         # finished 6 days before NOW (2026-03-01 12:00) -> closed 5 days later, 2026-02-28
-        f"The 5-day re-migration window of the Premium plan for migration {premium} closed "
-        "on 2026-02-28 12:00 UTC, so this is a new migration: run a demo and invoice it.")
+        f"The 5-day re-migration window of the Premium plan for migration {late_migration} "
+        "closed on 2026-02-28 12:00 UTC, so this is a new migration: run a demo and invoice "
+        "it.")
     signature = paid_migration(state, "signature")
     nine_days = full_run(state, signature, finished=NOW - timedelta(days=9))
     assert ask(state, signature, "remigrate", run_id=nine_days).allowed
     standard = paid_migration(state, "standard")
     done = full_run(state, standard, finished=NOW)
-    assert "Standard plan" in ask(state, standard, "remigrate", run_id=done).reason
-    # without a run id: the latest completed full run; none yet -> a clear refusal
+    assert "the Standard plan has no re-migration" in ask(state, standard, "remigrate",
+                                                          run_id=done).reason
+    # no full run on the invoice yet -> a clear refusal
     fresh = paid_migration(state, "signature")
-    assert ask(state, fresh, "remigrate").reason == (
-        f"Migration {fresh} has no completed full run to re-migrate.")
+    assert ask(state, fresh, "remigrate").reason.startswith(
+        f"Migration {fresh} has no full run on invoice INV-")

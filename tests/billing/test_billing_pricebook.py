@@ -92,7 +92,7 @@ def _write(tmp_path: Path, text: str) -> str:
     (("percent = 20", "percent = 120"),
      "prices.toml: plans.premium.percent must be a percentage between 0 and 100."),
     (('currency = "USD"', 'currency = "dollars"'),
-     "prices.toml: currency must be a three-letter ISO code, not 'dollars'."),
+     "prices.toml: currency must be an ISO 4217 currency code, not 'dollars'."),
     (('"jira_sm->zendesk" = "1.5"', '"jira_sm" = "1.5"'),
      'prices.toml: pairs.jira_sm must be named "source->target".'),
     (('flat = "25.00"', 'flat = "25.00"\nper_record = "0.1"'),

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from deskmigrate.billing.customers import Customer
-from deskmigrate.billing.money import cents, money, unit
+from deskmigrate.billing.money import money, rounded, unit
 from deskmigrate.billing.pricebook import PriceBook
 from deskmigrate.billing.quotes import Pricing, price
 from deskmigrate.billing.reconcile import difference
@@ -24,7 +24,7 @@ from deskmigrate.billing.reconcile import difference
 D = Decimal
 IRISH = Customer("Dublin Co", "a@dublin.example", "IE")
 FRENCH = Customer("Paris SA", "a@paris.example", "FR")
-FRENCH_BUSINESS = Customer("Paris SA", "a@paris.example", "FR", "FR12345678901")
+FRENCH_BUSINESS = Customer("Paris SA", "a@paris.example", "FR", "FR40303265045")
 FRENCH_CHARITY = Customer("Restos", "a@restos.example", "FR", non_profit=True)
 
 
@@ -34,7 +34,7 @@ def priced(book: PriceBook, tickets: int, **kw: object):
 
 
 def amounts(result) -> list[str]:
-    return [money(line.amount) for line in result.lines]
+    return [money(line.amount, "USD") for line in result.lines]
 
 
 def test_graduated_tiers_across_boundaries(small: PriceBook) -> None:
@@ -98,9 +98,9 @@ def test_rounding_is_half_up_per_line(small: PriceBook) -> None:
     # inline images on 3 tickets: 3 x 0.015 = 0.045 -> 0.05 (half-even would give 0.04)
     result = priced(small, 3, options=("inline_images",))
     assert result.lines[-1].amount == D("0.05")
-    assert cents(D("0.125")) == D("0.13") and cents(D("-0.135")) == D("-0.14")
-    assert money(D("-0.001")) == "0.00"  # no negative zero
-    assert unit(D("0.015")) == "0.015" and unit(D("2")) == "2.00"
+    assert rounded(D("0.125"), "USD") == D("0.13") and rounded(D("-0.135"), "USD") == D("-0.14")
+    assert money(D("-0.001"), "USD") == "0.00"  # no negative zero
+    assert unit(D("0.015"), "USD") == "0.015" and unit(D("2"), "USD") == "2.00"
 
 
 def test_plan_percentage_with_its_floor(small: PriceBook) -> None:
@@ -123,7 +123,7 @@ def test_discounts_apply_before_tax(small: PriceBook) -> None:
     # non-profit 10% of 612.50 = 61.25 -> 551.25; promo 10% of 551.25 = 55.125 -> 55.13
     # -> taxable 496.12; VAT 20% = 99.224 -> 99.22; total 496.12 + 99.22 = 595.34
     result = priced(small, 1250, customer=FRENCH_CHARITY, promo_code="ten")
-    assert [money(d.amount) for d in result.discounts] == ["61.25", "55.13"]
+    assert [money(d.amount, "USD") for d in result.discounts] == ["61.25", "55.13"]
     assert result.discount == D("116.38")
     assert result.tax == D("99.22")
     assert result.total == D("595.34")
@@ -184,7 +184,7 @@ def test_credit_note_difference(small: PriceBook) -> None:
     before = priced(small, 1250, customer=IRISH)
     after = priced(small, 1240, customer=IRISH)
     credit = difference(before, after, "Reconciles INV-1.")
-    assert [(line.quantity, money(line.amount)) for line in credit.lines] == [(-10, "-2.50")]
+    assert [(line.quantity, money(line.amount, "USD")) for line in credit.lines] == [(-10, "-2.50")]
     assert (credit.tax, credit.total) == (D("-0.58"), D("-3.08"))
     assert before.total + credit.total == after.total
     assert credit.records == {"ticket": -10}
@@ -194,7 +194,7 @@ def test_credit_note_across_a_tier_boundary(small: PriceBook) -> None:
     # invoiced 1,010 (100 + 450 + 10 x 0.25 = 552.50), migrated 990 (100 + 890 x 0.50 = 545.00)
     # tier 2: -10 x 0.50 = -5.00; tier 3: -10 x 0.25 = -2.50; total -7.50
     credit = difference(priced(small, 1010), priced(small, 990), "note")
-    assert [money(line.amount) for line in credit.lines] == ["-5.00", "-2.50"]
+    assert [money(line.amount, "USD") for line in credit.lines] == ["-5.00", "-2.50"]
     assert credit.total == D("-7.50")
 
 
@@ -207,5 +207,5 @@ def test_supplement_with_plan_and_discount(small: PriceBook) -> None:
     before = priced(small, 10000, plan="premium", customer=FRENCH_CHARITY)
     after = priced(small, 10400, plan="premium", customer=FRENCH_CHARITY)
     extra = difference(before, after, "note")
-    assert [money(line.amount) for line in extra.lines] == ["100.00", "20.00"]
+    assert [money(line.amount, "USD") for line in extra.lines] == ["100.00", "20.00"]
     assert (extra.discount, extra.tax, extra.total) == (D("12.00"), D("21.60"), D("129.60"))

@@ -18,7 +18,7 @@ from deskmigrate.core.state import StateStore
 
 BOOKS = [load_pricebook(), small_book()]
 CUSTOMERS = [None, Customer("IE", "a@ie.example", "IE"), Customer("FR", "a@fr.example", "FR"),
-             Customer("FRB", "a@fr.example", "FR", "FR12345678901"),
+             Customer("FRB", "a@fr.example", "FR", "FR40303265045"),
              Customer("NP", "a@np.example", "DE", non_profit=True),
              Customer("US", "a@us.example", "US", non_profit=True)]
 PAIRS = [("zendesk", "freshdesk"), ("jira_sm", "zendesk"), ("intercom", "zendesk"),

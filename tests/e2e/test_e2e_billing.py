@@ -26,7 +26,8 @@ def test_pay_before_the_full_run_then_reconcile(tmp_path, zendesk_pair):
     (tmp_path / "c.toml").write_text(config)
     db = tmp_path / "s.db"
     assert run(db, "billing", "customer", "set", "--name", "Acme SAS", "--email",
-               "billing@acme.test", "--country", "FR").exit_code == 0
+               "billing@acme.test", "--country", "FR", "--address",
+               "1 rue de Rivoli, 75001 Paris").exit_code == 0
 
     demo = run(db, "demo", "--config", str(tmp_path / "c.toml"), "--seed", "2", "--json")
     assert demo.exit_code == 0, demo.output

@@ -8,6 +8,7 @@ import httpx
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Connection, WriteContext, WriteResult
+from deskmigrate.core.records import Record
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 
@@ -33,6 +34,7 @@ class MemoryContext(WriteContext):
         self.ids: dict[str, dict[str, str | None]] = defaultdict(dict)
         self.default_agent = default_agent
         self.warnings: dict[str, list[str]] = defaultdict(list)
+        self.people: dict[str, Record] = {}  # the source's people, by source id
 
     def remember(self, kind: str, results: list[WriteResult]) -> None:
         for result in results:
@@ -51,6 +53,9 @@ class MemoryContext(WriteContext):
         found = self.ids["agent"].get(source_id or "") or self.ids["contact"].get(
             source_id or "")
         return found or (self.default_agent if agent else None)
+
+    def person(self, source_id: str | None) -> Record | None:
+        return self.people.get(source_id or "")
 
     def external_id(self, kind: str, source_id: str) -> str:
         return f"deskmigrate-1-{kind}-{source_id}"

@@ -130,6 +130,30 @@ def test_agents_are_matched_by_email_never_created(seeded: FreshdeskSandbox,
     assert seeded.store.count("agents") == 1 + 5  # owner + seeded: nothing created
 
 
+def test_messages_of_agents_without_a_seat_name_them(seeded: FreshdeskSandbox,
+                                                     platform: FreshdeskPlatform) -> None:
+    """A Zendesk-sized agent id without a Freshdesk seat: the note goes to the default
+    agent, opens with the source agent's own name and email, and the report says so."""
+    target, ctx = _setup(seeded, platform)
+    owner = client(seeded).get("/agents/me").json()["contact"]
+    unseated = Agent(source_id="361000000004", name="Ada Lovelace", email="ada@example.org")
+    ctx.people[unseated.source_id] = unseated  # what the source knows of its agent
+    [result] = target.write("agent", [unseated], ctx)
+    assert result.skipped == (
+        f"no Freshdesk seat for Ada Lovelace <ada@example.org>: not created; mapped to the "
+        f"default agent {owner['name']} <{owner['email']}> (id {ctx.default_agent}), their "
+        f"messages still open with their own name")
+    ticket = _ticket(comments=[*_ticket().comments[:1], Comment(
+        source_id="m9", author_id="361000000004", body_html="<p>Refund sent</p>",
+        public=False, created_at=datetime(2024, 3, 2, 8, 5, tzinfo=UTC))])
+    [written] = target.write("ticket", [ticket], ctx)
+    [note] = client(seeded).get(f"/tickets/{written.target_id}/conversations").json()
+    assert note["user_id"] == int(ctx.default_agent or 0)
+    assert "Originally posted by Ada Lovelace &lt;ada@example.org&gt; on 2024-03-02 08:05 " \
+        "UTC" in note["body"]
+    assert "source user" not in note["body"]
+
+
 def test_find_after_a_crash_and_rollback(seeded: FreshdeskSandbox,
                                          platform: FreshdeskPlatform) -> None:
     target, ctx = _setup(seeded, platform)

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from click.testing import CliRunner
-from werkzeug.serving import make_server
 
 from deskmigrate.cli import cli
+from deskmigrate.core.sandbox import bind
 from deskmigrate.core.sandboxes import open_sandbox
 
 ZD_TOKEN = "Zq9-Tok3n/Sec+ret=X1"  # distinctive, and changed by URL and JSON encoding
@@ -54,7 +54,7 @@ def echoing(app: Any, status: str, fail: Callable[[dict[str, Any]], bool]) -> An
 
 @contextmanager
 def served(app: Any) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = bind(app, "127.0.0.1", 0)  # quiet: no request log on stderr
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -43,13 +43,32 @@ def type_from_canonical(value: str | None, choices: list[str]) -> tuple[str | No
     return None, TYPE_TAG_PREFIX + value.lower()
 
 
-# Ticket ``source`` codes.
-SOURCE_TO_CHANNEL = {1: "email", 2: "web", 3: "voice", 7: "chat", 9: "web", 10: "email",
-                     5: "twitter", 6: "facebook"}
-CHANNEL_TO_SOURCE = {"email": 1, "web": 2, "api": 2, "voice": 3, "chat": 7, "twitter": 5,
-                     "facebook": 6}
-# Conversation ``source`` codes.
-REPLY_SOURCE, NOTE_SOURCE, FORWARD_SOURCE = 0, 2, 8
+# Ticket ``source`` codes (Freshdesk API docs): 1 Email, 2 Portal, 3 Phone, 5 Twitter,
+# 6 Facebook, 7 Chat, 8 Mobihelp, 9 Feedback widget, 10 Outbound email, 11 E-commerce, 12 Bot.
+TICKET_CHANNELS = {1: "email", 2: "web", 3: "phone", 5: "twitter", 6: "facebook", 7: "chat",
+                   8: "mobile", 9: "web", 10: "email", 11: "ecommerce", 12: "bot"}
+CHANNEL_TO_SOURCE = {"email": 1, "web": 2, "api": 2, "phone": 3, "voice": 3, "chat": 7,
+                     "twitter": 5, "facebook": 6}
+# Conversation ``source`` codes (a different table): 0 Reply, 2 Note, 5 Tweet, 6 Survey
+# feedback, 7 Facebook post, 8 Forwarded email, 9 Phone, 11 E-commerce.
+CONVERSATION_CHANNELS = {0: "email", 2: "web", 5: "twitter", 6: "survey", 7: "facebook",
+                         8: "email", 9: "phone", 11: "ecommerce"}
+REPLY_SOURCE, NOTE_SOURCE = 0, 2
+UNKNOWN_CHANNEL = "other"
+
+
+def ticket_channel(source: object) -> str:
+    """The canonical channel of a ticket's ``source`` code (``other`` for codes Freshdesk
+    added after this table)."""
+    return TICKET_CHANNELS.get(source, UNKNOWN_CHANNEL) if isinstance(source, int) else "web"
+
+
+def conversation_channel(source: object) -> str:
+    """The canonical channel of a conversation's ``source`` code."""
+    if not isinstance(source, int):
+        return "web"
+    return CONVERSATION_CHANNELS.get(source, UNKNOWN_CHANNEL)
+
 
 # Custom field types of ticket_fields / contact_fields / company_fields.
 FIELD_TYPES = {"custom_text": "text", "custom_paragraph": "textarea",

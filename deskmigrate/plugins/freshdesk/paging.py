@@ -21,10 +21,6 @@ class FreshdeskApi:
     def __init__(self, http: HttpClient) -> None:
         self.http = http
 
-    @property
-    def hosts(self) -> set[str | None]:
-        return self.http.hosts
-
     @staticmethod
     def url(path: str) -> str:
         return path if "://" in path else f"api/v2/{path}"

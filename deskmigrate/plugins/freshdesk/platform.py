@@ -9,6 +9,7 @@ import httpx
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
 from deskmigrate.core.http import RateHeaders, Verdict
 
+from .hosts import FILE_HOSTS
 from .mapping import MAX_REQUEST_BYTES
 
 if TYPE_CHECKING:
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
 
 KINDS = ("field", "group", "agent", "company", "contact", "ticket",
          "kb_category", "kb_folder", "kb_article")
-
-# Signed attachment URLs point at S3; inline images at Freshdesk's attachment host.
-ATTACHMENT_HOSTS = ("s3.amazonaws.com", "attachment.freshdesk.com")
 
 
 class FreshdeskPlatform(Platform):
@@ -72,7 +70,7 @@ class FreshdeskPlatform(Platform):
             "rate_headers": RateHeaders(limit=("x-ratelimit-total",),
                                         remaining=("x-ratelimit-remaining",), reset=()),
             "error_message": error_message,
-            "allowed_hosts": ATTACHMENT_HOSTS,
+            "allowed_hosts": FILE_HOSTS,  # every data centre's (see hosts.py)
             "status_verdicts": {409: Verdict.FAIL},  # a duplicate value, not a conflict
         }
 

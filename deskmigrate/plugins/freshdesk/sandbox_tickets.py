@@ -37,6 +37,8 @@ TICKET_FIELDS = {"subject", "description", "requester_id", "email", "phone", "na
                  "company_id", "product_id", "cc_emails", "tags", "custom_fields", "due_by",
                  "fr_due_by", "email_config_id", "attachments", "parent_id"}
 NOTE_FIELDS = {"body", "private", "incoming", "user_id", "notify_emails", "attachments"}
+STATS_KEYS = ("agent_responded_at", "requester_responded_at", "first_responded_at",
+              "status_updated_at", "reopened_at", "resolved_at", "closed_at", "pending_since")
 REPLY_FIELDS = {"body", "from_email", "user_id", "cc_emails", "bcc_emails", "attachments"}
 
 
@@ -133,7 +135,11 @@ class TicketRoutes(FreshdeskBase):
         return " AND ".join(clauses), params
 
     def show_ticket(self, request: Request, user: dict, ticket_id: int) -> dict:
-        return self.render_ticket(self._ticket(ticket_id), request.host_url)
+        doc = self._ticket(ticket_id)
+        out = self.render_ticket(doc, request.host_url)
+        if "stats" in request.args.get("include", "").split(","):
+            out["stats"] = doc.get("stats") or new_stats(doc["status"], doc["updated_at"])
+        return out
 
     def list_conversations(self, request: Request, user: dict, ticket_id: int) -> Response:
         self._ticket(ticket_id)
@@ -250,6 +256,9 @@ class TicketRoutes(FreshdeskBase):
                     ticket["custom_fields"] = {**ticket["custom_fields"], **value}
                 elif key == "description":
                     ticket.update(description=value, description_text=text_of(value))
+                elif key == "status" and value != ticket["status"]:
+                    ticket["stats"] = moved_stats(ticket.get("stats"), value, now())
+                    ticket[key] = value
                 elif key != "attachments":
                     ticket[key] = value
             ticket["attachment_ids"] += [self.files.add(u.name, u.content_type, u.data)["id"]
@@ -339,7 +348,7 @@ class TicketRoutes(FreshdeskBase):
 
     def render_ticket(self, doc: dict, host: str, *, listing: bool = False,
                       description: bool = True) -> dict:
-        out = {k: v for k, v in doc.items() if k not in ("attachment_ids", "deleted")}
+        out = {k: v for k, v in doc.items() if k not in ("attachment_ids", "deleted", "stats")}
         out["custom_fields"] = self.render_custom("ticket_fields", doc["custom_fields"])
         if doc["deleted"]:
             out["deleted"] = True
@@ -386,7 +395,29 @@ def ticket_doc(fields: dict, requester_id: int, stamp: str, attachment_ids: list
         "fr_due_by": format_time(created + timedelta(days=1)),
         "created_at": stamp, "updated_at": fields.get("updated_at", stamp),
         "attachment_ids": attachment_ids,
+        "stats": new_stats(fields.get("status", 2), fields.get("updated_at", stamp)),
     }
+
+
+def new_stats(status: int, stamp: str) -> dict:
+    """``include=stats`` of a ticket created with ``status`` (last changed at ``stamp``)."""
+    return moved_stats(None, status, stamp)
+
+
+def moved_stats(stats: dict | None, status: int, stamp: str) -> dict:
+    """The stats after the status changed to ``status`` at ``stamp``."""
+    out = dict(stats or dict.fromkeys(STATS_KEYS))
+    out["status_updated_at"] = stamp
+    if status in (4, 5):
+        out["resolved_at"] = out.get("resolved_at") or stamp
+        out["closed_at"] = stamp if status == 5 else None
+        out["pending_since"] = None
+    else:
+        if out.get("resolved_at"):
+            out["reopened_at"] = stamp
+        out.update(resolved_at=None, closed_at=None,
+                   pending_since=stamp if status == 3 else None)
+    return out
 
 
 def conversation_doc(ticket_id: int, body_html: str, user_id: int, stamp: str, *,

@@ -4,25 +4,26 @@ deleted tickets, and each ticket's description, conversations and files."""
 from __future__ import annotations
 
 import hashlib
-import html
 import mimetypes
-import re
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
+from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
+from .hosts import file_url_refusal
 from .mapping import (
     PRIORITY_TO_CANONICAL,
-    SOURCE_TO_CHANNEL,
     STATUS_TO_CANONICAL,
+    conversation_channel,
     format_time,
     parse_time,
+    ticket_channel,
     type_to_canonical,
 )
 from .paging import PER_PAGE, FreshdeskApi, SeenIds, next_link, rows
@@ -33,11 +34,7 @@ MAX_PAGE = 300  # Freshdesk refuses page 301 of a ticket list
 EPOCH = "1970-01-01T00:00:00Z"
 LIST_FILTERS = (None, "spam", "deleted")  # plain list, then spam, then trash
 FILTER_TAGS = {"spam": "spam", "deleted": "deleted"}
-CONVERSATION_CHANNELS = {0: "email", 2: "web", 5: "twitter", 7: "facebook", 8: "email",
-                         9: "voice"}
 INLINE_PATH = "/inline/attachment"
-_IMG = re.compile(r"<img\b[^>]*>", re.I)
-_ATTR = re.compile(r'([\w-]+)\s*=\s*"([^"]*)"')
 
 
 class TicketReader:
@@ -46,6 +43,7 @@ class TicketReader:
     def __init__(self, api: FreshdeskApi, labels: Callable[[], dict[str, str]]) -> None:
         self.api = api
         self.labels = labels
+        self.account_host = urlsplit(api.http.base_url).hostname
 
     # -- listing --------------------------------------------------------------------------
     def listed(self, since: datetime | None = None) -> Iterator[dict]:
@@ -98,7 +96,8 @@ class TicketReader:
     # -- one ticket -----------------------------------------------------------------------
     def ticket(self, ticket_id: int | str, listed_as: str | None = None) -> Ticket | None:
         """The full ticket with every message and file, or None if it is gone."""
-        response = self.api.request("GET", f"tickets/{ticket_id}", ok_404=True)
+        response = self.api.request("GET", f"tickets/{ticket_id}", params={"include": "stats"},
+                                    ok_404=True)
         if response.status_code == 404:
             return None
         view = response.json()
@@ -107,6 +106,7 @@ class TicketReader:
 
     def _build(self, view: dict, conversations: list[dict], listed_as: str | None) -> Ticket:
         labels = self.labels()
+        warnings: list[str] = []
         ticket_type, type_tag = type_to_canonical(view.get("type"))
         tags = list(view.get("tags") or [])
         tags += [t for t in (type_tag, FILTER_TAGS.get(listed_as or "")) if t]
@@ -119,10 +119,11 @@ class TicketReader:
             source_id=f"{view['id']}-description", author_id=requester,
             body_html=view.get("description") or "", body_text=view.get("description_text")
             or "", public=True, created_at=parse_time(view.get("created_at")),
-            attachments=self._files(view.get("attachments", []), view.get("description")),
-            channel=SOURCE_TO_CHANNEL.get(view.get("source", 2), "web"),
-            incoming=view.get("source") != 10)
-        comments = [first, *(self._comment(c) for c in conversations)]
+            attachments=self._files(view.get("attachments", []), view.get("description"),
+                                    warnings),
+            channel=ticket_channel(view.get("source")), incoming=view.get("source") != 10)
+        comments = [first, *(self._comment(c, warnings) for c in conversations)]
+        stats = view.get("stats") or {}
         return Ticket(
             source_id=str(view["id"]), subject=view.get("subject") or "",
             status=STATUS_TO_CANONICAL.get(view.get("status", 2), "open"),
@@ -133,9 +134,11 @@ class TicketReader:
             group_id=_sid(view.get("group_id")), company_id=_sid(view.get("company_id")),
             created_at=parse_time(view.get("created_at")),
             updated_at=parse_time(view.get("updated_at")),
-            channel=SOURCE_TO_CHANNEL.get(view.get("source", 2), "web"), comments=comments)
+            solved_at=parse_time(stats.get("resolved_at") or stats.get("closed_at")),
+            channel=ticket_channel(view.get("source")), comments=comments,
+            warnings=warnings)
 
-    def _comment(self, conversation: dict) -> Comment:
+    def _comment(self, conversation: dict, warnings: list[str]) -> Comment:
         return Comment(
             source_id=str(conversation["id"]), author_id=_sid(conversation.get("user_id")),
             body_html=conversation.get("body") or "",
@@ -143,34 +146,49 @@ class TicketReader:
             public=not conversation.get("private", False),
             created_at=parse_time(conversation.get("created_at")),
             attachments=self._files(conversation.get("attachments", []),
-                                    conversation.get("body")),
-            channel=CONVERSATION_CHANNELS.get(conversation.get("source", 2), "web"),
+                                    conversation.get("body"), warnings),
+            channel=conversation_channel(conversation.get("source")),
             incoming=bool(conversation.get("incoming")))
 
-    def _files(self, attachments: list[dict], body_html: str | None) -> list[Attachment]:
-        """Attachments downloaded now (their URLs expire in minutes), then inline images."""
+    def _files(self, attachments: list[dict], body_html: str | None, warnings: list[str]
+               ) -> list[Attachment]:
+        """Attachments downloaded now (their URLs expire in minutes), then inline images.
+        A file on a host that is not Freshdesk's, or that cannot be downloaded, is left out
+        with a warning on the ticket."""
         files = []
         for item in attachments:
-            data = self.api.download(item["attachment_url"])
+            url = item.get("attachment_url") or ""
+            refusal = file_url_refusal(url, self.account_host)
+            if refusal is not None:
+                warnings.append(f"attachment {item.get('name')!r} left out: {refusal}")
+                continue
+            try:
+                data = self.api.download(url)
+            except ApiError as exc:
+                warnings.append(f"attachment {item.get('name')!r} left out: {exc}")
+                continue
             files.append(Attachment(
                 source_id=str(item["id"]), file_name=item["name"],
                 content_type=item.get("content_type") or "application/octet-stream",
-                size=len(data), url=item["attachment_url"], fetch=_held(data)))
-        return files + self._inline_images(body_html or "")
+                size=len(data), url=url, fetch=_held(data)))
+        return files + self._inline_images(body_html or "", warnings)
 
-    def _inline_images(self, body_html: str) -> list[Attachment]:
-        """``<img>`` tags pointing at Freshdesk's inline attachment URL on its own hosts."""
+    def _inline_images(self, body_html: str, warnings: list[str]) -> list[Attachment]:
+        """``<img>`` tags pointing at Freshdesk's inline attachment URL on any data
+        centre's attachment host (or the account's own)."""
         images = []
-        for tag in _IMG.findall(body_html):
-            attrs = {k.lower(): html.unescape(v) for k, v in _ATTR.findall(tag)}
-            url = attrs.get("src", "")
-            parts = urlsplit(url)
-            if parts.path != INLINE_PATH or parts.hostname not in self.api.hosts:
+        for img in LexborHTMLParser(body_html).css("img") if body_html else ():
+            url = img.attributes.get("src") or ""
+            if urlsplit(url).path != INLINE_PATH:
                 if url and not url.startswith("data:"):
-                    log.debug("freshdesk.inline_skipped", host=parts.hostname)
+                    log.debug("freshdesk.external_image", host=urlsplit(url).hostname)
                 continue
-            key = attrs.get("data-id") or hashlib.sha1(url.encode()).hexdigest()[:16]
-            name = attrs.get("alt") or f"inline-{key}"
+            refusal = file_url_refusal(url, self.account_host)
+            if refusal is not None:
+                warnings.append(f"inline image left out: {refusal}")
+                continue
+            key = img.attributes.get("data-id") or hashlib.sha1(url.encode()).hexdigest()[:16]
+            name = img.attributes.get("alt") or f"inline-{key}"
             images.append(Attachment(
                 source_id=f"inline-{key}", file_name=name,
                 content_type=mimetypes.guess_type(name)[0] or "application/octet-stream",

@@ -100,7 +100,7 @@ class FreshdeskTarget(Target):
         if isinstance(record, Group):
             return self._group(record)
         if isinstance(record, Agent):
-            return self._agent(record)
+            return self._agent(record, ctx)
         if isinstance(record, FieldDefinition):
             return self._field(record)
         if kind in PLURALS:
@@ -171,14 +171,19 @@ class FreshdeskTarget(Target):
         return WriteResult(source_id=definition.source_id,
                            target_id=target_field_id(definition.object_type, created["id"]))
 
-    def _agent(self, agent: Agent) -> WriteResult:
-        """Agents are matched by email, never created: each one needs a paid seat."""
+    def _agent(self, agent: Agent, ctx: WriteContext) -> WriteResult:
+        """Agents are matched by email, never created: each one needs a paid seat. An
+        unmatched agent's messages go to the default agent, still naming their author."""
         found = self.find_agent(agent.email) if agent.email else None
-        if found is None:
-            return WriteResult(source_id=agent.source_id,
-                               skipped=f"no Freshdesk seat for agent {agent.email}: not "
-                                       "created, their tickets go to the default agent")
-        return WriteResult(source_id=agent.source_id, target_id=found, matched=True)
+        if found is not None:
+            return WriteResult(source_id=agent.source_id, target_id=found, matched=True)
+        stand_in = ctx.user(agent.source_id, agent=True)
+        default = f"{self.people.describe(stand_in)} (id {stand_in})" if stand_in else "none"
+        return WriteResult(
+            source_id=agent.source_id,
+            skipped=f"no Freshdesk seat for {agent.name} <{agent.email}>: not created; mapped "
+                    f"to the default agent {default}, their messages still open with "
+                    f"their own name")
 
     # -- finding ----------------------------------------------------------------------------
     def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
-from deskmigrate.core.records import Comment, Ticket
+from deskmigrate.core.records import Agent, Comment, Contact, Ticket
 
 from .mapping import (
     CHANNEL_TO_SOURCE,
@@ -53,8 +53,9 @@ class Message:
 
 
 class People:
-    """Names and emails of target users, for the "originally posted by" lines: filled by
-    the contacts and agents this target writes or matches, fetched once otherwise."""
+    """Names and emails for the "originally posted by" lines: of target users (filled by
+    the contacts and agents this target writes or matches, fetched once otherwise), else
+    the source's own record of the author (an agent without a Freshdesk seat)."""
 
     def __init__(self, api: FreshdeskApi) -> None:
         self.api = api
@@ -65,6 +66,16 @@ class People:
         with self._lock:
             self._known[user_id] = (name, email)
 
+    def author(self, source_id: str | None, ctx: WriteContext) -> str | None:
+        """Who wrote a message: the target user it maps to, else the source's person."""
+        user_id = ctx.user(source_id)
+        if user_id is not None:
+            return self.describe(user_id)
+        person = ctx.person(source_id)
+        if isinstance(person, Agent | Contact):
+            return _name_and_email(person.name, person.email) or None
+        return None
+
     def describe(self, user_id: str | None) -> str | None:
         if user_id is None:
             return None
@@ -73,8 +84,7 @@ class People:
         if known is None:
             known = self._fetch(user_id)
             self.remember(user_id, *known)
-        name, email = known
-        return f"{name} <{email}>" if email else name
+        return _name_and_email(*known)
 
     def _fetch(self, user_id: str) -> tuple[str, str | None]:
         response = self.api.request("GET", f"contacts/{user_id}", ok_404=True)
@@ -86,6 +96,10 @@ class People:
             return f"user {user_id}", None
         contact = response.json().get("contact") or {}
         return contact.get("name") or "", contact.get("email")
+
+
+def _name_and_email(name: str, email: str | None) -> str:
+    return f"{name} <{email}>" if email and name else (name or email or "")
 
 
 def origin_line(author: str | None, when: datetime | None, source_author: str | None) -> str:
@@ -173,7 +187,7 @@ class TicketWriter:
             return [Message(None, f"<p>{html.escape(ticket.subject or '(no subject)')}</p>")]
         for index, comment in enumerate(ticket.comments):
             user = ctx.user(comment.author_id) or ctx.user(comment.author_id, agent=True)
-            line = origin_line(self.people.describe(ctx.user(comment.author_id)),
+            line = origin_line(self.people.author(comment.author_id, ctx),
                                comment.created_at, comment.author_id)
             groups = pack(comment.attachments, warn)
             body = line + (comment.body_html or html.escape(comment.body_text) or "<p></p>")

@@ -20,7 +20,7 @@ from deskmigrate.core.records import (
 from .api import cursor_list, scroll_companies, search
 from .mapping import FIELD_TYPES, from_epoch, to_epoch
 from .platform import ATTACHMENT_HOSTS, KINDS
-from .source_conversations import STAMP, ConversationReader
+from .source_conversations import STAMP, TICKET_TYPE_FIELD, ConversationReader
 from .source_kb import KbReader
 
 MODELS = {"contact": "contact", "company": "company", "conversation": "ticket"}
@@ -144,6 +144,11 @@ class IntercomSource(Source):
                      group_ids=[str(t) for t in row.get("team_ids") or []])
 
     def _fields(self) -> Iterator[FieldDefinition]:
+        types = [t["name"] for t in self.http.get_json("ticket_types").get("data", [])]
+        if types:  # the type of Intercom tickets, kept as a drop-down ticket field
+            yield FieldDefinition(source_id="ticket-type", object_type="ticket",
+                                  key=TICKET_TYPE_FIELD, title=TICKET_TYPE_FIELD,
+                                  field_type="dropdown", options=types)
         for row in self.http.get_json("data_attributes").get("data", []):
             if not row.get("custom") or row.get("archived") or row.get("name") == STAMP:
                 continue

@@ -32,6 +32,7 @@ log = structlog.get_logger("deskmigrate.intercom")
 STAMP = "deskmigrate_id"  # the target's own marker, not a customer field
 MESSAGE_PARTS = {"comment": True, "note": False}
 TICKET_PREFIX = "ticket-"
+TICKET_TYPE_FIELD = "Intercom ticket type"
 EVERYTHING = {"field": "created_at", "operator": ">", "value": "0"}
 
 
@@ -179,7 +180,7 @@ class ConversationReader:
             source_id=tid, subject=str(attributes.get("_default_title_") or kind or tid),
             status=TICKET_STATE_TO_STATUS.get(state, "open"),
             type=kind.lower() if kind.lower() in TICKET_TYPES else "task",
-            custom_fields={"Intercom ticket type": kind} if kind else {},
+            custom_fields={TICKET_TYPE_FIELD: kind} if kind else {},
             requester_id=requester, assignee_id=_id(body.get("admin_assignee_id")),
             group_id=_id(body.get("team_assignee_id")), created_at=created,
             updated_at=from_epoch(body.get("updated_at")), channel="web", comments=comments)

@@ -142,7 +142,7 @@ class ConversationWriter:
         planned = self.plan(ticket, ctx, comments[1:])
         if first.attachments:
             carrier = Comment(source_id=f"{first.source_id}-files", author_id=None,
-                              body_html="<p>Files of the first message</p>",
+                              body_html="<p>Files of the first message</p>", public=False,
                               created_at=first.created_at, attachments=first.attachments)
             planned = self.messages(ticket, carrier, ctx) + planned
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]

@@ -176,18 +176,20 @@ class HelpCenterHandlers:
         return Response(status=204)
 
     def _cascade(self, collection: str, doc_id: int) -> None:
-        with self.store.transaction():
-            self.store.delete(collection, doc_id)
-            for t in self.store.query("translations", SOURCE_OF,
-                                      [doc_id, SOURCE_TYPE[collection]]):
-                self.store.delete("translations", t["id"])
-            if collection == "articles":
-                self.delete_article_attachments(doc_id)
-                return
-            child = "sections" if collection == "categories" else "articles"
-            key = PARENT[child][0]
-            for doc in self.store.query(child, f"json_extract(doc, '$.{key}') = ?", [doc_id]):
-                self._cascade(child, doc["id"])
+        with self.store.transaction():  # one transaction for the whole tree
+            self._delete_tree(collection, doc_id)
+
+    def _delete_tree(self, collection: str, doc_id: int) -> None:
+        self.store.delete(collection, doc_id)
+        for t in self.store.query("translations", SOURCE_OF, [doc_id, SOURCE_TYPE[collection]]):
+            self.store.delete("translations", t["id"])
+        if collection == "articles":
+            self.delete_article_attachments(doc_id)
+            return
+        child = "sections" if collection == "categories" else "articles"
+        key = PARENT[child][0]
+        for doc in self.store.query(child, f"json_extract(doc, '$.{key}') = ?", [doc_id]):
+            self._delete_tree(child, doc["id"])
 
     def list_translations(self, request: Request, user: dict, doc_id: int) -> dict[str, Any]:
         collection = self._collection(request, 4)

@@ -112,7 +112,8 @@ class ZendeskSource(Source):
                                      side)
         finally:
             spool.close()
-            self._spools.remove(spool)
+            if spool in self._spools:  # close() released it already when a run aborted
+                self._spools.remove(spool)
 
     def _export_tickets(self, start: int, *, sideload: bool, with_solved: bool = False
                         ) -> Iterator[Any]:

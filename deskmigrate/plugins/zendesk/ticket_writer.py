@@ -4,11 +4,11 @@ inline-image bytes are uploaded first and referenced by upload token."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError, DeskmigrateError, NotFound, TooLarge
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
@@ -20,12 +20,6 @@ from .side_writer import SideConversationWriter, as_private_notes
 
 class RecordError(Exception):
     """This record cannot be written (its WriteResult gets the message)."""
-
-
-def safe_file_name(name: str) -> str:
-    """A file name without directories, control characters or reserved characters."""
-    name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "_", name.rsplit("/", 1)[-1]).strip(" .")
-    return (name or "attachment")[:200]
 
 
 class TicketWriter:

@@ -1,0 +1,248 @@
+"""Bad input through the CLI: one sentence on one line, a non-zero exit, and nothing
+written: the state database, the target and the working folder are left as they were."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from deskmigrate.cli import cli
+from deskmigrate.core.sandbox import bind
+from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.core.state import COMPLETED, StateStore
+
+Setup = Callable[["Workspace"], list[str]]
+
+
+@dataclass
+class Servers:
+    source: str
+    target: str
+    target_db: Path
+    email: str
+    token: str
+    source_email: str
+    source_token: str
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[Servers]:
+    """A seeded Zendesk source and an empty Zendesk target on loopback."""
+    folder = tmp_path_factory.mktemp("bad-input-sandboxes")
+    source = open_sandbox("zendesk", folder / "source.sqlite", tickets=2, seed=5)
+    target = open_sandbox("zendesk", folder / "target.sqlite", tickets=0, seed=6)
+    running = []
+    for app in (source, target):
+        server = bind(app, "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.append(server)
+    s, t = source.credentials(), target.credentials()
+    yield Servers(f"http://127.0.0.1:{running[0].server_port}",
+                  f"http://127.0.0.1:{running[1].server_port}", folder / "target.sqlite",
+                  t["email"], t["token"], s["email"], s["token"])
+    for server in running:
+        server.shutdown()
+
+
+class Workspace:
+    """A folder with a state database holding one completed run and a good config."""
+
+    def __init__(self, root: Path, servers: Servers) -> None:
+        self.root, self.servers = root, servers
+        self.db = root / "state.sqlite"
+        state = StateStore(self.db)
+        migration = state.migration_for("zendesk", servers.source, "zendesk", servers.target)
+        run = state.start_run(migration, "full", config={}, options={})
+        state.set_status(run, COMPLETED)
+        state.db.conn.close()
+
+    def config(self, source: str = "", target: str = "", extra: str = "", top: str = "",
+               name: str = "c.toml") -> str:
+        s = self.servers
+        text = top + (source or f'[source]\nplatform = "zendesk"\nurl = "{s.source}"\n'
+                f'email = "{s.source_email}"\ntoken = "{s.source_token}"\n')
+        text += (target or f'[target]\nplatform = "zendesk"\nurl = "{s.target}"\n'
+                 f'email = "{s.email}"\ntoken = "{s.token}"\n')
+        path = self.root / name
+        path.write_text(text + "[billing]\nenforce = false\n" + extra)
+        return str(path)
+
+    def db_with(self, sql: str) -> list[str]:
+        with sqlite3.connect(self.db) as conn:
+            conn.executescript(sql)
+        return ["runs"]
+
+    def raw(self, name: str, data: bytes) -> str:
+        (self.root / name).write_bytes(data)
+        return str(self.root / name)
+
+
+def zd(url: str, **keys: str) -> str:
+    lines = ['platform = "zendesk"', f'url = "{url}"'] + [f'{k} = "{v}"' for k, v in keys.items()]
+    return "\n".join(lines) + "\n"
+
+
+CASES: list[tuple[str, int, Setup]] = [
+    # -- the config file --------------------------------------------------------------------
+    ("config missing", 2, lambda w: ["migrate", "--config", str(w.root / "none.toml")]),
+    ("config is a folder", 2, lambda w: ["migrate", "--config", str(w.root)]),
+    ("config not TOML", 2, lambda w: ["migrate", "--config", w.raw("c.toml", b"[source")]),
+    ("config not UTF-8", 2, lambda w: ["migrate", "--config",
+                                       w.raw("c.toml", b"[source]\nurl = \"\xff\xfe\"\n")]),
+    ("no [source]", 2, lambda w: ["migrate", "--config", w.raw("c.toml", b"[target]\n")]),
+    ("source without url", 2, lambda w: ["check", "--config", w.config(
+        source='[source]\nplatform = "zendesk"\n')]),
+    ("url a number", 2, lambda w: ["check", "--config", w.config(
+        source='[source]\nplatform = "zendesk"\nurl = 42\n')]),
+    ("url ftp", 2, lambda w: ["check", "--config", w.config(
+        source="[source]\n" + zd("ftp://127.0.0.1/x", email="a@b.c", token="t"))]),
+    ("plain http to a foreign host", 2, lambda w: ["check", "--config", w.config(
+        source="[source]\n" + zd("http://example.com", email="a@b.c", token="t"))]),
+    ("password in the url", 2, lambda w: ["migrate", "--config", w.config(
+        source="[source]\n" + zd("https://me:pw@acme.zendesk.com", email="a@b.c",
+                                 token="t"))]),
+    ("rate_limit 0", 2, lambda w: ["migrate", "--config", w.config(
+        extra="", source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
+        "rate_limit = 0\n")]),
+    ("rate_limit a word", 2, lambda w: ["migrate", "--config", w.config(
+        source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
+        'rate_limit = "fast"\n')]),
+    ("concurrency 0", 2, lambda w: ["migrate", "--config", w.config(
+        extra="[run]\nconcurrency = 0\n")]),
+    ("concurrency x", 2, lambda w: ["migrate", "--config", w.config(
+        extra='[run]\nconcurrency = "x"\n')]),
+    ("concurrency 1000", 2, lambda w: ["demo", "--config", w.config(
+        extra="[run]\nconcurrency = 1000\n")]),
+    ("unknown platform", 2, lambda w: ["check", "--config", w.config(
+        source="[source]\n" + zd(w.servers.source, email="a@b.c", token="t").replace(
+            "zendesk", "nodesk"))]),
+    ("token missing", 2, lambda w: ["check", "--config", w.config(
+        source="[source]\n" + zd(w.servers.source, email="a@b.c"))]),
+    ("unset variable", 2, lambda w: ["check", "--config", w.config(
+        source="[source]\n" + zd(w.servers.source, email="a@b.c",
+                                 token="${DESKMIGRATE_TEST_UNSET}"))]),
+    ("options not a table", 2, lambda w: ["migrate", "--config", w.config(
+        top='options = "x"\n')]),
+    ("unknown option", 2, lambda w: ["migrate", "--config", w.config(
+        extra="[options]\nteleport = true\n")]),
+    # -- the accounts -----------------------------------------------------------------------
+    ("default_agent not in the target", 1, lambda w: ["migrate", "--config", w.config(
+        extra='[run]\ndefault_agent = "nobody@example.com"\n')]),
+    ("bad --timezone without --window", 2, lambda w: ["migrate", "--config", w.config(),
+                                                     "--timezone", "Mars/Olympus"]),
+    ("bad --window", 2, lambda w: ["migrate", "--config", w.config(), "--window",
+                                   "someday 25:00"]),
+    ("unreachable source", 1, lambda w: ["migrate", "--config", w.config(
+        source="[source]\n" + zd("http://127.0.0.1:1", email="a@b.c", token="t"))]),
+    ("wrong source token", 1, lambda w: ["demo", "--config", w.config(
+        source="[source]\n" + zd(w.servers.source, email=w.servers.source_email,
+                                 token="wrong-token"))]),
+    ("check an unreachable target", 1, lambda w: ["check", "--config", w.config(
+        target="[target]\n" + zd("http://127.0.0.1:1", email="a@b.c", token="t"))]),
+    # -- the state database -----------------------------------------------------------------
+    ("--db under /proc", 1, lambda w: ["--db", "/proc/deskmigrate/state.sqlite", "runs"]),
+    ("--db under a file", 1, lambda w: ["--db", w.raw("f.txt", b"x") + "/s.sqlite", "runs"]),
+    ("--db a folder", 2, lambda w: ["--db", str(w.root), "runs"]),
+    ("corrupted database", 1, lambda w: ["--db", w.raw("g.sqlite", b"garbage" * 999), "runs"]),
+    ("damaged SQLite", 1, lambda w: ["--db", w.raw(
+        "d.sqlite", b"SQLite format 3\x00" + b"\xff" * 4000), "runs"]),
+    ("newer user_version", 1, lambda w: w.db_with("PRAGMA user_version=99")),
+    ("newer billing schema", 1, lambda w: w.db_with(
+        "CREATE TABLE billing_meta (key TEXT PRIMARY KEY, value TEXT);"
+        "INSERT INTO billing_meta VALUES ('schema_version', '99')")),
+    ("foreign SQLite file", 1, lambda w: ["--db", str(_foreign(w)), "runs"]),
+    # -- runs and reports -------------------------------------------------------------------
+    ("status of no run", 1, lambda w: ["status", "999"]),
+    ("status of a word", 2, lambda w: ["status", "abc"]),
+    ("report of no run", 1, lambda w: ["report", "999"]),
+    ("report in pdf", 2, lambda w: ["report", "1", "--format", "pdf"]),
+    ("report to a missing folder", 1, lambda w: ["report", "1", "-o",
+                                                 str(w.root / "no" / "r.json")]),
+    ("report to an unwritable place", 1, lambda w: ["report", "1", "-o", "/proc/r.json"]),
+    ("resume no run", 1, lambda w: ["resume", "999"]),
+    ("resume a completed run", 1, lambda w: ["resume", "1"]),
+    ("rollback no run", 1, lambda w: ["rollback", "999", "--yes"]),
+    ("pause no run", 1, lambda w: ["pause", "999"]),
+    ("pause a completed run", 1, lambda w: ["pause", "1"]),
+    ("delta of no run", 1, lambda w: ["delta", "999"]),
+    ("demo seed a word", 2, lambda w: ["demo", "--seed", "x"]),
+    # -- sandboxes --------------------------------------------------------------------------
+    ("sandbox port in use", 1, lambda w: ["sandbox", "serve", "zendesk", "--data",
+                                          str(w.root / "sb.db"), "--port",
+                                          w.servers.target.rsplit(":", 1)[1]]),
+    ("sandbox data under /proc", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
+                                               "--data", "/proc/deskmigrate/sb.sqlite"]),
+    ("sandbox data under a file", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
+                                                "--data", w.raw("f", b"x") + "/sb.sqlite"]),
+    ("sandbox of no platform", 2, lambda w: ["sandbox", "serve", "nodesk", "--port", "0"]),
+    ("sandbox on a public address", 1, lambda w: ["sandbox", "serve", "zendesk",
+                                                  "--host", "0.0.0.0"]),
+    ("sandbox port too high", 2, lambda w: ["sandbox", "serve", "zendesk", "--port", "70000"]),
+    # -- billing ----------------------------------------------------------------------------
+    ("country XX", 2, lambda w: ["billing", "customer", "set", "--name", "Acme", "--email",
+                                 "billing@acme.example", "--country", "XX"]),
+    ("email without @", 2, lambda w: ["billing", "customer", "set", "--name", "Acme",
+                                      "--email", "acme", "--country", "FR"]),
+    ("pay no invoice", 1, lambda w: ["billing", "pay", "INV-999", "--method", "card"]),
+]
+
+
+def _foreign(w: Workspace) -> Path:
+    path = w.root / "foreign.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, name TEXT)")
+        conn.execute("INSERT INTO photos (name) VALUES ('cat.jpg')")
+    return path
+
+
+def snapshot(root: Path, target_db: Path) -> dict[str, object]:
+    """Every file of the workspace (SQLite files by their rows), and the target's records."""
+    seen: dict[str, object] = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name.endswith(("-wal", "-shm")):
+            continue
+        try:
+            with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
+                seen[path.name] = list(conn.iterdump())
+        except sqlite3.DatabaseError:
+            seen[path.name] = path.read_bytes()
+    with sqlite3.connect(f"{target_db.as_uri()}?mode=ro", uri=True) as conn:
+        seen["target"] = conn.execute("SELECT collection, id, doc FROM docs ORDER BY 1, 2"
+                                      ).fetchall()
+    return seen
+
+
+def test_at_least_forty_bad_inputs():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize(("name", "code", "setup"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_one_sentence_a_non_zero_exit_and_nothing_written(
+        name: str, code: int, setup: Setup, servers: Servers, tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    work = Workspace(tmp_path / "work", servers)
+    args = setup(work)
+    before = snapshot(work.root, servers.target_db)
+    result = CliRunner().invoke(cli, ["--db", str(work.db), *args])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == code, (result.exit_code, result.output)
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    assert snapshot(work.root, servers.target_db) == before
+
+
+def test_a_home_that_is_a_file_is_one_sentence(tmp_path: Path, monkeypatch) -> None:
+    home = tmp_path / "home-file"
+    home.write_text("not a folder")
+    monkeypatch.setenv("DESKMIGRATE_HOME", str(home))
+    result = CliRunner().invoke(cli, ["runs"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: DESKMIGRATE_HOME") and \
+        len(result.stderr.strip().splitlines()) == 1
+    assert home.read_text() == "not a folder"

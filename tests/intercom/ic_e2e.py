@@ -1,0 +1,131 @@
+"""Helpers of the Intercom end-to-end tests: loopback accounts, config files, the CLI
+in-process, the id map, a Zendesk reader built on tests/support, and the comparisons."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import intercom_reader
+from click.testing import CliRunner
+from zendesk_reader import Lookups, client, export_tickets, pages
+
+from deskmigrate.cli import cli
+
+TICKETS = 20
+UNTHROTTLED = 100_000
+SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19}
+ZD_TO_STATE = {"new": "open", "open": "open", "pending": "snoozed", "hold": "snoozed",
+               "solved": "closed", "closed": "closed"}
+STATE_TO_ZD = {"open": "open", "snoozed": "pending", "closed": "solved"}
+
+
+@dataclass
+class Account:
+    platform: str
+    url: str
+    credentials: dict[str, str]
+
+    def toml(self, table: str) -> str:
+        lines = [f"[{table}]", f'platform = "{self.platform}"', f'url = "{self.url}"',
+                 f"rate_limit = {UNTHROTTLED}"]
+        return "\n".join(lines + [f'{k} = "{v}"' for k, v in self.credentials.items()]) + "\n"
+
+
+def write_config(path: Path, source: Account, target: Account) -> Path:
+    """Both accounts, billing off, KB translations on."""
+    path.write_text(source.toml("source") + target.toml("target")
+                    + "[billing]\nenforce = false\n[options]\nkb_translations = true\n")
+    return path
+
+
+def cli_json(db: Path, *args: str) -> dict:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def id_map(db: Path, kind: str) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT source_id, target_id FROM id_map WHERE kind=? AND "
+                                 "target_id IS NOT NULL", (kind,)).fetchall())
+
+
+def epoch(stamp: str) -> int:
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+
+
+def zendesk_snapshot(account: Account) -> dict[str, dict[str, Any]]:
+    """Every Zendesk ticket with its comments, as the Intercom reader shapes them."""
+    with client(account.url, account.credentials) as http:
+        look = Lookups.read(http)
+        out = {}
+        for ticket in export_tickets(http):
+            comments = sorted(pages(http, f"/api/v2/tickets/{ticket['id']}/comments.json"
+                                          "?include_inline_images=true", "comments"),
+                              key=lambda c: (c["created_at"], c["id"]))
+            out[str(ticket["id"])] = {**look.ticket(ticket), "messages": [{
+                "author": look.users.get(c["author_id"]), "public": c["public"],
+                "created_at": epoch(c["created_at"]),
+                "text": intercom_reader.letters(c.get("html_body") or c.get("body")),
+                "files": sorted(hashlib.sha256(http.get(a["content_url"]).content).hexdigest()
+                                for a in c.get("attachments") or []),
+            } for c in comments]}
+        return out
+
+
+def zendesk_agents(account: Account) -> set[str]:
+    with client(account.url, account.credentials) as http:
+        return {u["email"] for u in pages(http, "/api/v2/users.json?role[]=agent&role[]=admin",
+                                          "users")}
+
+
+def assert_zendesk_in_intercom(zd: dict, ic: dict, *, agents: set[str], owner: str) -> None:
+    """Intercom conversation ``ic`` is what Zendesk ticket ``zd`` must become: agents with no
+    Intercom admin are the default admin (``owner``); a customer's private comment is a note
+    by the owner."""
+    assert ic["title"] == zd["subject"]
+    assert ic["requester"] == zd["requester"]
+    assert ic["state"] == ZD_TO_STATE[zd["status"]]
+    assert ic["tags"] == zd["tags"]
+    assert len(ic["messages"]) == len(zd["messages"]), zd["subject"]
+    for want, got in zip(zd["messages"], ic["messages"], strict=True):
+        author = owner if want["author"] in agents or not want["public"] else want["author"]
+        if got is ic["messages"][0]:
+            author = zd["requester"]  # the first message is the requester's
+        assert (got["text"], got["public"], got["created_at"], got["files"]) == (
+            want["text"] or got["text"], want["public"] or got is ic["messages"][0],
+            want["created_at"], want["files"]), zd["subject"]
+        assert got["author"] == author
+
+
+def assert_intercom_in_zendesk(ic: dict, zd: dict) -> None:
+    """Zendesk ticket ``zd`` is what Intercom conversation ``ic`` must become (admins were
+    created as agents with the same emails)."""
+    assert zd["subject"] == ic["title"] or ic["title"] is None
+    assert zd["requester"] == ic["requester"]
+    assert zd["status"] == STATE_TO_ZD[ic["state"]]
+    assert zd["tags"] == ic["tags"]
+    assert [(m["author"], m["public"], m["created_at"], m["text"], m["files"])
+            for m in zd["messages"]] == [
+        (m["author"], m["public"], m["created_at"], m["text"], m["files"])
+        for m in ic["messages"]]
+
+
+def zendesk_articles(account: Account) -> dict[str, dict[str, Any]]:
+    """Zendesk articles by the title of their source locale: every version's locale (as
+    Intercom names it: ``en-us`` is ``en``), title, text and draft flag."""
+    with client(account.url, account.credentials) as http:
+        out = {}
+        for article in pages(http, "/api/v2/help_center/articles.json", "articles"):
+            versions = pages(http, f"/api/v2/help_center/articles/{article['id']}/"
+                                   "translations.json", "translations")
+            out[article["title"]] = {v["locale"].split("-")[0]: {
+                "title": v["title"], "body": intercom_reader.letters(v["body"]),
+                "draft": bool(v["draft"])} for v in versions}
+        return out
