@@ -50,12 +50,19 @@ def adf_to_html(doc: Any, images: Mapping[str, str] | None = None) -> str:
 
 
 def html_to_adf(html: str) -> dict[str, Any]:
-    """ADF of an HTML body; an ``<img>`` becomes ``[image: name]`` text (Jira shows
-    inline images only from its own media, so the file travels as an attachment)."""
+    """ADF of an HTML body; an ``<img>`` becomes a ``[image: name]`` link to where it was
+    (Jira shows inline images only from its own media: an image that is a file of the
+    comment travels as an attachment)."""
     soup = BeautifulSoup(html or "", "html.parser")
     for img in soup.find_all("img"):
-        name = img.get("alt") or str(img.get("src") or "").rsplit("/", 1)[-1] or "image"
-        img.replace_with(f"[image: {name}]")
+        src = str(img.get("src") or "")
+        name = img.get("alt") or src.split("?", 1)[0].rsplit("/", 1)[-1] or "image"
+        if src.startswith(("https://", "http://")):
+            link = soup.new_tag("a", href=src)
+            link.string = f"[image: {name}]"
+            img.replace_with(link)
+        else:
+            img.replace_with(f"[image: {name}]")
     markdown = markdownify(str(soup), heading_style="ATX", escape_misc=True).strip()
     if not markdown:
         return dict(EMPTY_DOC)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -139,8 +140,8 @@ class RequestWriter:
             ctx.warn(ticket.source_id, message)
 
         issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status"})
-        have_files = {(a["filename"], int(a.get("size") or 0))
-                      for a in issue["fields"].get("attachment") or []}
+        have_files = Counter((a["filename"], int(a.get("size") or 0))
+                             for a in issue["fields"].get("attachment") or [])
         written = self._written_comments(key)
         children = []
         for index, comment in enumerate(ticket.comments):
@@ -182,18 +183,19 @@ class RequestWriter:
                     "author": comment.author_id}}]}).json()
         return str(body["id"])
 
-    def _attach(self, key: str, comment: Comment, have: set[tuple[str, int]],
+    def _attach(self, key: str, comment: Comment, have: Counter[tuple[str, int]],
                 warn: Callable[[str], None]) -> None:
-        """``attachTemporaryFile`` then attach, keeping the comment's public flag."""
+        """``attachTemporaryFile`` then attach, keeping the comment's public flag. Files
+        already on the issue (an earlier, interrupted attempt wrote them in this same
+        order) are counted off by name and size, so two equal names both arrive."""
         files = []
         for item in comment.attachments:
-            if (item.file_name, item.size) in have:
-                continue
             if item.size > MAX_ATTACHMENT_BYTES:
                 warn(f"attachment {item.file_name} is over Jira's size limit: skipped")
                 continue
             data = item.read()
-            if (item.file_name, len(data)) in have:
+            if have[(item.file_name, len(data))] > 0:
+                have[(item.file_name, len(data))] -= 1
                 continue
             files.append(("file", (item.file_name, data, item.content_type)))
         if not files:
@@ -205,7 +207,6 @@ class RequestWriter:
         self.http.request("POST", f"{SD}/request/{key}/attachment", json={
             "temporaryAttachmentIds": [t["temporaryAttachmentId"] for t in temporary],
             "public": comment.public})
-        have |= {(name, len(data)) for _, (name, data, _) in files}
 
     def _fields(self, key: str, ticket: Ticket, labels: list[str], ctx: WriteContext,
                 warn: Callable[[str], None]) -> None:
