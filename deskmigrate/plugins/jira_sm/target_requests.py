@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,8 +29,6 @@ from .mapping import (
 from .platform import MAX_ATTACHMENT_BYTES
 from .target_fields import RequestTypes
 
-ISSUE_WRITES_PER_SECOND = 10  # Jira's per-issue write limit: space writes on one issue
-
 
 def origin_line(who: str, when: datetime | None, reference: str) -> str:
     stamp = when.strftime("%Y-%m-%d %H:%M UTC") if when else "an unknown date"
@@ -38,20 +36,34 @@ def origin_line(who: str, when: datetime | None, reference: str) -> str:
 
 
 class Pacer:
-    """At most ``rate`` writes a second on one issue."""
+    """Keeps writes to one issue under Jira's per-issue limit (by default 20 in 2 seconds
+    and 100 in 30 seconds; a little margin is kept): waits only when a window is full."""
 
-    def __init__(self, rate: float = ISSUE_WRITES_PER_SECOND) -> None:
-        self.gap = 1.0 / rate
-        self._last: dict[str, float] = {}
+    def __init__(self, windows: tuple[tuple[float, int], ...] = ((2.0, 18), (30.0, 95))
+                 ) -> None:
+        self.windows = windows
+        self.span = max(span for span, _ in windows)
+        self._stamps: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def wait(self, key: str) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                stamps = self._stamps.setdefault(key, deque())
+                while stamps and now - stamps[0] > self.span:
+                    stamps.popleft()
+                delay = max((span - (now - recent[0]) for span, most in self.windows
+                             if len(recent := [t for t in stamps if now - t <= span]) >= most),
+                            default=0.0)
+                if delay <= 0:
+                    stamps.append(now)
+                    return
+            time.sleep(delay)
+
+    def forget(self, key: str) -> None:
         with self._lock:
-            now = time.monotonic()
-            ready = self._last.get(key, 0.0) + self.gap
-            self._last[key] = max(now, ready)
-        if ready > now:
-            time.sleep(ready - now)
+            self._stamps.pop(key, None)
 
 
 class RequestWriter:
@@ -86,6 +98,7 @@ class RequestWriter:
             "isAdfRequest": True, "raiseOnBehalfOf": requester,
             "requestFieldValues": values}).json()
         key = body["issueKey"]
+        self.pacer.wait(key)
         self.http.request("PUT", f"{V3}/issue/{key}/properties/{ORIGIN_PROPERTY}", json={
             "externalId": external, "sourceId": ticket.source_id,
             "created": _iso(ticket.created_at), "updated": _iso(ticket.updated_at),
@@ -155,6 +168,7 @@ class RequestWriter:
             self._attach(key, comment, have_files, warn)
         self._fields(key, ticket, issue["fields"].get("labels") or [], ctx, warn)
         self._status(key, ticket, (issue["fields"].get("status") or {}).get("name"), warn)
+        self.pacer.forget(key)
         return children
 
     def _written_comments(self, key: str) -> dict[str, str]:
@@ -200,10 +214,10 @@ class RequestWriter:
             files.append(("file", (item.file_name, data, item.content_type)))
         if not files:
             return
-        self.pacer.wait(key)
         temporary = self.http.request(
             "POST", f"{SD}/servicedesk/{self.desk().id}/attachTemporaryFile", files=files,
             headers=NO_CHECK).json()["temporaryAttachments"]
+        self.pacer.wait(key)
         self.http.request("POST", f"{SD}/request/{key}/attachment", json={
             "temporaryAttachmentIds": [t["temporaryAttachmentId"] for t in temporary],
             "public": comment.public})
@@ -227,6 +241,7 @@ class RequestWriter:
         except ApiError:
             warn("the priority could not be set on this request type's screen")
             fields.pop("priority", None)
+            self.pacer.wait(key)
             self.http.request("PUT", f"{V3}/issue/{key}", json={"fields": fields})
 
     def _status(self, key: str, ticket: Ticket, current: str | None,
