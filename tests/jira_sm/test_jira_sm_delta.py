@@ -7,7 +7,7 @@ import json
 
 import jsm_reader
 from click.testing import CliRunner
-from conftest import TICKETS, write_config
+from jsm_e2e_support import TICKETS, write_config
 from test_jira_sm_e2e import assert_jsm_in_zendesk, assert_zendesk_in_jsm, migrate
 from zendesk_reader import client as zendesk_client
 
@@ -47,7 +47,7 @@ def test_delta_jsm_to_zendesk(tmp_path, pair):
     assert delta["status"] == "completed"
     assert delta["records"]["ticket"] == {"total": 4, "migrated": 4, "skipped": 0,
                                           "failed": 0}
-    assert_jsm_in_zendesk(source, target)
+    assert_jsm_in_zendesk(source, target, times=False)
 
 
 def test_rollback_removes_what_the_run_created_and_keeps_an_existing_customer(tmp_path, pair):

@@ -8,7 +8,7 @@ import jsm_reader
 import pytest
 import zd_snapshot
 from click.testing import CliRunner
-from conftest import TICKETS, write_config
+from jsm_e2e_support import TICKETS, write_config
 
 from deskmigrate.cli import cli
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import jsm_reader
-from conftest import TICKETS
+from jsm_e2e_support import TICKETS
 from test_jira_sm_e2e import migrate
 from zd_snapshot import words
 

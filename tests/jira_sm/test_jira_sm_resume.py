@@ -5,8 +5,8 @@ gives (nothing missing, nothing twice, nothing metered twice)."""
 from __future__ import annotations
 
 import pytest
-from conftest import TICKETS, write_config
 from e2e_runs import count, kill_and_resume
+from jsm_e2e_support import TICKETS, write_config
 from test_jira_sm_e2e import assert_jsm_in_zendesk, assert_zendesk_in_jsm, migrate
 
 KILL_POINTS = [
