@@ -11,7 +11,7 @@ from deskmigrate.core.records import KIND_ORDER, Ticket
 from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
-from deskmigrate.plugins.freshdesk.sandbox_account import add_field
+from deskmigrate.plugins.freshdesk.sandbox.account import add_field
 
 
 def _migrate(platform: FreshdeskPlatform, source_url: str, source_app: FreshdeskSandbox,

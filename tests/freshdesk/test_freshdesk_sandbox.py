@@ -11,7 +11,7 @@ import httpx
 from fd_support import client
 
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
-from deskmigrate.plugins.freshdesk.sandbox_account import now
+from deskmigrate.plugins.freshdesk.sandbox.account import now
 
 
 def test_wrong_api_key_gets_freshdesks_401_body(seeded: FreshdeskSandbox) -> None:

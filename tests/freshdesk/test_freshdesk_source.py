@@ -11,7 +11,7 @@ from deskmigrate.core.records import Ticket
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.mapping import format_time
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
-from deskmigrate.plugins.freshdesk.sandbox_tickets import ticket_doc
+from deskmigrate.plugins.freshdesk.sandbox.records import ticket_doc
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 

@@ -14,6 +14,7 @@ from ic_e2e import (
     write_config,
     zendesk_agents,
     zendesk_articles,
+    zendesk_contacts,
     zendesk_snapshot,
 )
 
@@ -45,8 +46,9 @@ def test_zendesk_to_intercom(tmp_path, pair):
     assert any(not m["public"] for m in messages)
     assert target_app.versions_seen == {"2.14"}
     people = intercom_reader.contacts(target.url, target.credentials)
+    for email, person in zendesk_contacts(source).items():
+        assert people[email] == person, email
     assert any(p["companies"] for p in people.values())
-    assert any(p["tags"] for p in people.values())
     kb = {a["versions"]["en"]["title"]: a["versions"]
           for a in intercom_reader.help_center(target.url, target.credentials)}
     assert kb == zendesk_articles(source)  # every article in every language

@@ -13,7 +13,7 @@ from zendesk_reader import client as zendesk_client
 
 from deskmigrate.cli import cli
 from deskmigrate.plugins.jira_sm.sandbox.activity import simulate as jsm_activity
-from deskmigrate.plugins.zendesk.activity import simulate as zendesk_activity
+from deskmigrate.plugins.zendesk.sandbox.activity import simulate as zendesk_activity
 
 
 def cli_json(db, *args: str) -> dict:

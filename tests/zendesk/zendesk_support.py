@@ -9,9 +9,11 @@ import httpx
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Connection, WriteContext, WriteResult
-from deskmigrate.core.records import Record
+from deskmigrate.core.records import KIND_ORDER, Record
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+from deskmigrate.plugins.zendesk.source import ZendeskSource
+from deskmigrate.plugins.zendesk.target import ZendeskTarget
 
 URL = "http://127.0.0.1"
 PLATFORM = ZendeskPlatform()
@@ -78,3 +80,18 @@ class MapContext(WriteContext):
 def real_comments(app: ZendeskSandbox) -> int:
     """Comments in the store (side-conversation audits share the collection)."""
     return app.store.count("comments", "json_extract(doc, '$._audit_only') IS NULL")
+
+
+def migrate(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext,
+            kinds: tuple[str, ...] = KIND_ORDER) -> dict[str, list[str]]:
+    """Copy every kind in dependency order, like the engine; returns errors per kind."""
+    errors: dict[str, list[str]] = {}
+    for kind in kinds:
+        records = list(source.read(kind))
+        size = target.batch_size(kind)
+        for start in range(0, len(records), size):
+            batch = records[start:start + size]
+            results = target.write(kind, batch, ctx)
+            ctx.record(kind, batch, results)
+            errors.setdefault(kind, []).extend(r.error for r in results if r.error)
+    return errors

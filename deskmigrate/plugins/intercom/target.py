@@ -108,7 +108,8 @@ class IntercomTarget(Target):
             try:
                 if isinstance(record, Ticket):
                     new = [c for c in record.comments if not ctx.known("comment", c.source_id)]
-                    children = self.conversations.complete(target_id, record, ctx, new)
+                    planned = self.conversations.plan(record, ctx, new)
+                    children = self.conversations.complete(target_id, record, ctx, planned)
                     results.append(WriteResult(source_id=record.source_id,
                                                target_id=target_id, children=children))
                     continue

@@ -22,7 +22,8 @@ from deskmigrate.core.records import (
     Translation,
 )
 
-from .mapping import channel_in, field_type_in, option_names, parse_time, status_in, value_in
+from .mapping import field_type_in, option_names, parse_time, status_in, value_in
+from .shape import Shape
 
 Fetch = Callable[[str], bytes]
 Schemas = dict[Any, dict[str, Any]]  # field id (tickets) or key (users, orgs) → schema
@@ -38,10 +39,22 @@ def sid(value: Any) -> str | None:
 
 def attachment(data: dict[str, Any], fetch: Fetch) -> Attachment:
     url = data["content_url"]
-    return Attachment(source_id=str(data["id"]), file_name=data["file_name"],
+    return Attachment(source_id=str(data["id"]), file_name=data.get("file_name") or "attachment",
                       content_type=data.get("content_type") or "application/octet-stream",
                       size=int(data.get("size") or 0), url=url,
                       inline=bool(data.get("inline")), fetch=lambda: fetch(url))
+
+
+def attachments(items: Any, fetch: Fetch, shape: Shape) -> list[Attachment]:
+    """The attachments that name an id and a URL (the others are left out, with a warning)."""
+    out = []
+    for item in shape.objects(items, "attachments"):
+        if item.get("id") is None or not isinstance(item.get("content_url"), str):
+            shape.warn(f"attachment {item.get('file_name')!r} has no id or content_url; "
+                       "left out")
+            continue
+        out.append(attachment(item, fetch))
+    return out
 
 
 AUDIO_TYPES = ((b"RIFF", "audio/wav", ".wav"), (b"OggS", "audio/ogg", ".ogg"),
@@ -70,17 +83,24 @@ def recording(comment_id: Any, url: str, fetch: Fetch) -> Attachment:
     return item
 
 
-def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch) -> Comment:
-    recording_url = (data.get("data") or {}).get("recording_url")
-    return Comment(
+def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch, shape: Shape
+            ) -> Comment:
+    """A comment; what is odd in it becomes a warning of its ticket (``shape``)."""
+    mine = Shape(f"comment {data.get('id')}: ")
+    extra = data.get("data")
+    recording_url = extra.get("recording_url") if isinstance(extra, dict) else None
+    out = Comment(
         source_id=str(data["id"]), author_id=sid(data.get("author_id")),
         body_html=data.get("html_body") or "",
         body_text=data.get("plain_body") or data.get("body") or "",
-        public=bool(data.get("public", True)), created_at=parse_time(data.get("created_at")),
-        attachments=[attachment(a, fetch) for a in data.get("attachments") or []],
-        channel=channel_in(data.get("via")),
+        public=bool(data.get("public", True)),
+        created_at=mine.time(data.get("created_at"), "created_at"),
+        attachments=attachments(data.get("attachments"), fetch, mine),
+        channel=mine.channel(data.get("via")),
         incoming=data.get("author_id") == requester_id,
         recording=recording(data["id"], recording_url, fetch) if recording_url else None)
+    shape.warnings.extend(mine.warnings)
+    return out
 
 
 def side_conversation(data: dict[str, Any], events: list[dict[str, Any]]) -> SideConversation:
@@ -116,21 +136,41 @@ def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
 def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schemas,
            fetch: Fetch, solved_at: str | None = None,
            side_conversations: list[SideConversation] | None = None) -> Ticket:
-    values = {f["id"]: f.get("value") for f in data.get("custom_fields") or []}
+    """A ticket with its comments; fields of an unexpected shape become its warnings."""
+    shape = Shape()
+    values = {f.get("id"): f.get("value")
+              for f in shape.objects(data.get("custom_fields"), "custom_fields")}
     requester = data.get("requester_id")
+    conversation = []
+    for item in comments:
+        if item.get("id") is None:
+            shape.warn("a comment without an id was left out")
+            continue
+        conversation.append(comment(item, requester, fetch, shape))
     return Ticket(
         source_id=str(data["id"]), subject=data.get("subject") or data.get("raw_subject") or "",
         status=status_in(data.get("status") or "open"), priority=data.get("priority"),
-        type=data.get("type"), tags=list(data.get("tags") or []),
+        type=data.get("type"), tags=shape.ids(data.get("tags"), "tags"),
         custom_fields=custom_values(values, schemas), requester_id=sid(requester),
         assignee_id=sid(data.get("assignee_id")), group_id=sid(data.get("group_id")),
-        company_id=sid(data.get("organization_id")),
-        cc_ids=[str(i) for i in data.get("email_cc_ids") or data.get("collaborator_ids") or []],
-        created_at=parse_time(data.get("created_at")),
-        updated_at=parse_time(data.get("updated_at")), solved_at=parse_time(solved_at),
-        channel=channel_in(data.get("via")),
-        comments=[comment(c, requester, fetch) for c in comments],
-        side_conversations=side_conversations or [])
+        company_id=sid(data.get("organization_id")), cc_ids=cc_ids(data, shape),
+        created_at=shape.time(data.get("created_at"), "created_at"),
+        updated_at=shape.time(data.get("updated_at"), "updated_at"),
+        solved_at=shape.time(solved_at, "solved_at"), channel=shape.channel(data.get("via")),
+        comments=conversation, side_conversations=side_conversations or [],
+        warnings=shape.warnings)
+
+
+def cc_ids(data: dict[str, Any], shape: Shape) -> list[str]:
+    """The ticket's CCs. With CCs and followers (every account since 2019) they are
+    ``email_cc_ids`` — even when empty: ``collaborator_ids`` then holds the followers, who
+    are agents watching, not people copied. Legacy accounts have only ``collaborator_ids``;
+    their ``follower_ids`` (if any) are left out of it."""
+    if "email_cc_ids" in data:
+        return shape.ids(data.get("email_cc_ids"), "email_cc_ids")
+    followers = set(shape.ids(data.get("follower_ids"), "follower_ids"))
+    return [i for i in shape.ids(data.get("collaborator_ids"), "collaborator_ids")
+            if i not in followers]
 
 
 def group(data: dict[str, Any]) -> Group:
@@ -207,4 +247,4 @@ def article(data: dict[str, Any], translations: list[dict[str, Any]],
         created_at=parse_time(data.get("created_at")),
         updated_at=parse_time(data.get("updated_at")),
         translations=translations_of(data, translations),
-        attachments=[attachment(a, fetch) for a in attachments])
+        attachments=[attachment(a, fetch) for a in attachments if a.get("content_url")])

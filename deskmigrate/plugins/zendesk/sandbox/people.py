@@ -1,0 +1,490 @@
+"""Sandbox handlers for people and their containers: users, organizations, groups, group
+memberships and the custom field schemas (ticket, user and organization fields)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from deskmigrate.core.sandbox import SandboxStore, json_response
+from deskmigrate.core.sandbox.app import ApiHTTPError
+
+from .jobs import JobQueue, queued
+from .paging import incremental_cursor, incremental_time, list_page
+from .support import (
+    Ids,
+    bad_request,
+    base_url,
+    body,
+    id_list,
+    invalid,
+    iso,
+    not_found,
+    now,
+    public,
+    routes,
+)
+
+EMAIL = "json_extract(doc, '$.email')"
+EXTERNAL = "json_extract(doc, '$.external_id')"
+ROLE = "json_extract(doc, '$.role')"
+ACTIVE = "json_extract(doc, '$.active') = 1"
+ROLES = ("end-user", "agent", "admin")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Zendesk's field types: ticket fields call a drop-down "tagger"; user and organization
+# fields call it "dropdown" and have no multi-select or credit-card type.
+FIELD_TYPES = {
+    "ticket_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                      "partialcreditcard", "multiselect", "tagger", "lookup"),
+    "user_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                    "dropdown", "lookup"),
+}
+FIELD_TYPES["organization_fields"] = FIELD_TYPES["user_fields"]
+SELECTS = ("tagger", "dropdown", "multiselect")
+FIELD_COLLECTIONS = {"ticket_fields": "ticket_field", "user_fields": "user_field",
+                     "organization_fields": "organization_field"}
+
+
+def count_body(value: int) -> dict[str, Any]:
+    return {"count": {"value": value, "refreshed_at": iso(now())}}
+
+
+def rendered(collection: str, base: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Render stored documents of ``collection`` with their API ``url``."""
+    def render(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**public(doc, base), "url": f"{base}/api/v2/{collection}/{doc['id']}.json"}
+    return render
+
+
+def _role_filter(request: Request) -> tuple[str, list[Any]]:
+    roles = request.args.getlist("role[]") or request.args.getlist("role")
+    if not roles:
+        return ACTIVE, []
+    if any(r not in ROLES for r in roles):
+        raise bad_request("InvalidValue", "role must be end-user, agent or admin")
+    return f"{ACTIVE} AND {ROLE} IN ({','.join('?' * len(roles))})", roles
+
+
+class PeopleHandlers:
+    """Users, organizations, groups, memberships and field schemas."""
+
+    store: SandboxStore
+    ids: Ids
+    jobs: JobQueue
+    forget_user: Callable[[int], None]  # the app drops cached credentials of a changed user
+
+    def people_rules(self) -> list[Rule]:
+        r = routes
+        return [
+            *r("/users/me", "me"), *r("/users", "list_users"),
+            *r("/users", "create_user", ("POST",)), *r("/users/count", "count_users"),
+            *r("/users/<int:user_id>", "show_user"),
+            *r("/users/<int:user_id>", "delete_user", ("DELETE",)),
+            *r("/users/show_many", "show_many_users"), *r("/users/search", "search_users"),
+            *r("/users/create_many", "create_many_users", ("POST",)),
+            *r("/users/create_or_update", "create_or_update_user", ("POST",)),
+            *r("/users/destroy_many", "destroy_many_users", ("DELETE",)),
+            *r("/deleted_users/count", "count_deleted_users"),
+            *r("/incremental/users/cursor", "export_users"),
+            *r("/organizations", "list_organizations"),
+            *r("/organizations", "create_organization", ("POST",)),
+            *r("/organizations/count", "count_organizations"),
+            *r("/organizations/<int:org_id>", "show_organization"),
+            *r("/organizations/<int:org_id>", "delete_organization", ("DELETE",)),
+            *r("/organizations/show_many", "show_many_organizations"),
+            *r("/organizations/search", "search_organizations"),
+            *r("/organizations/create_many", "create_many_organizations", ("POST",)),
+            *r("/organizations/destroy_many", "destroy_many_organizations", ("DELETE",)),
+            *r("/incremental/organizations", "export_organizations"),
+            *r("/groups", "list_groups"), *r("/groups", "create_group", ("POST",)),
+            *r("/groups/count", "count_groups"), *r("/groups/<int:group_id>", "show_group"),
+            *r("/groups/<int:group_id>", "delete_group", ("DELETE",)),
+            *r("/group_memberships", "list_memberships"),
+            *r("/group_memberships", "create_membership", ("POST",)),
+            *[rule for c in FIELD_COLLECTIONS for rule in (
+                *r(f"/{c}", "list_fields", ("GET",)), *r(f"/{c}", "create_field", ("POST",)),
+                *r(f"/{c}/<int:field_id>", "show_field"),
+                *r(f"/{c}/<int:field_id>", "delete_field", ("DELETE",)))],
+        ]
+
+    # -- users --------------------------------------------------------------------------
+    def me(self, request: Request, user: dict) -> dict[str, Any]:
+        return {"user": rendered("users", base_url(request))(user)}
+
+    def list_users(self, request: Request, user: dict) -> dict[str, Any]:
+        where, params = _role_filter(request)
+        return list_page(request, self.store, "users", "users",
+                         rendered("users", base_url(request)), where, params)
+
+    def count_users(self, request: Request, user: dict) -> dict[str, Any]:
+        where, params = _role_filter(request)
+        return count_body(self.store.count("users", where, params))
+
+    def count_deleted_users(self, request: Request, user: dict) -> dict[str, Any]:
+        return count_body(self.store.count("users", "json_extract(doc, '$.active') = 0"))
+
+    def show_user(self, request: Request, user: dict, user_id: int) -> dict[str, Any]:
+        return {"user": rendered("users", base_url(request))(self._get("users", user_id))}
+
+    def show_many_users(self, request: Request, user: dict) -> dict[str, Any]:
+        render = rendered("users", base_url(request))
+        if "external_ids" in request.args:
+            wanted = [x for x in request.args["external_ids"].split(",") if x]
+            rows = self.store.query("users", f"{EXTERNAL} IN ({','.join('?' * len(wanted))})",
+                                    wanted) if wanted else []
+        else:
+            rows = [d for d in (self.store.get("users", i) for i in id_list(request)) if d]
+        return {"users": [render(d) for d in rows]}
+
+    def search_users(self, request: Request, user: dict) -> dict[str, Any]:
+        if "external_id" in request.args:
+            where, params = f"{EXTERNAL} = ?", [request.args["external_id"]]
+        else:
+            query = request.args.get("query", "").strip()
+            if not query:
+                raise bad_request("InvalidValue", "query or external_id is required")
+            field, _, value = query.partition(":") if ":" in query else ("", "", query)
+            value = value.strip().strip('"')
+            if field == "email" or (not field and "@" in value):
+                where, params = f"{EMAIL} = ?", [value.lower()]
+            elif field in ("", "name"):
+                where, params = "json_extract(doc, '$.name') LIKE ?", [f"%{value}%"]
+            elif field == "external_id":
+                where, params = f"{EXTERNAL} = ?", [value]
+            else:
+                raise bad_request("InvalidValue", f"Unsupported search field '{field}'")
+        return list_page(request, self.store, "users", "users",
+                         rendered("users", base_url(request)), f"{ACTIVE} AND {where}", params)
+
+    def create_user(self, request: Request, user: dict) -> Response:
+        doc = self.store.insert("users", self._new_user(body(request, "user")),
+                                id=self.ids.next("users"))
+        return json_response({"user": rendered("users", base_url(request))(doc)}, 201)
+
+    def create_or_update_user(self, request: Request, user: dict) -> Response:
+        data = body(request, "user")
+        existing = self._match_user(data)
+        render = rendered("users", base_url(request))
+        if existing is None:
+            doc = self.store.insert("users", self._new_user(data), id=self.ids.next("users"))
+            return json_response({"user": render(doc)}, 201)
+        allowed = {k: v for k, v in data.items() if k in (
+            "name", "phone", "organization_id", "tags", "user_fields", "external_id", "role",
+            "suspended", "notes", "details")}
+        doc = self.store.put("users", {**existing, **allowed, "updated_at": iso(now()),
+                                       "_ts": now()})
+        return json_response({"user": render(doc)}, 200)
+
+    def create_many_users(self, request: Request, user: dict) -> dict[str, Any]:
+        items = self._bulk(request, "users")
+        return self._create_many(request, "users", items, self._new_user, "bulk_create_users")
+
+    def delete_user(self, request: Request, user: dict, user_id: int) -> dict[str, Any]:
+        doc = self._get("users", user_id)
+        doc = self._deactivate(doc)
+        return {"user": rendered("users", base_url(request))(doc)}
+
+    def destroy_many_users(self, request: Request, user: dict) -> dict[str, Any]:
+        results = []
+        for uid in id_list(request):
+            doc = self.store.get("users", uid)
+            if doc is None or not doc["active"]:
+                results.append({"id": uid, "error": "RecordNotFound", "success": False})
+            else:
+                self._deactivate(doc)
+                results.append({"id": uid, "action": "delete", "status": "Deleted",
+                                "success": True})
+        return queued(self.jobs, request, "bulk_delete_users", results, len(results))
+
+    def export_users(self, request: Request, user: dict) -> dict[str, Any]:
+        return incremental_cursor(request, self.store, "users", "users",
+                                  rendered("users", base_url(request)))
+
+    def _deactivate(self, doc: dict[str, Any]) -> dict[str, Any]:
+        role = "end-user" if doc["role"] != "end-user" else doc["role"]  # agents are downgraded
+        doc = {**doc, "active": False, "role": role, "updated_at": iso(now()), "_ts": now()}
+        self.forget_user(doc["id"])
+        return self.store.put("users", doc)
+
+    def _match_user(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        for field, value in (("email", (data.get("email") or "").lower()),
+                             ("external_id", data.get("external_id"))):
+            if value:
+                rows = self.store.query("users", f"{ACTIVE} AND json_extract(doc, '$.{field}')"
+                                        " = ?", [value], limit=1)
+                if rows:
+                    return rows[0]
+        return None
+
+    def _new_user(self, data: dict[str, Any]) -> dict[str, Any]:
+        name = (data.get("name") or "").strip()
+        email = (data.get("email") or "").strip().lower() or None
+        role = data.get("role") or "end-user"
+        if not name:
+            raise invalid("Record validation errors", {"name": "cannot be blank"})
+        if role not in ROLES:
+            raise invalid("Record validation errors", {"role": f"'{role}' is not a role"})
+        if email and not EMAIL_RE.match(email):
+            raise invalid("Record validation errors", {"email": f"{email} is not valid"})
+        if email and self.store.count("users", f"{ACTIVE} AND {EMAIL} = ?", [email]):
+            raise invalid("Record validation errors",
+                          {"email": f"{email} is already being used by another user"})
+        org_id = data.get("organization_id")
+        if org_id is not None and self.store.get("organizations", org_id) is None:
+            raise invalid("Record validation errors", {"organization": "does not exist"})
+        stamp = now()
+        keys = [f["key"] for f in self.store.query("user_fields")]
+        values = data.get("user_fields") or {}
+        return {
+            "name": name, "email": email, "role": role, "active": True,
+            "suspended": bool(data.get("suspended", False)), "organization_id": org_id,
+            "external_id": data.get("external_id"), "phone": data.get("phone"),
+            "tags": sorted(set(data.get("tags") or [])), "verified": bool(data.get("verified")),
+            "user_fields": {k: values.get(k) for k in keys}, "details": data.get("details", ""),
+            "notes": data.get("notes", ""), "time_zone": "UTC", "locale": "en-US",
+            "default_group_id": data.get("default_group_id"),
+            "created_at": iso(stamp), "updated_at": iso(stamp), "_ts": stamp,
+        }
+
+    # -- organizations ------------------------------------------------------------------
+    def list_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        return list_page(request, self.store, "organizations", "organizations",
+                         rendered("organizations", base_url(request)))
+
+    def count_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        return count_body(self.store.count("organizations"))
+
+    def show_organization(self, request: Request, user: dict, org_id: int) -> dict[str, Any]:
+        doc = self._get("organizations", org_id)
+        return {"organization": rendered("organizations", base_url(request))(doc)}
+
+    def show_many_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        render = rendered("organizations", base_url(request))
+        rows = [d for d in (self.store.get("organizations", i) for i in id_list(request)) if d]
+        return {"organizations": [render(d) for d in rows]}
+
+    def search_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        if "external_id" in request.args:
+            where, params = f"{EXTERNAL} = ?", [request.args["external_id"]]
+        elif "name" in request.args:
+            where, params = "lower(json_extract(doc, '$.name')) = ?", [
+                request.args["name"].lower()]
+        else:
+            raise bad_request("InvalidValue", "external_id or name is required")
+        rows = self.store.query("organizations", where, params)
+        render = rendered("organizations", base_url(request))
+        return {"organizations": [render(d) for d in rows], "count": len(rows),
+                "next_page": None, "previous_page": None}
+
+    def create_organization(self, request: Request, user: dict) -> Response:
+        doc = self.store.insert("organizations", self._new_org(body(request, "organization")),
+                                id=self.ids.next("organizations"))
+        return json_response(
+            {"organization": rendered("organizations", base_url(request))(doc)}, 201)
+
+    def create_many_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        items = self._bulk(request, "organizations")
+        return self._create_many(request, "organizations", items, self._new_org,
+                                 "bulk_create_organizations")
+
+    def delete_organization(self, request: Request, user: dict, org_id: int) -> Response:
+        self._get("organizations", org_id)
+        self.store.delete("organizations", org_id)
+        return Response(status=204)
+
+    def destroy_many_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        results = [{"id": i, "success": self.store.delete("organizations", i)}
+                   for i in id_list(request)]
+        return queued(self.jobs, request, "bulk_delete_organizations", results, len(results))
+
+    def export_organizations(self, request: Request, user: dict) -> dict[str, Any]:
+        render = rendered("organizations", base_url(request))
+        return incremental_time(request, self.store, "organizations", "organizations",
+                                lambda rows: [render(r) for r in rows])
+
+    def _new_org(self, data: dict[str, Any]) -> dict[str, Any]:
+        name = (data.get("name") or "").strip()
+        if not name:
+            raise invalid("Record validation errors", {"name": "cannot be blank"})
+        if self.store.count("organizations", "lower(json_extract(doc, '$.name')) = ?",
+                            [name.lower()]):
+            raise invalid("Record validation errors", {"name": "has already been taken"})
+        stamp = now()
+        keys = [f["key"] for f in self.store.query("organization_fields")]
+        values = data.get("organization_fields") or {}
+        return {
+            "name": name, "external_id": data.get("external_id"),
+            "domain_names": list(data.get("domain_names") or []),
+            "tags": sorted(set(data.get("tags") or [])), "details": data.get("details", ""),
+            "notes": data.get("notes", ""), "group_id": data.get("group_id"),
+            "shared_tickets": bool(data.get("shared_tickets")),
+            "shared_comments": bool(data.get("shared_comments")),
+            "organization_fields": {k: values.get(k) for k in keys},
+            "created_at": iso(stamp), "updated_at": iso(stamp), "_ts": stamp,
+        }
+
+    # -- groups and memberships ---------------------------------------------------------
+    def list_groups(self, request: Request, user: dict) -> dict[str, Any]:
+        return list_page(request, self.store, "groups", "groups",
+                         rendered("groups", base_url(request)),
+                         "json_extract(doc, '$.deleted') = 0")
+
+    def count_groups(self, request: Request, user: dict) -> dict[str, Any]:
+        return count_body(self.store.count("groups", "json_extract(doc, '$.deleted') = 0"))
+
+    def show_group(self, request: Request, user: dict, group_id: int) -> dict[str, Any]:
+        return {"group": rendered("groups", base_url(request))(self._get("groups", group_id))}
+
+    def create_group(self, request: Request, user: dict) -> Response:
+        data = body(request, "group")
+        name = (data.get("name") or "").strip()
+        if not name:
+            raise invalid("Record validation errors", {"name": "cannot be blank"})
+        stamp = now()
+        doc = self.store.insert("groups", {
+            "name": name, "description": data.get("description", ""), "default": False,
+            "deleted": False, "is_public": True, "created_at": iso(stamp),
+            "updated_at": iso(stamp), "_ts": stamp}, id=self.ids.next("groups"))
+        return json_response({"group": rendered("groups", base_url(request))(doc)}, 201)
+
+    def delete_group(self, request: Request, user: dict, group_id: int) -> Response:
+        doc = self._get("groups", group_id)
+        if doc["deleted"]:
+            raise not_found()
+        self.store.put("groups", {**doc, "deleted": True, "_ts": now()})
+        for membership in self.store.query("group_memberships",
+                                           "json_extract(doc, '$.group_id') = ?", [group_id]):
+            self.store.delete("group_memberships", membership["id"])
+        return Response(status=204)
+
+    def list_memberships(self, request: Request, user: dict) -> dict[str, Any]:
+        return list_page(request, self.store, "group_memberships", "group_memberships",
+                         rendered("group_memberships", base_url(request)))
+
+    def create_membership(self, request: Request, user: dict) -> Response:
+        data = body(request, "group_membership")
+        member = self.store.get("users", data.get("user_id"))
+        group = self.store.get("groups", data.get("group_id"))
+        if member is None or member["role"] == "end-user" or not member["active"]:
+            raise invalid("Record validation errors", {"user": "must be an agent"})
+        if group is None or group["deleted"]:
+            raise invalid("Record validation errors", {"group": "does not exist"})
+        if self.store.count("group_memberships", "json_extract(doc, '$.user_id') = ? AND "
+                            "json_extract(doc, '$.group_id') = ?", [member["id"], group["id"]]):
+            raise invalid("Record validation errors", {"user": "is already in this group"})
+        stamp = now()
+        doc = self.store.insert("group_memberships", {
+            "user_id": member["id"], "group_id": group["id"], "default": False,
+            "created_at": iso(stamp), "updated_at": iso(stamp), "_ts": stamp},
+            id=self.ids.next("group_memberships"))
+        return json_response(
+            {"group_membership": rendered("group_memberships", base_url(request))(doc)}, 201)
+
+    # -- custom field schemas -----------------------------------------------------------
+    def _field_collection(self, request: Request) -> str:
+        return request.path.split("/")[3].removesuffix(".json")
+
+    def list_fields(self, request: Request, user: dict) -> dict[str, Any]:
+        collection = self._field_collection(request)
+        return list_page(request, self.store, collection, collection,
+                         rendered(collection, base_url(request)))
+
+    def show_field(self, request: Request, user: dict, field_id: int) -> dict[str, Any]:
+        collection = self._field_collection(request)
+        doc = self._get(collection, field_id)
+        return {FIELD_COLLECTIONS[collection]: rendered(collection, base_url(request))(doc)}
+
+    def create_field(self, request: Request, user: dict) -> Response:
+        collection = self._field_collection(request)
+        root = FIELD_COLLECTIONS[collection]
+        data = body(request, root)
+        doc = self.store.insert(collection, new_field(collection, data, self.store),
+                                id=self.ids.next(collection))
+        return json_response({root: rendered(collection, base_url(request))(doc)}, 201)
+
+    def delete_field(self, request: Request, user: dict, field_id: int) -> Response:
+        collection = self._field_collection(request)
+        doc = self._get(collection, field_id)
+        if not doc.get("removable", True):
+            raise invalid("Record validation errors", {"field": "is a system field"})
+        self.store.delete(collection, field_id)
+        return Response(status=204)
+
+    # -- shared -------------------------------------------------------------------------
+    def _get(self, collection: str, doc_id: int) -> dict[str, Any]:
+        doc = self.store.get(collection, doc_id)
+        if doc is None:
+            raise not_found()
+        return doc
+
+    def _bulk(self, request: Request, root: str) -> list[dict[str, Any]]:
+        items = body(request, root)
+        if not isinstance(items, list):
+            raise bad_request("InvalidValue", f"'{root}' must be an array")
+        if len(items) > 100:
+            raise bad_request("TooManyValues", f"You can only create up to 100 {root} at once")
+        return items
+
+    def _create_many(self, request: Request, collection: str, items: list[dict[str, Any]],
+                     build: Any, job_type: str) -> dict[str, Any]:
+        """Results as Zendesk gives them for users and organizations: in request order, no
+        ``index``; ``{id, status: "Created"}`` (users add their email), a failure
+        ``{id: <position>, error, details, status: "Failed"}``."""
+        results: list[dict[str, Any]] = []
+        for index, data in enumerate(items):
+            try:
+                doc = build(data if isinstance(data, dict) else {})
+            except ApiHTTPError as exc:  # one invalid item fails alone, as on Zendesk
+                details = exc.details if isinstance(exc.details, dict) else {}
+                results.append({"id": index, "error": "RecordInvalid", "status": "Failed",
+                                "details": _flatten(details.get("details", {}))})
+                continue
+            doc = self.store.insert(collection, doc, id=self.ids.next(collection))
+            result = {"id": doc["id"], "status": "Created"}
+            if collection == "users" and doc.get("email"):
+                result["email"] = doc["email"]
+            results.append(result)
+        return queued(self.jobs, request, job_type, results, len(items))
+
+
+def _flatten(details: dict[str, list[dict[str, str]]]) -> str:
+    return "; ".join(d["description"] for errors in details.values() for d in errors)
+
+
+def new_field(collection: str, data: dict[str, Any], store: SandboxStore) -> dict[str, Any]:
+    """A custom field schema document, validated like Zendesk does."""
+    title = (data.get("title") or "").strip()
+    kind = data.get("type") or "text"
+    if not title:
+        raise invalid("Record validation errors", {"title": "cannot be blank"})
+    if kind not in FIELD_TYPES[collection]:
+        raise invalid("Record validation errors", {"type": f"'{kind}' is not a field type"})
+    options = [{"id": i + 1, "name": o["name"], "value": o["value"]}
+               for i, o in enumerate(data.get("custom_field_options") or [])]
+    if kind in SELECTS and not options:
+        raise invalid("Record validation errors",
+                      {"custom_field_options": "are required for a drop-down"})
+    stamp = now()
+    doc: dict[str, Any] = {
+        "type": kind, "title": title, "description": data.get("description", ""),
+        "active": True, "required": bool(data.get("required")), "removable": True,
+        "position": int(data.get("position") or 0), "created_at": iso(stamp),
+        "updated_at": iso(stamp), "_ts": stamp,
+    }
+    if options:
+        doc["custom_field_options"] = options
+    if collection != "ticket_fields":
+        key = data.get("key") or ""
+        if not re.fullmatch(r"[a-z0-9_]+", key):
+            raise invalid("Record validation errors", {"key": "must be lowercase letters, "
+                                                              "digits and underscores"})
+        if store.count(collection, "json_extract(doc, '$.key') = ?", [key]):
+            raise invalid("Record validation errors", {"key": "has already been taken"})
+        doc["key"] = key
+    else:
+        doc["title_in_portal"] = title
+    return doc
