@@ -62,3 +62,12 @@ def test_options_inline_images_from_jsm_and_a_tag_with_spaces_into_jsm(tmp_path,
     requests = jsm_reader.snapshot(into.url, into.credentials).values()
     assert requests and all("moved_by_dm" in r["labels"] for r in requests)
     assert any("spaces became underscores" in w["message"] for w in summary["warnings"])
+
+
+def test_check_names_the_desk_the_project_and_the_role(tmp_path, pair):
+    source, target = pair("zendesk", "jira_sm")
+    config = write_config(tmp_path / "c.toml", source, target)
+    result = CliRunner().invoke(cli, ["check", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert ("target: jira_sm OK as Site Admin <admin@sandbox.atlassian.test> (admin) on "
+            "Help Centre ✓ (HELP, service desk 1) on Cloud") in result.output
