@@ -16,13 +16,17 @@ from deskmigrate.core.sandboxes import open_sandbox
 
 
 @pytest.fixture(scope="session")
-def seeded_files(tmp_path_factory) -> dict[str, Path]:
-    files = {}
-    for platform, seed in SEEDS.items():
-        path = tmp_path_factory.mktemp(f"{platform}-source") / "source.sqlite"
-        open_sandbox(platform, path, tickets=TICKETS, seed=seed).store.close()
-        files[platform] = path
-    return files
+def seeded_files(tmp_path_factory) -> Callable[[str], Path]:
+    """The seeded sandbox file of a platform, made the first time a test asks for it."""
+    files: dict[str, Path] = {}
+
+    def seeded(platform: str) -> Path:
+        if platform not in files:
+            path = tmp_path_factory.mktemp(f"{platform}-source") / "source.sqlite"
+            open_sandbox(platform, path, tickets=TICKETS, seed=SEEDS[platform]).store.close()
+            files[platform] = path
+        return files[platform]
+    return seeded
 
 
 class Pair:
@@ -50,7 +54,7 @@ def pair(tmp_path, seeded_files):
     with ExitStack() as stack:
         def make(source: str, target: str, faults: float = 0.0) -> tuple[Account, Account]:
             source_file = tmp_path / f"source-{source}.sqlite"
-            shutil.copy(seeded_files[source], source_file)
+            shutil.copy(seeded_files(source), source_file)
             apps = (open_sandbox(source, source_file, tickets=TICKETS, seed=SEEDS[source],
                                  fault_rate=faults, fault_seed=1),
                     open_sandbox(target, tmp_path / f"target-{target}.sqlite", tickets=0,
