@@ -303,7 +303,8 @@ class StateStore:
                                "GROUP BY kind, status", [run_id]):
             out.setdefault(r["kind"], {MIGRATED: 0, SKIPPED: 0, FAILED: 0, PENDING: 0})
             out[r["kind"]][r["status"]] = r["n"]
-        return out
+        archive = self.archive(run_id) if not out else None
+        return archive["tally"] if archive else out
 
     def outcomes(self, run_id: int) -> Iterator[dict[str, Any]]:
         yield from self.db.query("SELECT kind, source_id, status, target_id, reason FROM outcomes "
@@ -312,6 +313,37 @@ class StateStore:
     def warnings(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT kind, source_id, message FROM warnings WHERE run_id=? "
                                   "ORDER BY id", [run_id]))
+
+    # -- retention ----------------------------------------------------------------------
+    def purge_records(self, migration_id: int) -> dict[str, int]:
+        """Drop a migration's per-record data (id map, outcomes, warnings) when its data
+        retention is over; each run keeps its counts and per-kind tally (``archives``), the
+        meter stays. Returns the rows dropped per table."""
+        stamp, dropped = now(), {}
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS archives (run_id INTEGER PRIMARY KEY, "
+                            "migration_id INTEGER, tally TEXT, archived_at TEXT)")
+            runs = [r["id"] for r in self.db.query("SELECT id FROM runs WHERE migration_id=?",
+                                                   [migration_id])]
+            for run_id in runs:
+                self.db.execute("INSERT OR IGNORE INTO archives VALUES (?, ?, ?, ?)",
+                                [run_id, migration_id, json.dumps(self.tally(run_id)), stamp])
+            marks = ",".join("?" * len(runs))
+            for table, where, args in (
+                    ("id_map", "migration_id=?", [migration_id]),
+                    ("outcomes", f"run_id IN ({marks})", runs),
+                    ("warnings", f"run_id IN ({marks})", runs)):
+                dropped[table] = self.db.execute(f"DELETE FROM {table} WHERE {where}",
+                                                 args).rowcount
+        return dropped
+
+    def archive(self, run_id: int) -> dict[str, Any] | None:
+        """``{tally, archived_at}`` of a run whose per-record data was purged, else None."""
+        if "archives" not in self.db.table_names():
+            return None
+        row = self._one("SELECT tally, archived_at FROM archives WHERE run_id=?", [run_id])
+        return {"tally": json.loads(row["tally"]), "archived_at": row["archived_at"]} \
+            if row else None
 
     # -- meter --------------------------------------------------------------------------
     def meter_events(self, migration_id: int | None = None) -> list[dict[str, Any]]:

@@ -18,10 +18,14 @@ from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 from zendesk_oas import lenient_spec, spec
-from zendesk_support import PLATFORM, MapContext, api_client, migrate, sandbox
+from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext, api_client, migrate, sandbox
 
 from deskmigrate.core.connect import connect
+from deskmigrate.core.records import Ticket
+from deskmigrate.plugins.zendesk import client
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+from deskmigrate.plugins.zendesk.source import ZendeskSource
+from deskmigrate.plugins.zendesk.target import ZendeskTarget
 
 # Routes Zendesk documents outside the Support API file, each with its reference.
 HELP_CENTER = "Help Center API: developer.zendesk.com/api-reference/help_center/help-center-api/"
@@ -111,16 +115,35 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Call]]:
     source_app = sandbox(base / "source.sqlite", tickets=6, seed=3)
     target_app = sandbox(base / "target.sqlite", tickets=0, seed=4)
     reads, writes = Recorder(source_app.transport()), Recorder(target_app.transport())
-    source = PLATFORM.source(connect(PLATFORM, "http://127.0.0.1", source_app.credentials(),
-                                     transport=reads))
-    target = PLATFORM.target(connect(PLATFORM, "http://127.0.0.1", target_app.credentials(),
-                                     transport=writes))
+    source = PLATFORM.source(connect(PLATFORM, URL, source_app.credentials(),
+                                     transport=reads, rate_per_minute=UNLIMITED))
+    target = PLATFORM.target(connect(PLATFORM, URL, target_app.credentials(),
+                                     transport=writes, rate_per_minute=UNLIMITED))
     ctx = MapContext(default_agent=target.check().id or "")
-    errors = migrate(source, target, ctx)
-    assert not any(errors.values()), errors
+    with pytest.MonkeyPatch.context() as patch:  # the sandbox's jobs finish on the 2nd poll
+        patch.setattr(client, "JOB_POLL_FIRST", 0.01)
+        _exercise(source, target, ctx)
     yield reads.calls + writes.calls
     source_app.store.close()
     target_app.store.close()
+
+
+def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> None:
+    """A whole migration, then what the demo, a delta, a resume and a rollback add."""
+    errors = migrate(source, target, ctx)
+    assert not any(errors.values()), errors
+    source.count()
+    tickets = [t for t in source.get("ticket", [s for k, s in ctx.ids if k == "ticket"])
+               if isinstance(t, Ticket) and t.status != "closed"][:2]
+    for ticket in tickets:
+        ticket.subject += " (changed)"
+    assert not any(r.error for r in target.update(
+        "ticket", [(t, ctx.ids[("ticket", t.source_id)]) for t in tickets], ctx))
+    contact = next(r for r in source.read("contact"))
+    assert target.find("contact", contact, ctx) == ctx.ids[("contact", contact.source_id)]
+    assert target.find("ticket", tickets[0], ctx) == ctx.ids[("ticket", tickets[0].source_id)]
+    target.delete("ticket", [ctx.ids[("ticket", tickets[1].source_id)]])
+    target.delete("contact", [ctx.ids[("contact", contact.source_id)]])
 
 
 def test_every_sandbox_route_is_documented(tmp_path: Path) -> None:

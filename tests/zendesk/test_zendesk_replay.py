@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from zendesk_oas import Replay, example
-from zendesk_support import PLATFORM, URL, MapContext
+from zendesk_oas import Replay, example, spec
+from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.records import Company, Contact, FieldDefinition, Ticket
@@ -32,11 +32,13 @@ def job(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def target(replay: Replay) -> ZendeskTarget:
-    return ZendeskTarget(connect(PLATFORM, URL, CREDS, transport=replay.transport()))
+    return ZendeskTarget(connect(PLATFORM, URL, CREDS, transport=replay.transport(),
+                                 rate_per_minute=UNLIMITED))
 
 
 def source(replay: Replay) -> ZendeskSource:
-    return ZendeskSource(connect(PLATFORM, URL, CREDS, transport=replay.transport()))
+    return ZendeskSource(connect(PLATFORM, URL, CREDS, transport=replay.transport(),
+                                 rate_per_minute=UNLIMITED))
 
 
 def people_routes(collection: str, results: list[dict[str, Any]]) -> dict:
@@ -130,6 +132,31 @@ def test_source_translates_dropdown_option_tags_of_organizations() -> None:
                                            "meta": {"has_more": False}}})
     [company] = source(replay).read("company")
     assert company.custom_fields == {"Kettle": "Teapot kettle"}
+
+
+def test_source_translates_dropdown_option_tags_of_users() -> None:
+    # The spec's time-based user export example: user_fields {user_date, user_decimal,
+    # user_dropdown: option_1}; its user is an agent, made an end user here to be a contact.
+    page = spec()["components"]["schemas"]["TimeBasedExportIncrementalUsersResponse"][
+        "example"]
+    page = {**page, "users": [{**u, "role": "end-user", "user_fields": {**u["user_fields"]}}
+                              for u in page["users"]]}
+    fields = [{"id": n, "key": key, "title": title, "type": kind, **extra}
+              for n, (key, title, kind, extra) in enumerate((
+                  ("user_date", "Since", "date", {}), ("user_decimal", "Score", "decimal", {}),
+                  ("user_dropdown", "Plan", "dropdown", {"custom_field_options": [
+                      {"id": 9, "name": "Option one", "value": "option_1"}]})))]
+    replay = Replay({("GET", "/api/v2/user_fields"): {"user_fields": fields,
+                                                      "meta": {"has_more": False}},
+                     ("GET", "/api/v2/incremental/users/cursor"): page})
+    [contact] = source(replay).read("contact")
+    assert contact.custom_fields == {"Since": "2012-07-23T00:00:00Z", "Score": 5.1,
+                                     "Plan": "Option one"}
+    assert contact.tags == ["enterprise", "other_tag"] and contact.warnings == []
+    page["users"][0]["user_fields"] = "plan:option_1"  # not an object: a warning, no crash
+    [contact] = source(replay).read("contact")
+    assert contact.custom_fields == {}
+    assert contact.warnings == ["custom field values are not an object; left out"]
 
 
 def test_followers_are_not_ccs() -> None:

@@ -16,6 +16,7 @@ from deskmigrate.plugins.zendesk.source import ZendeskSource
 from deskmigrate.plugins.zendesk.target import ZendeskTarget
 
 URL = "http://127.0.0.1"
+UNLIMITED = 1_000_000  # requests a minute: no client-side throttling in tests
 PLATFORM = ZendeskPlatform()
 
 
@@ -34,7 +35,7 @@ def api_client(app: ZendeskSandbox, base_url: str = URL) -> httpx.Client:
 
 def connection(app: ZendeskSandbox) -> Connection:
     return connect(PLATFORM, URL, app.credentials(), transport=app.transport(),
-                   rate_per_minute=1_000_000)
+                   rate_per_minute=UNLIMITED)
 
 
 class MapContext(WriteContext):

@@ -104,27 +104,34 @@ def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch, shape: Shape
 
 
 def side_conversation(data: dict[str, Any], events: list[dict[str, Any]]) -> SideConversation:
-    """A side conversation with its messages (``create`` and ``reply`` events) in order."""
-    messages = [side_message(e) for e in sorted(events, key=lambda e: e.get("created_at") or "")
-                if e.get("message")]
-    return SideConversation(
-        source_id=str(data["id"]), subject=data.get("subject") or "",
-        participants=[p["email"] for p in data.get("participants") or [] if p.get("email")],
-        messages=messages)
+    """A side conversation with its messages (``create`` and ``reply`` events) in order;
+    participants and events of another shape are left out."""
+    messages = [side_message(e) for e in sorted(events, key=lambda e: str(e.get("created_at")))
+                if isinstance(e.get("message"), dict)]
+    participants = [p["email"] for p in data.get("participants") or []
+                    if isinstance(p, dict) and isinstance(p.get("email"), str)]
+    return SideConversation(source_id=str(data["id"]), subject=data.get("subject") or "",
+                            participants=participants, messages=messages)
 
 
 def side_message(event: dict[str, Any]) -> Comment:
     message = event["message"]
-    sender = message.get("from") or event.get("actor") or {}
+    sender = next((s for s in (message.get("from"), event.get("actor")) if isinstance(s, dict)),
+                  {})
     return Comment(source_id=str(event["id"]), author_id=sid(sender.get("user_id")),
                    body_html=message.get("html_body") or "",
                    body_text=message.get("body") or "", public=False,
-                   created_at=parse_time(event.get("created_at")),
+                   created_at=Shape().time(event.get("created_at"), "created_at"),
                    channel="side_conversation")
 
 
-def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
+def custom_values(values: Any, schemas: Schemas, shape: Shape | None = None
+                  ) -> dict[str, Any]:
     """``{field id or key: value}`` → ``{title: canonical value}`` (empty values dropped)."""
+    if not isinstance(values, dict):
+        if values is not None and shape is not None:
+            shape.warn("custom field values are not an object; left out")
+        return {}
     out = {}
     for key, value in values.items():
         schema = schemas.get(key)
@@ -186,20 +193,24 @@ def agent(data: dict[str, Any], group_ids: list[str]) -> Agent:
 
 
 def contact(data: dict[str, Any], schemas: Schemas) -> Contact:
+    shape = Shape()
     return Contact(
         source_id=str(data["id"]), name=data.get("name") or "", email=data.get("email"),
         phone=data.get("phone"), company_id=sid(data.get("organization_id")),
-        tags=list(data.get("tags") or []),
-        custom_fields=custom_values(data.get("user_fields") or {}, schemas),
-        active=not data.get("suspended"), deleted=not data.get("active", True))
+        tags=shape.ids(data.get("tags"), "tags"),
+        custom_fields=custom_values(data.get("user_fields"), schemas, shape),
+        active=not data.get("suspended"), deleted=not data.get("active", True),
+        warnings=shape.warnings)
 
 
 def company(data: dict[str, Any], schemas: Schemas) -> Company:
+    shape = Shape()
     return Company(
-        source_id=str(data["id"]), name=data["name"],
-        domains=list(data.get("domain_names") or []), tags=list(data.get("tags") or []),
-        custom_fields=custom_values(data.get("organization_fields") or {}, schemas),
-        notes=data.get("notes") or "")
+        source_id=str(data["id"]), name=data.get("name") or str(data["id"]),
+        domains=shape.ids(data.get("domain_names"), "domain_names"),
+        tags=shape.ids(data.get("tags"), "tags"),
+        custom_fields=custom_values(data.get("organization_fields"), schemas, shape),
+        notes=data.get("notes") or "", warnings=shape.warnings)
 
 
 def field(data: dict[str, Any], collection: str) -> FieldDefinition:

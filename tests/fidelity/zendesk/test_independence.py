@@ -4,26 +4,16 @@ imports it (but for ``Platform.sandbox()``, the plugin's entry point that builds
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
 from pathlib import Path
+
+from import_graph import imports
 
 import deskmigrate.plugins.zendesk as plugin
 
 PLUGIN = Path(plugin.__file__).parent
 SANDBOX = PLUGIN / "sandbox"
-
-
-def imports(path: Path) -> list[tuple[int, str]]:
-    """``(relative level, module)`` of every import in a file (functions included)."""
-    found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(0, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append((node.level, node.module or ""))
-    return found
 
 
 def test_the_sandbox_imports_only_itself_the_kit_and_libraries() -> None:

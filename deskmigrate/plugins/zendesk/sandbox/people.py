@@ -20,6 +20,7 @@ from .support import (
     bad_request,
     base_url,
     body,
+    failure_details,
     id_list,
     invalid,
     iso,
@@ -439,9 +440,8 @@ class PeopleHandlers:
             try:
                 doc = build(data if isinstance(data, dict) else {})
             except ApiHTTPError as exc:  # one invalid item fails alone, as on Zendesk
-                details = exc.details if isinstance(exc.details, dict) else {}
                 results.append({"id": index, "error": "RecordInvalid", "status": "Failed",
-                                "details": _flatten(details.get("details", {}))})
+                                "details": failure_details(exc)})
                 continue
             doc = self.store.insert(collection, doc, id=self.ids.next(collection))
             result = {"id": doc["id"], "status": "Created"}
@@ -449,10 +449,6 @@ class PeopleHandlers:
                 result["email"] = doc["email"]
             results.append(result)
         return queued(self.jobs, request, job_type, results, len(items))
-
-
-def _flatten(details: dict[str, list[dict[str, str]]]) -> str:
-    return "; ".join(d["description"] for errors in details.values() for d in errors)
 
 
 def new_field(collection: str, data: dict[str, Any], store: SandboxStore) -> dict[str, Any]:

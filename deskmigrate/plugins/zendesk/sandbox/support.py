@@ -93,6 +93,12 @@ def invalid(description: str, details: dict[str, Any] | None = None) -> ApiHTTPE
     return ApiHTTPError(422, "RecordInvalid", {"description": description, "details": shaped})
 
 
+def failure_details(exc: ApiHTTPError) -> str:
+    """The one-line ``details`` of an item a bulk job refused."""
+    details = exc.details.get("details", {}) if isinstance(exc.details, dict) else {}
+    return "; ".join(e["description"] for errors in details.values() for e in errors)
+
+
 def not_found() -> ApiHTTPError:
     return ApiHTTPError(404, "RecordNotFound", {"description": "Not found"})
 

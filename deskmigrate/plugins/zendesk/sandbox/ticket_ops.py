@@ -11,12 +11,10 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore, json_response
-from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .jobs import JobQueue, queued
+from .jobs import JobQueue
 from .paging import incremental_time, list_page
 from .support import (
-    ACCOUNT_ID,
     Ids,
     bad_request,
     base_url,
@@ -43,6 +41,7 @@ class TicketOpsHandlers:
     _save: Callable[[dict[str, Any], list[dict[str, Any]]], None]
     _audit: Callable[[dict[str, Any], str], dict[str, Any]]
     _live: Callable[[int], dict[str, Any]]
+    bulk_tickets: Callable[..., dict[str, Any]]
     _match_user: Callable[[dict[str, Any]], dict[str, Any] | None]
     _new_user: Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -64,26 +63,9 @@ class TicketOpsHandlers:
                               "audit": self._audit(comments[-1], base_url(request))}, 201)
 
     def create_many_tickets(self, request: Request, user: dict) -> dict[str, Any]:
-        """A job whose results are ``{index, id, account_id}`` (failures ``{index, error,
-        details}``), like the ticket import."""
-        items = body(request, "tickets")
-        if not isinstance(items, list):
-            raise bad_request("InvalidValue", "'tickets' must be an array")
-        if len(items) > 100:
-            raise bad_request("TooManyValues", "You can only create up to 100 tickets at once")
-        results: list[dict[str, Any]] = []
-        for index, data in enumerate(items):
-            try:
-                ticket, comments = self._new_ticket(data if isinstance(data, dict) else {},
-                                                    user, base_url(request))
-            except ApiHTTPError as exc:
-                details = exc.details.get("details", {}) if isinstance(exc.details, dict) else {}
-                results.append({"index": index, "error": exc.message, "details": "; ".join(
-                    e["description"] for errs in details.values() for e in errs)})
-                continue
-            self._save(ticket, comments)
-            results.append({"index": index, "id": ticket["id"], "account_id": ACCOUNT_ID})
-        return queued(self.jobs, request, "bulk_create_tickets", results, len(items))
+        base = base_url(request)
+        return self.bulk_tickets(request, "bulk_create_tickets",
+                                 lambda data: self._new_ticket(data, user, base))
 
     def _new_ticket(self, data: dict[str, Any], user: dict, base: str) -> Built:
         """A ticket as ``POST /tickets`` makes it: the first comment from ``comment`` or

@@ -22,6 +22,7 @@ from .support import (
     bad_request,
     base_url,
     body,
+    failure_details,
     html_to_text,
     id_list,
     invalid,
@@ -176,26 +177,32 @@ class TicketHandlers:
         return json_response({"ticket": render_ticket(ticket, base_url(request))}, 201)
 
     def import_many_tickets(self, request: Request, user: dict) -> dict[str, Any]:
+        archive, base = request.args.get("archive_immediately") == "true", base_url(request)
+        return self.bulk_tickets(request, "bulk_import_tickets", lambda data: self._build(
+            data, base, imported=True, user=user, archive=archive))
+
+    def bulk_tickets(self, request: Request, job_type: str,
+                     make: Callable[[dict[str, Any]], tuple[dict, list[dict]]]
+                     ) -> dict[str, Any]:
+        """A ticket import or ``tickets/create_many`` (≤ 100): a job whose results are
+        ``{index, id, account_id}``, or ``{index, error, details}`` for a ticket refused
+        (it fails alone)."""
         items = body(request, "tickets")
         if not isinstance(items, list):
             raise bad_request("InvalidValue", "'tickets' must be an array")
         if len(items) > 100:
-            raise bad_request("TooManyValues", "You can only import up to 100 tickets at once")
-        archive = request.args.get("archive_immediately") == "true"
+            raise bad_request("TooManyValues", "You can only send up to 100 tickets at once")
         results: list[dict[str, Any]] = []
         for index, data in enumerate(items):
             try:
-                ticket, comments = self._build(data if isinstance(data, dict) else {},
-                                               base_url(request), imported=True, user=user,
-                                               archive=archive)
-            except ApiHTTPError as exc:  # one invalid ticket fails alone
-                details = exc.details.get("details", {}) if isinstance(exc.details, dict) else {}
-                results.append({"index": index, "error": exc.message, "details": "; ".join(
-                    e["description"] for errs in details.values() for e in errs)})
+                ticket, comments = make(data if isinstance(data, dict) else {})
+            except ApiHTTPError as exc:
+                results.append({"index": index, "error": exc.message,
+                                "details": failure_details(exc)})
                 continue
             self._save(ticket, comments)
             results.append({"index": index, "id": ticket["id"], "account_id": ACCOUNT_ID})
-        return queued(self.jobs, request, "bulk_import_tickets", results, len(items))
+        return queued(self.jobs, request, job_type, results, len(items))
 
     def update_ticket(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:
         ticket, comments = self._apply_update(ticket_id, body(request, "ticket"), user,
