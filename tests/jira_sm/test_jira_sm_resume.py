@@ -9,12 +9,15 @@ from e2e_runs import count, kill_and_resume
 from jsm_e2e_support import TICKETS, write_config
 from test_jira_sm_e2e import assert_jsm_in_zendesk, assert_zendesk_in_jsm, migrate
 
-KILL_POINTS = [
-    "SELECT count(*) FROM outcomes WHERE kind='contact' AND status='migrated'",
-    "SELECT count(*) FROM outcomes WHERE kind='ticket' AND status='pending'",
-    "SELECT count(*) >= 3 FROM outcomes WHERE kind='ticket' AND status='migrated'",
-    "SELECT count(*) >= 7 FROM outcomes WHERE kind='ticket' AND status='migrated'",
-]
+MIGRATED = "SELECT count(*) >= {n} FROM outcomes WHERE kind='{kind}' AND status='migrated'"
+PENDING = "SELECT count(*) FROM outcomes WHERE kind='ticket' AND status='pending'"
+# Into JSM tickets are written one by one; into Zendesk all ten go in one import job.
+KILL_POINTS = {
+    "jira_sm": [MIGRATED.format(n=1, kind="contact"), PENDING,
+                MIGRATED.format(n=3, kind="ticket"), MIGRATED.format(n=7, kind="ticket")],
+    "zendesk": [MIGRATED.format(n=1, kind="agent"), MIGRATED.format(n=1, kind="company"),
+                MIGRATED.format(n=1, kind="contact"), PENDING],
+}
 DIRECTIONS = [("zendesk", "jira_sm"), ("jira_sm", "zendesk")]
 CHECKS = {"zendesk": assert_zendesk_in_jsm, "jira_sm": assert_jsm_in_zendesk}
 
@@ -26,7 +29,7 @@ def test_sigkill_at_several_points_then_resume(tmp_path, pair, source_platform,
     source, target = pair(source_platform, target_platform)
     db = tmp_path / "state.db"
     kills, result = kill_and_resume(write_config(tmp_path / "c.toml", source, target), db,
-                                    KILL_POINTS)
+                                    KILL_POINTS[target_platform])
     assert kills >= 3, "the run finished before the kill points were reached"
     assert result["status"] == "completed"
     assert result["records"]["ticket"]["migrated"] == TICKETS

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from markdownify import markdownify
 
 EMPTY_DOC: dict[str, Any] = {"type": "doc", "version": 1, "content": []}
+BLOCKS = {"paragraph", "heading", "codeBlock", "blockquote", "listItem", "tableCell", "panel"}
 
 
 def media_names(doc: Any) -> Iterator[str]:
@@ -70,12 +71,30 @@ def html_to_adf(html: str) -> dict[str, Any]:
 
 
 def adf_text(doc: Any) -> str:
-    """Plain text of an ADF body."""
+    """Plain text of an ADF body: its text nodes, blocks on their own lines."""
     if isinstance(doc, str):
         return doc.strip()
-    if not isinstance(doc, dict) or not doc.get("content"):
-        return ""
-    return marklas.to_md(doc, plain=True).strip()
+    lines: list[str] = []
+    current: list[str] = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        kind = node.get("type")
+        if kind == "text":
+            current.append(str(node.get("text", "")))
+        elif kind == "hardBreak":
+            current.append("\n")
+        for child in node.get("content") or []:
+            walk(child)
+        if kind in BLOCKS and current:
+            lines.append("".join(current).strip())
+            current.clear()
+
+    walk(doc)
+    if current:
+        lines.append("".join(current).strip())
+    return "\n".join(line for line in lines if line)
 
 
 def paragraph(text: str, *, italic: bool = True) -> dict[str, Any]:

@@ -76,7 +76,6 @@ class JiraSmTarget(Target):
         if isinstance(record, Company):
             return self._organization(record, ctx)
         if isinstance(record, Agent):
-            self.requests.remember(record.source_id, record.name, record.email)
             found = self.find_agent(record.email) if record.email else None
             if found is None:
                 return WriteResult(source_id=record.source_id,

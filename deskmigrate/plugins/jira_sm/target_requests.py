@@ -75,7 +75,6 @@ class RequestWriter:
         self.pacer = Pacer()
         self.me: str | None = None
         self._names: dict[str, str] = {}
-        self._source_names: dict[str, str] = {}
         self._found: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -98,11 +97,6 @@ class RequestWriter:
             "isAdfRequest": True, "raiseOnBehalfOf": requester,
             "requestFieldValues": values}).json()
         key = body["issueKey"]
-        self.pacer.wait(key)
-        self.http.request("PUT", f"{V3}/issue/{key}/properties/{ORIGIN_PROPERTY}", json={
-            "externalId": external, "sourceId": ticket.source_id,
-            "created": _iso(ticket.created_at), "updated": _iso(ticket.updated_at),
-            "solved": _iso(ticket.solved_at)})
         children = self.complete(ticket, key, ctx)
         if first is not None:
             children.insert(0, ChildResult("comment", first.source_id, f"{key}-description"))
@@ -116,19 +110,15 @@ class RequestWriter:
                                        reference))
         return {**doc, "content": [header, *doc.get("content", [])]}
 
-    def remember(self, source_id: str, name: str, email: str | None) -> None:
-        """A source agent this desk has no account for, named in header lines."""
-        with self._lock:
-            self._source_names[source_id] = f"{name} <{email}>" if email else name
-
     def _who(self, source_author: str | None, ctx: WriteContext) -> str:
-        """``Name <email>`` of a comment's author as the target knows them."""
+        """``Name <email>`` of a comment's author: as the target knows them, else as the
+        source does (an agent without a Jira account)."""
         account = ctx.user(source_author) if source_author else None
         if account is None:
-            with self._lock:
-                named = self._source_names.get(source_author or "")
-            if named:
-                return named
+            person = ctx.person(source_author)
+            name, email = getattr(person, "name", None), getattr(person, "email", None)
+            if name or email:
+                return f"{name or email} <{email}>" if email else str(name)
             return f"source user {source_author}" if source_author else "an unknown user"
         with self._lock:
             known = self._names.get(account)
@@ -152,7 +142,14 @@ class RequestWriter:
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
-        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status"})
+        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status",
+                                                    "properties": ORIGIN_PROPERTY})
+        if ORIGIN_PROPERTY not in (issue.get("properties") or {}):
+            self.pacer.wait(key)
+            self.http.request("PUT", f"{V3}/issue/{key}/properties/{ORIGIN_PROPERTY}", json={
+                "externalId": ctx.external_id("ticket", ticket.source_id),
+                "sourceId": ticket.source_id, "created": _iso(ticket.created_at),
+                "updated": _iso(ticket.updated_at), "solved": _iso(ticket.solved_at)})
         have_files = Counter((a["filename"], int(a.get("size") or 0))
                              for a in issue["fields"].get("attachment") or [])
         written = self._written_comments(key)
