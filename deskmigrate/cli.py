@@ -22,7 +22,7 @@ from .core.config import Config, load
 from .core.errors import DeskmigrateError
 from .core.http import is_loopback
 from .core.logs import configure, scrub
-from .core.paths import open_state, sandbox_dir
+from .core.paths import open_state, sandbox_dir, write_file
 from .core.report import summary, to_csv, to_html, to_json
 from .core.run import RunRequest
 from .core.sandbox import bind
@@ -437,10 +437,11 @@ def pause(ctx: click.Context, run_id: int) -> None:
         source_platform=config.get("source", {}).get("platform", ""),
         target_platform=config.get("target", {}).get("platform", ""),
         options=run["options"], billing=config.get("billing") or {}))
-    status = run["status"]
-    if status != "running":
-        raise DeskmigrateError(f"Run {run_id} is {status}, not running.")
-    state.request_pause(run_id)
+    status = state.request_pause(run_id)  # re-checked inside its transaction
+    if status not in ("running", "waiting"):
+        why = run["error"] if status == "interrupted" else None
+        raise DeskmigrateError(f"Run {run_id} is {status}, not running"
+                               f"{f': {why}' if why else ''}.")
     click.echo(f"Run {run_id} will pause at its next safe point.")
 
 
@@ -463,9 +464,13 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
                       abort=True)
     with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
         deleted = rn.rollback(state, accounts.target, run_id)
-    total = sum(deleted.values())
-    click.echo(f"Run {run_id} rolled back: {total} records deleted "
-               f"({', '.join(f'{k} {n}' for k, n in deleted.items()) or 'nothing to delete'}).")
+    total, left = sum(deleted.values()), state.created_remaining(run_id)
+    counts = ", ".join(f"{k} {n}" for k, n in deleted.items()) or "nothing to delete"
+    if left:
+        raise DeskmigrateError(f"Run {run_id} is partly rolled back: {total} records deleted "
+                               f"({counts}), {left} the target did not confirm; run "
+                               f"`deskmigrate rollback {run_id}` again.")
+    click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts}).")
 
 
 @cli.command()
@@ -530,11 +535,7 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
         text = to_html(state, run_id)
     text = scrub(text)
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise DeskmigrateError(f"Cannot write the report to {output} "
-                                   f"({exc.strerror or exc}).") from None
+        write_file(output, text, "the report")
         click.echo(f"Report of run {run_id} written to {output}.")
     else:
         click.echo(text)

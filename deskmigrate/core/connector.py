@@ -8,11 +8,12 @@ credentials and the host-owned :class:`~deskmigrate.core.http.HttpClient`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .errors import ApiError
 from .records import Record
 
 if TYPE_CHECKING:
@@ -87,6 +88,17 @@ class WriteResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What :meth:`Target.find` found. ``owned`` is True only when the record carries this
+    migration's stamp (:meth:`WriteContext.external_id`): an earlier attempt created it. A
+    record that only matches by natural key (email, name, title) is never owned: it may have
+    been there before, so rollback never deletes it."""
+
+    target_id: str
+    owned: bool
+
+
 class WriteContext(ABC):
     """What a target needs from the engine while writing: id resolution and run facts."""
 
@@ -123,6 +135,12 @@ class WriteContext(ABC):
     @abstractmethod
     def warn(self, source_id: str, message: str) -> None:
         """Record a non-fatal remark about a record in the run report."""
+
+    def creating(self, kind: str, source_id: str) -> None:
+        """Say, just before sending the create request of a record that cannot carry a
+        stamp (a group, a field, a contact matched by email), that nothing in the target
+        matched it: if the write's outcome is then lost, what :meth:`Target.find` finds by
+        natural key was created by this run and is owned by it."""
 
 
 class Source(ABC):
@@ -195,16 +213,20 @@ class Target(ABC):
                 for r, _ in records]
 
     @abstractmethod
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
-        """The target id of ``record`` if an earlier, interrupted write created it."""
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        """``record`` in the target after an interrupted or ambiguous write: by its stamp
+        (``Found(id, owned=True)``) or else by natural key (``owned=False``), or None.
+        May raise :class:`~deskmigrate.core.errors.AmbiguousWrite` (one more uncertain
+        attempt for this record)."""
 
     def find_agent(self, email: str) -> str | None:
         """The target id of the agent with this email, if there is one."""
         return None
 
     @abstractmethod
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
-        """Delete records this tool created (rollback). Missing ids are not an error."""
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
+        """Delete records this tool created (rollback); return the ids confirmed gone
+        (deleted now, or missing already). An id left out stays in the id map."""
 
     def close(self) -> None:
         """Release what the target holds."""
@@ -243,3 +265,16 @@ class Platform(ABC):
         """Every string that must never be logged for these credentials."""
         secret_names = {f.name for f in self.config_fields if f.secret}
         return [v for k, v in credentials.items() if k in secret_names and v]
+
+
+def delete_each(target_ids: Iterable[str], send: Callable[[str], object]) -> list[str]:
+    """Delete one id at a time with ``send`` (a 404 counts as gone); the ids confirmed
+    gone. A refusal leaves that id out: it stays in the id map for a later rollback."""
+    gone = []
+    for target_id in target_ids:
+        try:
+            send(target_id)
+        except ApiError:
+            continue
+        gone.append(target_id)
+    return gone

@@ -29,6 +29,8 @@ class EngineContext(WriteContext):
         self._lock = threading.Lock()
         self.fallbacks: set[str] = set()  # source agents the default agent stood in for
         self._uncertain: set[tuple[str, str]] = set()
+        self._absent: set[tuple[str, str]] = set()  # found nothing before creating it
+        self._local = threading.local()  # writer threads' own state connections
 
     # -- engine side --------------------------------------------------------------------
     def load(self, kind: str) -> dict[str, str | None]:
@@ -43,6 +45,16 @@ class EngineContext(WriteContext):
     def remember(self, kind: str, source_id: str, target_id: str | None) -> None:
         if target_id is not None:
             self._maps.setdefault(kind, {})[source_id] = target_id
+
+    def load_absent(self, kind: str) -> None:
+        """Which pending records of ``kind`` an interrupted attempt was creating."""
+        found = self.state.absent(self.run_id, kind)
+        with self._lock:
+            self._absent |= {(kind, s) for s in found}
+
+    def was_absent(self, kind: str, source_id: str) -> bool:
+        with self._lock:
+            return (kind, str(source_id)) in self._absent
 
     def take_warnings(self, source_id: str) -> list[str]:
         with self._lock:
@@ -91,6 +103,14 @@ class EngineContext(WriteContext):
 
     def external_id(self, kind: str, source_id: str) -> str:
         return f"deskmigrate-{self.migration_id}-{kind}-{source_id}"
+
+    def creating(self, kind: str, source_id: str) -> None:
+        with self._lock:
+            self._absent.add((kind, str(source_id)))
+        store = getattr(self._local, "store", None)
+        if store is None:  # SQLite connections stay in their thread
+            store = self._local.store = StateStore(self.state.path)
+        store.mark_absent(self.run_id, kind, str(source_id))
 
     def warn(self, source_id: str, message: str) -> None:
         with self._lock:

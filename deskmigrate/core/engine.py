@@ -16,9 +16,9 @@ import pluggy
 import structlog
 
 from . import state as st
-from .connector import Source, Target, WriteResult
+from .connector import Found, Source, Target, WriteResult
 from .context import EngineContext
-from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
+from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
 from .records import KIND_ORDER, RECORD_TYPES, REFERENCES, Record, fingerprint
@@ -83,6 +83,7 @@ class Engine:
         self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
+        self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -139,6 +140,7 @@ class Engine:
             self.ctx.load(dependency)
         unknown = set(self.state.pending(spec.run_id, kind))
         self.ctx.mark_uncertain(kind, unknown)
+        self.ctx.load_absent(kind)
         batch_size = max(1, spec.target.batch_size(kind))
         done = 0
         in_flight: InFlight = {}
@@ -215,19 +217,22 @@ class Engine:
             if done or (kind, sid) in self._writing:  # settled, or the stream repeated it
                 continue
             if sid in mapped and self.spec.mode != "delta":
-                # migrated by an earlier run of this migration (a demo): carried over
-                settled.append({"source_id": sid, "status": st.MIGRATED,
-                                "target_id": mapped[sid]})
+                # migrated by an earlier run of this migration (a demo): carried over,
+                # with its fingerprint; this run owns it from now on
+                settled.append({"source_id": sid, "status": st.MIGRATED, "adopted": True,
+                                "target_id": mapped[sid], "fingerprint": stored.get(sid)})
                 continue
             printed = fingerprint(record)
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
             if sid not in mapped and sid in unknown:
                 # a crash left this write's outcome unknown: look before writing again
-                found = self.spec.target.find(kind, record, self.ctx)
-                if found is not None:
-                    settled.append({"source_id": sid, "status": st.MIGRATED,
-                                    "target_id": found, "fingerprint": printed})
+                row = self._look_up(kind, record, printed)
+                if row is not None:
+                    if row["status"] == st.MIGRATED:  # the options it was written with
+                        self._pipeline(kind, record)
+                        row["options"] = self._options.pop((kind, sid), [])
+                    settled.append(row)
                     continue
             reason = self._pipeline(kind, record)
             if reason:
@@ -244,12 +249,39 @@ class Engine:
             self._commit(kind, settled)
         return writes, updates
 
+    def _look_up(self, kind: str, record: Record, printed: str) -> dict[str, Any] | None:
+        """Find a record whose earlier write may have been applied: its outcome row, owned
+        only if it carries the stamp or this run was creating it (never a natural-key
+        match); a pending row while the target cannot tell; None if it is not there."""
+        sid, reason = record.source_id, ""
+        for _ in range(MAX_AMBIGUOUS_ATTEMPTS):
+            try:
+                found = self.spec.target.find(kind, record, self.ctx)
+            except (AmbiguousWrite, ApiError) as exc:  # one more uncertain attempt
+                reason = scrub(str(exc))
+                continue
+            if found is None:
+                return None
+            if not isinstance(found, Found):  # a plugin answering a bare id: not proven ours
+                found = Found(str(found), owned=False)
+            owned = found.owned or self.ctx.was_absent(kind, sid)
+            return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
+                    "matched": not owned, "fingerprint": printed}
+        return {"source_id": sid, "status": st.PENDING,
+                "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
+                          "a resume looks again"}
+
     def _pipeline(self, kind: str, record: Record) -> str | None:
         hook = self.spec.pm.hook
         for reason in hook.skip_record(context=self.context, kind=kind, record=record):
             if reason:
                 return str(reason)
+        before = dict(self.context.option_usage)
         hook.prepare_record(context=self.context, kind=kind, record=record)
+        changed = [name for name, n in self.context.option_usage.items()
+                   if n > before.get(name, 0)]
+        if changed:  # metered with the record's outcome, once whatever the retries
+            self._options[(kind, record.source_id)] = changed
         return None
 
     def _collect(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> int:
@@ -289,12 +321,13 @@ class Engine:
             self._prints.pop((kind, result.source_id), None)
         warnings = [scrub(w) for w in (*result.warnings,
                                         *self.ctx.take_warnings(result.source_id))]
+        options = self._options.pop((kind, result.source_id), [])
         if result.target_id is not None:
             # The id map of the kind being written and its children (comments) stay in the
             # state database: kept in memory they would grow with the help desk.
             return {"source_id": result.source_id, "status": st.MIGRATED,
                     "target_id": result.target_id, "warnings": warnings,
-                    "matched": result.matched,
+                    "matched": result.matched, "options": options,
                     "fingerprint": self._prints.pop((kind, result.source_id), None),
                     "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
         if result.skipped is not None:
@@ -324,9 +357,9 @@ class Engine:
                                       self.spec.mode, "agent", rows, billable=True)
 
     def _meter_options(self) -> None:
+        """Tell observers how many records each option changed in this attempt (the
+        meter counts them with each record's outcome)."""
         for name, count in self.context.option_usage.items():
-            self.state.meter_option(self.spec.migration_id, self.spec.run_id, self.spec.mode,
-                                    name, count)
             self._emit(OPTION_APPLIED, {"option": name, "records": count})
 
     def _emit(self, name: str, data: dict[str, Any]) -> None:

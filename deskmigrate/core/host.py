@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 import pluggy
@@ -21,6 +21,7 @@ from .errors import ConfigError
 from .options import Option
 
 _pm: pluggy.PluginManager | None = None
+BUILT_IN = "deskmigrate"  # the distribution shipping the first-party plugins
 VERSIONS: dict[str, str] = {}  # entry-point name → version of the package that ships it
 
 
@@ -39,18 +40,43 @@ def new_plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("deskmigrate")
     pm.add_hookspecs(hookspecs)
     allowed = allowlist()
+    loaded = []
     for ep in entry_points(group="deskmigrate"):
         if allowed is not None and ep.name not in allowed:
             continue
         try:
-            plugin = ep.load()
+            loaded.append((ep, ep.load()))
         except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the CLI
             warnings.warn(f"Plugin '{ep.name}' failed to load: {exc}", PluginWarning,
                           stacklevel=2)
+    loaded.sort(key=lambda item: _distribution(item[0]) != BUILT_IN)  # built-in ones first
+    claimed: dict[str, str] = {}  # platform name -> the distribution providing it
+    for ep, plugin in loaded:
+        dist = _distribution(ep)
+        taken = [n for n in _platform_names(plugin) if n in claimed]
+        if taken:  # it would receive the credentials meant for the other one
+            warnings.warn(f"Plugin '{ep.name}' ({dist}) is refused: it registers the "
+                          f"platform '{taken[0]}' that {claimed[taken[0]]} already provides.",
+                          PluginWarning, stacklevel=2)
             continue
-        if register(pm, plugin, ep.name) and ep.dist is not None:
-            VERSIONS[ep.name] = ep.dist.version
+        if register(pm, plugin, ep.name):
+            claimed.update({n: dist for n in _platform_names(plugin)})
+            if ep.dist is not None:
+                VERSIONS[ep.name] = ep.dist.version
     return pm
+
+
+def _distribution(ep: EntryPoint) -> str:
+    return ep.dist.name if ep.dist is not None else f"entry point '{ep.name}'"
+
+
+def _platform_names(plugin: ModuleType | object) -> list[str]:
+    """The platform names a plugin registers (none if it has no such hook)."""
+    names: list[str] = []
+    hook = getattr(plugin, "register_platforms", None)
+    if callable(hook):
+        hook(register=lambda p: names.append(p.name))
+    return names
 
 
 def register(pm: pluggy.PluginManager, plugin: ModuleType | object, name: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pluggy
 
-from . import host
+from . import host, lease
 from . import state as st
 from .config import Config, load
 from .connect import connect
@@ -116,6 +116,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
         default_agent(accounts.target, config.run.get("default_agent"), config.target.platform)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
+        state.refuse_if_busy(migration_id)  # early, before asking either platform anything
         base = _base_run(state, migration_id, mode, base_run_id)
         authorize(pm, RunRequest(mode=mode, migration_id=migration_id,
                                  source_platform=config.source.platform,
@@ -125,22 +126,26 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
         counts = accounts.source.count() if mode not in ("delta", "retry") else {}
         seed = launch.seed
         if mode == "demo":
-            for earlier in state.runs():
-                if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
-                        and earlier["status"] != st.ROLLED_BACK):
-                    rollback(state, accounts.target, earlier["id"])
             seed = seed if seed is not None else random.SystemRandom().randrange(1 << 31)
-        if mode == "remigrate" and base is not None:
-            for earlier in reversed(_chain(state, base)):
-                rollback(state, accounts.target, earlier["id"])
         public = {**config.public(), "config_path": launch.config_path,
                   "windows": launch.windows, "timezone": launch.timezone,
                   "since": base["started_at"] if mode == "delta" and base else None}
+        # the lease first: nothing (not even an earlier demo's rollback) runs twice at once
         run_id = state.start_run(migration_id, mode,
                                  config=public, options=options, seed=seed, pid=os.getpid(),
                                  parent_run_id=base["id"] if base else None)
-        state.update_run(run_id, counts=counts)
-        return _execute(state, pm, accounts, config, run_id, launch)
+        with lease.held(state, run_id):
+            state.update_run(run_id, counts=counts)
+            if mode == "demo":
+                for earlier in state.runs():
+                    if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
+                            and earlier["id"] != run_id
+                            and earlier["status"] != st.ROLLED_BACK):
+                        rollback(state, accounts.target, earlier["id"])
+            if mode == "remigrate" and base is not None:
+                for earlier in reversed(_chain(state, base)):
+                    rollback(state, accounts.target, earlier["id"])
+            return _execute(state, pm, accounts, config, run_id, launch)
 
 
 def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: int | None
@@ -185,6 +190,9 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
         raise DeskmigrateError(f"There is no run {run_id}.")
     if run["status"] in (st.COMPLETED, st.ROLLED_BACK):
         raise DeskmigrateError(f"Run {run_id} is {run['status']}; there is nothing to resume.")
+    if run["status"] in lease.LIVE:
+        raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
+                               f"{run['pid']}); it cannot be resumed twice.")
     config = config or config_of(run)
     launch.windows = launch.windows or run["config"].get("windows") or []
     launch.timezone = launch.timezone or run["config"].get("timezone")
@@ -194,8 +202,9 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
                                  target_platform=config.target.platform,
                                  options=run["options"], billing=config.billing, state=state,
                                  run_id=run_id, windows=launch.windows))
-        state.update_run(run_id, status=st.RUNNING, error=None, pid=os.getpid())
-        return _execute(state, pm, accounts, config, run_id, launch)
+        state.take_over(run_id, os.getpid())  # re-checked inside one transaction
+        with lease.held(state, run_id):
+            return _execute(state, pm, accounts, config, run_id, launch)
 
 
 def config_of(run: dict[str, Any]) -> Config:
@@ -237,16 +246,26 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
 
 
 def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int]:
-    """Delete from the target what ``run_id`` created (never what it matched), newest
-    kinds first; idempotent and resumable (the id map shrinks as it goes)."""
+    """Delete from the target what ``run_id`` created and still owns (never what it
+    matched, nor what a later run adopted), newest kinds first. Only deletions the target
+    confirms leave the id map and are counted; the run is rolled back once nothing it
+    created is left (run it again to retry the rest). Idempotent and resumable."""
+    run = state.run(run_id)
+    if run is not None and run["status"] in lease.LIVE:
+        raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
+                               f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
     for kind in reversed(KIND_ORDER):
         ids = state.created_by(run_id, kind)
         if ids and kind in target.kinds:
-            target.delete(kind, ids)
-            deleted[kind] = len(ids)
-        state.forget_run(run_id, kind)
-    state.set_status(run_id, st.ROLLED_BACK)
+            gone = target.delete(kind, ids) or []
+            state.forget_run(run_id, kind, gone)
+            if gone:
+                deleted[kind] = len(gone)
+        if not state.created_by(run_id, kind):
+            state.forget_run(run_id, kind)  # what it matched: mapping rows only
+    if state.created_remaining(run_id) == 0:
+        state.set_status(run_id, st.ROLLED_BACK)
     return deleted
 
 

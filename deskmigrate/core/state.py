@@ -13,9 +13,11 @@ from typing import Any
 
 import sqlite_utils
 
+from .errors import DeskmigrateError
+from .lease import LIVE, interrupted_note, owner_alive, this_host
+from .records import KIND_ORDER
 from .sqlite import Database
-
-SCHEMA_VERSION = 1
+from .state_schema import migrate_schema
 
 PENDING, MIGRATED, SKIPPED, FAILED = "pending", "migrated", "skipped", "failed"
 RUNNING, WAITING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
@@ -39,7 +41,7 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = Database(self.path)
-        self._migrate_schema()
+        migrate_schema(self)
 
     @contextmanager
     def transaction(self) -> Generator[sqlite_utils.Database, None, None]:
@@ -48,55 +50,6 @@ class StateStore:
         before it commits; re-check a state transition here, then write it."""
         with self.db.atomic():
             yield self.db
-
-    # -- schema -------------------------------------------------------------------------
-    def _migrate_schema(self) -> None:
-        db = self.db
-        if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-            return
-        with self.transaction():
-            if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
-                return  # another process created it meanwhile
-            db["migrations"].create(
-                {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
-                 "target_url": str, "created_at": str},
-                pk="id", if_not_exists=True,
-            )
-            db["migrations"].create_index(
-                ["source_platform", "source_url", "target_platform", "target_url"],
-                unique=True, if_not_exists=True,
-            )
-            db["runs"].create(
-                {"id": int, "migration_id": int, "mode": str, "status": str, "started_at": str,
-                 "finished_at": str, "config": str, "options": str, "seed": int,
-                 "parent_run_id": int, "counts": str, "error": str, "pid": int,
-                 "requests": str},
-                pk="id", foreign_keys=[("migration_id", "migrations", "id")],
-                if_not_exists=True,
-            )
-            db["id_map"].create(
-                {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
-                 "run_id": int, "created": int, "created_at": str, "fingerprint": str},
-                pk=("migration_id", "kind", "source_id"), if_not_exists=True,
-            )
-            db["id_map"].create_index(["run_id"], if_not_exists=True)
-            db["outcomes"].create(
-                {"run_id": int, "kind": str, "source_id": str, "status": str,
-                 "target_id": str, "reason": str, "updated_at": str},
-                pk=("run_id", "kind", "source_id"), if_not_exists=True,
-            )
-            db["outcomes"].create_index(["run_id", "status"], if_not_exists=True)
-            db["warnings"].create(
-                {"id": int, "run_id": int, "kind": str, "source_id": str, "message": str},
-                pk="id", if_not_exists=True,
-            )
-            db["meter_events"].create(
-                {"key": str, "migration_id": int, "run_id": int, "mode": str,
-                 "record_type": str, "source_id": str, "billable": int, "created_at": str},
-                pk="key", if_not_exists=True,
-            )
-            db["meter_events"].create_index(["migration_id", "mode"], if_not_exists=True)
-            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     # -- migrations and runs ------------------------------------------------------------
     def migration_for(self, source_platform: str, source_url: str, target_platform: str,
@@ -126,19 +79,66 @@ class StateStore:
     def start_run(self, migration_id: int, mode: str, *, config: dict[str, Any],
                   options: dict[str, Any], seed: int | None = None,
                   parent_run_id: int | None = None, pid: int | None = None) -> int:
+        """A new run holding the migration's lease (``pid``); refused with one sentence
+        while another run of the migration has a live owner."""
         with self.transaction():
-            return self.db["runs"].insert({
-                "migration_id": migration_id, "mode": mode, "status": RUNNING,
-                "started_at": now(), "finished_at": None, "config": json.dumps(config),
-                "options": json.dumps(options), "seed": seed, "parent_run_id": parent_run_id,
-                "counts": "{}", "error": None, "pid": pid, "requests": "{}",
-            }).last_pk
+            self._refuse_if_busy(migration_id)
+            return self.db.execute(
+                "INSERT INTO runs (migration_id, mode, status, started_at, config, options, "
+                "seed, parent_run_id, counts, pid, requests, host, heartbeat) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, '{}', ?, ?)",
+                [migration_id, mode, RUNNING, now(), json.dumps(config), json.dumps(options),
+                 seed, parent_run_id, pid, this_host() if pid else None,
+                 now() if pid else None]).lastrowid
+
+    def take_over(self, run_id: int, pid: int) -> None:
+        """Resume: the run's lease passes to ``pid``, unless its owner (or another run of
+        the migration) is still alive or there is nothing to resume."""
+        with self.transaction():
+            run = self.run(run_id)
+            if run is None:
+                raise DeskmigrateError(f"There is no run {run_id}.")
+            if run["status"] in (COMPLETED, ROLLED_BACK):
+                raise DeskmigrateError(f"Run {run_id} is {run['status']}; there is nothing "
+                                       "to resume.")
+            self._refuse_if_busy(run["migration_id"])
+            self.db.execute("UPDATE runs SET status=?, error=NULL, pid=?, host=?, heartbeat=? "
+                            "WHERE id=?", [RUNNING, pid, this_host(), now(), run_id])
+
+    def refuse_if_busy(self, migration_id: int) -> None:
+        """Refuse (one sentence) while a run of the migration has a live owner."""
+        self._refuse_if_busy(migration_id)
+
+    def _refuse_if_busy(self, migration_id: int) -> None:
+        for row in self.db.query("SELECT id FROM runs WHERE migration_id=? AND status IN "
+                                 "(?, ?, ?) AND pid IS NOT NULL", [migration_id, *LIVE]):
+            run = self.run(row["id"])
+            if run is not None and run["status"] in LIVE:
+                raise DeskmigrateError(
+                    f"Run {run['id']} of this migration is still {run['status']} (process "
+                    f"{run['pid']}); wait for it, or `deskmigrate pause {run['id']}` it first.")
+
+    def beat(self, run_id: int, pid: int) -> None:
+        """Refresh the heartbeat of a run ``pid`` still owns."""
+        with self.transaction():
+            self.db.execute("UPDATE runs SET heartbeat=? WHERE id=? AND pid=?",
+                            [now(), run_id, pid])
+
+    def interrupt(self, run_id: int, error: str) -> None:
+        """Mark a run interrupted if it is still live (it stopped on an unexpected error)."""
+        with self.transaction():
+            self.db.execute("UPDATE runs SET status=?, error=?, finished_at=? WHERE id=? AND "
+                            "status IN (?, ?, ?)", [INTERRUPTED, error, now(), run_id, *LIVE])
 
     def run(self, run_id: int) -> dict[str, Any] | None:
+        """A run; one left live by a process that is gone reads as interrupted."""
         row = self._one("SELECT * FROM runs WHERE id=?", [run_id])
         if row:
             for key in ("config", "options", "counts", "requests"):
                 row[key] = json.loads(row[key] or "{}")
+            if row["status"] in LIVE and not owner_alive(row["pid"], row["host"],
+                                                          row["heartbeat"]):
+                row["status"], row["error"] = INTERRUPTED, interrupted_note(run_id, row["pid"])
         return row
 
     def runs(self) -> list[dict[str, Any]]:
@@ -166,10 +166,13 @@ class StateStore:
         spent = {"source": spent["source"] + source, "target": spent["target"] + target}
         self.update_run(run_id, requests={**run["requests"], kind: spent})
 
-    def request_pause(self, run_id: int) -> None:
+    def request_pause(self, run_id: int) -> str | None:
+        """Ask a live run to pause; its status as seen when asking (None: no such run)."""
         with self.transaction():
-            self.db.execute("UPDATE runs SET status=? WHERE id=? AND status IN (?, ?)",
-                            [PAUSING, run_id, RUNNING, WAITING])
+            run = self.run(run_id)
+            if run is not None and run["status"] in (RUNNING, WAITING):
+                self.db.execute("UPDATE runs SET status=? WHERE id=?", [PAUSING, run_id])
+            return run["status"] if run else None
 
     def status(self, run_id: int) -> str | None:
         row = self._one("SELECT status FROM runs WHERE id=?", [run_id])
@@ -213,10 +216,24 @@ class StateStore:
                              "created=1 AND target_id IS NOT NULL", [run_id, kind])
         return [r["target_id"] for r in rows]
 
-    def forget_run(self, run_id: int, kind: str) -> None:
-        """Drop a run's id-map rows of ``kind`` (after rollback deleted them)."""
+    def forget_run(self, run_id: int, kind: str, target_ids: Iterable[str] | None = None
+                   ) -> None:
+        """Drop a run's id-map rows of ``kind`` (after rollback deleted them): those of
+        ``target_ids`` only, or every one (records the run matched, never deleted)."""
         with self.transaction():
-            self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
+            if target_ids is None:
+                self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
+                return
+            self.db.conn.executemany("DELETE FROM id_map WHERE run_id=? AND kind=? AND "
+                                     "target_id=?", [(run_id, kind, t) for t in target_ids])
+
+    def created_remaining(self, run_id: int) -> int:
+        """How many records a run created are still in the id map (rollback left them);
+        nested records (comments) go with their parent and are not counted."""
+        marks = ",".join("?" * len(KIND_ORDER))
+        row = self._one(f"SELECT count(*) AS n FROM id_map WHERE run_id=? AND created=1 AND "
+                        f"target_id IS NOT NULL AND kind IN ({marks})", [run_id, *KIND_ORDER])
+        return row["n"] if row else 0
 
     # -- outcomes -----------------------------------------------------------------------
     def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
@@ -242,6 +259,7 @@ class StateStore:
         """
         stamp = now()
         with self.transaction():
+            options: set[str] = set()
             for r in results:
                 # Plain SQL: sqlite-utils' upsert/insert commit on their own, which would
                 # split this transaction (a kill in between left outcomes without id map).
@@ -258,6 +276,12 @@ class StateStore:
                                     [run_id, kind, r["source_id"], message])
                 if r["status"] != MIGRATED:
                     continue
+                if r.get("adopted"):
+                    # carried over from an earlier run (a demo): it belongs to this run
+                    # now, and that run's rollback never touches it
+                    self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
+                                    "kind=? AND source_id=?",
+                                    [run_id, migration_id, kind, r["source_id"]])
                 created = int(not r.get("matched", False))
                 self.db.execute(
                     "INSERT INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -276,20 +300,51 @@ class StateStore:
                     "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [meter_key(migration_id, run_id, kind, r["source_id"]), migration_id,
                      run_id, mode, kind, r["source_id"], int(billable), stamp])
+                for option in r.get("options", ()):
+                    self.db.execute("INSERT OR IGNORE INTO option_uses VALUES (?, ?, ?, ?)",
+                                    [run_id, option, kind, r["source_id"]])
+                    options.add(option)
+            for option in sorted(options):
+                self._meter_option(migration_id, run_id, mode, option, stamp)
 
     def meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
                      count: int) -> None:
-        """Record how many records an option changed in a run (one event per option)."""
+        """Set a run's usage event of an option to ``count`` records (an import of usage
+        counted elsewhere; runs meter options with each record's outcome)."""
         with self.transaction():
             self.db.execute(
-                "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
                 [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id,
-                 run_id, mode, f"option:{option}", str(count), 0, now()])
+                 run_id, mode, f"option:{option}", str(count), now()])
+
+    def _meter_option(self, migration_id: int, run_id: int, mode: str, option: str,
+                      stamp: str) -> None:
+        """The run's one event per option: how many records it changed, counted from
+        ``option_uses`` so that a resumed or replayed batch never counts twice."""
+        self.db.execute(
+            "INSERT INTO meter_events VALUES (?, ?, ?, ?, ?, (SELECT CAST(count(*) AS TEXT) "
+            "FROM option_uses WHERE run_id=? AND option=?), 0, ?) ON CONFLICT(key) DO UPDATE "
+            "SET source_id=excluded.source_id",
+            [meter_key(migration_id, run_id, f"option:{option}", "*"), migration_id, run_id,
+             mode, f"option:{option}", run_id, option, stamp])
 
     def outcome_status(self, run_id: int, kind: str) -> dict[str, str]:
         rows = self.db.query("SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=?",
                              [run_id, kind])
         return {r["source_id"]: r["status"] for r in rows}
+
+    def mark_absent(self, run_id: int, kind: str, source_id: str) -> None:
+        """Write-ahead: nothing in the target matched this pending record before its create
+        request was sent, so whatever is found by natural key later was created by it."""
+        with self.transaction():
+            self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
+                            "source_id=?", [run_id, kind, source_id])
+
+    def absent(self, run_id: int, kind: str) -> set[str]:
+        """The pending records of ``kind`` marked by :meth:`mark_absent`."""
+        rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "
+                             "status=? AND absent=1", [run_id, kind, PENDING])
+        return {r["source_id"] for r in rows}
 
     def pending(self, run_id: int, kind: str) -> list[str]:
         rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "

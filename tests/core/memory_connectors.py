@@ -8,6 +8,7 @@ from datetime import datetime
 
 from deskmigrate.core.connector import (
     ChildResult,
+    Found,
     Identity,
     Source,
     Target,
@@ -61,7 +62,10 @@ class MemorySource(Source):
 class MemoryTarget(Target):
     """Stores what it is given. ``fail`` ids answer with an error; ``lose`` ids are written
     but the call raises afterwards, as when a process dies before the answer is stored;
-    ``ambiguous`` ids are written, then the call reports that its outcome is unknown."""
+    ``ambiguous`` ids are written, then the call reports that its outcome is unknown.
+    Groups, agents and contacts already there (:meth:`preexisting`) are matched by name or
+    email, as real targets do; ``find_ambiguous`` ids make find() itself ambiguous and
+    ``undeletable`` target ids are refused by delete()."""
 
     kinds = KINDS
 
@@ -76,6 +80,21 @@ class MemoryTarget(Target):
         self.added_comments: list[str] = []
         self.write_calls = 0
         self.resolved: dict[str, dict[str, str | None]] = {}
+        self.find_ambiguous: dict[str, int] = {}  # source id -> ambiguous find() answers
+        self.undeletable: set[str] = set()
+
+    def preexisting(self, kind: str, record: Record) -> str:
+        """A record that was in the target before any run (never the tool's to delete)."""
+        target_id = f"{kind}-pre-{len(self.store[kind]) + 1}"
+        self.store[kind][target_id] = record
+        return target_id
+
+    def _natural(self, kind: str, record: Record) -> str | None:
+        key = getattr(record, "email", None) or getattr(record, "name", None)
+        if kind not in ("group", "agent", "contact") or not key:
+            return None
+        return next((tid for tid, r in self.store[kind].items()
+                     if (getattr(r, "email", None) or getattr(r, "name", None)) == key), None)
 
     def check(self) -> Identity:
         return Identity(name="Default Agent", id="agent-default")
@@ -90,9 +109,16 @@ class MemoryTarget(Target):
             if record.source_id in self.fail:
                 results.append(WriteResult(source_id=record.source_id, error="refused"))
                 continue
+            existing = self._natural(kind, record)
+            if existing is not None:
+                results.append(WriteResult(source_id=record.source_id, target_id=existing,
+                                           matched=True))
+                continue
+            ctx.creating(kind, record.source_id)
             target_id = f"{kind}-{len(self.store[kind]) + 1}"
             self.store[kind][target_id] = record
-            self.external[ctx.external_id(kind, record.source_id)] = target_id
+            if kind != "group":  # like Zendesk groups, memory groups carry no stamp
+                self.external[ctx.external_id(kind, record.source_id)] = target_id
             if isinstance(record, Ticket):
                 self.resolved[target_id] = {
                     "requester": ctx.user(record.requester_id),
@@ -102,7 +128,7 @@ class MemoryTarget(Target):
             results.append(WriteResult(source_id=record.source_id, target_id=target_id,
                                        children=children))
         if any(r.source_id in self.ambiguous for r in records):
-            self.ambiguous.clear()
+            self.ambiguous -= {r.source_id for r in records}
             raise AmbiguousWrite("the connection dropped after the request was sent.")
         if any(r.source_id in self.lose for r in records):
             self.lose.clear()
@@ -124,9 +150,20 @@ class MemoryTarget(Target):
                                                  for c in new]))
         return results
 
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
-        return self.external.get(ctx.external_id(kind, record.source_id))
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        if self.find_ambiguous.get(record.source_id, 0) > 0:
+            self.find_ambiguous[record.source_id] -= 1
+            raise AmbiguousWrite("the connection dropped while completing the record.")
+        stamped = self.external.get(ctx.external_id(kind, record.source_id))
+        if stamped is not None:
+            return Found(stamped, owned=True)
+        natural = self._natural(kind, record)
+        return Found(natural, owned=False) if natural else None
 
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
+        gone = []
         for target_id in target_ids:
-            self.store[kind].pop(target_id, None)
+            if target_id not in self.undeletable:
+                self.store[kind].pop(target_id, None)
+                gone.append(target_id)
+        return gone

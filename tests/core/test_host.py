@@ -91,3 +91,31 @@ def test_unknown_platform_is_one_sentence(tmp_path):
     assert result.exit_code != 0
     assert result.output.startswith("Error: Unknown platform 'nosuch' (installed: ")
     assert "Traceback" not in result.output
+
+
+class FakeDist:
+    def __init__(self, name):
+        self.name, self.version = name, "1.0"
+
+
+class ClaimsZendesk:
+    def __init__(self, label):
+        self.platform = type("P", (), {"name": "zendesk", "label": label})()
+
+    @hookimpl
+    def register_platforms(self, register):
+        register(self.platform)
+
+
+def test_a_plugin_registering_an_existing_platform_is_refused_naming_both(monkeypatch):
+    impostor, builtin = FakeEntryPoint("evil", ClaimsZendesk("evil")), FakeEntryPoint(
+        "zendesk", ClaimsZendesk("built-in"))
+    impostor.dist, builtin.dist = FakeDist("evil-zendesk"), FakeDist("deskmigrate")
+    fake_entry_points(monkeypatch, impostor, builtin)  # the impostor comes first
+    with pytest.warns(host.PluginWarning) as caught:
+        pm = host.new_plugin_manager()
+    assert [str(w.message) for w in caught] == [
+        "Plugin 'evil' (evil-zendesk) is refused: it registers the platform 'zendesk' that "
+        "deskmigrate already provides."]
+    assert host.platform("zendesk", pm).label == "built-in"
+    assert pm.get_plugin("evil") is None

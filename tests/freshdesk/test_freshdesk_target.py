@@ -8,6 +8,7 @@ import httpx
 import pytest
 from fd_support import MemoryContext, client, open_connection
 
+from deskmigrate.core.connector import Found
 from deskmigrate.core.records import Agent, Attachment, Comment, Contact, Ticket
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
@@ -158,11 +159,13 @@ def test_find_after_a_crash_and_rollback(seeded: FreshdeskSandbox,
                                          platform: FreshdeskPlatform) -> None:
     target, ctx = _setup(seeded, platform)
     [result] = target.write("ticket", [_ticket()], ctx)
-    assert target.find("ticket", _ticket(), ctx) == result.target_id
+    assert target.find("ticket", _ticket(), ctx) == Found(result.target_id or "", owned=True)
     contact = Contact(source_id="c1", name="Zoë Customer", email="zoe@example.com")
-    assert target.find("contact", contact, ctx) == ctx.ids["contact"]["c1"]
+    # found by email: it may have been there before, so it is not proven ours
+    assert target.find("contact", contact, ctx) == Found(ctx.ids["contact"]["c1"], owned=False)
     target.delete("ticket", [result.target_id or ""])
-    target.delete("contact", [ctx.ids["contact"]["c1"], "123"])
+    assert target.delete("contact", [ctx.ids["contact"]["c1"], "123"]) == [
+        ctx.ids["contact"]["c1"], "123"]
     assert client(seeded).get(f"/tickets/{result.target_id}").json()["deleted"] is True
     assert target.find("contact", contact, ctx) is None
 

@@ -76,3 +76,16 @@ def test_intercom_to_zendesk(tmp_path, pair):
         translations = http.get(f"/api/v2/help_center/articles/{hc[0]['id']}/translations.json"
                                 ).json()["translations"]
     assert len(hc) == 8 and {t["locale"] for t in translations} >= {"fr", "de"}
+
+
+def test_demo_from_and_to_intercom(tmp_path, pair):
+    for source_platform, target_platform in (("intercom", "zendesk"), ("zendesk", "intercom")):
+        source, target, _, _ = pair(source_platform, target_platform)
+        db = tmp_path / f"{source_platform}.db"
+        demo = cli_json(db, "demo", "--config", str(write_config(
+            tmp_path / f"{source_platform}.toml", source, target)))
+        assert demo["status"] == "completed", demo
+        assert (demo["source"], demo["target"]) == (source_platform, target_platform)
+        assert demo["records"]["ticket"]["migrated"] > 0
+        assert demo["records"]["ticket"]["failed"] == 0
+        assert demo["quote"]["total"] and demo["quote"]["currency"]

@@ -56,9 +56,10 @@ def test_a_half_written_request_is_found_and_completed(target):
         "serviceDeskId": "1", "requestTypeId": chosen["id"], "isAdfRequest": True,
         "requestFieldValues": {"summary": record.subject, "description": target.requests._body(
             record.comments[0], ctx, ctx.external_id("ticket", "7"), None)}})
-    key = target.find("ticket", record, ctx)
-    assert key == "HELP-1"
-    assert target.find("ticket", record, ctx) == key  # completing twice adds nothing
+    found = target.find("ticket", record, ctx)
+    assert (found.target_id, found.owned) == ("HELP-1", True)
+    assert target.find("ticket", record, ctx) == found  # completing twice adds nothing
+    key = found.target_id
     [issue] = requests(target)
     assert issue["properties"]["deskmigrate.origin"]["sourceId"] == "7"
     assert issue["fields"]["labels"] == ["a_b"]
@@ -80,8 +81,9 @@ def test_an_existing_customer_is_matched_and_never_owned(target):
     assert not new.matched and new.target_id
     assert target.find("contact", Contact(source_id="1", name="Old",
                                           email="old@example.test"), ctx) is None
-    assert target.find("contact", Contact(source_id="2", name="Néw",
-                                          email="new@example.test"), ctx) == new.target_id
+    found = target.find("contact", Contact(source_id="2", name="Néw",
+                                           email="new@example.test"), ctx)
+    assert (found.target_id, found.owned) == (new.target_id, True)
 
 
 def test_a_required_field_without_a_value_is_one_sentence(target):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from zendesk_support import MapContext, api_client, connection, migrate, sandbox
 
+from deskmigrate.core.connector import Found
 from deskmigrate.core.records import (
     KIND_ORDER,
     Comment,
@@ -120,7 +121,7 @@ def test_find_update_and_delete(seeded: ZendeskSandbox, empty: ZendeskSandbox) -
     ticket.status = "open"
     [written] = target.write("ticket", [ticket], ctx)
     ctx.record("ticket", [ticket], [written])
-    assert target.find("ticket", ticket, ctx) == written.target_id
+    assert target.find("ticket", ticket, ctx) == Found(written.target_id or "", owned=True)
 
     ticket.comments.append(Comment(source_id="new-1", author_id=ticket.requester_id,
                                    body_html="<p>one more thing</p>", public=True))
@@ -135,9 +136,13 @@ def test_find_update_and_delete(seeded: ZendeskSandbox, empty: ZendeskSandbox) -
     assert stored["ticket"]["tags"] == ["delta"]
     assert [c["body"] for c in comments["comments"]].count("one more thing") == 1
 
-    target.delete("ticket", [written.target_id or "", "999999"])
+    # both gone: one deleted, one missing already
+    assert target.delete("ticket", [written.target_id or "", "999999"]) == [
+        written.target_id, "999999"]
     assert target.find("ticket", ticket, ctx) is None
     group = next(iter(source.read("group")))
-    assert target.find("group", group, ctx) == ctx.target_id("group", group.source_id)
+    # a group carries no stamp: found by name, never proven ours
+    assert target.find("group", group, ctx) == Found(
+        ctx.target_id("group", group.source_id) or "", owned=False)
     target.delete("group", [ctx.target_id("group", group.source_id) or ""])
     assert PLATFORM.target(connection(empty)).find("group", group, ctx) is None

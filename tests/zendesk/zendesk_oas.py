@@ -68,6 +68,7 @@ class Replay:
 
 # The recorded shapes of bulk job results the spec's JobStatusResultObject leaves out
 # (users/organizations create_many: no index; their failures: status "Failed").
+METHODS = ("get", "post", "put", "patch", "delete")
 RECORDED_JOB_RESULTS = [
     {"type": "object", "required": ["id", "status"],
      "properties": {"id": {"type": "integer"}, "status": {"type": "string"},
@@ -106,9 +107,36 @@ def lenient_spec() -> dict[str, Any]:
     may be null — the spec marks few schemas ``nullable`` while its own examples carry
     ``null`` (e.g. ``due_at`` of TicketResponseExample) —, a custom field value may be any
     JSON type (text, number, checkbox, multi-select list), and job results include the
-    recorded shapes above."""
+    recorded shapes above. For requests: import comments may carry ``created_at``, and path
+    parameters the path does not have are dropped (both listed in the specs README)."""
     data = copy.deepcopy(spec())
     schemas = data["components"]["schemas"]
     _relax(schemas)
     schemas["JobStatusResultObject"]["anyOf"] += RECORDED_JOB_RESULTS
+    # Comments of a ticket import keep their created_at (the spec marks it read-only).
+    imported = copy.deepcopy(schemas["TicketCommentObject"])
+    for prop in imported["properties"].values():
+        if isinstance(prop, dict):
+            prop.pop("readOnly", None)
+    schemas["ImportedCommentObject"] = imported
+    schemas["TicketImportInput"]["properties"]["comments"]["items"]["allOf"][1] = {
+        "$ref": "#/components/schemas/ImportedCommentObject"}
+    _drop_stray_path_parameters(data)
     return data
+
+
+def _drop_stray_path_parameters(data: dict[str, Any]) -> None:
+    """Path parameters declared on a path that has no such ``{name}`` (the spec's
+    path-parameter errors) are left out."""
+    parameters = data["components"]["parameters"]
+    for path, item in data["paths"].items():
+        for owner in [item, *(op for m, op in item.items() if m in METHODS)]:
+            owner["parameters"] = [
+                p for p in owner.get("parameters") or []
+                if _resolve(parameters, p).get("in") != "path"
+                or f"{{{_resolve(parameters, p).get('name')}}}" in path]
+
+
+def _resolve(parameters: dict[str, Any], parameter: dict[str, Any]) -> dict[str, Any]:
+    ref = parameter.get("$ref", "")
+    return parameters[ref.rsplit("/", 1)[-1]] if ref else parameter

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.connector import (
+    Connection,
+    Found,
+    Identity,
+    Target,
+    WriteContext,
+    WriteResult,
+    delete_each,
+)
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import (
     Agent,
@@ -98,11 +106,11 @@ class FreshdeskTarget(Target):
         if isinstance(record, Company):
             return self._company(record, ctx)
         if isinstance(record, Group):
-            return self._group(record)
+            return self._group(record, ctx)
         if isinstance(record, Agent):
             return self._agent(record, ctx)
         if isinstance(record, FieldDefinition):
-            return self._field(record)
+            return self._field(record, ctx)
         if kind in PLURALS:
             return self.kb.write(kind, record, ctx)
         return WriteResult(source_id=record.source_id,
@@ -129,6 +137,8 @@ class FreshdeskTarget(Target):
             payload["company_id"] = int(company)
         if not (contact.email or contact.phone):
             payload["unique_external_id"] = ctx.external_id("contact", contact.source_id)
+        else:
+            ctx.creating("contact", contact.source_id)
         body = self.api.request("POST", "contacts",
                                 json={k: v for k, v in payload.items() if v is not None}).json()
         target_id = str(body["id"])
@@ -148,25 +158,28 @@ class FreshdeskTarget(Target):
         payload = {"name": company.name, "domains": company.domains,
                    "note": company.notes or None,
                    "custom_fields": self._mapper("company").values(company.custom_fields, warn)}
+        ctx.creating("company", company.source_id)
         body = self.api.request("POST", "companies",
                                 json={k: v for k, v in payload.items() if v is not None}).json()
         return WriteResult(source_id=company.source_id, target_id=str(body["id"]))
 
-    def _group(self, group: Group) -> WriteResult:
+    def _group(self, group: Group, ctx: WriteContext) -> WriteResult:
         existing = self._group_by_name(group.name)
         if existing is not None:
             return WriteResult(source_id=group.source_id, target_id=existing, matched=True)
+        ctx.creating("group", group.source_id)
         body = self.api.request("POST", "groups", json={
             "name": group.name, "description": group.description or None}).json()
         return WriteResult(source_id=group.source_id, target_id=str(body["id"]))
 
-    def _field(self, definition: FieldDefinition) -> WriteResult:
+    def _field(self, definition: FieldDefinition, ctx: WriteContext) -> WriteResult:
         """A field with the same label is used; a missing one is created."""
         existing = self.schemas.existing(definition)
         if existing is not None:
             return WriteResult(source_id=definition.source_id, matched=True,
                                target_id=target_field_id(definition.object_type,
                                                          existing["id"]))
+        ctx.creating("field", definition.source_id)
         created = self.schemas.create(definition)
         return WriteResult(source_id=definition.source_id,
                            target_id=target_field_id(definition.object_type, created["id"]))
@@ -186,28 +199,33 @@ class FreshdeskTarget(Target):
                     f"their own name")
 
     # -- finding ----------------------------------------------------------------------------
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        """Tickets and contacts without email or phone by their stamp (owned); everything
+        else by email, name or label, never owned (it may have been there before)."""
         if isinstance(record, Ticket):
-            return self.tickets.find(record, ctx)
+            ticket = self.tickets.find(record, ctx)
+            return Found(ticket, owned=True) if ticket else None
         if isinstance(record, Contact):
+            if not (record.email or record.phone):
+                stamped = self._contact_by_external_id(ctx.external_id("contact",
+                                                                       record.source_id))
+                return Found(stamped, owned=True) if stamped else None
             found = self._contact_by_email(record.email)
-            if found is None and not (record.email or record.phone):
-                found = self._contact_by_external_id(ctx.external_id("contact",
-                                                                     record.source_id))
-            return found
-        if isinstance(record, Company):
-            return self._company_by_name(record.name)
-        if isinstance(record, Group):
-            return self._group_by_name(record.name)
-        if isinstance(record, Agent):
-            return self.find_agent(record.email) if record.email else None
-        if isinstance(record, FieldDefinition):
-            found = self.schemas.existing(record, fresh=True)
-            return None if found is None else target_field_id(record.object_type,
-                                                              found["id"])
-        if kind in PLURALS:
-            return self.kb.find(kind, record, ctx)
-        return None
+        elif isinstance(record, Company):
+            found = self._company_by_name(record.name)
+        elif isinstance(record, Group):
+            found = self._group_by_name(record.name)
+        elif isinstance(record, Agent):
+            found = self.find_agent(record.email) if record.email else None
+        elif isinstance(record, FieldDefinition):
+            field = self.schemas.existing(record, fresh=True)
+            found = None if field is None else target_field_id(record.object_type,
+                                                               field["id"])
+        elif kind in PLURALS:
+            found = self.kb.find(kind, record, ctx)
+        else:
+            found = None
+        return Found(found, owned=False) if found else None
 
     def find_agent(self, email: str) -> str | None:
         for agent in self.api.get_json("agents", {"email": email}):
@@ -245,17 +263,16 @@ class FreshdeskTarget(Target):
         return self.schemas.mapper("ticket"), self.schemas.type_choices()
 
     # -- rollback ---------------------------------------------------------------------------
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
         """Delete what this tool created; agents are never created, so never deleted."""
         if kind == "field":
-            for target_id in target_ids:
-                self.api.request("DELETE", field_path(target_id), ok_404=True)
-            return
+            return delete_each(target_ids, lambda i: self.api.request(
+                "DELETE", field_path(i), ok_404=True))
         if kind in PLURALS:
             template = f"solutions/{PLURALS[kind]}/{{}}"
         elif kind in DELETE_PATHS:
             template = DELETE_PATHS[kind]
         else:
-            return
-        for target_id in target_ids:
-            self.api.request("DELETE", template.format(target_id), ok_404=True)
+            return []
+        return delete_each(target_ids, lambda i: self.api.request(
+            "DELETE", template.format(i), ok_404=True))

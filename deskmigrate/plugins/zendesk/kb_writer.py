@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from deskmigrate.core.connector import WriteContext, WriteResult
+from deskmigrate.core.connector import WriteContext, WriteResult, delete_each
 from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record, Translation
 
 from .client import ZendeskApi
@@ -116,7 +116,6 @@ class KbWriter:
             return None
         return next((str(i["id"]) for i in items if i.get(key) == value), None)
 
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
-        for target_id in target_ids:
-            self.api.http.request("DELETE", f"{HC}/{COLLECTION[kind]}/{target_id}.json",
-                                  ok_404=True)
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
+        return delete_each(target_ids, lambda i: self.api.http.request(
+            "DELETE", f"{HC}/{COLLECTION[kind]}/{i}.json", ok_404=True))

@@ -8,7 +8,15 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.connector import (
+    Connection,
+    Found,
+    Identity,
+    Target,
+    WriteContext,
+    WriteResult,
+    delete_each,
+)
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import (
     KIND_ORDER,
@@ -89,8 +97,14 @@ class ZendeskTarget(Target):
     def _one(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         try:
             if isinstance(record, FieldDefinition):
-                return self._field(record)
+                return self._field(record, ctx)
             if isinstance(record, Group):
+                existing = self._group_ids().get(record.name.lower())
+                if existing is not None:
+                    return WriteResult(source_id=record.source_id, target_id=existing,
+                                       matched=True,
+                                       warnings=["a group with this name already exists"])
+                ctx.creating("group", record.source_id)
                 group = self.api.http.request("POST", "api/v2/groups.json", json={"group": {
                     "name": record.name, "description": record.description}}).json()["group"]
                 self._remember_group(record.name, str(group["id"]))
@@ -100,13 +114,14 @@ class ZendeskTarget(Target):
             return WriteResult(source_id=record.source_id, error=str(exc))
 
     # -- fields -------------------------------------------------------------------------
-    def _field(self, record: FieldDefinition) -> WriteResult:
+    def _field(self, record: FieldDefinition, ctx: WriteContext) -> WriteResult:
         existing = self.fields.find(record)
         if existing is not None:
             return WriteResult(source_id=record.source_id,
                                target_id=target_field_id(record.object_type, existing["id"]),
                                matched=True,
                                warnings=["a field with this title already exists; reused"])
+        ctx.creating("field", record.source_id)
         created = self.fields.create(record)
         return WriteResult(source_id=record.source_id,
                            target_id=target_field_id(record.object_type, created["id"]))
@@ -123,6 +138,7 @@ class ZendeskTarget(Target):
                     warnings=["matched the existing agent with the same email"])
             else:
                 new.append((agent, {"name": agent.name, "email": agent.email, "role": "agent",
+                                    "external_id": ctx.external_id("agent", agent.source_id),
                                     "verified": True, "suspended": not agent.active}))
         for result in self._bulk_create("users", new):
             results[result.source_id] = result
@@ -247,53 +263,78 @@ class ZendeskTarget(Target):
             groups[name.lower()] = group_id
 
     # -- find and delete ----------------------------------------------------------------
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        """By the stamp (external_id) where Zendesk keeps one; by email or name otherwise
+        (never owned: it may have been there before)."""
         external = ctx.external_id(kind, record.source_id)
         if isinstance(record, Ticket):
             found = self.api.get("api/v2/tickets.json", {"external_id": external})["tickets"]
-            return str(found[0]["id"]) if found else None
-        if isinstance(record, Contact):
+            return Found(str(found[0]["id"]), owned=True) if found else None
+        if isinstance(record, Contact | Agent):
             found = self.api.get("api/v2/users/search.json", {"external_id": external})["users"]
-            return str(found[0]["id"]) if found else None
-        if isinstance(record, Agent):
-            return self.find_agent(record.email) if record.email else None
+            if found:
+                return Found(str(found[0]["id"]), owned=True)
+            agent = self.find_agent(record.email) if isinstance(record, Agent) else None
+            return Found(agent, owned=False) if agent and record.email else None
         if isinstance(record, Company):
-            for params in ({"external_id": external}, {"name": record.name}):
+            for params, owned in (({"external_id": external}, True), ({"name": record.name},
+                                                                       False)):
                 found = self.api.get("api/v2/organizations/search.json",
                                      params)["organizations"]
                 if found:
-                    return str(found[0]["id"])
+                    return Found(str(found[0]["id"]), owned=owned)
             return None
         if isinstance(record, Group):
-            return self._group_ids().get(record.name.lower())
+            group = self._group_ids().get(record.name.lower())
+            return Found(group, owned=False) if group else None
         if isinstance(record, FieldDefinition):
             existing = self.fields.find(record)
-            return target_field_id(record.object_type, existing["id"]) if existing else None
-        return self.kb.find(kind, record, ctx)
+            return Found(target_field_id(record.object_type, existing["id"]),
+                         owned=False) if existing else None
+        item = self.kb.find(kind, record, ctx)
+        return Found(item, owned=False) if item else None
 
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
         ids = [str(i) for i in target_ids]
         bulk = {"ticket": "tickets", "contact": "users", "agent": "users",
                 "company": "organizations"}
         if kind in bulk:
+            gone: list[str] = []
             for start in range(0, len(ids), BULK):
-                job = self.api.http.request(
-                    "DELETE", f"api/v2/{bulk[kind]}/destroy_many.json",
-                    params={"ids": ",".join(ids[start:start + BULK])}).json()["job_status"]
-                self.api.wait_for_job(job)
-        elif kind == "group":
-            for group_id in ids:
-                self.api.http.request("DELETE", f"api/v2/groups/{group_id}.json", ok_404=True)
+                chunk = ids[start:start + BULK]
+                try:
+                    job = self.api.http.request(
+                        "DELETE", f"api/v2/{bulk[kind]}/destroy_many.json",
+                        params={"ids": ",".join(chunk)}).json()["job_status"]
+                    gone += _deleted(self.api.wait_for_job(job), chunk)
+                except ApiError:
+                    continue
+            return gone
+        if kind == "group":
+            gone = delete_each(ids, lambda i: self.api.http.request(
+                "DELETE", f"api/v2/groups/{i}.json", ok_404=True))
             with self._lock:
                 self._groups = None
-        elif kind == "field":
-            for target_id in ids:
+            return gone
+        if kind == "field":
+            def drop(target_id: str) -> None:
                 collection, field_id = split_field_id(target_id)
                 self.api.http.request("DELETE", f"api/v2/{collection}/{field_id}.json",
                                       ok_404=True)
                 self.fields.forget(collection)
-        else:
-            self.kb.delete(kind, ids)
+            return delete_each(ids, drop)
+        return self.kb.delete(kind, ids)
+
+
+def _deleted(job: dict[str, Any], ids: list[str]) -> list[str]:
+    """The ids a finished destroy_many job deleted or found already gone."""
+    if job.get("status") != "completed":
+        return []
+    results = [r for r in job.get("results") or [] if isinstance(r, dict)]
+    if not results:  # Zendesk may report a bulk delete without per-id results
+        return ids
+    return [str(r["id"]) for r in results if str(r.get("id")) in ids and (
+        r.get("success") or r.get("error") == "RecordNotFound")]
 
 
 def _int(value: str | None) -> int | None:

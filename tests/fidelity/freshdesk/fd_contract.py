@@ -28,6 +28,7 @@ DOCUMENTED_ELSEWHERE: dict[tuple[str, str], str] = {
     ("POST", "/agents"): "Agents › Create an Agent",
     ("GET", "/agents/me"): "Agents › Currently Authenticated Agent",
     ("DELETE", "/contacts/{int}/hard_delete"): "Contacts › Permanently Delete a Contact",
+    ("PUT", "/contacts/{int}/make_agent"): "Contacts › Make Agent",
     ("GET", "/companies/autocomplete"): "Companies › Autocomplete (search by name)",
     ("GET", "/settings/helpdesk"): "Settings › View Helpdesk Settings (languages)",
     ("GET", "/admin/ticket_fields"): "Ticket Fields › List all Ticket Fields (admin)",
