@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-import jsm_reader
+import jsm_api_reader
 from click.testing import CliRunner
 from jsm_e2e_support import TICKETS, write_config
 from test_jira_sm_e2e import assert_jsm_in_zendesk, assert_zendesk_in_jsm, migrate
@@ -40,7 +40,7 @@ def test_delta_zendesk_to_jsm_then_nothing(tmp_path, pair):
 def test_delta_jsm_to_zendesk(tmp_path, pair):
     source, target = pair("jira_sm", "zendesk")
     full = migrate(tmp_path, source, target)
-    with jsm_reader.client(source.url, source.credentials) as http:
+    with jsm_api_reader.client(source.url, source.credentials) as http:
         done = jsm_activity(http, new=2, updated=2, seed=3)
     assert done == {"tickets created": 2, "tickets updated": 2}
     delta = cli_json(tmp_path / "state.db", "delta", str(full["run_id"]))
@@ -55,18 +55,18 @@ def test_rollback_removes_what_the_run_created_and_keeps_an_existing_customer(tm
     with zendesk_client(source.url, source.credentials) as http:
         end_users = http.get("/api/v2/users.json", params={"role": "end-user"}).json()["users"]
     existing = end_users[0]["email"]
-    with jsm_reader.client(target.url, target.credentials) as http:
+    with jsm_api_reader.client(target.url, target.credentials) as http:
         http.post("/rest/servicedeskapi/customer", json={
             "email": existing, "displayName": "Was here before"}).raise_for_status()
     result = migrate(tmp_path, source, target)
     assert result["records"]["ticket"]["migrated"] == TICKETS
-    assert len(jsm_reader.snapshot(target.url, target.credentials)) == TICKETS
+    assert len(jsm_api_reader.snapshot(target.url, target.credentials)) == TICKETS
     rolled = CliRunner().invoke(cli, ["--db", str(tmp_path / "state.db"), "rollback",
                                       str(result["run_id"]), "--yes"])
     assert rolled.exit_code == 0, rolled.output
-    assert jsm_reader.snapshot(target.url, target.credentials) == {}
-    assert jsm_reader.organizations(target.url, target.credentials) == {}
-    with jsm_reader.client(target.url, target.credentials) as http:
+    assert jsm_api_reader.snapshot(target.url, target.credentials) == {}
+    assert jsm_api_reader.organizations(target.url, target.credentials) == {}
+    with jsm_api_reader.client(target.url, target.credentials) as http:
         users = [u["emailAddress"] for u in http.get("/rest/api/3/users/search",
                                                      params={"maxResults": 1000}).json()]
     assert sorted(users) == sorted([target.credentials["email"], existing])

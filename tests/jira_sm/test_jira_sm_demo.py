@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import jsm_reader
+import jsm_api_reader
+import jsm_zd_snapshot
 import pytest
-import zd_snapshot
 from click.testing import CliRunner
 from jsm_e2e_support import TICKETS, write_config
 
@@ -46,8 +46,8 @@ def test_options_inline_images_from_jsm_and_a_tag_with_spaces_into_jsm(tmp_path,
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "migrate", "--config",
                                       str(config), "--json"])
     assert result.exit_code == 0, result.output
-    jsm = jsm_reader.snapshot(source.url, source.credentials)
-    zendesk = zd_snapshot.snapshot(target.url, target.credentials)
+    jsm = jsm_api_reader.snapshot(source.url, source.credentials)
+    zendesk = jsm_zd_snapshot.snapshot(target.url, target.credentials)
     kept = sorted(f for t in zendesk.values() for c in t["comments"] for f in c["files"])
     assert kept == sorted(f for r in jsm.values() for f in r["files"])  # inline ones too
     assert len(kept) > sum(len(r["attached"]) for r in jsm.values())
@@ -59,7 +59,7 @@ def test_options_inline_images_from_jsm_and_a_tag_with_spaces_into_jsm(tmp_path,
                                       str(config), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    requests = jsm_reader.snapshot(into.url, into.credentials).values()
+    requests = jsm_api_reader.snapshot(into.url, into.credentials).values()
     assert requests and all("moved_by_dm" in r["labels"] for r in requests)
     assert any("spaces became underscores" in w["message"] for w in summary["warnings"])
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import jsm_reader
-import zd_snapshot
+import jsm_api_reader
+import jsm_zd_snapshot
 from click.testing import CliRunner
 from jsm_e2e_support import TICKETS, write_config
 
@@ -28,9 +28,9 @@ def migrate(tmp_path, source, target, *args: str) -> dict:
 
 def assert_zendesk_in_jsm(source, target) -> None:
     """Every Zendesk ticket is one request, field by field and comment by comment."""
-    zendesk = zd_snapshot.snapshot(source.url, source.credentials)
+    zendesk = jsm_zd_snapshot.snapshot(source.url, source.credentials)
     jsm = {r["origin"]["sourceId"]: r for r in
-           jsm_reader.snapshot(target.url, target.credentials).values()}
+           jsm_api_reader.snapshot(target.url, target.credentials).values()}
     assert sorted(jsm) == sorted(zendesk)  # nothing missing, nothing twice
     admin = target.credentials["email"]
     for ticket_id, zd in zendesk.items():
@@ -69,11 +69,11 @@ JSM_TO_ZD_STATUS = {v: k for k, v in ZD_TO_JSM_STATUS.items()} | {"Canceled": "c
 def assert_jsm_in_zendesk(source, target, *, times: bool = True) -> None:
     """Every request is one Zendesk ticket with the same times, authors and files
     (``times=False``: a delta's comments, which Zendesk dates when they are written)."""
-    jsm = jsm_reader.snapshot(source.url, source.credentials)
+    jsm = jsm_api_reader.snapshot(source.url, source.credentials)
     zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in
-               zd_snapshot.snapshot(target.url, target.credentials).values()}
+               jsm_zd_snapshot.snapshot(target.url, target.credentials).values()}
     assert sorted(zendesk) == sorted(jsm)
-    orgs = {email: name for name, members in jsm_reader.organizations(
+    orgs = {email: name for name, members in jsm_api_reader.organizations(
         source.url, source.credentials).items() for email in members}
     for key, request in jsm.items():
         zd = zendesk[key]

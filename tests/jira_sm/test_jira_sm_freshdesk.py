@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import jsm_reader
+import jsm_api_reader
 from jsm_e2e_support import TICKETS
+from jsm_zd_snapshot import words
 from test_jira_sm_e2e import migrate
-from zd_snapshot import words
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "e2e_freshdesk"))
 import freshdesk_api  # noqa: E402  the Freshdesk e2e suite's reader, shared
@@ -27,7 +27,7 @@ def test_freshdesk_to_jsm(tmp_path, pair):
     assert result["records"]["ticket"]["failed"] == 0
     freshdesk = freshdesk_api.snapshot(source.url, source.credentials)
     jsm = {r["origin"]["sourceId"]: r for r in
-           jsm_reader.snapshot(target.url, target.credentials).values()}
+           jsm_api_reader.snapshot(target.url, target.credentials).values()}
     assert sorted(jsm) == sorted(freshdesk)
     with freshdesk_api.client(source.url, source.credentials) as http:
         contacts = {c.get("email") for state in (None, "deleted", "blocked") for c in
@@ -60,7 +60,7 @@ def test_jsm_to_freshdesk(tmp_path, pair):
     assert result["status"] == "completed"
     assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
                                            "skipped": 0, "failed": 0}
-    jsm = jsm_reader.snapshot(source.url, source.credentials)
+    jsm = jsm_api_reader.snapshot(source.url, source.credentials)
     freshdesk = {t["subject"]: t for t in
                  freshdesk_api.snapshot(target.url, target.credentials).values()}
     assert sorted(freshdesk) == sorted(r["summary"] for r in jsm.values())

@@ -7,16 +7,17 @@ import hashlib
 import html
 from typing import Any
 
-from bs4 import BeautifulSoup
+from selectolax.lexbor import LexborHTMLParser
 from zendesk_reader import Lookups, client, export_tickets, pages
 
 
 def words(body_html: str) -> str:
     """The words of an HTML body, one space apart (images by their name)."""
-    soup = BeautifulSoup(body_html or "", "html.parser")
-    for img in soup.find_all("img"):
+    tree = LexborHTMLParser(body_html or "")
+    for img in tree.css("img"):
         img.replace_with(" ")
-    return " ".join(html.unescape(soup.get_text(" ")).split())
+    text = tree.body.text(separator=" ") if tree.body is not None else ""
+    return " ".join(html.unescape(text).split())
 
 
 def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]:
