@@ -34,7 +34,7 @@ def test_platforms_lists_jira_sm_honestly():
     jsm = json.loads(result.stdout)["platforms"]["jira_sm"]
     assert jsm["config"] == ["url", "email", "token", "service_desk"]
     assert (jsm["keeps_timestamps"], jsm["keeps_authors"]) == (False, False)
-    assert jsm["target_kinds"] == ["agent", "company", "contact", "ticket"]
+    assert jsm["target_kinds"] == ["field", "group", "agent", "company", "contact", "ticket"]
     assert "inline_images" in jsm["options"]["source"]
     assert "add_tag" in jsm["options"]["target"]
 

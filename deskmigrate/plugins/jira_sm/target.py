@@ -29,6 +29,9 @@ from .source import Desk, check_desk
 from .target_requests import RequestWriter
 
 COMPLETE_ATTEMPTS = 4
+SKIPPED = {"field": "custom fields cannot be created through Jira's REST API: values go to "
+                    "the request type's fields of the same name",
+           "group": "Jira groups are site-wide and left to the site's administrators"}
 
 
 class JiraSmTarget(Target):
@@ -90,8 +93,8 @@ class JiraSmTarget(Target):
                                    skipped=f"no Jira agent with the email {record.email}: "
                                            "not created (an agent needs a licence)")
             return WriteResult(source_id=record.source_id, target_id=found, matched=True)
-        return WriteResult(source_id=record.source_id,
-                           skipped=f"Jira Service Management does not take '{kind}' records")
+        return WriteResult(source_id=record.source_id, skipped=SKIPPED.get(
+            kind, f"Jira Service Management does not take '{kind}' records"))
 
     def _customer(self, contact: Contact, ctx: WriteContext) -> WriteResult:
         """``POST /customer?strictConflictStatusCode=true``: a 409 is an existing account,
