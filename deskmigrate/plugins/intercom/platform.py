@@ -4,12 +4,12 @@ HTTP options (error.list bodies, rate-limit headers, attachment hosts)."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.http import HttpOptions, RateHeaders
 
 if TYPE_CHECKING:
     from .sandbox import IntercomSandbox
@@ -92,15 +92,12 @@ class IntercomPlatform(Platform):
         return IntercomSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                                fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        return {
+    def http_options(self, url: str) -> HttpOptions:
+        return HttpOptions(
             # X-RateLimit-Limit counts a 10-second window, not a minute: only Remaining is
             # read (at 0 the shared budget waits).
-            "rate_headers": RateHeaders(limit=(), remaining=("x-ratelimit-remaining",),
-                                        reset=()),
-            "error_message": error_message,
-            "allowed_hosts": ATTACHMENT_HOSTS,
-        }
+            rate_headers=RateHeaders(limit=(), remaining=("x-ratelimit-remaining",), reset=()),
+            error_message=error_message, allowed_hosts=ATTACHMENT_HOSTS)
 
 
 def error_message(response: httpx.Response) -> str:

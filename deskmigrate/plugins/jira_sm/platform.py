@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders, Verdict
+from deskmigrate.core.http import HttpOptions, RateHeaders, Verdict
 
 if TYPE_CHECKING:
     from .sandbox import JiraSmSandbox
@@ -65,14 +65,12 @@ class JiraSmPlatform(Platform):
         return JiraSmSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                              fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        return {
-            "rate_headers": RateHeaders(limit=("x-ratelimit-limit",),
-                                        remaining=("x-ratelimit-remaining",), reset=()),
-            "error_message": error_message,
-            "allowed_hosts": ATTACHMENT_HOSTS,
-            "status_verdicts": {409: Verdict.FAIL},  # an existing customer, not a conflict
-        }
+    def http_options(self, url: str) -> HttpOptions:
+        return HttpOptions(
+            rate_headers=RateHeaders(limit=("x-ratelimit-limit",),
+                                     remaining=("x-ratelimit-remaining",), reset=()),
+            error_message=error_message, allowed_hosts=ATTACHMENT_HOSTS,
+            status_verdicts={409: Verdict.FAIL})  # an existing customer, not a conflict
 
 
 def error_message(response: httpx.Response) -> str:
