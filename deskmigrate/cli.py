@@ -500,7 +500,8 @@ def check(config_path: str) -> None:
             who = endpoint.check()
             click.echo(f"{side}: {getattr(config, side).platform} OK as {who.name}"
                        f"{f' <{who.email}>' if who.email else ''}"
-                       f"{f' ({who.role})' if who.role else ''}")
+                       f"{f' ({who.role})' if who.role else ''}"
+                       f"{f' on {who.account}' if who.account else ''}")
 
 
 @cli.command()

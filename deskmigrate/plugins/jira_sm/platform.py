@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from .target import JiraSmTarget
 
 SOURCE_KINDS = ("field", "group", "agent", "company", "contact", "ticket")
-TARGET_KINDS = ("agent", "company", "contact", "ticket")
+# Fields and groups are taken to say why they are skipped: JSM's REST API cannot create
+# custom fields, and groups are site-wide (a site admin's choice).
+TARGET_KINDS = ("field", "group", "agent", "company", "contact", "ticket")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # attachTemporaryFile's default site limit
 # Attachment content answers with a 303 to Atlassian's media service.
 ATTACHMENT_HOSTS = ("api.media.atlassian.com",)
@@ -39,19 +41,7 @@ class JiraSmPlatform(Platform):
         keeps_authors=False,
         embeds_inline_images=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
-        bulk_ticket_batch=1,
         default_rate_per_minute=300,
-        notes=(
-            "created times cannot be set: the original author and time open every request "
-            "and comment, and sit in the 'deskmigrate.origin' entity property",
-            "every comment's author is the token's user",
-            "requests are raised on behalf of the requester with a request type from "
-            "[mapping] (default: the desk's first type)",
-            "labels cannot hold spaces: they become underscores",
-            "inline images are written as attachments of their comment",
-            "agents are matched by email, never created (each needs a licence)",
-            "no knowledge base: it lives in Confluence",
-        ),
     )
 
     def source(self, connection: Connection) -> JiraSmSource:
