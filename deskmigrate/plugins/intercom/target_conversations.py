@@ -17,6 +17,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.http import HttpClient
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
@@ -50,7 +51,7 @@ class Message:
             out.update(type="admin", admin_id=self.admin_id)
             if self.files:
                 out["attachment_files"] = [
-                    {"name": f.file_name, "content_type": f.content_type,
+                    {"name": safe_file_name(f.file_name), "content_type": f.content_type,
                      "data": base64.b64encode(f.read()).decode()} for f in self.files]
         if self.created_at is not None:
             out["created_at"] = self.created_at
