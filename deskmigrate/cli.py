@@ -294,6 +294,10 @@ def _print_summary(result: dict[str, Any]) -> None:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
     if result.get("error"):
         click.echo(f"  stopped: {result['error']}")
+    if result.get("archived_at"):
+        click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
+                   "at the end of the plan's data retention; counts, invoices and the meter "
+                   "are kept")
 
 
 @cli.command()
@@ -350,12 +354,29 @@ def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tu
 def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
           timezone: str | None, as_json: bool) -> None:
     """Migrate what changed in the source since full run RUN (or its latest delta) started."""
-    state = _state(ctx)
-    run = state.run(run_id)
+    _follow(ctx, "delta", run_id, config_path, as_json, windows=list(windows),
+            timezone=timezone)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one RUN was started with).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
+    """Write again only the records completed run RUN failed or skipped (every plan)."""
+    _follow(ctx, "retry", run_id, config_path, as_json)
+
+
+def _follow(ctx: click.Context, mode: str, run_id: int, config_path: str | None,
+            as_json: bool, **launch: Any) -> None:
+    """Start a run that follows run ``run_id`` (a delta or a retry)."""
+    run = _state(ctx).run(run_id)
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     config = load(config_path) if config_path else rn.config_of(run)
-    _start(ctx, config, "delta", as_json, run_id, windows=list(windows), timezone=timezone,
+    _start(ctx, config, mode, as_json, run_id, **launch,
            config_path=rn.config_path(config_path) or run["config"].get("config_path"))
 
 

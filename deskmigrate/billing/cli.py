@@ -26,6 +26,7 @@ from .invoices import (
 from .metering import metered_actuals, option_usage
 from .pricebook import PriceBook, load_pricebook
 from .reconcile import reconcile
+from .retention import retention
 from .runs import get_run, quote_demo
 from .upgrades import refund_vat, upgrade_invoice
 
@@ -368,3 +369,26 @@ def usage_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
         click.echo(f"  {kind.replace('_', ' '):<12} {n:>9,}")
     for name, n in data["options"].items():
         click.echo(f"  option {name}: applied to {n:,} records")
+
+
+@billing_group.command("retention")
+@click.option("--apply", is_flag=True, help="Purge (default: a dry run that only lists).")
+@json_option
+@click.pass_context
+def retention_cmd(ctx: click.Context, apply: bool, as_json: bool) -> None:
+    """Purge the per-record data of migrations whose plan's data retention is over."""
+    due = retention(_state(ctx), load_pricebook(_pricebook_path(ctx)), apply=apply)
+    if as_json:
+        _echo_json({"applied": apply, "migrations": [e.as_dict() for e in due]})
+        return
+    if not due:
+        click.echo("No migration has reached the end of its data retention.")
+        return
+    for e in due:
+        click.echo(f"Migration {e.migration_id} ({e.plan} plan, {e.since} finished "
+                   f"{e.finished:%Y-%m-%d}): kept until {e.until:%Y-%m-%d}; "
+                   f"{e.rows['id_map']:,} id-map rows and {e.rows['outcomes']:,} record "
+                   f"outcomes {'purged' if apply else 'to purge'}.")
+    if not apply:
+        click.echo("Dry run: nothing was purged; `deskmigrate billing retention --apply` "
+                   "purges it (counts, invoices and the meter are kept).")

@@ -35,12 +35,12 @@ def _refuse(reason: str) -> Authorization:
     return Authorization(allowed=False, reason=reason)
 
 
-def _plan(state: StateStore, invoice: Invoice) -> Plan:
+def paid_plan(state: StateStore, invoice: Invoice) -> Plan:
     """The plan the invoice and its paid upgrades pay for."""
     return pricebook_from_snapshot(invoice.pricebook).plan(entitlement(state, invoice).plan)
 
 
-def _paid(state: StateStore, migration_id: int) -> Invoice | None:
+def paid_invoice(state: StateStore, migration_id: int) -> Invoice | None:
     paid = list_invoices(state, migration_id, "kind=? AND status=?", (INVOICE, PAID))
     return paid[-1] if paid else None
 
@@ -77,7 +77,7 @@ def _feature(state: StateStore, book: PriceBook, migration_id: int, feature: str
              what: str) -> Authorization | None:
     """None when the paid plan allows ``feature`` ("delta" or "interval"), else a refusal
     that says how to get it."""
-    invoice = _paid(state, migration_id)
+    invoice = paid_invoice(state, migration_id)
     book = pricebook_from_snapshot(invoice.pricebook) if invoice else book
     plans = [p for p in book.plans.values() if getattr(p, feature)]
     names = " or ".join(p.name for p in plans)
@@ -86,7 +86,7 @@ def _feature(state: StateStore, book: PriceBook, migration_id: int, feature: str
         return _refuse(f"{what} the {names} plan, and migration {migration_id} has no "
                        f"paid invoice: invoice its demo with `deskmigrate billing invoice RUN "
                        f"--plan {key}`.")
-    plan = _plan(state, invoice)
+    plan = paid_plan(state, invoice)
     if getattr(plan, feature):
         return None
     return _refuse(f"{what} the {names} plan; migration {migration_id} is on the "
@@ -97,7 +97,7 @@ def _feature(state: StateStore, book: PriceBook, migration_id: int, feature: str
 def _options(state: StateStore, migration_id: int, options: dict[str, Any]
              ) -> Authorization | None:
     """None when every priced option of the run is paid for, else a refusal."""
-    invoice = _paid(state, migration_id)
+    invoice = paid_invoice(state, migration_id)
     if invoice is None:
         return None
     book = pricebook_from_snapshot(invoice.pricebook)
@@ -117,7 +117,7 @@ def _migration_run(state: StateStore, migration_id: int, mode: str, now: datetim
                    ) -> Authorization:
     """A full run or a re-migration: one full migration per invoice, then the plan's
     re-migrations inside its window."""
-    invoice = _paid(state, migration_id)
+    invoice = paid_invoice(state, migration_id)
     if invoice is None:
         return _no_paid_invoice(state, migration_id)
     number = invoice.number
@@ -131,7 +131,7 @@ def _migration_run(state: StateStore, migration_id: int, mode: str, now: datetim
     if last["status"] not in (COMPLETED, ROLLED_BACK):
         return _refuse(f"Run {last['id']} of migration {migration_id} has not finished "
                        f"({last['status']}): carry on with `deskmigrate resume {last['id']}`.")
-    plan, first = _plan(state, invoice), runs[0]
+    plan, first = paid_plan(state, invoice), runs[0]
     done = finished_at(state, first)
     if not plan.remigration_days:
         return _refuse(f"Invoice {number} paid for one full migration of migration "
@@ -157,13 +157,13 @@ def _delta(state: StateStore, book: PriceBook, migration_id: int, now: datetime 
     refusal = _feature(state, book, migration_id, "delta", "Delta runs need")
     if refusal or now is None:
         return refusal or Authorization(True, "A resumed delta was inside its window.")
-    invoice = _paid(state, migration_id)
+    invoice = paid_invoice(state, migration_id)
     assert invoice is not None  # _feature refused otherwise
     runs = full_runs_since(state, migration_id, invoice.paid_at or "")
     if not runs:
         return _refuse(f"Delta runs follow the full migration, and migration {migration_id} "
                        f"has no full run on invoice {invoice.number}.")
-    plan = _plan(state, invoice)
+    plan = paid_plan(state, invoice)
     closes = finished_at(state, runs[0]) + timedelta(days=plan.delta_days)
     if now > closes:
         return _refuse(f"The {plan.delta_days}-day delta window of the {plan.name} plan for "
@@ -178,14 +178,14 @@ def _gate(state: StateStore, book: PriceBook, migration_id: int, mode: str,
     its windows when it started)."""
     if mode in ("full", "remigrate"):
         if now is None:
-            paid = _paid(state, migration_id) is not None
+            paid = paid_invoice(state, migration_id) is not None
             return Authorization(True, "Resumed.") if paid else \
                 _no_paid_invoice(state, migration_id)
         return _migration_run(state, migration_id, mode, now)
     if mode == "delta":
         return _delta(state, book, migration_id, now)
     if mode == "retry":
-        if _paid(state, migration_id) is None:
+        if paid_invoice(state, migration_id) is None:
             return _no_paid_invoice(state, migration_id)
         return Authorization(True, "Every plan includes retrying failed and skipped records.")
     return _refuse(f"Billing does not know the run mode {mode!r}.")

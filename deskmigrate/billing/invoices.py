@@ -3,7 +3,7 @@
 Only the status moves: an invoice is ``open`` ("unpaid") until a payment makes it ``paid``
 ("confirmed") or it is ``void``; a credit note is ``issued``. Invoices, supplementary
 invoices and upgrades share the ``INV`` sequence, credit notes have their own ``CN``
-sequence. Every write re-checks its transition inside one :func:`write_transaction`, so
+sequence. Every write re-checks its transition inside one ``state.transaction()``, so
 parallel commands never issue or pay a document twice.
 """
 
@@ -21,7 +21,7 @@ from .money import money
 from .pricebook import PriceBook
 from .quotes import Priced, Pricing
 from .runs import quote_demo
-from .schema import ensure_schema, next_number, write_transaction
+from .schema import ensure_schema, next_number
 
 INVOICE, SUPPLEMENTARY, UPGRADE, CREDIT_NOTE = "invoice", "supplementary", "upgrade", "credit_note"
 OPEN, PAID, VOID, ISSUED = "open", "paid", "void", "issued"
@@ -124,7 +124,7 @@ def insert_document(state: StateStore, *, kind: str, status: str, migration_id: 
                     run_id: int, book: PriceBook, pricing: Pricing, priced: Priced,
                     quote_id: int | None = None, refers_to: str | None = None) -> Invoice:
     """Store a new document with the next number of its sequence; returns it. Callers
-    re-check what allows the document inside their own :func:`write_transaction`, which
+    re-check what allows the document inside their own ``state.transaction()``, which
     this one joins."""
     ensure_schema(state)
     document = priced.as_dict()
@@ -133,7 +133,7 @@ def insert_document(state: StateStore, *, kind: str, status: str, migration_id: 
                           "email": book.seller.email, "bank": book.seller.bank}
     document["payment_days"] = book.payment_days
     stamp = now()
-    with write_transaction(state):
+    with state.transaction():
         number = next_number(state, "CN" if kind == CREDIT_NOTE else "INV")
         invoice_id = state.db.execute(
             "INSERT INTO invoices (number, kind, status, migration_id, run_id, quote_id, "
@@ -190,7 +190,7 @@ def issue_invoice(state: StateStore, run_id: int, **choices: Any) -> Invoice:
                                f"{customer.name} has none: run `deskmigrate billing customer "
                                "set --address \"STREET, CITY, POSTCODE\"` or add address to "
                                "the config's [customer] table.")
-    with write_transaction(state):
+    with state.transaction():
         _no_live_invoice(state, quote.migration_id)
         return insert_document(state, kind=INVOICE, status=OPEN,
                                migration_id=quote.migration_id, run_id=run_id, book=quote.book,
@@ -205,7 +205,7 @@ def pay_invoice(state: StateStore, number: str, method: str, reference: str = ""
     if invoice.kind == CREDIT_NOTE:
         raise DeskmigrateError(f"{invoice.number} is a credit note: it is not paid.")
     stamp = now()
-    with write_transaction(state):
+    with state.transaction():
         status = state.db.execute("SELECT status FROM invoices WHERE id=?",
                                   [invoice.id]).fetchone()[0]
         if status != OPEN:
@@ -223,7 +223,7 @@ def pay_invoice(state: StateStore, number: str, method: str, reference: str = ""
 def void_invoice(state: StateStore, number: str) -> Invoice:
     """Cancel an open invoice (a paid one is corrected with a credit note instead)."""
     invoice = get_invoice(state, number)
-    with write_transaction(state):
+    with state.transaction():
         status = state.db.execute("SELECT status FROM invoices WHERE id=?",
                                   [invoice.id]).fetchone()[0]
         if invoice.kind == CREDIT_NOTE or status != OPEN:

@@ -36,7 +36,6 @@ from .money import ZERO, money, qty
 from .pricebook import pricebook_from_snapshot
 from .quotes import Discount, Line, Priced, price
 from .runs import get_run, root_mode
-from .schema import write_transaction
 
 MIGRATION_MODES = ("full", "remigrate")
 
@@ -120,7 +119,7 @@ def reconcile(state: StateStore, run_id: int) -> Reconciliation:
     re-migration ``run_id`` calls for (none when the metered actuals price the same as what
     was invoiced)."""
     run = _full_run(state, run_id)
-    with write_transaction(state):
+    with state.transaction():
         return _reconcile(state, run)
 
 

@@ -1,5 +1,8 @@
-"""Billing's own tables in the state database, created idempotently on first use, and the
-one way billing writes: :func:`write_transaction`.
+"""Billing's own tables in the state database, created idempotently on first use.
+
+Billing writes inside the store's ``state.transaction()`` (``BEGIN IMMEDIATE``, retried while
+another process writes), re-checking each transition there, with plain SQL (sqlite-utils'
+insert commits on its own): parallel commands never issue or pay a document twice.
 
 Billing keeps its version in ``billing_meta`` (key ``schema_version``); core's
 ``PRAGMA user_version`` is left alone.
@@ -7,44 +10,11 @@ Billing keeps its version in ``billing_meta`` (key ``schema_version``); core's
 
 from __future__ import annotations
 
-import sqlite3
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from deskmigrate.core.state import StateStore
 from deskmigrate.core.statefile import register_component
 
 SCHEMA_VERSION = 2
-BUSY_RETRIES = 20
 register_component("billing_meta", SCHEMA_VERSION)  # a newer one is refused at open
-
-
-@contextmanager
-def write_transaction(state: StateStore) -> Iterator[None]:
-    """One billing write. ``BEGIN IMMEDIATE`` takes the write lock up front (SQLite waits up
-    to the store's busy timeout; a still-busy database is retried), so whatever the caller
-    re-checks inside cannot change before the commit: two processes never issue the same
-    document. A nested call joins the outer transaction. Inside, write with plain SQL
-    (sqlite-utils' insert commits on its own)."""
-    conn = state.db.conn
-    if conn.in_transaction:  # joined by a nested call: the outer one commits
-        yield
-        return
-    for attempt in range(BUSY_RETRIES):
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or attempt == BUSY_RETRIES - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    try:
-        yield
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
 
 
 def ensure_schema(state: StateStore) -> None:
@@ -54,7 +24,7 @@ def ensure_schema(state: StateStore) -> None:
         row = db.execute("SELECT value FROM billing_meta WHERE key='schema_version'").fetchone()
         if row and int(row[0]) >= SCHEMA_VERSION:
             return
-    with write_transaction(state):
+    with state.transaction():
         row = db.execute("SELECT value FROM billing_meta WHERE key='schema_version'").fetchone() \
             if "billing_meta" in db.table_names() else None
         if row and int(row[0]) >= SCHEMA_VERSION:
@@ -90,7 +60,7 @@ def ensure_schema(state: StateStore) -> None:
 
 def next_number(state: StateStore, sequence: str) -> str:
     """The next number of a gap-free sequence, e.g. ``INV-000001`` (call inside a
-    :func:`write_transaction`)."""
+    ``state.transaction()``)."""
     db = state.db
     db.execute("INSERT OR IGNORE INTO billing_counters VALUES (?, 0)", [sequence])
     db.execute("UPDATE billing_counters SET value = value + 1 WHERE name=?", [sequence])

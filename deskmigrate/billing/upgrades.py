@@ -32,7 +32,6 @@ from .invoices import (
 from .pricebook import pricebook_from_snapshot
 from .quotes import Pricing, price
 from .reconcile import difference
-from .schema import write_transaction
 
 
 def entitlement(state: StateStore, invoice: Invoice) -> Pricing:
@@ -63,7 +62,7 @@ def upgrade_invoice(state: StateStore, number: str, plan: str | None = None,
         if name not in book.options:
             raise DeskmigrateError(f"Option {name!r} is not in the price book of invoice "
                                    f"{invoice.number} (options: {', '.join(book.options)}).")
-    with write_transaction(state):
+    with state.transaction():
         docs = chain(state, invoice)
         for doc in docs[1:]:
             if doc.kind == UPGRADE and doc.status == OPEN:
@@ -99,7 +98,7 @@ def refund_vat(state: StateStore, number: str, vat_number: str) -> Invoice:
     paying, a VAT number that makes it reverse charged."""
     invoice = _paid_invoice(state, number, "refund the VAT of")
     book = pricebook_from_snapshot(invoice.pricebook)
-    with write_transaction(state):
+    with state.transaction():
         base = chain(state, invoice)[-1].pricing
         old = base.customer
         if old is None:

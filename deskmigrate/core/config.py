@@ -70,7 +70,7 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
         if not isinstance(section.get(key), str) or not section[key]:
             raise ConfigError(f"[{table}] needs a '{key}' string.")
     rate = section.get("rate_limit")
-    if rate is not None and (not isinstance(rate, int) or rate < 1):
+    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or rate < 1):
         raise ConfigError(f"[{table}] rate_limit must be a positive number of requests/minute.")
     credentials = {k: str(_expand(v, f"[{table}] {k}")) for k, v in section.items()
                    if k not in ACCOUNT_SETTINGS}

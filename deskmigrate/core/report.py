@@ -43,6 +43,7 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         "warnings": state.warnings(run_id),
         "requests_by_kind": run["requests"],
         "error": run["error"],
+        "archived_at": (state.archive(run_id) or {}).get("archived_at"),
     }
 
 

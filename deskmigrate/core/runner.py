@@ -25,7 +25,7 @@ from .options import validate_options
 from .records import KIND_ORDER
 from .report import summary
 from .run import RunRequest
-from .selection import DemoSelection, Selection
+from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule
 
 Transports = dict[str, httpx.BaseTransport]  # "source" / "target" → in-process transport
@@ -99,12 +99,13 @@ class Launch:
 def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.PluginManager,
               launch: Launch | None = None, base_run_id: int | None = None
               ) -> dict[str, Any]:
-    """Start a demo, full, delta or re-migration run and return its summary.
+    """Start a demo, full, delta, re-migration or retry run and return its summary.
 
     ``base_run_id``: for a delta, the full run (or earlier delta) it follows; for a
-    re-migration, the full run it replaces."""
+    re-migration, the full run it replaces; for a retry, the run whose failed and skipped
+    records it writes again."""
     launch = launch or Launch()
-    if mode not in ("demo", "full", "delta", "remigrate"):
+    if mode not in ("demo", "full", "delta", "remigrate", "retry"):
         raise DeskmigrateError(f"Unknown mode '{mode}'.")
     Schedule.parse(launch.windows, launch.timezone)  # refuse a bad window before anything
     with open_accounts(config, pm, transports=launch.transports) as accounts:
@@ -122,7 +123,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                                  target_platform=config.target.platform, options=options,
                                  billing=config.billing, state=state,
                                  run_id=base["id"] if base else None, windows=launch.windows))
-        counts = accounts.source.count() if mode != "delta" else {}
+        counts = accounts.source.count() if mode not in ("delta", "retry") else {}
         seed = launch.seed
         if mode == "demo":
             seed = seed if seed is not None else random.SystemRandom().randrange(1 << 31)
@@ -151,7 +152,7 @@ def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: i
               ) -> dict[str, Any] | None:
     """The run a delta follows (the latest completed full or delta run of the migration)
     or the full run a re-migration replaces; checked to belong to this migration."""
-    if mode not in ("delta", "remigrate"):
+    if mode not in ("delta", "remigrate", "retry"):
         return None
     base = state.run(base_run_id) if base_run_id is not None else None
     if base is None:
@@ -159,9 +160,12 @@ def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: i
     if base["migration_id"] != migration_id:
         raise DeskmigrateError(f"Run {base_run_id} belongs to another migration than this "
                                "config's source and target.")
-    if base["mode"] not in ("full", "delta", "remigrate") or base["status"] != st.COMPLETED:
+    if base["mode"] not in ("full", "delta", "remigrate", "retry") or \
+            base["status"] != st.COMPLETED:
         raise DeskmigrateError(f"Run {base_run_id} is a {base['status']} {base['mode']} run; "
                                f"a {mode} needs a completed full run.")
+    if mode == "retry":
+        return base
     if mode == "remigrate":
         if base["mode"] == "delta":
             raise DeskmigrateError(f"Run {base_run_id} is a delta; re-migrate its full run.")
@@ -220,6 +224,8 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     since = run["config"].get("since")
     if run["mode"] == "demo":
         selection: Selection = DemoSelection(accounts.source, seed=run["seed"])
+    elif run["mode"] == "retry":
+        selection = RetrySelection(accounts.source, retry_ids(state, run))
     else:
         selection = Selection(accounts.source,
                               since=datetime.fromisoformat(since) if since else None)

@@ -1,4 +1,5 @@
-"""Which records a run takes: everything (full), a reproducible sample (demo)."""
+"""Which records a run takes: everything (full), a reproducible sample (demo), the failed
+and skipped records of an earlier run (retry)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
 from .connector import Source
 from .records import Contact, Record, Ticket
+from .state import FAILED, SKIPPED, StateStore
 
 DEMO_TICKETS = 20
 DEMO_ARTICLES = 5
@@ -70,6 +73,29 @@ class DemoSelection(Selection):
         if kind == "kb_article":
             return islice(self.source.read(kind), self.articles)
         return self.source.read(kind)
+
+
+class RetrySelection(Selection):
+    """Only ``ids`` (``{kind: [source id]}``): the records a retry writes again."""
+
+    def __init__(self, source: Source, ids: dict[str, list[str]]) -> None:
+        super().__init__(source)
+        self.ids = ids
+
+    def records(self, kind: str) -> Iterable[Record]:
+        ids = self.ids.get(kind)
+        return self.source.get(kind, ids) if ids else []
+
+
+def retry_ids(state: StateStore, retry_run: dict[str, Any]) -> dict[str, list[str]]:
+    """The records the retry's base run failed or skipped that no run has migrated since
+    (on a resumed retry, those it already wrote are left out)."""
+    out: dict[str, list[str]] = {}
+    for row in state.outcomes(retry_run["parent_run_id"]):
+        if row["status"] in (FAILED, SKIPPED) and state.target_id(
+                retry_run["migration_id"], row["kind"], row["source_id"]) is None:
+            out.setdefault(row["kind"], []).append(row["source_id"])
+    return out
 
 
 def _natural(value: str) -> tuple[int, str]:

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from .errors import DeskmigrateError
 from .lease import LIVE, interrupted_note, owner_alive, this_host
+from .records import KIND_ORDER
 from .sqlite import Database
 from .state_schema import migrate_schema
 
@@ -227,9 +228,11 @@ class StateStore:
                                      "target_id=?", [(run_id, kind, t) for t in target_ids])
 
     def created_remaining(self, run_id: int) -> int:
-        """How many records a run created are still in the id map (rollback left them)."""
-        row = self._one("SELECT count(*) AS n FROM id_map WHERE run_id=? AND created=1 AND "
-                        "target_id IS NOT NULL", [run_id])
+        """How many records a run created are still in the id map (rollback left them);
+        nested records (comments) go with their parent and are not counted."""
+        marks = ",".join("?" * len(KIND_ORDER))
+        row = self._one(f"SELECT count(*) AS n FROM id_map WHERE run_id=? AND created=1 AND "
+                        f"target_id IS NOT NULL AND kind IN ({marks})", [run_id, *KIND_ORDER])
         return row["n"] if row else 0
 
     # -- outcomes -----------------------------------------------------------------------
@@ -370,7 +373,8 @@ class StateStore:
                                "GROUP BY kind, status", [run_id]):
             out.setdefault(r["kind"], {MIGRATED: 0, SKIPPED: 0, FAILED: 0, PENDING: 0})
             out[r["kind"]][r["status"]] = r["n"]
-        return out
+        archive = self.archive(run_id) if not out else None
+        return archive["tally"] if archive else out
 
     def outcomes(self, run_id: int) -> Iterator[dict[str, Any]]:
         yield from self.db.query("SELECT kind, source_id, status, target_id, reason FROM outcomes "
@@ -379,6 +383,37 @@ class StateStore:
     def warnings(self, run_id: int) -> list[dict[str, Any]]:
         return list(self.db.query("SELECT kind, source_id, message FROM warnings WHERE run_id=? "
                                   "ORDER BY id", [run_id]))
+
+    # -- retention ----------------------------------------------------------------------
+    def purge_records(self, migration_id: int) -> dict[str, int]:
+        """Drop a migration's per-record data (id map, outcomes, warnings) when its data
+        retention is over; each run keeps its counts and per-kind tally (``archives``), the
+        meter stays. Returns the rows dropped per table."""
+        stamp, dropped = now(), {}
+        with self.transaction():
+            self.db.execute("CREATE TABLE IF NOT EXISTS archives (run_id INTEGER PRIMARY KEY, "
+                            "migration_id INTEGER, tally TEXT, archived_at TEXT)")
+            runs = [r["id"] for r in self.db.query("SELECT id FROM runs WHERE migration_id=?",
+                                                   [migration_id])]
+            for run_id in runs:
+                self.db.execute("INSERT OR IGNORE INTO archives VALUES (?, ?, ?, ?)",
+                                [run_id, migration_id, json.dumps(self.tally(run_id)), stamp])
+            marks = ",".join("?" * len(runs))
+            for table, where, args in (
+                    ("id_map", "migration_id=?", [migration_id]),
+                    ("outcomes", f"run_id IN ({marks})", runs),
+                    ("warnings", f"run_id IN ({marks})", runs)):
+                dropped[table] = self.db.execute(f"DELETE FROM {table} WHERE {where}",
+                                                 args).rowcount
+        return dropped
+
+    def archive(self, run_id: int) -> dict[str, Any] | None:
+        """``{tally, archived_at}`` of a run whose per-record data was purged, else None."""
+        if "archives" not in self.db.table_names():
+            return None
+        row = self._one("SELECT tally, archived_at FROM archives WHERE run_id=?", [run_id])
+        return {"tally": json.loads(row["tally"]), "archived_at": row["archived_at"]} \
+            if row else None
 
     # -- meter --------------------------------------------------------------------------
     def meter_events(self, migration_id: int | None = None) -> list[dict[str, Any]]:

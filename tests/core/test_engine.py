@@ -184,3 +184,14 @@ def test_a_record_the_stream_repeats_is_written_once(state):
     assert eng.run(Selection(eng.spec.source)) == st.COMPLETED
     assert len(target.store["ticket"]) == 30
     assert state.tally(run)["ticket"][st.MIGRATED] == 30
+
+
+def test_what_the_source_noticed_on_a_record_is_reported_once(state):
+    records = sample_records()
+    odd = records["ticket"][4]
+    odd.warnings = ["'via' is str 'Web form', not an object; channel read as 'web_form'"]
+    eng, run = engine(state, MemorySource(records), MemoryTarget())
+    assert eng.run(Selection(eng.spec.source)) == st.COMPLETED
+    assert [(w["kind"], w["source_id"], w["message"]) for w in state.warnings(run)] == [
+        ("ticket", odd.source_id, odd.warnings[0])]
+    assert state.tally(run)["ticket"][st.MIGRATED] == 30

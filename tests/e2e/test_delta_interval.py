@@ -18,7 +18,7 @@ from e2e_support import SOURCE_TICKETS, write_config
 from zendesk_api import client, pages, snapshot
 
 from deskmigrate.cli import cli
-from deskmigrate.plugins.zendesk.activity import simulate
+from deskmigrate.plugins.zendesk.sandbox.activity import simulate
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 

@@ -8,7 +8,7 @@ import zd_reader
 from fd_e2e_support import TICKETS, cli_json, write_config
 from test_e2e_zendesk_to_freshdesk import assert_zendesk_kept, seat_agents
 
-from deskmigrate.plugins.zendesk.activity import simulate
+from deskmigrate.plugins.zendesk.sandbox.activity import simulate
 
 
 def test_delta_after_activity_then_nothing(tmp_path, pair):

@@ -115,15 +115,16 @@ def test_solved_at_comes_from_the_stats_resolved_time() -> None:
 
 def test_conversation_sources_become_their_channels() -> None:
     # Freshdesk's conversation source codes: 0 reply, 2 note, 5 tweet, 6 survey feedback,
-    # 7 Facebook post, 8 forwarded email, 9 phone, 11 e-commerce; 42 is a future code.
-    codes = [0, 2, 5, 6, 7, 8, 9, 11, 42]
+    # 7 Facebook post, 8 forwarded email, 9 phone, 10 Mobihelp, 11 e-commerce; 42 is a
+    # future code.
+    codes = [0, 2, 5, 6, 7, 8, 9, 10, 11, 42]
     rows = [conversation(100 + code, source=code, private=False, incoming=True,
                          user_id=80000000475, files=[]) for code in codes]
     ticket, _ = replay(ticket_view(inline_host="attachment.freshdesk.com", files=[]), rows)
     assert ticket.channel == "phone"  # ticket source 3 (a different table)
     assert [c.channel for c in ticket.comments[1:]] == [
-        "email", "web", "twitter", "survey", "facebook", "email", "phone", "ecommerce",
-        "other"]
+        "email", "web", "twitter", "survey", "facebook", "email", "phone", "mobile",
+        "ecommerce", "other"]
 
 
 def test_the_host_rule_knows_each_data_centre_and_nothing_else() -> None:

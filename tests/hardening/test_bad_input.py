@@ -4,7 +4,6 @@ written: the state database, the target and the working folder are left as they 
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core.sandbox import bind
+from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import COMPLETED, StateStore
 
@@ -37,17 +36,10 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
     folder = tmp_path_factory.mktemp("bad-input-sandboxes")
     source = open_sandbox("zendesk", folder / "source.sqlite", tickets=2, seed=5)
     target = open_sandbox("zendesk", folder / "target.sqlite", tickets=0, seed=6)
-    running = []
-    for app in (source, target):
-        server = bind(app, "127.0.0.1", 0)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        running.append(server)
     s, t = source.credentials(), target.credentials()
-    yield Servers(f"http://127.0.0.1:{running[0].server_port}",
-                  f"http://127.0.0.1:{running[1].server_port}", folder / "target.sqlite",
-                  t["email"], t["token"], s["email"], s["token"])
-    for server in running:
-        server.shutdown()
+    with serve_in_thread(source) as source_url, serve_in_thread(target) as target_url:
+        yield Servers(source_url, target_url, folder / "target.sqlite", t["email"], t["token"],
+                      s["email"], s["token"])
 
 
 class Workspace:
@@ -113,6 +105,9 @@ CASES: list[tuple[str, int, Setup]] = [
     ("rate_limit a word", 2, lambda w: ["migrate", "--config", w.config(
         source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
         'rate_limit = "fast"\n')]),
+    ("rate_limit true", 2, lambda w: ["migrate", "--config", w.config(
+        source=f"[source]\n{zd(w.servers.source, email='a@b.c', token='t')}"
+        "rate_limit = true\n")]),
     ("concurrency 0", 2, lambda w: ["migrate", "--config", w.config(
         extra="[run]\nconcurrency = 0\n")]),
     ("concurrency x", 2, lambda w: ["migrate", "--config", w.config(
@@ -183,6 +178,8 @@ CASES: list[tuple[str, int, Setup]] = [
     ("sandbox of no platform", 2, lambda w: ["sandbox", "serve", "nodesk", "--port", "0"]),
     ("sandbox on a public address", 1, lambda w: ["sandbox", "serve", "zendesk",
                                                   "--host", "0.0.0.0"]),
+    ("sandbox with -1 tickets", 2, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
+                                              "--tickets", "-1"]),
     ("sandbox port too high", 2, lambda w: ["sandbox", "serve", "zendesk", "--port", "70000"]),
     # -- billing ----------------------------------------------------------------------------
     ("country XX", 2, lambda w: ["billing", "customer", "set", "--name", "Acme", "--email",

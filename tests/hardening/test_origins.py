@@ -5,14 +5,12 @@ encoding of a secret is redacted."""
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core import logs
@@ -21,6 +19,7 @@ from deskmigrate.core.connect import connect
 from deskmigrate.core.errors import ApiError, ConfigError, TooLarge
 from deskmigrate.core.host import platform
 from deskmigrate.core.http import HttpClient, check_url
+from deskmigrate.core.sandbox import serve_in_thread
 
 SECRET = "hard3n-Secret/+token"
 BASE = "http://127.0.0.1:8001"
@@ -147,14 +146,8 @@ def listener() -> Iterator[tuple[str, list[dict[str, str]]]]:
             return Response(status=302, headers={"Location": request.args["to"]})
         return Response(b"data")
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", got
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serve_in_thread(app) as url:
+        yield url, got
 
 
 def test_no_credential_reaches_another_origin_over_real_loopback():

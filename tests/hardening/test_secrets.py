@@ -7,9 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -17,7 +15,7 @@ from urllib.parse import quote, quote_plus
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core.sandbox import bind
+from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
 
 ZD_TOKEN = "Zq9-Tok3n/Sec+ret=X1"  # distinctive, and changed by URL and JSON encoding
@@ -50,18 +48,6 @@ def echoing(app: Any, status: str, fail: Callable[[dict[str, Any]], bool]) -> An
         start_response(status, [("Content-Type", "application/json")])
         return [body.encode()]
     return wsgi
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    server = bind(app, "127.0.0.1", 0)  # quiet: no request log on stderr
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def config(path: Path, source: str, target: str, email: str) -> Path:
@@ -105,7 +91,8 @@ def test_no_encoding_of_a_credential_leaves_the_process(tmp_path: Path) -> None:
         assert (result.exit_code == 0) is ok, result.output
         return result.stdout
 
-    with served(source) as fd_url, served(imports) as failing, served(refuses) as refusing:
+    with (serve_in_thread(source) as fd_url, serve_in_thread(imports) as failing,
+          serve_in_thread(refuses) as refusing):
         good = config(out / "good.toml", fd_url, failing, email)
         bad = config(out / "bad.toml", fd_url, refusing, email)
         assert "target: zendesk OK" in run("check", "--config", str(good))

@@ -14,6 +14,7 @@ from ic_e2e import (
     write_config,
     zendesk_agents,
     zendesk_articles,
+    zendesk_contacts,
     zendesk_snapshot,
 )
 
@@ -45,8 +46,9 @@ def test_zendesk_to_intercom(tmp_path, pair):
     assert any(not m["public"] for m in messages)
     assert target_app.versions_seen == {"2.14"}
     people = intercom_reader.contacts(target.url, target.credentials)
+    for email, person in zendesk_contacts(source).items():
+        assert people[email] == person, email
     assert any(p["companies"] for p in people.values())
-    assert any(p["tags"] for p in people.values())
     kb = {a["versions"]["en"]["title"]: a["versions"]
           for a in intercom_reader.help_center(target.url, target.credentials)}
     assert kb == zendesk_articles(source)  # every article in every language
@@ -74,3 +76,16 @@ def test_intercom_to_zendesk(tmp_path, pair):
         translations = http.get(f"/api/v2/help_center/articles/{hc[0]['id']}/translations.json"
                                 ).json()["translations"]
     assert len(hc) == 8 and {t["locale"] for t in translations} >= {"fr", "de"}
+
+
+def test_demo_from_and_to_intercom(tmp_path, pair):
+    for source_platform, target_platform in (("intercom", "zendesk"), ("zendesk", "intercom")):
+        source, target, _, _ = pair(source_platform, target_platform)
+        db = tmp_path / f"{source_platform}.db"
+        demo = cli_json(db, "demo", "--config", str(write_config(
+            tmp_path / f"{source_platform}.toml", source, target)))
+        assert demo["status"] == "completed", demo
+        assert (demo["source"], demo["target"]) == (source_platform, target_platform)
+        assert demo["records"]["ticket"]["migrated"] > 0
+        assert demo["records"]["ticket"]["failed"] == 0
+        assert demo["quote"]["total"] and demo["quote"]["currency"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zendesk_support import MapContext, api_client, connection, sandbox
+from zendesk_support import MapContext, api_client, connection, migrate, sandbox
 
 from deskmigrate.core.connector import Found
 from deskmigrate.core.records import (
@@ -18,25 +18,8 @@ from deskmigrate.core.records import (
 )
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
-from deskmigrate.plugins.zendesk.source import ZendeskSource
-from deskmigrate.plugins.zendesk.target import ZendeskTarget
 
 PLATFORM = ZendeskPlatform()
-
-
-def migrate(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext,
-            kinds: tuple[str, ...] = KIND_ORDER) -> dict[str, list[str]]:
-    """Copy every kind in dependency order, like the engine; returns errors per kind."""
-    errors: dict[str, list[str]] = {}
-    for kind in kinds:
-        records = list(source.read(kind))
-        size = target.batch_size(kind)
-        for start in range(0, len(records), size):
-            batch = records[start:start + size]
-            results = target.write(kind, batch, ctx)
-            ctx.record(kind, batch, results)
-            errors.setdefault(kind, []).extend(r.error for r in results if r.error)
-    return errors
 
 
 def by_external(records: list[Record], ctx: MapContext) -> dict[str, Record]:

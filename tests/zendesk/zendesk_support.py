@@ -9,11 +9,14 @@ import httpx
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Connection, WriteContext, WriteResult
-from deskmigrate.core.records import Record
+from deskmigrate.core.records import KIND_ORDER, Record
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+from deskmigrate.plugins.zendesk.source import ZendeskSource
+from deskmigrate.plugins.zendesk.target import ZendeskTarget
 
 URL = "http://127.0.0.1"
+UNLIMITED = 1_000_000  # requests a minute: no client-side throttling in tests
 PLATFORM = ZendeskPlatform()
 
 
@@ -32,7 +35,7 @@ def api_client(app: ZendeskSandbox, base_url: str = URL) -> httpx.Client:
 
 def connection(app: ZendeskSandbox) -> Connection:
     return connect(PLATFORM, URL, app.credentials(), transport=app.transport(),
-                   rate_per_minute=1_000_000)
+                   rate_per_minute=UNLIMITED)
 
 
 class MapContext(WriteContext):
@@ -78,3 +81,18 @@ class MapContext(WriteContext):
 def real_comments(app: ZendeskSandbox) -> int:
     """Comments in the store (side-conversation audits share the collection)."""
     return app.store.count("comments", "json_extract(doc, '$._audit_only') IS NULL")
+
+
+def migrate(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext,
+            kinds: tuple[str, ...] = KIND_ORDER) -> dict[str, list[str]]:
+    """Copy every kind in dependency order, like the engine; returns errors per kind."""
+    errors: dict[str, list[str]] = {}
+    for kind in kinds:
+        records = list(source.read(kind))
+        size = target.batch_size(kind)
+        for start in range(0, len(records), size):
+            batch = records[start:start + size]
+            results = target.write(kind, batch, ctx)
+            ctx.record(kind, batch, results)
+            errors.setdefault(kind, []).extend(r.error for r in results if r.error)
+    return errors

@@ -50,9 +50,9 @@ TICKET_CHANNELS = {1: "email", 2: "web", 3: "phone", 5: "twitter", 6: "facebook"
 CHANNEL_TO_SOURCE = {"email": 1, "web": 2, "api": 2, "phone": 3, "voice": 3, "chat": 7,
                      "twitter": 5, "facebook": 6}
 # Conversation ``source`` codes (a different table): 0 Reply, 2 Note, 5 Tweet, 6 Survey
-# feedback, 7 Facebook post, 8 Forwarded email, 9 Phone, 11 E-commerce.
+# feedback, 7 Facebook post, 8 Forwarded email, 9 Phone, 10 Mobihelp, 11 E-commerce.
 CONVERSATION_CHANNELS = {0: "email", 2: "web", 5: "twitter", 6: "survey", 7: "facebook",
-                         8: "email", 9: "phone", 11: "ecommerce"}
+                         8: "email", 9: "phone", 10: "mobile", 11: "ecommerce"}
 REPLY_SOURCE, NOTE_SOURCE = 0, 2
 UNKNOWN_CHANNEL = "other"
 

@@ -9,7 +9,15 @@ from typing import Any
 
 import structlog
 
-from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.connector import (
+    Connection,
+    Found,
+    Identity,
+    Target,
+    WriteContext,
+    WriteResult,
+    delete_each,
+)
 from deskmigrate.core.errors import ApiError, ConfigError
 from deskmigrate.core.records import (
     Agent,
@@ -108,7 +116,8 @@ class IntercomTarget(Target):
             try:
                 if isinstance(record, Ticket):
                     new = [c for c in record.comments if not ctx.known("comment", c.source_id)]
-                    children = self.conversations.complete(target_id, record, ctx, new)
+                    planned = self.conversations.plan(record, ctx, new)
+                    children = self.conversations.complete(target_id, record, ctx, planned)
                     results.append(WriteResult(source_id=record.source_id,
                                                target_id=target_id, children=children))
                     continue
@@ -192,7 +201,14 @@ class IntercomTarget(Target):
                            target_id=f"{row['model']}:{row['id']}")
 
     # -- finding --------------------------------------------------------------------------
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        """Conversations, contacts and companies by their stamp (owned); admins, teams,
+        attributes and articles by name (never owned: they may have been there before)."""
+        found = self._find(kind, record, ctx)
+        return Found(found, owned=isinstance(record, Ticket | Contact | Company)) \
+            if found else None
+
+    def _find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
         if isinstance(record, Ticket):
             return self.conversations.find(record, ctx)
         if isinstance(record, Contact):
@@ -231,21 +247,21 @@ class IntercomTarget(Target):
         return str(rows[0]["id"]) if rows else None
 
     # -- rollback -------------------------------------------------------------------------
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
-        """Delete what this tool created. Data attributes cannot be deleted through the
-        API: they are archived, and each one is logged."""
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
+        """Delete what this tool created; the ids done with. Data attributes cannot be
+        deleted through the API: they are archived, and each one is logged."""
         if kind == "field":
-            for target_id in target_ids:
+            def archive(target_id: str) -> None:
                 model, _, number = target_id.partition(":")
                 if model == "conversation":
-                    continue
+                    return
                 self.http.request("PUT", f"data_attributes/{number}", json={"archived": True},
                                   ok_404=True)
                 log.warning("intercom.field_archived", target_id=target_id,
                             reason="Intercom cannot delete data attributes; archived instead")
-            return
+            return delete_each(target_ids, archive)
         template = DELETE_PATHS.get(kind)
         if template is None:
-            return
-        for target_id in target_ids:
-            self.http.request("DELETE", template.format(target_id), ok_404=True)
+            return []
+        return delete_each(target_ids, lambda i: self.http.request(
+            "DELETE", template.format(i), ok_404=True))

@@ -63,6 +63,11 @@ def fingerprint(created_at: Any, body: str | None) -> tuple[int, str]:
     return int(created_at or 0), letters
 
 
+def opening(first: Comment) -> str:
+    """The body a conversation is created with (Intercom refuses an empty one)."""
+    return first.body_html if text_of(first.body_html) else EMPTY
+
+
 class ConversationWriter:
     def __init__(self, http: HttpClient, attributes: Attributes, default_admin: Any) -> None:
         self.http = http
@@ -88,7 +93,7 @@ class ConversationWriter:
         body = comment.body_html if text_of(comment.body_html) or "<img" in (
             comment.body_html or "") else EMPTY
         contact = ctx.target_id("contact", comment.author_id)
-        files = [*comment.attachments, *([comment.recording] if comment.recording else [])]
+        files = list(comment.attachments)  # recordings arrive here (call_recordings)
         if contact is not None and comment.public:
             first = Message(comment.source_id, body, when, user_id=contact)
             carried = files
@@ -115,6 +120,18 @@ class ConversationWriter:
                                admin_id=self.default_admin(), note=True, files=chunk))
         return out
 
+    def replies(self, ticket: Ticket, ctx: WriteContext) -> list[Message]:
+        """Everything after the first message: a note with the first message's files
+        (a conversation is created without files), then every further message."""
+        planned = self.plan(ticket, ctx, ticket.comments[1:])
+        first = ticket.comments[0] if ticket.comments else None
+        if first is not None and first.attachments:
+            carrier = Comment(source_id=f"{first.source_id}-files", author_id=None,
+                              body_html="<p>Files of the first message</p>", public=False,
+                              created_at=first.created_at, attachments=first.attachments)
+            planned = self.messages(ticket, carrier, ctx) + planned
+        return planned
+
     # -- writing --------------------------------------------------------------------------
     def write(self, ticket: Ticket, ctx: WriteContext) -> WriteResult:
         contact = ctx.target_id("contact", ticket.requester_id)
@@ -132,21 +149,14 @@ class ConversationWriter:
                                        "written as theirs")
         created = to_epoch(first.created_at or ticket.created_at)
         payload: dict[str, Any] = {"from": {"type": "user", "id": contact},
-                                   "body": first.body_html if text_of(first.body_html)
-                                   else EMPTY}
+                                   "body": opening(first)}
         if created is not None:
             payload["created_at"] = created
         answer = self.http.request("POST", "conversations", json=payload).json()
         conversation = str(answer["conversation_id"])
         self.stamp(conversation, ticket, ctx)
-        planned = self.plan(ticket, ctx, comments[1:])
-        if first.attachments:
-            carrier = Comment(source_id=f"{first.source_id}-files", author_id=None,
-                              body_html="<p>Files of the first message</p>", public=False,
-                              created_at=first.created_at, attachments=first.attachments)
-            planned = self.messages(ticket, carrier, ctx) + planned
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
-        children += self.send_missing(conversation, planned, present=[])
+        children += self.send_missing(conversation, self.replies(ticket, ctx), present=[])
         self.finish(conversation, ticket, ctx)
         return WriteResult(source_id=ticket.source_id, target_id=conversation,
                            children=children)
@@ -214,22 +224,46 @@ class ConversationWriter:
 
     # -- finding and completing -----------------------------------------------------------
     def find(self, ticket: Ticket, ctx: WriteContext) -> str | None:
-        """The conversation an interrupted write created, by its stamp, made whole."""
+        """The conversation an interrupted write created, by its stamp, made whole.
+
+        Creating a conversation and stamping it are two calls: a crash between them leaves
+        an unstamped conversation. It is recognised as the requester's conversation with no
+        stamp, created at the very second of the first message, with the same text; it is
+        stamped and completed (never one that already carries a stamp)."""
         stamp = ctx.external_id("ticket", ticket.source_id)
         query = {"field": f"custom_attributes.{STAMP}", "operator": "=", "value": stamp}
-        found = self.http.request("POST", "conversations/search", json={"query": query},
-                                  idempotent=True).json().get("conversations") or []
+        found = [str(c["id"]) for c in self._search(query)]
         if not found:
-            return None
-        conversation = str(found[0]["id"])
-        self.complete(conversation, ticket, ctx, ticket.comments[1:])
-        return conversation
+            found = self._unstamped(ticket, ctx)
+            if not found:
+                return None
+            self.stamp(found[0], ticket, ctx)
+        self.complete(found[0], ticket, ctx, self.replies(ticket, ctx))
+        return found[0]
+
+    def _search(self, query: dict) -> list[dict]:
+        return self.http.request("POST", "conversations/search", json={"query": query},
+                                 idempotent=True).json().get("conversations") or []
+
+    def _unstamped(self, ticket: Ticket, ctx: WriteContext) -> list[str]:
+        contact = ctx.target_id("contact", ticket.requester_id)
+        first = ticket.comments[0] if ticket.comments else None
+        created = to_epoch((first.created_at if first else None) or ticket.created_at)
+        if contact is None or created is None:
+            return []
+        query = {"operator": "AND", "value": [
+            {"field": "contact_ids", "operator": "=", "value": contact},
+            {"field": "created_at", "operator": ">", "value": created},  # > and < include
+            {"field": "created_at", "operator": "<", "value": created}]}
+        text = fingerprint(0, opening(first) if first else f"<p>{ticket.subject}</p>")[1]
+        return sorted((str(c["id"]) for c in self._search(query)
+                       if not (c.get("custom_attributes") or {}).get(STAMP)
+                       and fingerprint(0, c["source"].get("body"))[1] == text), key=int)
 
     def complete(self, conversation: str, ticket: Ticket, ctx: WriteContext,
-                 comments: list[Comment]) -> list[ChildResult]:
+                 planned: list[Message]) -> list[ChildResult]:
         """Write the planned replies missing from the conversation, then its state. A reply
         whose own outcome is unknown is looked for again before going on."""
-        planned = self.plan(ticket, ctx, comments)
         for attempt in range(1, COMPLETE_ATTEMPTS + 1):
             current = self.http.get_json(f"conversations/{conversation}")
             parts = (current.get("conversation_parts") or {}).get("conversation_parts") or []

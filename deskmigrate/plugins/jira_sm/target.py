@@ -10,7 +10,15 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from deskmigrate.core.connector import Connection, Identity, Target, WriteContext, WriteResult
+from deskmigrate.core.connector import (
+    Connection,
+    Found,
+    Identity,
+    Target,
+    WriteContext,
+    WriteResult,
+    delete_each,
+)
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import Agent, Company, Contact, Record, Ticket
 
@@ -140,8 +148,13 @@ class JiraSmTarget(Target):
                           json={"organizationId": int(org_id)}, idempotent=True)
 
     # -- finding ------------------------------------------------------------------------
-    def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
-        """Only what carries this migration's stamp: a crash may have left it behind."""
+    def find(self, kind: str, record: Record, ctx: WriteContext) -> Found | None:
+        """Only what carries this migration's stamp (so it is always this tool's)."""
+        found = self._stamped(kind, record, ctx)
+        return Found(found, owned=True) if found else None
+
+    def _stamped(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        """What carries this migration's stamp: a crash may have left it behind."""
         external = ctx.external_id(kind, record.source_id)
         if isinstance(record, Ticket):
             key = self.requests.find(external)
@@ -185,16 +198,18 @@ class JiraSmTarget(Target):
                      if o["name"].strip().lower() == name.strip().lower()), None)
 
     # -- rollback -----------------------------------------------------------------------
-    def delete(self, kind: str, target_ids: Iterable[str]) -> None:
+    def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
         """Requests, customers and organizations this tool created; agents never."""
         paths = {"ticket": (f"{V3}/issue/{{}}", None),
                  "company": (f"{SD}/organization/{{}}", None),
                  "contact": (f"{V3}/user", "accountId")}
         if kind not in paths:
-            return
+            return []
         template, param = paths[kind]
-        for target_id in target_ids:
+
+        def send(target_id: str) -> None:
             if param:
                 self.http.request("DELETE", template, params={param: target_id}, ok_404=True)
             else:
                 self.http.request("DELETE", template.format(target_id), ok_404=True)
+        return delete_each(target_ids, send)

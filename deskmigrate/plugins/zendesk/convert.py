@@ -22,7 +22,8 @@ from deskmigrate.core.records import (
     Translation,
 )
 
-from .mapping import channel_in, field_type_in, option_names, parse_time, status_in, value_in
+from .mapping import field_type_in, option_names, parse_time, status_in, value_in
+from .shape import Shape
 
 Fetch = Callable[[str], bytes]
 Schemas = dict[Any, dict[str, Any]]  # field id (tickets) or key (users, orgs) → schema
@@ -38,10 +39,22 @@ def sid(value: Any) -> str | None:
 
 def attachment(data: dict[str, Any], fetch: Fetch) -> Attachment:
     url = data["content_url"]
-    return Attachment(source_id=str(data["id"]), file_name=data["file_name"],
+    return Attachment(source_id=str(data["id"]), file_name=data.get("file_name") or "attachment",
                       content_type=data.get("content_type") or "application/octet-stream",
                       size=int(data.get("size") or 0), url=url,
                       inline=bool(data.get("inline")), fetch=lambda: fetch(url))
+
+
+def attachments(items: Any, fetch: Fetch, shape: Shape) -> list[Attachment]:
+    """The attachments that name an id and a URL (the others are left out, with a warning)."""
+    out = []
+    for item in shape.objects(items, "attachments"):
+        if item.get("id") is None or not isinstance(item.get("content_url"), str):
+            shape.warn(f"attachment {item.get('file_name')!r} has no id or content_url; "
+                       "left out")
+            continue
+        out.append(attachment(item, fetch))
+    return out
 
 
 AUDIO_TYPES = ((b"RIFF", "audio/wav", ".wav"), (b"OggS", "audio/ogg", ".ogg"),
@@ -70,41 +83,55 @@ def recording(comment_id: Any, url: str, fetch: Fetch) -> Attachment:
     return item
 
 
-def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch) -> Comment:
-    recording_url = (data.get("data") or {}).get("recording_url")
-    return Comment(
+def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch, shape: Shape
+            ) -> Comment:
+    """A comment; what is odd in it becomes a warning of its ticket (``shape``)."""
+    mine = Shape(f"comment {data.get('id')}: ")
+    extra = data.get("data")
+    recording_url = extra.get("recording_url") if isinstance(extra, dict) else None
+    out = Comment(
         source_id=str(data["id"]), author_id=sid(data.get("author_id")),
         body_html=data.get("html_body") or "",
         body_text=data.get("plain_body") or data.get("body") or "",
-        public=bool(data.get("public", True)), created_at=parse_time(data.get("created_at")),
-        attachments=[attachment(a, fetch) for a in data.get("attachments") or []],
-        channel=channel_in(data.get("via")),
+        public=bool(data.get("public", True)),
+        created_at=mine.time(data.get("created_at"), "created_at"),
+        attachments=attachments(data.get("attachments"), fetch, mine),
+        channel=mine.channel(data.get("via")),
         incoming=data.get("author_id") == requester_id,
         recording=recording(data["id"], recording_url, fetch) if recording_url else None)
+    shape.warnings.extend(mine.warnings)
+    return out
 
 
 def side_conversation(data: dict[str, Any], events: list[dict[str, Any]]) -> SideConversation:
-    """A side conversation with its messages (``create`` and ``reply`` events) in order."""
-    messages = [side_message(e) for e in sorted(events, key=lambda e: e.get("created_at") or "")
-                if e.get("message")]
-    return SideConversation(
-        source_id=str(data["id"]), subject=data.get("subject") or "",
-        participants=[p["email"] for p in data.get("participants") or [] if p.get("email")],
-        messages=messages)
+    """A side conversation with its messages (``create`` and ``reply`` events) in order;
+    participants and events of another shape are left out."""
+    messages = [side_message(e) for e in sorted(events, key=lambda e: str(e.get("created_at")))
+                if isinstance(e.get("message"), dict)]
+    participants = [p["email"] for p in data.get("participants") or []
+                    if isinstance(p, dict) and isinstance(p.get("email"), str)]
+    return SideConversation(source_id=str(data["id"]), subject=data.get("subject") or "",
+                            participants=participants, messages=messages)
 
 
 def side_message(event: dict[str, Any]) -> Comment:
     message = event["message"]
-    sender = message.get("from") or event.get("actor") or {}
+    sender = next((s for s in (message.get("from"), event.get("actor")) if isinstance(s, dict)),
+                  {})
     return Comment(source_id=str(event["id"]), author_id=sid(sender.get("user_id")),
                    body_html=message.get("html_body") or "",
                    body_text=message.get("body") or "", public=False,
-                   created_at=parse_time(event.get("created_at")),
+                   created_at=Shape().time(event.get("created_at"), "created_at"),
                    channel="side_conversation")
 
 
-def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
+def custom_values(values: Any, schemas: Schemas, shape: Shape | None = None
+                  ) -> dict[str, Any]:
     """``{field id or key: value}`` → ``{title: canonical value}`` (empty values dropped)."""
+    if not isinstance(values, dict):
+        if values is not None and shape is not None:
+            shape.warn("custom field values are not an object; left out")
+        return {}
     out = {}
     for key, value in values.items():
         schema = schemas.get(key)
@@ -116,21 +143,41 @@ def custom_values(values: dict[Any, Any], schemas: Schemas) -> dict[str, Any]:
 def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schemas,
            fetch: Fetch, solved_at: str | None = None,
            side_conversations: list[SideConversation] | None = None) -> Ticket:
-    values = {f["id"]: f.get("value") for f in data.get("custom_fields") or []}
+    """A ticket with its comments; fields of an unexpected shape become its warnings."""
+    shape = Shape()
+    values = {f.get("id"): f.get("value")
+              for f in shape.objects(data.get("custom_fields"), "custom_fields")}
     requester = data.get("requester_id")
+    conversation = []
+    for item in comments:
+        if item.get("id") is None:
+            shape.warn("a comment without an id was left out")
+            continue
+        conversation.append(comment(item, requester, fetch, shape))
     return Ticket(
         source_id=str(data["id"]), subject=data.get("subject") or data.get("raw_subject") or "",
         status=status_in(data.get("status") or "open"), priority=data.get("priority"),
-        type=data.get("type"), tags=list(data.get("tags") or []),
+        type=data.get("type"), tags=shape.ids(data.get("tags"), "tags"),
         custom_fields=custom_values(values, schemas), requester_id=sid(requester),
         assignee_id=sid(data.get("assignee_id")), group_id=sid(data.get("group_id")),
-        company_id=sid(data.get("organization_id")),
-        cc_ids=[str(i) for i in data.get("email_cc_ids") or data.get("collaborator_ids") or []],
-        created_at=parse_time(data.get("created_at")),
-        updated_at=parse_time(data.get("updated_at")), solved_at=parse_time(solved_at),
-        channel=channel_in(data.get("via")),
-        comments=[comment(c, requester, fetch) for c in comments],
-        side_conversations=side_conversations or [])
+        company_id=sid(data.get("organization_id")), cc_ids=cc_ids(data, shape),
+        created_at=shape.time(data.get("created_at"), "created_at"),
+        updated_at=shape.time(data.get("updated_at"), "updated_at"),
+        solved_at=shape.time(solved_at, "solved_at"), channel=shape.channel(data.get("via")),
+        comments=conversation, side_conversations=side_conversations or [],
+        warnings=shape.warnings)
+
+
+def cc_ids(data: dict[str, Any], shape: Shape) -> list[str]:
+    """The ticket's CCs. With CCs and followers (every account since 2019) they are
+    ``email_cc_ids`` — even when empty: ``collaborator_ids`` then holds the followers, who
+    are agents watching, not people copied. Legacy accounts have only ``collaborator_ids``;
+    their ``follower_ids`` (if any) are left out of it."""
+    if "email_cc_ids" in data:
+        return shape.ids(data.get("email_cc_ids"), "email_cc_ids")
+    followers = set(shape.ids(data.get("follower_ids"), "follower_ids"))
+    return [i for i in shape.ids(data.get("collaborator_ids"), "collaborator_ids")
+            if i not in followers]
 
 
 def group(data: dict[str, Any]) -> Group:
@@ -146,20 +193,24 @@ def agent(data: dict[str, Any], group_ids: list[str]) -> Agent:
 
 
 def contact(data: dict[str, Any], schemas: Schemas) -> Contact:
+    shape = Shape()
     return Contact(
         source_id=str(data["id"]), name=data.get("name") or "", email=data.get("email"),
         phone=data.get("phone"), company_id=sid(data.get("organization_id")),
-        tags=list(data.get("tags") or []),
-        custom_fields=custom_values(data.get("user_fields") or {}, schemas),
-        active=not data.get("suspended"), deleted=not data.get("active", True))
+        tags=shape.ids(data.get("tags"), "tags"),
+        custom_fields=custom_values(data.get("user_fields"), schemas, shape),
+        active=not data.get("suspended"), deleted=not data.get("active", True),
+        warnings=shape.warnings)
 
 
 def company(data: dict[str, Any], schemas: Schemas) -> Company:
+    shape = Shape()
     return Company(
-        source_id=str(data["id"]), name=data["name"],
-        domains=list(data.get("domain_names") or []), tags=list(data.get("tags") or []),
-        custom_fields=custom_values(data.get("organization_fields") or {}, schemas),
-        notes=data.get("notes") or "")
+        source_id=str(data["id"]), name=data.get("name") or str(data["id"]),
+        domains=shape.ids(data.get("domain_names"), "domain_names"),
+        tags=shape.ids(data.get("tags"), "tags"),
+        custom_fields=custom_values(data.get("organization_fields"), schemas, shape),
+        notes=data.get("notes") or "", warnings=shape.warnings)
 
 
 def field(data: dict[str, Any], collection: str) -> FieldDefinition:
@@ -207,4 +258,4 @@ def article(data: dict[str, Any], translations: list[dict[str, Any]],
         created_at=parse_time(data.get("created_at")),
         updated_at=parse_time(data.get("updated_at")),
         translations=translations_of(data, translations),
-        attachments=[attachment(a, fetch) for a in attachments])
+        attachments=[attachment(a, fetch) for a in attachments if a.get("content_url")])

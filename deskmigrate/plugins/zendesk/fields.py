@@ -9,7 +9,7 @@ from typing import Any
 from deskmigrate.core.records import FieldDefinition
 
 from .client import ZendeskApi
-from .mapping import field_type_out, option_tag, value_out
+from .mapping import SINGLE_SELECT, field_type_out, option_tag, value_out
 
 COLLECTION = {"ticket": "ticket_fields", "contact": "user_fields",
               "company": "organization_fields"}
@@ -44,10 +44,10 @@ class FieldCache:
     def create(self, definition: FieldDefinition) -> dict[str, Any]:
         """Create the field on the target (POST) and remember it."""
         collection = COLLECTION[definition.object_type]
-        kind = field_type_out(definition.field_type)
+        kind = field_type_out(definition.field_type, ticket=collection == "ticket_fields")
         payload: dict[str, Any] = {"type": kind, "title": definition.title,
                                    "required": definition.required}
-        if kind in ("tagger", "multiselect"):
+        if kind in (*SINGLE_SELECT, "multiselect"):
             prefix = option_tag(definition.title)
             payload["custom_field_options"] = [
                 {"name": name, "value": f"{prefix}_{option_tag(name)}"}

@@ -10,11 +10,15 @@ from deskmigrate.core.records import PRIORITIES, STATUSES
 
 ZENDESK_TYPES = ("question", "incident", "problem", "task")
 FIELD_TYPES_IN = {"tagger": "dropdown"}  # Zendesk type → canonical field_type
-FIELD_TYPES_OUT = {"dropdown": "tagger", "select": "tagger", "number": "integer",
-                   "boolean": "checkbox", "paragraph": "textarea"}
-ZENDESK_FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
-                       "multiselect", "tagger")
-CHANNELS_IN = {"voice": "phone", "chat": "chat", "native_messaging": "chat"}
+FIELD_TYPES_OUT = {"select": "dropdown", "number": "integer", "boolean": "checkbox",
+                   "paragraph": "textarea"}
+# Ticket fields call a drop-down "tagger"; user and organization fields call it "dropdown"
+# and have no multi-select (Zendesk's "Create User Field" / "Create Organization Field").
+TICKET_FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                      "multiselect", "tagger")
+PEOPLE_FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                      "dropdown")
+SINGLE_SELECT = ("tagger", "dropdown")
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -50,18 +54,17 @@ def type_out(value: str | None) -> tuple[str | None, str | None]:
     return "task", f"ticket type '{value}' does not exist in Zendesk; written as 'task'"
 
 
-def channel_in(via: dict[str, Any] | None) -> str:
-    channel = (via or {}).get("channel") or "web"
-    return CHANNELS_IN.get(channel, channel)
-
-
 def field_type_in(kind: str) -> str:
     return FIELD_TYPES_IN.get(kind, kind)
 
 
-def field_type_out(kind: str) -> str:
+def field_type_out(kind: str, *, ticket: bool) -> str:
+    """The Zendesk type of a new ticket field (``ticket``) or user/organization field."""
     kind = FIELD_TYPES_OUT.get(kind, kind)
-    return kind if kind in ZENDESK_FIELD_TYPES else "text"
+    if ticket:
+        kind = "tagger" if kind == "dropdown" else kind
+        return kind if kind in TICKET_FIELD_TYPES else "text"
+    return kind if kind in PEOPLE_FIELD_TYPES else "text"
 
 
 def option_names(schema: dict[str, Any]) -> dict[str, str]:
@@ -72,7 +75,7 @@ def option_names(schema: dict[str, Any]) -> dict[str, str]:
 def value_in(schema: dict[str, Any], value: Any) -> Any:
     """A Zendesk custom field value in canonical form (option names instead of tags)."""
     names = option_names(schema)
-    if schema["type"] == "tagger":
+    if schema["type"] in SINGLE_SELECT:
         return names.get(value, value)
     if schema["type"] == "multiselect" and isinstance(value, list):
         return [names.get(v, v) for v in value]
@@ -82,9 +85,11 @@ def value_in(schema: dict[str, Any], value: Any) -> Any:
 def value_out(schema: dict[str, Any], value: Any) -> tuple[Any, bool]:
     """A canonical value for a Zendesk field: ``(value, ok)``; ``ok`` is False when a
     drop-down value matches no option by name or tag."""
-    if schema["type"] not in ("tagger", "multiselect"):
+    if schema["type"] not in (*SINGLE_SELECT, "multiselect"):
         if schema["type"] == "checkbox":
             return bool(value), True
+        if isinstance(value, list):  # a multi-select value into a text field
+            return ", ".join(str(v) for v in value), True
         return value, True
     by_name = {name.lower(): tag for tag, name in option_names(schema).items()}
     tags = set(option_names(schema))
@@ -93,7 +98,7 @@ def value_out(schema: dict[str, Any], value: Any) -> tuple[Any, bool]:
         text = str(item)
         return text if text in tags else by_name.get(text.lower())
 
-    if schema["type"] == "tagger":
+    if schema["type"] in SINGLE_SELECT:
         tag = one(value)
         return tag, tag is not None
     items = value if isinstance(value, list) else [value]

@@ -95,10 +95,14 @@ class ZendeskSource(Source):
             for event in self.api.export_time("api/v2/incremental/ticket_events.json",
                                               "ticket_events", start,
                                               {"include": "comment_events"}):
+                children = event.get("child_events")
+                if event.get("ticket_id") is None or not isinstance(children, list):
+                    continue  # not an audit (e.g. a metric event): nothing to read in it
                 if has_side_activity(event):
                     with_side.add(event["ticket_id"])
-                spool.add((event["ticket_id"], child) for child in event.get("child_events", [])
-                          if child.get("event_type") == "Comment" and "body" in child)
+                spool.add((event["ticket_id"], child) for child in children
+                          if isinstance(child, dict) and child.get("event_type") == "Comment"
+                          and "body" in child and child.get("id") is not None)
             schemas = self._ticket_schemas()
             for item, solved_at in self._export_tickets(start, sideload=True,
                                                         with_solved=True):

@@ -10,6 +10,7 @@ from deskmigrate.core.records import SideConversation
 
 from . import convert
 from .client import ZendeskApi
+from .shape import via_channel
 
 # Each side-conversation change updates its ticket with an audit whose via channel is this;
 # the ticket-event export the source already reads for comments shows those audits.
@@ -19,7 +20,7 @@ PER_PAGE = 100
 
 def has_side_activity(event: dict[str, Any]) -> bool:
     """Whether an audit of the ticket-event export comes from a side conversation."""
-    return ((event.get("via") or {}).get("channel")) == SIDE_CHANNEL
+    return via_channel(event.get("via")) == SIDE_CHANNEL
 
 
 def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideConversation]:

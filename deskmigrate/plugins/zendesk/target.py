@@ -31,6 +31,7 @@ from deskmigrate.core.records import (
 
 from .client import ZendeskApi
 from .fields import FieldCache, split_field_id, target_field_id
+from .jobs import created_id, failure, job_results
 from .kb_writer import KbWriter
 from .side_writer import SideConversationWriter
 from .ticket_writer import TicketWriter
@@ -204,13 +205,14 @@ class ZendeskTarget(Target):
             for result in results:
                 result.error = str(exc)
             return results
-        outcome = {r.get("index"): r for r in job.get("results") or [] if isinstance(r, dict)}
-        for index, (_, payload) in enumerate(items):
-            item, result = outcome.get(index) or {}, results[index]
-            if item.get("id") is not None and not item.get("error"):
-                result.target_id = str(item["id"])
+        for item, result, (_, payload) in zip(job_results(job, len(items)), results, items,
+                                              strict=True):
+            created = created_id(item) or (
+                self._by_external(collection, payload) if item is None else None)
+            if created is not None:
+                result.target_id = created
                 continue
-            detail = str(item.get("details") or item.get("error") or "no result in the job")
+            detail = failure(item)
             existing = self._existing(collection, payload) if any(
                 t in detail for t in TAKEN) else None
             if existing:
@@ -219,6 +221,16 @@ class ZendeskTarget(Target):
             else:
                 result.error = f"zendesk refused it: {detail}"
         return results
+
+    def _by_external(self, collection: str, payload: dict[str, Any]) -> str | None:
+        """The record this job made for ``payload``, when its result could not be matched
+        (found by the ``external_id`` it was sent with)."""
+        external = payload.get("external_id")
+        if not external:
+            return None
+        found = self.api.get(f"api/v2/{collection}/search.json",
+                             {"external_id": external})[collection]
+        return str(found[0]["id"]) if found else None
 
     def _existing(self, collection: str, payload: dict[str, Any]) -> str | None:
         if collection == "users" and payload.get("email"):

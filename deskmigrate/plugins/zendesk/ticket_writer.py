@@ -20,6 +20,7 @@ from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
 from .fields import FieldCache
+from .jobs import created_id, failure, job_results
 from .mapping import format_time, priority_out, status_out, type_out
 from .platform import MAX_ATTACHMENT_BYTES
 from .side_writer import SideConversationWriter, as_private_notes
@@ -68,17 +69,14 @@ class TicketWriter:
             for n, _ in payloads:
                 results[n].error = str(exc)
             return
-        outcome = {r.get("index"): r for r in job.get("results") or []
-                   if isinstance(r, dict)}
-        for index, (n, _) in enumerate(payloads):
-            item = outcome.get(index)
+        for item, (n, _) in zip(job_results(job, len(payloads)), payloads, strict=True):
+            target_id = created_id(item)
             if item is None:
                 results[n].error = f"the import job ({job.get('status')}) has no result for it"
-            elif item.get("id") is None or item.get("error"):
-                detail = item.get("details") or item.get("error") or "rejected"
-                results[n].error = f"zendesk refused the ticket: {detail}"
+            elif target_id is None:
+                results[n].error = f"zendesk refused the ticket: {failure(item)}"
             else:
-                results[n].target_id = str(item["id"])
+                results[n].target_id = target_id
                 results[n].children = [ChildResult("comment", c.source_id, None)
                                        for c in tickets[n].comments]
 

@@ -3,24 +3,14 @@ mapping or clients), and the connector never imports the sandbox."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
+
+from import_graph import imports
 
 import deskmigrate.plugins.freshdesk as plugin
 
 PLUGIN = Path(plugin.__file__).parent
 SANDBOX = PLUGIN / "sandbox"
-
-
-def imports(path: Path) -> list[tuple[int, str]]:
-    """``(relative level, module)`` of every import in a file (functions included)."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found += [(0, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append((node.level, node.module or ""))
-    return found
 
 
 def test_the_sandbox_imports_only_itself_the_core_and_libraries() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import client
+from fd_client import client
 from freshdesk.v2.api import API
 from freshdesk.v2.errors import (
     FreshdeskBadRequest,
@@ -149,6 +149,12 @@ def test_agents_groups_and_roles(fd: API, sandbox: FreshdeskSandbox) -> None:
     some = agents[1]
     assert fd.agents.get_agent(some.id).contact["email"] == some.contact["email"]
     assert [a.id for a in fd.agents.list_agents(email=some.contact["email"])] == [some.id]
+    contact = fd.contacts.create_contact(name="Occasional Olga", email="olga@example.org")
+    olga = fd.contacts.make_agent(contact.id, occasional=True)
+    assert (olga.id, olga.occasional, olga.contact["email"]) == (
+        contact.id, True, "olga@example.org")
+    with pytest.raises(FreshdeskNotFound):
+        fd.contacts.get_contact(contact.id)  # a contact no more
     me = fd.agents.currently_authenticated_agent()
     assert me.contact["email"] == "owner@sandbox.freshdesk.test"
     groups = fd.groups.list_groups(per_page=1)

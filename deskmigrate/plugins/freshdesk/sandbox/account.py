@@ -87,10 +87,12 @@ def ensure_account(store: SandboxStore) -> None:
 
 def add_agent(store: SandboxStore, name: str, email: str, role_ids: list[int], *,
               active: bool = True, group_ids: list[int] | None = None,
-              created_at: str | None = None, occasional: bool = False) -> int:
-    """Insert an agent (its id is a user id, shared with contacts)."""
+              created_at: str | None = None, occasional: bool = False,
+              agent_id: int | None = None) -> int:
+    """Insert an agent (its id is a user id, shared with contacts: a contact made an
+    agent keeps its ``agent_id``)."""
     stamp = created_at or now()
-    agent_id = store.next_id("users", USER_ID_BASE + 1)
+    agent_id = agent_id or store.next_id("users", USER_ID_BASE + 1)
     store.insert("agents", {
         "available": active, "occasional": occasional, "ticket_scope": 1, "signature": None,
         "group_ids": group_ids or [], "role_ids": role_ids, "skill_ids": [],

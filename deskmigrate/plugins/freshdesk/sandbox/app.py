@@ -16,8 +16,8 @@ import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from .agents import AgentRoutes
 from .fields import FieldRoutes
-from .people import PeopleRoutes
 from .search import SearchRoutes
 from .seed import seed_helpdesk
 from .solutions import SolutionRoutes
@@ -25,7 +25,7 @@ from .tickets import TicketRoutes
 from .time_entries import TimeEntryRoutes
 
 
-class FreshdeskSandbox(TicketRoutes, SearchRoutes, PeopleRoutes, FieldRoutes, SolutionRoutes,
+class FreshdeskSandbox(TicketRoutes, SearchRoutes, AgentRoutes, FieldRoutes, SolutionRoutes,
                        TimeEntryRoutes):
     """The whole Freshdesk API surface a migration uses; state in one SQLite file."""
 

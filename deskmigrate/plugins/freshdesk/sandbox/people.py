@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .account import COMPANY_ID_BASE, GROUP_ID_BASE, USER_ID_BASE, add_agent, now
+from .account import COMPANY_ID_BASE, GROUP_ID_BASE, USER_ID_BASE, now
 from .base import FreshdeskBase
 from .plumbing import Validation, body, invalid, not_found, only_fields, page_args, paged
 
@@ -65,6 +65,8 @@ class PeopleRoutes(FreshdeskBase):
                  endpoint="hard_delete_contact"),
             Rule("/api/v2/contacts/<int:item_id>/restore", methods=["PUT"],
                  endpoint="restore_contact"),
+            Rule("/api/v2/contacts/<int:item_id>/make_agent", methods=["PUT"],
+                 endpoint="make_agent"),
             Rule("/api/v2/companies/autocomplete", methods=["GET"],
                  endpoint="autocomplete_companies"),
             Rule("/api/v2/agents/me", methods=["GET"], endpoint="show_me"),
@@ -280,107 +282,6 @@ class PeopleRoutes(FreshdeskBase):
     def render_company(self, doc: dict) -> dict:
         return {**doc, "custom_fields": self.render_custom("company_fields",
                                                            doc["custom_fields"])}
-
-    # -- agents ---------------------------------------------------------------------------
-    def list_agents(self, request: Request, user: dict, **_: Any) -> Response:
-        args = request.args
-        clauses, params = [], []
-        for key in ("email", "phone", "mobile"):
-            if key in args:
-                clauses.append(f"lower(json_extract(doc, '$.contact.{key}')) = ?")
-                params.append(args[key].lower())
-        if "state" in args:
-            if args["state"] not in ("fulltime", "occasional"):
-                raise invalid("state", "It should be one of these values: "
-                              "'fulltime,occasional'")
-            clauses.append(f"json_extract(doc, '$.occasional') = "
-                           f"{int(args['state'] == 'occasional')}")
-        return self._list(request, "agents", " AND ".join(clauses), params)
-
-    def show_agent(self, request: Request, user: dict, item_id: int) -> dict:
-        return self._get("agents", item_id)
-
-    def show_me(self, request: Request, user: dict, **_: Any) -> dict:
-        return user
-
-    def create_agent(self, request: Request, user: dict, **_: Any) -> Response:
-        fields, _files = body(request)
-        check = Validation()
-        only_fields(fields, AGENT_FIELDS, check)
-        if not isinstance(fields.get("email"), str) or "@" not in fields.get("email", ""):
-            check.add("email", "It should be in the 'valid email address' format",
-                      "missing_field")
-        if fields.get("ticket_scope") not in (1, 2, 3):
-            check.add("ticket_scope", "It should be one of these values: '1,2,3'",
-                      "missing_field" if "ticket_scope" not in fields else "invalid_value")
-        check.raise_if_any()
-        owner = self.user_by_email(fields["email"])
-        if owner is not None:
-            raise duplicate("email", owner["id"])
-        if not fields.get("occasional") and self.seats_used() >= self.seats():
-            raise invalid("agent", NO_SEAT)
-        with self.store.transaction():
-            agent_id = add_agent(
-                self.store, fields.get("name") or fields["email"].split("@")[0],
-                fields["email"], fields.get("role_ids") or [self._role_id("Agent")],
-                group_ids=fields.get("group_ids", []),
-                occasional=bool(fields.get("occasional")))
-            self._link_agent_groups(agent_id, fields.get("group_ids", []))
-        return json_response(self._get("agents", agent_id), 201)
-
-    def update_agent(self, request: Request, user: dict, item_id: int) -> dict:
-        doc = self._get("agents", item_id)
-        fields, _files = body(request)
-        check = Validation()
-        only_fields(fields, AGENT_FIELDS - {"email"}, check)
-        check.raise_if_any()
-        for key in ("name", "phone", "mobile", "job_title", "language", "time_zone"):
-            if key in fields:
-                doc["contact"][key] = fields.pop(key)
-        doc.update(fields, updated_at=now())
-        with self.store.transaction():
-            self.store.put("agents", doc)
-            if "group_ids" in fields:
-                self._link_agent_groups(item_id, fields["group_ids"])
-        return doc
-
-    def delete_agent(self, request: Request, user: dict, item_id: int) -> Response:
-        """Deleting an agent turns them into a contact, as Freshdesk does."""
-        doc = self._get("agents", item_id)
-        info = doc["contact"]
-        with self.store.transaction():
-            self.store.delete("agents", item_id)
-            self._link_agent_groups(item_id, [])
-            self.store.insert("contacts", {
-                **{k: None for k in ("address", "company_id", "description", "twitter_id",
-                                     "facebook_id", "unique_external_id")},
-                "active": True, "email": info["email"], "name": info["name"],
-                "phone": info["phone"], "mobile": info["mobile"], "job_title": None,
-                "language": info["language"], "time_zone": info["time_zone"],
-                "other_emails": [], "other_companies": [], "view_all_tickets": False,
-                "tags": [], "custom_fields": {}, "deleted": False, "blocked": False,
-                "created_at": doc["created_at"], "updated_at": now()}, id=item_id)
-        return Response(status=204)
-
-    def seats(self) -> int:
-        """Paid full-time agent seats (meta ``agent_seats``; the seed sets a few spare)."""
-        return int(self.store.meta("agent_seats") or 5)
-
-    def seats_used(self) -> int:
-        return self.store.count("agents", "json_extract(doc, '$.occasional') = 0")
-
-    def _role_id(self, name: str) -> int:
-        rows = self.store.query("roles", "json_extract(doc, '$.name') = ?", [name], limit=1)
-        return rows[0]["id"]
-
-    def _link_agent_groups(self, agent_id: int, group_ids: list[int]) -> None:
-        for group in self.store.query("groups"):
-            member = agent_id in group["agent_ids"]
-            wanted = group["id"] in group_ids
-            if member != wanted:
-                group["agent_ids"] = ([*group["agent_ids"], agent_id] if wanted else
-                                      [a for a in group["agent_ids"] if a != agent_id])
-                self.store.put("groups", group)
 
     # -- groups ---------------------------------------------------------------------------
     def list_groups(self, request: Request, user: dict, **_: Any) -> Response:

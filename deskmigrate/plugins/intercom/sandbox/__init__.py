@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import httpx
 from werkzeug.routing import Rule
 
 from .conversations import ConversationRoutes
@@ -39,6 +40,13 @@ class IntercomSandbox(ConversationRoutes, TicketRoutes, KbRoutes):
     def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
         """``tickets`` conversations and everything around them; 0 leaves it empty."""
         seed_workspace(self, tickets=tickets, seed=seed, attachments=attachments)
+
+    def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
+                 ) -> dict[str, int]:
+        """New conversations and answered ones through the public API (``activity.py``)."""
+        from .activity import simulate
+
+        return simulate(client, new=new, updated=updated, seed=seed)
 
     def add_long_conversation(self, parts: int) -> str:
         """A conversation with ``parts`` parts (its detail view shows the newest 500)."""

@@ -12,18 +12,18 @@ from typing import Any
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_files import store_blob
-from .sandbox_hc_files import new_article_attachment
-from .sandbox_side_conversations import (
+from .files import store_blob
+from .hc_files import new_article_attachment
+from .seed_data import SeedFile, wav
+from .side_conversations import (
     AUDIT_OFFSET,
     new_conversation,
     new_event,
     new_message,
     side_audit,
 )
-from .sandbox_support import Ids, iso
-from .sandbox_voice import recording_key, recording_url
-from .seed_data import SeedFile, wav
+from .support import Ids, iso
+from .voice import recording_key, recording_url
 
 VOICE_SHARE = 0.06  # tickets with a recorded call
 SIDE_SHARE = 0.08  # tickets with side conversations

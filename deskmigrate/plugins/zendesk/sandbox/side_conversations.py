@@ -13,8 +13,8 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore, json_response
 
-from .sandbox_paging import offset_page
-from .sandbox_support import (
+from .paging import offset_page
+from .support import (
     Ids,
     base_url,
     body,

@@ -17,16 +17,19 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxApp
 
-from .sandbox_files import FileHandlers
-from .sandbox_hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
-from .sandbox_help_center import HelpCenterHandlers
-from .sandbox_jobs import JobHandlers, JobQueue
-from .sandbox_people import PeopleHandlers
-from .sandbox_side_conversations import SideConversationHandlers
-from .sandbox_support import Ids
-from .sandbox_tickets import TicketHandlers
-from .sandbox_voice import VoiceHandlers
+from .files import FileHandlers
+from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
+from .help_center import HelpCenterHandlers
+from .jobs import JobHandlers, JobQueue
+from .people import PeopleHandlers
+from .people_ops import PeopleOpsHandlers
+from .search import SearchHandlers
 from .seed import SeedOptions, ensure_owner, seed_sandbox
+from .side_conversations import SideConversationHandlers
+from .support import Ids
+from .ticket_ops import TicketOpsHandlers
+from .tickets import TicketHandlers
+from .voice import VoiceHandlers
 
 INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),
@@ -35,9 +38,9 @@ INDEXES = {
 }
 
 
-class ZendeskSandbox(PeopleHandlers, TicketHandlers, SideConversationHandlers, VoiceHandlers,
-                     FileHandlers, HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers,
-                     SandboxApp):
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, TicketHandlers, TicketOpsHandlers,
+                     SearchHandlers, SideConversationHandlers, VoiceHandlers, FileHandlers,
+                     HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers, SandboxApp):
     """Zendesk Support (with side conversations and Talk recordings) + Help Center."""
 
     platform = "zendesk"
@@ -55,9 +58,11 @@ class ZendeskSandbox(PeopleHandlers, TicketHandlers, SideConversationHandlers, V
         self._agents_lock = threading.Lock()
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.ticket_rules(), *self.side_conversation_rules(),
-                *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),
-                *self.article_attachment_rules(), *self.job_rules()]
+        return [*self.people_rules(), *self.people_op_rules(), *self.ticket_rules(),
+                *self.ticket_op_rules(),
+                *self.search_rules(), *self.side_conversation_rules(), *self.voice_rules(),
+                *self.file_rules(), *self.help_center_rules(), *self.article_attachment_rules(),
+                *self.job_rules()]
 
     # -- seeding and credentials ----------------------------------------------------------
     def seed(self, *, tickets: int, seed: int, attachments: bool = True,

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_support import HOST, not_found
+from .support import HOST, not_found
 
 RECORDING_PATH = "/api/v2/channels/voice/calls/{call_sid}/twilio/call/recording"
 

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_support import base_url, iso, not_found, now, routes
+from .support import base_url, iso, not_found, now, routes
 
 POLLS_TO_COMPLETE = 2  # polls that see the job unfinished before it completes
 

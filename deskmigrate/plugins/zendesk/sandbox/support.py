@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request
 from deskmigrate.core.sandbox import SandboxStore
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
+ACCOUNT_ID = 10_123_456  # the account id job results carry
 HOST = "__HOST__"  # stored in place of the sandbox's own base URL inside HTML bodies
 
 # Realistic-looking, distinct id ranges per collection (tickets count from 1 like Zendesk).
@@ -90,6 +91,12 @@ def invalid(description: str, details: dict[str, Any] | None = None) -> ApiHTTPE
     shaped = {field: [{"description": f"{field.capitalize()}: {why}", "error": "InvalidValue"}]
               for field, why in (details or {}).items()}
     return ApiHTTPError(422, "RecordInvalid", {"description": description, "details": shaped})
+
+
+def failure_details(exc: ApiHTTPError) -> str:
+    """The one-line ``details`` of an item a bulk job refused."""
+    details = exc.details.get("details", {}) if isinstance(exc.details, dict) else {}
+    return "; ".join(e["description"] for errors in details.values() for e in errors)
 
 
 def not_found() -> ApiHTTPError:

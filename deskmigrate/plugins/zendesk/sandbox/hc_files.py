@@ -13,9 +13,9 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore, json_response
 
-from .sandbox_files import MAX_UPLOAD_BYTES, store_blob
-from .sandbox_paging import list_page
-from .sandbox_support import (
+from .files import MAX_UPLOAD_BYTES, store_blob
+from .paging import list_page
+from .support import (
     HOST,
     Ids,
     bad_request,

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_support import bad_request, base_url, now
+from .support import bad_request, base_url, now
 
 Render = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -44,7 +44,7 @@ def page_url(request: Request, **params: Any) -> str:
     return f"{base_url(request)}{request.path}?{urlencode(args)}"
 
 
-def _int_arg(request: Request, name: str, default: int, low: int = 1,
+def int_arg(request: Request, name: str, default: int, low: int = 1,
              high: int | None = None) -> int:
     raw = request.args.get(name)
     try:
@@ -70,7 +70,7 @@ def list_page(request: Request, store: SandboxStore, collection: str, key: str,
 def cursor_page(request: Request, store: SandboxStore, collection: str, key: str,
                 render: Render, where: str, params: Sequence[Any],
                 default_size: int) -> dict[str, Any]:
-    size = _int_arg(request, "page[size]", default_size, 1, 100)
+    size = int_arg(request, "page[size]", default_size, 1, 100)
     clauses, args = ([f"({where})"], list(params)) if where else ([], [])
     after, before = request.args.get("page[after]"), request.args.get("page[before]")
     if after:
@@ -102,8 +102,8 @@ def cursor_page(request: Request, store: SandboxStore, collection: str, key: str
 def offset_page(request: Request, store: SandboxStore, collection: str, key: str,
                 render: Render, where: str, params: Sequence[Any],
                 default_size: int) -> dict[str, Any]:
-    per_page = _int_arg(request, "per_page", default_size, 1, 100)
-    page = _int_arg(request, "page", 1)
+    per_page = int_arg(request, "per_page", default_size, 1, 100)
+    page = int_arg(request, "page", 1)
     offset = (page - 1) * per_page
     if offset + per_page > OFFSET_CAP:
         raise bad_request("InvalidPaginationParameter",
@@ -122,7 +122,7 @@ def offset_page(request: Request, store: SandboxStore, collection: str, key: str
 
 
 def start_time(request: Request) -> int:
-    value = _int_arg(request, "start_time", -1, 0)
+    value = int_arg(request, "start_time", -1, 0)
     if value < 0:
         raise bad_request("InvalidValue", "start_time is required")
     if value > now():
@@ -135,7 +135,7 @@ def incremental_cursor(request: Request, store: SandboxStore, collection: str, k
                        extra: Callable[[list[dict]], dict[str, Any]] | None = None,
                        ) -> dict[str, Any]:
     """A cursor-based incremental export page (``start_time`` first, then ``cursor``)."""
-    per_page = _int_arg(request, "per_page", 1000, 1, 1000)
+    per_page = int_arg(request, "per_page", 1000, 1, 1000)
     clauses, args = ([f"({where})"], list(params)) if where else ([], [])
     cursor = request.args.get("cursor")
     if cursor:
@@ -171,7 +171,7 @@ def incremental_time(request: Request, store: SandboxStore, collection: str, key
     """A time-based incremental export page: up to 1000 rows from ``start_time``; the next
     page starts at ``end_time`` (the last row's time), so rows may repeat across pages."""
     begin = start_time(request)
-    per_page = _int_arg(request, "per_page", 1000, 1, 1000)
+    per_page = int_arg(request, "per_page", 1000, 1, 1000)
     clause = f"{TS} >= ?" + (f" AND ({where})" if where else "")
     rows = store.query(collection, clause, [begin, *params], order=f"{TS}, id",
                        limit=per_page + 1)

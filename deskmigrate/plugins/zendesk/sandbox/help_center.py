@@ -12,8 +12,8 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore, json_response
 
-from .sandbox_paging import list_page
-from .sandbox_support import Ids, base_url, body, invalid, iso, not_found, now, public, routes
+from .paging import list_page
+from .support import Ids, base_url, body, invalid, iso, not_found, now, public, routes
 
 PARENT = {"sections": ("category_id", "categories"), "articles": ("section_id", "sections")}
 ROOT = {"categories": "category", "sections": "section", "articles": "article",

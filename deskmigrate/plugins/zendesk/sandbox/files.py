@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxStore, json_response
 
-from .sandbox_support import (
+from .support import (
     HOST,
     Ids,
     bad_request,

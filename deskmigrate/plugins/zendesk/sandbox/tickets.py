@@ -12,15 +12,17 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_files import attachment_view
-from .sandbox_jobs import JobQueue, queued
-from .sandbox_paging import incremental_cursor, incremental_time, list_page
-from .sandbox_people import count_body
-from .sandbox_support import (
+from .files import attachment_view
+from .jobs import JobQueue, queued
+from .paging import incremental_cursor, incremental_time, list_page
+from .people import count_body
+from .support import (
+    ACCOUNT_ID,
     Ids,
     bad_request,
     base_url,
     body,
+    failure_details,
     html_to_text,
     id_list,
     invalid,
@@ -81,7 +83,7 @@ class TicketHandlers:
     def ticket_rules(self) -> list[Rule]:
         r = routes
         return [
-            *r("/tickets", "list_tickets"), *r("/tickets", "create_ticket", ("POST",)),
+            *r("/tickets", "list_tickets"),
             *r("/tickets/count", "count_tickets"), *r("/tickets/show_many", "show_many_tickets"),
             *r("/tickets/<int:ticket_id>", "show_ticket"),
             *r("/tickets/<int:ticket_id>", "update_ticket", ("PUT",)),
@@ -167,20 +169,6 @@ class TicketHandlers:
         return _audit_event(comment, children)
 
     # -- writing ------------------------------------------------------------------------
-    def create_ticket(self, request: Request, user: dict) -> Response:
-        data = body(request, "ticket")
-        comment = data.get("comment")
-        if not isinstance(comment, dict) or not (comment.get("body") or comment.get("html_body")
-                                                 or comment.get("value")):
-            raise invalid("Record validation errors", {"description": "cannot be blank"})
-        if data.get("status") == "closed":
-            raise invalid("Record validation errors", {"status": "closed is not allowed"})
-        data = {**data, "comments": [{"author_id": user["id"], **comment}]}
-        ticket, comments = self._build(data, base_url(request), imported=False, user=user)
-        self._save(ticket, comments)
-        return json_response({"ticket": render_ticket(ticket, base_url(request)),
-                              "audit": self._audit(comments[-1], base_url(request))}, 201)
-
     def import_ticket(self, request: Request, user: dict) -> Response:
         archive = request.args.get("archive_immediately") == "true"
         ticket, comments = self._build(body(request, "ticket"), base_url(request),
@@ -189,26 +177,32 @@ class TicketHandlers:
         return json_response({"ticket": render_ticket(ticket, base_url(request))}, 201)
 
     def import_many_tickets(self, request: Request, user: dict) -> dict[str, Any]:
+        archive, base = request.args.get("archive_immediately") == "true", base_url(request)
+        return self.bulk_tickets(request, "bulk_import_tickets", lambda data: self._build(
+            data, base, imported=True, user=user, archive=archive))
+
+    def bulk_tickets(self, request: Request, job_type: str,
+                     make: Callable[[dict[str, Any]], tuple[dict, list[dict]]]
+                     ) -> dict[str, Any]:
+        """A ticket import or ``tickets/create_many`` (≤ 100): a job whose results are
+        ``{index, id, account_id}``, or ``{index, error, details}`` for a ticket refused
+        (it fails alone)."""
         items = body(request, "tickets")
         if not isinstance(items, list):
             raise bad_request("InvalidValue", "'tickets' must be an array")
         if len(items) > 100:
-            raise bad_request("TooManyValues", "You can only import up to 100 tickets at once")
-        archive = request.args.get("archive_immediately") == "true"
+            raise bad_request("TooManyValues", "You can only send up to 100 tickets at once")
         results: list[dict[str, Any]] = []
         for index, data in enumerate(items):
             try:
-                ticket, comments = self._build(data if isinstance(data, dict) else {},
-                                               base_url(request), imported=True, user=user,
-                                               archive=archive)
-            except ApiHTTPError as exc:  # one invalid ticket fails alone
-                details = exc.details.get("details", {}) if isinstance(exc.details, dict) else {}
-                results.append({"index": index, "error": exc.message, "details": "; ".join(
-                    e["description"] for errs in details.values() for e in errs)})
+                ticket, comments = make(data if isinstance(data, dict) else {})
+            except ApiHTTPError as exc:
+                results.append({"index": index, "error": exc.message,
+                                "details": failure_details(exc)})
                 continue
             self._save(ticket, comments)
-            results.append({"index": index, "id": ticket["id"]})
-        return queued(self.jobs, request, "bulk_import_tickets", results, len(items))
+            results.append({"index": index, "id": ticket["id"], "account_id": ACCOUNT_ID})
+        return queued(self.jobs, request, job_type, results, len(items))
 
     def update_ticket(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:
         ticket, comments = self._apply_update(ticket_id, body(request, "ticket"), user,
@@ -255,8 +249,8 @@ class TicketHandlers:
         stamp = now()
         ticket = {**ticket, **changes, "updated_at": iso(stamp), "_ts": stamp}
         if "tags" in data:
-            ticket["tags"] = _tags(data["tags"])
-        ticket["tags"] = _tags([*ticket["tags"], *(data.get("additional_tags") or [])])
+            ticket["tags"] = tag_list(data["tags"])
+        ticket["tags"] = tag_list([*ticket["tags"], *(data.get("additional_tags") or [])])
         ticket["tags"] = [t for t in ticket["tags"] if t not in (data.get("remove_tags") or [])]
         if "custom_fields" in data:
             ticket["custom_fields"] = self._custom_fields(data["custom_fields"],
@@ -357,7 +351,7 @@ class TicketHandlers:
             "collaborator_ids": list(data.get("collaborator_ids") or []),
             "follower_ids": [], "email_cc_ids": list(data.get("email_cc_ids") or []),
             "problem_id": None, "has_incidents": False, "is_public": True, "due_at": None,
-            "tags": _tags(data.get("tags") or []),
+            "tags": tag_list(data.get("tags") or []),
             "custom_fields": self._custom_fields(data.get("custom_fields") or [], fields),
             "satisfaction_rating": None, "sharing_agreement_ids": [], "followup_ids": [],
             "brand_id": 1, "allow_channelback": False, "allow_attachments": True,
@@ -432,7 +426,7 @@ def _audit_event(row: dict[str, Any], children: list[dict[str, Any]]) -> dict[st
     }
 
 
-def _tags(tags: list[Any]) -> list[str]:
+def tag_list(tags: list[Any]) -> list[str]:
     """Zendesk tags: lower case, no spaces (a space separates tags), no duplicates."""
     out: list[str] = []
     for tag in tags:

@@ -13,13 +13,14 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 from deskmigrate.core.sandbox.app import ApiHTTPError
 
-from .sandbox_jobs import JobQueue, queued
-from .sandbox_paging import incremental_cursor, incremental_time, list_page
-from .sandbox_support import (
+from .jobs import JobQueue, queued
+from .paging import incremental_cursor, incremental_time, list_page
+from .support import (
     Ids,
     bad_request,
     base_url,
     body,
+    failure_details,
     id_list,
     invalid,
     iso,
@@ -35,8 +36,16 @@ ROLE = "json_extract(doc, '$.role')"
 ACTIVE = "json_extract(doc, '$.active') = 1"
 ROLES = ("end-user", "agent", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FIELD_TYPES = ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
-               "partialcreditcard", "multiselect", "tagger", "lookup")
+# Zendesk's field types: ticket fields call a drop-down "tagger"; user and organization
+# fields call it "dropdown" and have no multi-select or credit-card type.
+FIELD_TYPES = {
+    "ticket_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                      "partialcreditcard", "multiselect", "tagger", "lookup"),
+    "user_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
+                    "dropdown", "lookup"),
+}
+FIELD_TYPES["organization_fields"] = FIELD_TYPES["user_fields"]
+SELECTS = ("tagger", "dropdown", "multiselect")
 FIELD_COLLECTIONS = {"ticket_fields": "ticket_field", "user_fields": "user_field",
                      "organization_fields": "organization_field"}
 
@@ -423,24 +432,23 @@ class PeopleHandlers:
 
     def _create_many(self, request: Request, collection: str, items: list[dict[str, Any]],
                      build: Any, job_type: str) -> dict[str, Any]:
+        """Results as Zendesk gives them for users and organizations: in request order, no
+        ``index``; ``{id, status: "Created"}`` (users add their email), a failure
+        ``{id: <position>, error, details, status: "Failed"}``."""
         results: list[dict[str, Any]] = []
         for index, data in enumerate(items):
             try:
                 doc = build(data if isinstance(data, dict) else {})
             except ApiHTTPError as exc:  # one invalid item fails alone, as on Zendesk
-                details = exc.details if isinstance(exc.details, dict) else {}
-                results.append({"index": index, "error": "RecordInvalid", "success": False,
-                                "details": _flatten(details.get("details", {}))})
+                results.append({"id": index, "error": "RecordInvalid", "status": "Failed",
+                                "details": failure_details(exc)})
                 continue
             doc = self.store.insert(collection, doc, id=self.ids.next(collection))
-            results.append({"index": index, "id": doc["id"], "action": "create",
-                            "status": "Created", "success": True})
+            result = {"id": doc["id"], "status": "Created"}
+            if collection == "users" and doc.get("email"):
+                result["email"] = doc["email"]
+            results.append(result)
         return queued(self.jobs, request, job_type, results, len(items))
-
-
-
-def _flatten(details: dict[str, list[dict[str, str]]]) -> str:
-    return "; ".join(d["description"] for errors in details.values() for d in errors)
 
 
 def new_field(collection: str, data: dict[str, Any], store: SandboxStore) -> dict[str, Any]:
@@ -449,11 +457,11 @@ def new_field(collection: str, data: dict[str, Any], store: SandboxStore) -> dic
     kind = data.get("type") or "text"
     if not title:
         raise invalid("Record validation errors", {"title": "cannot be blank"})
-    if kind not in FIELD_TYPES:
+    if kind not in FIELD_TYPES[collection]:
         raise invalid("Record validation errors", {"type": f"'{kind}' is not a field type"})
     options = [{"id": i + 1, "name": o["name"], "value": o["value"]}
                for i, o in enumerate(data.get("custom_field_options") or [])]
-    if kind in ("tagger", "multiselect") and not options:
+    if kind in SELECTS and not options:
         raise invalid("Record validation errors",
                       {"custom_field_options": "are required for a drop-down"})
     stamp = now()

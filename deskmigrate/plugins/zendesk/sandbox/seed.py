@@ -16,10 +16,10 @@ from faker import Faker
 
 from deskmigrate.core.sandbox import SandboxStore
 
-from .sandbox_files import TOKEN_SECRET_LEN, attachment_view, store_blob
-from .sandbox_support import Ids, iso
+from .files import TOKEN_SECRET_LEN, attachment_view, store_blob
 from .seed_data import SeedFile, TextPool, file_pool, text_pool
 from .seed_extras import Extras
+from .support import Ids, iso
 
 ANCHOR = datetime(2026, 11, 1, tzinfo=UTC).timestamp()  # "now" of the seeded history
 TWO_YEARS = 2 * 365 * 86400
@@ -41,8 +41,8 @@ CUSTOM_TICKET_FIELDS = (
                                            ("Android", "platform_android"))),
 )
 USER_FIELDS = (("date", "Customer since", "customer_since", ()),
-               ("tagger", "Plan", "plan", (("Free", "plan_free"), ("Paid", "plan_paid"))))
-ORG_FIELDS = (("tagger", "Account tier", "account_tier",
+               ("dropdown", "Plan", "plan", (("Free", "plan_free"), ("Paid", "plan_paid"))))
+ORG_FIELDS = (("dropdown", "Account tier", "account_tier",
                (("Gold", "tier_gold"), ("Silver", "tier_silver"), ("Bronze", "tier_bronze"))),
               ("date", "Renewal date", "renewal_date", ()), ("text", "Region", "region", ()))
 

@@ -1,0 +1,169 @@
+"""The Zendesk sandbox driven only through zenpy, as zenpy's README and docs use it: list,
+paginate, incremental exports, create/update/delete, bulk jobs, uploads, search, tags,
+audits and the Help Center. What zenpy reads back is compared with the sandbox's store."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from zenpy import Zenpy
+from zenpy.lib.api_objects import Comment, Organization, Ticket, User
+from zenpy.lib.api_objects.help_centre_objects import Article
+from zenpy.lib.exception import APIException, RecordNotFoundException
+
+from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+
+LIVE = "json_extract(doc, '$.status') != 'deleted'"
+
+
+def store_ids(sandbox: ZendeskSandbox, collection: str, where: str = "") -> set[int]:
+    return {doc["id"] for doc in sandbox.store.query(collection, where)}
+
+
+def finished(zenpy: Zenpy, job_id: str) -> object:
+    """Poll a job the way zenpy's docs do until it completes."""
+    for _ in range(10):
+        job = zenpy.job_status(id=job_id)
+        if job.status in ("completed", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_list_and_paginate(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    # cursor pages of 3 (page[size]) and offset pages (page/per_page) list the same tickets
+    by_cursor = [t.id for t in zenpy.tickets(cursor_pagination=3)]
+    by_offset = [t.id for t in zenpy.tickets(cursor_pagination=False)]
+    assert set(by_cursor) == set(by_offset) == store_ids(sandbox, "tickets", LIVE)
+    assert len(by_cursor) == len(set(by_cursor))
+    users = {u.id for u in zenpy.users()}
+    assert users == store_ids(sandbox, "users", "json_extract(doc, '$.active') = 1")
+    assert {o.name for o in zenpy.organizations()} == {
+        d["name"] for d in sandbox.store.query("organizations")}
+    me = zenpy.users.me()
+    assert me.role == "admin" and me.email == sandbox.credentials()["email"]
+
+
+def test_incremental_exports(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    every = store_ids(sandbox, "tickets")
+    by_time = {t.id for t in zenpy.tickets.incremental(start_time=0, paginate_by_time=True)}
+    by_cursor = {t.id for t in zenpy.tickets.incremental(start_time=0)}
+    assert by_time == by_cursor == every
+    users = {u.id for u in zenpy.users.incremental(start_time=0, paginate_by_time=True)}
+    assert users == store_ids(sandbox, "users")
+    assert {u.id for u in zenpy.users.incremental(start_time=0)} == users
+
+
+def test_create_the_readme_way_update_and_delete(zenpy: Zenpy, sandbox: ZendeskSandbox
+                                                 ) -> None:
+    audit = zenpy.tickets.create(Ticket(subject="Important", description="Thing"))
+    ticket = audit.ticket
+    me = zenpy.users.me()
+    assert ticket.requester_id == me.id  # no requester: the API user
+    assert [c.body for c in zenpy.tickets.comments(ticket=ticket.id)] == ["Thing"]
+    ticket.comment = Comment(body="Important private comment", public=False)
+    ticket.status = "pending"
+    zenpy.tickets.update(ticket)
+    comments = list(zenpy.tickets.comments(ticket=ticket.id))
+    assert [(c.body, c.public) for c in comments] == [("Thing", True),
+                                                     ("Important private comment", False)]
+    assert zenpy.tickets(id=ticket.id).status == "pending"
+    zenpy.tickets.delete(ticket)
+    with pytest.raises(RecordNotFoundException):
+        zenpy.tickets(id=ticket.id)
+
+
+def test_requester_by_name_and_email(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    def robin() -> User:  # zenpy sends only what changed in an object it already sent
+        return User(name="Robin Reader", email="robin.reader@example.org")
+
+    first = zenpy.tickets.create(Ticket(description="Hello", requester=robin())).ticket
+    again = zenpy.tickets.create(Ticket(description="Again", requester=robin())).ticket
+    requester = zenpy.users(id=first.requester_id)
+    assert (requester.name, requester.email, requester.role) == (
+        "Robin Reader", "robin.reader@example.org", "end-user")
+    assert again.requester_id == first.requester_id  # found, not created twice
+
+
+def test_bulk_jobs(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    job = zenpy.tickets.create([Ticket(subject=f"Bulk {n}", description=f"Body {n}")
+                                for n in range(3)])
+    results = finished(zenpy, job.id).results
+    assert [r.index for r in results] == [0, 1, 2]
+    assert [zenpy.tickets(id=r.id).subject for r in results] == ["Bulk 0", "Bulk 1", "Bulk 2"]
+    job = zenpy.users.create([User(name="Bulk One", email="bulk.one@example.org"),
+                              User(name="Bulk Two", email="not an email")])
+    first, second = finished(zenpy, job.id).results
+    assert first.status == "Created" and not hasattr(first, "index")
+    assert zenpy.users(id=first.id).email == "bulk.one@example.org"
+    assert second.status == "Failed" and second.error == "RecordInvalid"
+
+
+def test_uploads(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    upload = zenpy.attachments.upload(io.BytesIO(b"log line 1\n"), target_name="crash.log")
+    ticket = Ticket(subject="With a file", comment=Comment(body="See the log",
+                                                           uploads=[upload.token]))
+    created = zenpy.tickets.create(ticket).ticket
+    [comment] = zenpy.tickets.comments(ticket=created.id)
+    [attachment] = comment.attachments
+    assert attachment.file_name == "crash.log"
+    assert attachment.size == len(b"log line 1\n")
+
+
+def test_search_and_search_export(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    open_ids = {d["id"] for d in sandbox.store.query(
+        "tickets", "json_extract(doc, '$.status') = 'open'")}
+    assert open_ids, "the seed has open tickets"
+    assert {t.id for t in zenpy.search(type="ticket", status="open")} == open_ids
+    assert {t.id for t in zenpy.search_export(type="ticket", status="open")} == open_ids
+    email = sandbox.store.query("users", "json_extract(doc, '$.role') = 'end-user'")[0]["email"]
+    assert [u.email for u in zenpy.search(type="user", email=email)] == [email]
+
+
+def test_tags_and_audits(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    ticket = zenpy.tickets.create(Ticket(subject="Tags", description="Tag me",
+                                         tags=["one"])).ticket
+    zenpy.tickets.add_tags(ticket.id, ["two", "three"])
+    assert sorted(zenpy.tickets(id=ticket.id).tags) == ["one", "three", "two"]
+    zenpy.tickets.delete_tags(ticket.id, ["one"])
+    assert sorted(zenpy.tickets(id=ticket.id).tags) == ["three", "two"]
+    assert sorted(str(t) for t in zenpy.tickets.tags(ticket.id)) == ["three", "two"]
+    ticket.comment = Comment(body="A second message", public=True)
+    zenpy.tickets.update(ticket)
+    audits = list(zenpy.tickets.audits(ticket=ticket.id))
+    bodies = [e["body"] for a in audits for e in a.events if e["type"] == "Comment"]
+    assert bodies == ["Tag me", "A second message"]
+
+
+def test_update_users_and_organizations(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    user = zenpy.users.create(User(name="Change Me", email="change.me@example.org"))
+    user.name = "Changed"
+    user.phone = "+1-555-0100"
+    zenpy.users.update(user)
+    again = zenpy.users(id=user.id)
+    assert (again.name, again.phone) == ("Changed", "+1-555-0100")
+    org = zenpy.organizations.create(Organization(name="Rename Ltd"))
+    org.notes = "renamed"
+    org.name = "Renamed Ltd"
+    zenpy.organizations.update(org)
+    assert zenpy.organizations(id=org.id).name == "Renamed Ltd"
+    taken = zenpy.organizations.create(Organization(name="Taken Ltd"))
+    taken.name = "Renamed Ltd"
+    with pytest.raises(APIException):
+        zenpy.organizations.update(taken)
+
+
+def test_help_center(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    categories = list(zenpy.help_center.categories())
+    sections = list(zenpy.help_center.sections())
+    articles = list(zenpy.help_center.articles())
+    assert {a.id for a in articles} == store_ids(sandbox, "articles")
+    assert {s.category_id for s in sections} <= {c.id for c in categories}
+    section = sections[0]
+    created = zenpy.help_center.articles.create(
+        section=section, article=Article(title="How to", body="<p>Steps</p>", locale="en-us",
+                                         user_segment_id=None,
+                                         permission_group_id=articles[0].permission_group_id))
+    assert zenpy.help_center.articles(id=created.id).title == "How to"

@@ -1,0 +1,78 @@
+"""An independent reader of a Freshdesk account (plain httpx) shaped like the Intercom
+reader's conversations, for the Freshdesk <-> Intercom comparisons."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from typing import Any
+
+import httpx
+from intercom_reader import letters
+
+NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
+ORIGIN = re.compile(r'^<p class="deskmigrate-origin"><em>Originally posted by .*? on '
+                    r'(\d{4}-\d\d-\d\d \d\d:\d\d) UTC</em></p>', re.S)
+STATUS = {2: "open", 3: "pending", 4: "solved", 5: "closed"}
+
+
+def client(url: str, credentials: dict[str, str]) -> httpx.Client:
+    return httpx.Client(base_url=f"{url}/api/v2", auth=(credentials["api_key"], "X"),
+                        timeout=30)
+
+
+def rows(http: httpx.Client, path: str, params: dict[str, Any] | None = None) -> list[dict]:
+    out: list[dict] = []
+    response = http.get(path, params={"per_page": 100, **(params or {})})
+    while True:
+        out.extend(response.raise_for_status().json())
+        found = NEXT.search(response.headers.get("link", ""))
+        if found is None:
+            return out
+        response = http.get(found.group(1))
+
+
+def epoch(stamp: str) -> int:
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+
+
+def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Every ticket (spam and trash too) with its messages: the description, then every
+    conversation. A migration's "Originally posted by ... on TIME" line gives ``origin``."""
+    with client(url, credentials) as http:
+        users = {a["id"]: a["contact"]["email"] for a in rows(http, "/agents")}
+        for state in (None, "deleted", "blocked"):
+            users |= {c["id"]: c.get("email")
+                      for c in rows(http, "/contacts", {"state": state} if state else {})}
+
+        def message(author: int, body: str, created: str, public: bool, files: list[dict]
+                    ) -> dict[str, Any]:
+            origin = ORIGIN.match(body)
+            return {"author": users.get(author), "public": public, "created_at": epoch(created),
+                    "origin": origin.group(1) if origin else None,
+                    "text": letters(body[origin.end():] if origin else body),
+                    "files": sorted(hashlib.sha256(http.get(f["attachment_url"]).content)
+                                    .hexdigest() for f in files)}
+
+        out: dict[str, dict[str, Any]] = {}
+        for name in (None, "spam", "deleted"):
+            params = {"updated_since": "1970-01-01T00:00:00Z", **({"filter": name} if name
+                                                                   else {})}
+            for row in rows(http, "/tickets", params):
+                view = http.get(f"/tickets/{row['id']}").raise_for_status().json()
+                out[str(row["id"])] = {
+                    "subject": view["subject"], "status": STATUS[view["status"]],
+                    "tags": sorted(view.get("tags") or []),
+                    "requester": users.get(view["requester_id"]),
+                    "messages": [message(view["requester_id"], view["description"],
+                                         view["created_at"], True, view["attachments"])] + [
+                        message(c["user_id"], c["body"], c["created_at"], not c["private"],
+                                c["attachments"])
+                        for c in rows(http, f"/tickets/{row['id']}/conversations")]}
+        return out
+
+
+def agents(url: str, credentials: dict[str, str]) -> set[str]:
+    with client(url, credentials) as http:
+        return {a["contact"]["email"] for a in rows(http, "/agents")}

@@ -1,0 +1,100 @@
+"""The connector's tricky parts against the sandbox in-process: the 500-part cap reported,
+files split by ten, a customer's files on a note, agents falling back to the default admin,
+and check() refusing a workspace without the stamp attribute."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from ic_support import sandbox
+
+from deskmigrate.core.connect import connect
+from deskmigrate.core.connector import WriteContext
+from deskmigrate.core.errors import ConfigError
+from deskmigrate.core.records import Attachment, Comment, Ticket
+from deskmigrate.plugins.intercom import IntercomPlatform
+
+URL = "http://127.0.0.1:9"
+
+
+def connection(app):
+    return connect(IntercomPlatform(), URL, app.credentials(), transport=app.transport(),
+                   rate_per_minute=100_000)
+
+
+class Context(WriteContext):
+    """Ids from a plain dict; warnings kept per record."""
+
+    migration_id, run_id = 1, 1
+
+    def __init__(self, ids: dict[tuple[str, str], str], default: str) -> None:
+        self.ids, self.default, self.warnings = ids, default, []
+
+    def target_id(self, kind, source_id):
+        return self.ids.get((kind, str(source_id)))
+
+    def known(self, kind, source_id):
+        return False
+
+    def user(self, source_id, *, agent=False):
+        found = self.target_id("contact", source_id) or self.target_id("agent", source_id)
+        return found or (self.default if agent and source_id else None)
+
+    def external_id(self, kind, source_id):
+        return f"deskmigrate-1-{kind}-{source_id}"
+
+    def warn(self, source_id, message):
+        self.warnings.append(message)
+
+
+def files(count: int) -> list[Attachment]:
+    return [Attachment(source_id=f"f{i}", file_name=f"f{i}.txt", content_type="text/plain",
+                       size=1, fetch=lambda i=i: f"file {i}".encode()) for i in range(count)]
+
+
+def test_a_conversation_over_500_parts_is_reported(tmp_path):
+    app = sandbox(tmp_path, tickets=3)
+    long_id = app.add_long_conversation(520)
+    ticket = next(IntercomPlatform().source(connection(app)).get("ticket", [long_id]))
+    assert len(ticket.comments) == 1 + 500 + 1
+    note = ticket.comments[-1]
+    assert not note.public and "newest 500 of the 520" in note.body_text
+
+
+def test_files_split_by_ten_and_customer_files_on_a_note(tmp_path):
+    app = sandbox(tmp_path, tickets=0)
+    target = IntercomPlatform().target(connection(app))
+    owner = target.check().id
+    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
+    ctx = Context({("contact", "c"): contact["id"]}, owner)
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    ticket = Ticket(source_id="t1", subject="Files", requester_id="c", status="solved",
+                    created_at=when, comments=[
+                        Comment(source_id="1", author_id="c", body_html="<p>Hi</p>",
+                                created_at=when),
+                        Comment(source_id="2", author_id="c", body_html="<p>Logs</p>",
+                                created_at=when, attachments=files(2)),
+                        Comment(source_id="3", author_id="agent-x", body_html="<p>Here</p>",
+                                created_at=when, attachments=files(23))])
+    result = target.write("ticket", [ticket], ctx)[0]
+    assert result.error is None
+    doc = app.store.get("conversations", result.target_id)
+    shape = [(p["part_type"], p["author"]["type"], len(p["attachments"])) for p in doc["parts"]]
+    assert shape == [("comment", "user", 0), ("note", "admin", 2),  # the customer's files
+                     ("comment", "admin", 10), ("note", "admin", 10), ("note", "admin", 3),
+                     ("close", "admin", 0)]
+    assert doc["parts"][2]["author"]["id"] == owner  # agent-x has no admin: the default one
+    assert all(p["created_at"] == int(when.timestamp()) for p in doc["parts"][:5])
+    assert any("10 per message" in w for w in ctx.warnings)
+    assert doc["custom_attributes"]["deskmigrate_id"] == "deskmigrate-1-ticket-t1"
+    assert target.find("ticket", ticket, ctx) == result.target_id  # found by the stamp
+    assert len(app.store.get("conversations", result.target_id)["parts"]) == 6  # nothing added
+
+
+def test_check_refuses_a_workspace_without_the_stamp_attribute(tmp_path):
+    app = sandbox(tmp_path, tickets=0)
+    for row in app.store.query("data_attributes"):
+        app.store.delete("data_attributes", row["id"])
+    with pytest.raises(ConfigError, match="deskmigrate_id"):
+        IntercomPlatform().target(connection(app)).check()
