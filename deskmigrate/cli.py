@@ -22,7 +22,7 @@ from .core.config import Config, load
 from .core.errors import DeskmigrateError
 from .core.http import is_loopback
 from .core.logs import configure, scrub
-from .core.paths import open_state, sandbox_dir
+from .core.paths import open_state, sandbox_dir, write_file
 from .core.report import summary, to_csv, to_html, to_json
 from .core.run import RunRequest
 from .core.sandbox import bind
@@ -534,11 +534,7 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
         text = to_html(state, run_id)
     text = scrub(text)
     if output:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise DeskmigrateError(f"Cannot write the report to {output} "
-                                   f"({exc.strerror or exc}).") from None
+        write_file(output, text, "the report")
         click.echo(f"Report of run {run_id} written to {output}.")
     else:
         click.echo(text)

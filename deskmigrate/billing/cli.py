@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from deskmigrate.core.errors import DeskmigrateError
-from deskmigrate.core.paths import open_state
+from deskmigrate.core.paths import open_state, write_file
 from deskmigrate.core.state import StateStore
 
 from . import render
@@ -285,7 +285,7 @@ def export_cmd(ctx: click.Context, number: str, fmt: str, output: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    Path(output).write_text(text, encoding="utf-8")
+    write_file(output, text, invoice.number)
     click.echo(f"Wrote {invoice.number} to {output}.")
 
 

@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .errors import ConfigError
+from .errors import ConfigError, DeskmigrateError
 from .state import StateStore
 from .state_schema import SCHEMA_VERSION
 from .statefile import StateFileError, check_state_file
@@ -49,3 +49,12 @@ def sandbox_dir() -> Path:
     path = home() / "sandboxes"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_file(path: str | os.PathLike[str], text: str, what: str) -> None:
+    """Write ``what`` (e.g. "the report") to ``path``; a missing or unwritable folder is one
+    sentence."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DeskmigrateError(f"Cannot write {what} to {path} ({exc.strerror or exc}).") from None

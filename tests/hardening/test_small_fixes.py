@@ -84,3 +84,19 @@ def test_deleting_a_help_center_category_cascades_in_one_transaction(tmp_path: P
     assert answer.status_code == 204, answer.text
     assert all(client.get(f"/api/v2/help_center/sections/{s['id']}.json").status_code == 404
                for s in sections)
+
+
+def test_a_file_larger_than_its_metadata_says_is_skipped_with_a_warning():
+    """Streamed with a cap: the Zendesk writer warns instead of reading it whole."""
+    from deskmigrate.core.connector import WriteResult
+    from deskmigrate.core.records import Attachment
+    from deskmigrate.plugins.zendesk.ticket_writer import TicketWriter
+
+    source = HttpClient("http://127.0.0.1:9", platform="zendesk", max_download_bytes=1024,
+                        transport=httpx.MockTransport(
+                            lambda request: httpx.Response(200, content=iter([b"x" * 4096]))))
+    item = Attachment(source_id="1", file_name="big.bin", content_type="application/zip",
+                      size=10, fetch=lambda: source.download("http://127.0.0.1:9/big.bin"))
+    result = WriteResult(source_id="7")
+    assert TicketWriter(None, None, None).upload(item, result) is None  # type: ignore[arg-type]
+    assert result.warnings == ["attachment 'big.bin' is over 50 MB; not copied"]

@@ -19,7 +19,7 @@ from deskmigrate.cli import cli
 
 TICKETS = 12
 UNTHROTTLED = 100_000
-SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19}
+SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19, "jira_sm": 23}
 ZD_TO_STATE = {"new": "open", "open": "open", "pending": "snoozed", "hold": "snoozed",
                "solved": "closed", "closed": "closed"}
 STATE_TO_ZD = {"open": "open", "snoozed": "pending", "closed": "solved"}
@@ -38,9 +38,11 @@ class Account:
 
 
 def write_config(path: Path, source: Account, target: Account) -> Path:
-    """Both accounts, billing off, KB translations on."""
+    """Both accounts, billing off, KB translations on (where both sides have a KB)."""
+    options = "" if "jira_sm" in (source.platform, target.platform) else (
+        "[options]\nkb_translations = true\n")
     path.write_text(source.toml("source") + target.toml("target")
-                    + "[billing]\nenforce = false\n[options]\nkb_translations = true\n")
+                    + "[billing]\nenforce = false\n" + options)
     return path
 
 

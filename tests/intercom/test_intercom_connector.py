@@ -10,7 +10,7 @@ import pytest
 from ic_support import sandbox
 
 from deskmigrate.core.connect import connect
-from deskmigrate.core.connector import WriteContext
+from deskmigrate.core.connector import Found, WriteContext
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.records import Attachment, Comment, Ticket
 from deskmigrate.plugins.intercom import IntercomPlatform
@@ -88,7 +88,8 @@ def test_files_split_by_ten_and_customer_files_on_a_note(tmp_path):
     assert all(p["created_at"] == int(when.timestamp()) for p in doc["parts"][:5])
     assert any("10 per message" in w for w in ctx.warnings)
     assert doc["custom_attributes"]["deskmigrate_id"] == "deskmigrate-1-ticket-t1"
-    assert target.find("ticket", ticket, ctx) == result.target_id  # found by the stamp
+    # found by the stamp, so it is this tool's
+    assert target.find("ticket", ticket, ctx) == Found(result.target_id or "", owned=True)
     assert len(app.store.get("conversations", result.target_id)["parts"]) == 6  # nothing added
 
 

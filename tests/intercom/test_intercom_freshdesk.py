@@ -1,5 +1,6 @@
-"""Freshdesk -> Intercom and Intercom -> Freshdesk through the CLI over loopback, read back
-and compared conversation by conversation, message by message."""
+"""Freshdesk -> Intercom, Intercom -> Freshdesk and Jira Service Management -> Intercom
+through the CLI over loopback, read back and compared conversation by conversation, message
+by message."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 
 import freshdesk_reader
 import intercom_reader
+import jsm_reader
 from ic_e2e import cli_json, id_map, write_config
 
 OWNER = "owner@sandbox.example"
@@ -53,3 +55,22 @@ def test_intercom_to_freshdesk(tmp_path, pair):
             minute = datetime.fromtimestamp(want["created_at"], UTC).strftime("%Y-%m-%d %H:%M")
             assert (got["text"], got["files"]) == (want["text"], want["files"])
             assert got["origin"] in (minute, None)  # the first message keeps no origin line
+
+
+def test_jira_service_management_to_intercom(tmp_path, pair):
+    source, target, _, _ = pair("jira_sm", "intercom")
+    db = tmp_path / "state.db"
+    result = cli_json(db, "migrate", "--config",
+                      str(write_config(tmp_path / "c.toml", source, target)))
+    tickets = result["records"]["ticket"]
+    assert result["status"] == "completed" and tickets["failed"] == 0
+    expected = jsm_reader.snapshot(source.url, source.credentials)
+    actual = intercom_reader.snapshot(target.url, target.credentials)
+    mapping = id_map(db, "ticket")
+    assert sorted(mapping) == sorted(expected) and len(actual) == len(mapping)
+    for issue_id, jsm in expected.items():
+        ic = actual[mapping[issue_id]]
+        assert (ic["title"], ic["requester"]) == (jsm["subject"], jsm["requester"])
+        assert [(m["text"], m["public"] or n == 0, m["created_at"])
+                for n, m in enumerate(ic["messages"])] == [
+            (m["text"], m["public"], m["created_at"]) for m in jsm["messages"]], jsm["subject"]

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
@@ -295,7 +296,7 @@ class TicketWriter:
 
 
 def _text_of(body_html: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", body_html))
+    return LexborHTMLParser(body_html).text(separator=" ") if body_html else ""
 
 
 def _fingerprint(text: str) -> str:

@@ -117,7 +117,7 @@ def test_sandbox_answers_validate_against_the_spec(
 
 
 def test_error_bodies_and_rate_limit_headers(tmp_path: Path) -> None:
-    app = FreshdeskSandbox(tmp_path / "errors.sqlite", rate_limit=3)
+    app = FreshdeskSandbox(tmp_path / "errors.sqlite", rate_limit=6)
     key = app.credentials()["api_key"]
     api = httpx.Client(transport=app.transport(), base_url="http://127.0.0.1/api/v2",
                        auth=(key, "X"))
@@ -132,8 +132,14 @@ def test_error_bodies_and_rate_limit_headers(tmp_path: Path) -> None:
     assert response_errors(missing.request, missing) == []
     # a request costs one credit; the headers count down within the minute
     assert [refused.headers["X-RateLimit-Total"], refused.headers["X-RateLimit-Remaining"],
-            refused.headers["X-RateLimit-Used-CurrentRequest"]] == ["3", "2", "1"]
-    assert missing.headers["X-RateLimit-Remaining"] == "1"
+            refused.headers["X-RateLimit-Used-CurrentRequest"]] == ["6", "5", "1"]
+    assert missing.headers["X-RateLimit-Remaining"] == "4"
+    # each embedded resource costs one more credit: 1 + 2
+    app.seed(tickets=1, seed=1, attachments=False, conversations=False)
+    embedded = api.get("/tickets/1", params={"include": "stats,requester"})
+    assert embedded.status_code == 200
+    assert embedded.headers["X-RateLimit-Used-CurrentRequest"] == "3"
+    assert embedded.headers["X-RateLimit-Remaining"] == "1"
     api.get("/groups")
     limited = api.get("/groups")
     assert limited.status_code == 429

@@ -17,6 +17,8 @@ from werkzeug.wrappers import Request
 
 from deskmigrate.core.sandbox import SandboxApp
 
+from .exports import ExportHandlers
+from .fields import FieldHandlers
 from .files import FileHandlers
 from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .help_center import HelpCenterHandlers
@@ -38,9 +40,10 @@ INDEXES = {
 }
 
 
-class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, TicketHandlers, TicketOpsHandlers,
-                     SearchHandlers, SideConversationHandlers, VoiceHandlers, FileHandlers,
-                     HelpCenterHandlers, ArticleAttachmentHandlers, JobHandlers, SandboxApp):
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, FieldHandlers, TicketHandlers,
+                     TicketOpsHandlers, ExportHandlers, SearchHandlers, SideConversationHandlers,
+                     VoiceHandlers, FileHandlers, HelpCenterHandlers, ArticleAttachmentHandlers,
+                     JobHandlers, SandboxApp):
     """Zendesk Support (with side conversations and Talk recordings) + Help Center."""
 
     platform = "zendesk"
@@ -58,11 +61,11 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, TicketHandlers, TicketOp
         self._agents_lock = threading.Lock()
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.people_op_rules(), *self.ticket_rules(),
-                *self.ticket_op_rules(),
-                *self.search_rules(), *self.side_conversation_rules(), *self.voice_rules(),
-                *self.file_rules(), *self.help_center_rules(), *self.article_attachment_rules(),
-                *self.job_rules()]
+        return [*self.people_rules(), *self.people_op_rules(), *self.field_rules(),
+                *self.ticket_rules(), *self.ticket_op_rules(), *self.export_rules(),
+                *self.search_rules(),
+                *self.side_conversation_rules(), *self.voice_rules(), *self.file_rules(),
+                *self.help_center_rules(), *self.article_attachment_rules(), *self.job_rules()]
 
     # -- seeding and credentials ----------------------------------------------------------
     def seed(self, *, tickets: int, seed: int, attachments: bool = True,

@@ -36,20 +36,6 @@ ROLE = "json_extract(doc, '$.role')"
 ACTIVE = "json_extract(doc, '$.active') = 1"
 ROLES = ("end-user", "agent", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Zendesk's field types: ticket fields call a drop-down "tagger"; user and organization
-# fields call it "dropdown" and have no multi-select or credit-card type.
-FIELD_TYPES = {
-    "ticket_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
-                      "partialcreditcard", "multiselect", "tagger", "lookup"),
-    "user_fields": ("text", "textarea", "checkbox", "date", "integer", "decimal", "regexp",
-                    "dropdown", "lookup"),
-}
-FIELD_TYPES["organization_fields"] = FIELD_TYPES["user_fields"]
-SELECTS = ("tagger", "dropdown", "multiselect")
-FIELD_COLLECTIONS = {"ticket_fields": "ticket_field", "user_fields": "user_field",
-                     "organization_fields": "organization_field"}
-
-
 def count_body(value: int) -> dict[str, Any]:
     return {"count": {"value": value, "refreshed_at": iso(now())}}
 
@@ -87,7 +73,6 @@ class PeopleHandlers:
             *r("/users/<int:user_id>", "delete_user", ("DELETE",)),
             *r("/users/show_many", "show_many_users"), *r("/users/search", "search_users"),
             *r("/users/create_many", "create_many_users", ("POST",)),
-            *r("/users/create_or_update", "create_or_update_user", ("POST",)),
             *r("/users/destroy_many", "destroy_many_users", ("DELETE",)),
             *r("/deleted_users/count", "count_deleted_users"),
             *r("/incremental/users/cursor", "export_users"),
@@ -106,10 +91,6 @@ class PeopleHandlers:
             *r("/groups/<int:group_id>", "delete_group", ("DELETE",)),
             *r("/group_memberships", "list_memberships"),
             *r("/group_memberships", "create_membership", ("POST",)),
-            *[rule for c in FIELD_COLLECTIONS for rule in (
-                *r(f"/{c}", "list_fields", ("GET",)), *r(f"/{c}", "create_field", ("POST",)),
-                *r(f"/{c}/<int:field_id>", "show_field"),
-                *r(f"/{c}/<int:field_id>", "delete_field", ("DELETE",)))],
         ]
 
     # -- users --------------------------------------------------------------------------
@@ -165,20 +146,6 @@ class PeopleHandlers:
         doc = self.store.insert("users", self._new_user(body(request, "user")),
                                 id=self.ids.next("users"))
         return json_response({"user": rendered("users", base_url(request))(doc)}, 201)
-
-    def create_or_update_user(self, request: Request, user: dict) -> Response:
-        data = body(request, "user")
-        existing = self._match_user(data)
-        render = rendered("users", base_url(request))
-        if existing is None:
-            doc = self.store.insert("users", self._new_user(data), id=self.ids.next("users"))
-            return json_response({"user": render(doc)}, 201)
-        allowed = {k: v for k, v in data.items() if k in (
-            "name", "phone", "organization_id", "tags", "user_fields", "external_id", "role",
-            "suspended", "notes", "details")}
-        doc = self.store.put("users", {**existing, **allowed, "updated_at": iso(now()),
-                                       "_ts": now()})
-        return json_response({"user": render(doc)}, 200)
 
     def create_many_users(self, request: Request, user: dict) -> dict[str, Any]:
         items = self._bulk(request, "users")
@@ -385,36 +352,6 @@ class PeopleHandlers:
         return json_response(
             {"group_membership": rendered("group_memberships", base_url(request))(doc)}, 201)
 
-    # -- custom field schemas -----------------------------------------------------------
-    def _field_collection(self, request: Request) -> str:
-        return request.path.split("/")[3].removesuffix(".json")
-
-    def list_fields(self, request: Request, user: dict) -> dict[str, Any]:
-        collection = self._field_collection(request)
-        return list_page(request, self.store, collection, collection,
-                         rendered(collection, base_url(request)))
-
-    def show_field(self, request: Request, user: dict, field_id: int) -> dict[str, Any]:
-        collection = self._field_collection(request)
-        doc = self._get(collection, field_id)
-        return {FIELD_COLLECTIONS[collection]: rendered(collection, base_url(request))(doc)}
-
-    def create_field(self, request: Request, user: dict) -> Response:
-        collection = self._field_collection(request)
-        root = FIELD_COLLECTIONS[collection]
-        data = body(request, root)
-        doc = self.store.insert(collection, new_field(collection, data, self.store),
-                                id=self.ids.next(collection))
-        return json_response({root: rendered(collection, base_url(request))(doc)}, 201)
-
-    def delete_field(self, request: Request, user: dict, field_id: int) -> Response:
-        collection = self._field_collection(request)
-        doc = self._get(collection, field_id)
-        if not doc.get("removable", True):
-            raise invalid("Record validation errors", {"field": "is a system field"})
-        self.store.delete(collection, field_id)
-        return Response(status=204)
-
     # -- shared -------------------------------------------------------------------------
     def _get(self, collection: str, doc_id: int) -> dict[str, Any]:
         doc = self.store.get(collection, doc_id)
@@ -449,38 +386,3 @@ class PeopleHandlers:
                 result["email"] = doc["email"]
             results.append(result)
         return queued(self.jobs, request, job_type, results, len(items))
-
-
-def new_field(collection: str, data: dict[str, Any], store: SandboxStore) -> dict[str, Any]:
-    """A custom field schema document, validated like Zendesk does."""
-    title = (data.get("title") or "").strip()
-    kind = data.get("type") or "text"
-    if not title:
-        raise invalid("Record validation errors", {"title": "cannot be blank"})
-    if kind not in FIELD_TYPES[collection]:
-        raise invalid("Record validation errors", {"type": f"'{kind}' is not a field type"})
-    options = [{"id": i + 1, "name": o["name"], "value": o["value"]}
-               for i, o in enumerate(data.get("custom_field_options") or [])]
-    if kind in SELECTS and not options:
-        raise invalid("Record validation errors",
-                      {"custom_field_options": "are required for a drop-down"})
-    stamp = now()
-    doc: dict[str, Any] = {
-        "type": kind, "title": title, "description": data.get("description", ""),
-        "active": True, "required": bool(data.get("required")), "removable": True,
-        "position": int(data.get("position") or 0), "created_at": iso(stamp),
-        "updated_at": iso(stamp), "_ts": stamp,
-    }
-    if options:
-        doc["custom_field_options"] = options
-    if collection != "ticket_fields":
-        key = data.get("key") or ""
-        if not re.fullmatch(r"[a-z0-9_]+", key):
-            raise invalid("Record validation errors", {"key": "must be lowercase letters, "
-                                                              "digits and underscores"})
-        if store.count(collection, "json_extract(doc, '$.key') = ?", [key]):
-            raise invalid("Record validation errors", {"key": "has already been taken"})
-        doc["key"] = key
-    else:
-        doc["title_in_portal"] = title
-    return doc

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from werkzeug.routing import Rule
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.core.sandbox import SandboxStore, json_response
 
 from .paging import incremental_time
-from .support import base_url, body, invalid, iso, not_found, now, public, routes
+from .support import Ids, base_url, body, invalid, iso, not_found, now, public, routes
 
 USER_FIELDS = ("name", "email", "phone", "organization_id", "tags", "user_fields",
                "external_id", "role", "suspended", "notes", "details", "verified",
@@ -30,10 +30,14 @@ class PeopleOpsHandlers:
     """Updates of users and organizations, and the time-based user export."""
 
     store: SandboxStore
+    ids: Ids
     forget_user: Callable[[int], None]
+    _match_user: Callable[[dict[str, Any]], dict[str, Any] | None]
+    _new_user: Callable[[dict[str, Any]], dict[str, Any]]
 
     def people_op_rules(self) -> list[Rule]:
         return [*routes("/users/<int:user_id>", "update_user", ("PUT",)),
+                *routes("/users/create_or_update", "create_or_update_user", ("POST",)),
                 *routes("/organizations/<int:org_id>", "update_organization", ("PUT",)),
                 *routes("/incremental/users", "export_users_by_time")]
 
@@ -63,6 +67,21 @@ class PeopleOpsHandlers:
                                        "_ts": stamp})
         self.forget_user(user_id)
         return {"user": _render("users", doc, base_url(request))}
+
+    def create_or_update_user(self, request: Request, user: dict) -> Response:
+        """Matched on email, then ``external_id``: updated (200) or created (201)."""
+        data = body(request, "user")
+        existing = self._match_user(data)
+        base = base_url(request)
+        if existing is None:
+            doc = self.store.insert("users", self._new_user(data), id=self.ids.next("users"))
+            return json_response({"user": _render("users", doc, base)}, 201)
+        allowed = {k: v for k, v in data.items() if k in USER_FIELDS and k != "email"}
+        stamp = now()
+        doc = self.store.put("users", {**existing, **allowed, "updated_at": iso(stamp),
+                                       "_ts": stamp})
+        self.forget_user(doc["id"])
+        return json_response({"user": _render("users", doc, base)}, 200)
 
     def update_organization(self, request: Request, user: dict, org_id: int
                             ) -> dict[str, Any]:

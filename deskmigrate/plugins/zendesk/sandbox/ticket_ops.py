@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.core.sandbox import SandboxStore, json_response
 
 from .jobs import JobQueue
-from .paging import incremental_time, list_page
+from .paging import list_page
 from .support import (
     Ids,
     bad_request,
@@ -53,7 +53,6 @@ class TicketOpsHandlers:
             *r("/tickets/<int:ticket_id>/tags", "ticket_tags"),
             *r("/tickets/<int:ticket_id>/tags", "set_ticket_tags", ("POST", "PUT", "DELETE")),
             *r("/tickets/<int:ticket_id>/audits", "list_audits"),
-            *r("/incremental/tickets", "export_tickets_by_time"),
         ]
 
     def create_ticket(self, request: Request, user: dict) -> Response:
@@ -115,7 +114,7 @@ class TicketOpsHandlers:
                                    "_ts": stamp})
         return {"tags": tags}
 
-    # -- audits and the time-based export -----------------------------------------------
+    # -- audits ------------------------------------------------------------------------
     def list_audits(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:
         """One audit per change that added a comment (each audit's Comment event)."""
         self._live(ticket_id)
@@ -123,8 +122,3 @@ class TicketOpsHandlers:
         return list_page(request, self.store, "comments", "audits",
                          lambda doc: self._audit(doc, base),
                          f"{TICKET_OF} = ? AND {COMMENTS_ONLY}", [ticket_id])
-
-    def export_tickets_by_time(self, request: Request, user: dict) -> dict[str, Any]:
-        base = base_url(request)
-        return incremental_time(request, self.store, "tickets", "tickets",
-                                lambda rows: [render_ticket(r, base) for r in rows])
