@@ -10,7 +10,7 @@ from memory_connectors import MemorySource, MemoryTarget, sample_records
 from test_engine import engine
 
 from deskmigrate.core import state as st
-from deskmigrate.core.records import Unreadable
+from deskmigrate.core.records import Ticket, Unreadable, readable
 from deskmigrate.core.selection import Selection
 
 
@@ -34,6 +34,17 @@ def test_an_unreadable_source_record_is_a_failed_record_not_a_dead_run(state):
     assert len(target.store["ticket"]) == 6
     assert outcomes(state, run)["99"]["status"] == st.FAILED
     assert "yesterday" in outcomes(state, run)["99"]["reason"]
+
+
+def test_a_converter_that_raises_gives_an_unreadable_record_with_the_reason():
+    def convert():
+        raise ValueError("Invalid isoformat string: 'yesterday'")
+
+    record = readable(41, convert)
+    assert isinstance(record, Unreadable) and record.source_id == "41"
+    assert record.reason == ("the source record cannot be read (ValueError: Invalid "
+                             "isoformat string: 'yesterday')")
+    assert readable(42, lambda: Ticket(source_id="42", subject="fine")).subject == "fine"
 
 
 def test_a_write_that_raised_is_looked_up_never_written_twice(state):
