@@ -39,7 +39,7 @@ log = structlog.get_logger("deskmigrate.engine")
 Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
 WRITE, UPDATE = "write", "update"
 InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str]]  # batch, attempt, op
-MAX_AMBIGUOUS_ATTEMPTS = 3
+MAX_AMBIGUOUS_ATTEMPTS = 8  # under 30 % faults a record of several requests needs a few
 
 
 class Paused(Exception):
