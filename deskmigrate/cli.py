@@ -29,6 +29,7 @@ from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
 from .core.statefile import check_creatable
+from .scaffold import new_plugin
 
 
 class Cli(click.Group):
@@ -131,9 +132,9 @@ def platforms(as_json: bool) -> None:
             "keeps_authors": caps.keeps_authors,
             "max_attachment_bytes": caps.max_attachment_bytes,
             "options": {"source": sorted(o.name for o in options.values()
-                                         if o.sources is None or name in o.sources),
+                                         if o.supports_source(caps)),
                         "target": sorted(o.name for o in options.values()
-                                         if o.targets is None or name in o.targets)},
+                                         if o.supports_target(caps))},
         }
 
     def text() -> None:
@@ -166,6 +167,22 @@ def plugins(as_json: bool) -> None:
             click.echo(f"{plugin['name']} {plugin['version'] or ''}: {', '.join(plugin['hooks'])}")
 
     _emit({"plugins": data}, as_json, text)
+
+
+@cli.group()
+def plugin() -> None:
+    """Write a new platform plugin."""
+
+
+@plugin.command("new")
+@click.argument("name")
+@click.option("--dir", "parent", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the package into.")
+def plugin_new(name: str, parent: Path) -> None:
+    """A pip-installable plugin package NAME (platform, source, target, sandbox, tests)."""
+    folder = new_plugin(name, parent)
+    click.echo(f"Wrote {folder}. Next: cd {folder} && pip install -e '.[test]' && pytest")
 
 
 # -- sandboxes --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import httpx
 
 from .connector import Connection, Platform
 from .errors import ConfigError
-from .http import HttpClient
+from .http import HttpClient, HttpOptions
 from .logs import redact, redact_authorization
 
 
@@ -22,14 +22,16 @@ def connect(platform: Platform, url: str, credentials: dict[str, str], *,
         raise ConfigError(f"The {platform.name} account needs '{missing[0]}' in its config.")
     for secret in platform.secret_values(credentials):
         redact(secret)
+    options = platform.http_options(url)
+    # A plain dict is what plugins written before HttpOptions return: still accepted.
+    arguments = options.client_arguments() if isinstance(options, HttpOptions) else options
     auth = platform.auth(credentials)
     client = HttpClient(
         url, platform=platform.name, auth=auth,
         rate_per_minute=rate_per_minute,
         default_rate=platform.capabilities.default_rate_per_minute,
         transport=transport, concurrency=concurrency,
-        max_download_bytes=platform.capabilities.max_attachment_bytes,
-        **platform.http_options(url),
+        max_download_bytes=platform.capabilities.max_attachment_bytes, **arguments,
     )
     header = authorization(auth, client.base_url)
     if header:

@@ -7,13 +7,15 @@ credentials and the host-owned :class:`~deskmigrate.core.http.HttpClient`).
 
 from __future__ import annotations
 
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .errors import ApiError
+from .errors import ApiError, NoSandbox
+from .http import HttpOptions
 from .records import Record
 
 if TYPE_CHECKING:
@@ -32,16 +34,28 @@ class ConfigField:
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a platform can do, shown by ``deskmigrate platforms``."""
+    """What a platform can do: shown by ``deskmigrate platforms`` and read by options
+    (an option names the flags it needs, never platforms)."""
 
     source_kinds: tuple[str, ...] = ()
     target_kinds: tuple[str, ...] = ()
     keeps_timestamps: bool = False  # the target can set created_at on tickets and comments
     keeps_authors: bool = False  # the target can set each comment's author
+    embeds_inline_images: bool = False  # the source keeps pasted images only in HTML bodies
+    kb_translations: bool = False  # KB articles/folders/categories have language versions
+    side_conversations: bool = False  # native side conversations (read, and written back)
+    call_recordings: bool = False  # the source has voice-call recordings on comments
     max_attachment_bytes: int | None = None
-    bulk_ticket_batch: int = 1  # tickets per target write request
     default_rate_per_minute: int = 200
-    notes: tuple[str, ...] = ()
+    # Removed fields, accepted and ignored so plugins written before their removal load:
+    bulk_ticket_batch: InitVar[int | None] = None  # Target.batch_size() says it now
+    notes: InitVar[tuple[str, ...] | None] = None  # the plugin's docs say it now
+
+    def __post_init__(self, bulk_ticket_batch: int | None, notes: tuple[str, ...] | None
+                      ) -> None:
+        if bulk_ticket_batch is not None or notes is not None:
+            warnings.warn("Capabilities(bulk_ticket_batch=, notes=) are no longer used; "
+                          "drop them.", DeprecationWarning, stacklevel=3)
 
 
 @dataclass
@@ -239,6 +253,7 @@ class Platform(ABC):
     title: str
     config_fields: tuple[ConfigField, ...]
     capabilities: Capabilities
+    demo_roles: tuple[str, ...] = ()  # "source" / "target": what it plays in the built-in demo
 
     @abstractmethod
     def source(self, connection: Connection) -> Source: ...
@@ -250,16 +265,17 @@ class Platform(ABC):
     def auth(self, credentials: dict[str, str]) -> Any:
         """An ``httpx.Auth`` (or tuple) built from the config's credential keys."""
 
-    @abstractmethod
     def sandbox(self, db_path: str, *, rate_limit: int | None = None, fault_rate: float = 0.0,
                 fault_seed: int = 0) -> SandboxApp:
         """A sandbox emulating this platform, its state in the SQLite file ``db_path``;
-        ``fault_rate`` of its answers are a random 429, 500 or dropped connection."""
+        ``fault_rate`` of its answers are a random 429, 500 or dropped connection.
+        Optional: a platform without an emulator raises :class:`NoSandbox`."""
+        raise NoSandbox(f"The {self.name} plugin has no sandbox.")
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        """Extra :class:`~deskmigrate.core.http.HttpClient` arguments for this platform
-        (``rate_headers``, ``error_message``, ``allowed_hosts``)."""
-        return {}
+    def http_options(self, url: str) -> HttpOptions:
+        """How the :class:`~deskmigrate.core.http.HttpClient` talks to this platform: its
+        rate-limit headers, error messages, extra hosts, status verdicts, backoff hook."""
+        return HttpOptions()
 
     def secret_values(self, credentials: dict[str, str]) -> list[str]:
         """Every string that must never be logged for these credentials."""

@@ -16,7 +16,7 @@ import pluggy
 import structlog
 
 from . import state as st
-from .connector import Found, Source, Target, WriteResult
+from .connector import Capabilities, Found, Source, Target, WriteResult
 from .context import EngineContext
 from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
@@ -60,6 +60,8 @@ class RunSpec:
     run_id: int
     mode: str
     options: dict[str, Any] = field(default_factory=dict)
+    source_capabilities: Capabilities = field(default_factory=Capabilities)
+    target_capabilities: Capabilities = field(default_factory=Capabilities)
     default_agent_email: str | None = None
     concurrency: int = 8
     progress: Progress | None = None
@@ -87,6 +89,8 @@ class Engine:
             migration_id=spec.migration_id, run_id=spec.run_id, mode=spec.mode,
             source_platform=spec.source_platform, target_platform=spec.target_platform,
             options=spec.options, started_at=datetime.now(UTC),
+            source_capabilities=spec.source_capabilities,
+            target_capabilities=spec.target_capabilities,
         )
         self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight

@@ -38,6 +38,10 @@ class NotFound(ApiError):
     """The platform has no such record (404)."""
 
 
+class NoSandbox(ConfigError):
+    """The platform plugin ships no sandbox (emulator)."""
+
+
 class TooLarge(ApiError):
     """A download passed its size limit; reading stopped there."""
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import ipaddress
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import Enum
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -73,7 +75,7 @@ class Verdict(Enum):
 
 def classify(status: int, overrides: Mapping[int, Verdict] | None = None) -> Verdict:
     """The one table deciding what a response status means (a platform may override a row,
-    e.g. Freshdesk's 409 means a duplicate value, not a transient conflict)."""
+    e.g. a 409 that means a duplicate value, not a transient conflict)."""
     if overrides and status in overrides:
         return overrides[status]
     if status < 400:
@@ -100,13 +102,37 @@ class _Retryable(Exception):
 
 @dataclass
 class RateHeaders:
-    """Names of a platform's rate-limit headers (first present wins)."""
+    """Names of a platform's rate-limit headers (first present wins). A reset header may
+    hold seconds to wait, epoch seconds (or milliseconds), an ISO 8601 or an HTTP date."""
 
     limit: tuple[str, ...] = ("x-rate-limit", "ratelimit-limit", "x-ratelimit-limit",
                               "x-ratelimit-total")
     remaining: tuple[str, ...] = ("x-rate-limit-remaining", "ratelimit-remaining",
                                   "x-ratelimit-remaining")
     reset: tuple[str, ...] = ("ratelimit-reset", "x-ratelimit-reset")
+
+
+Backoff = Callable[[httpx.Response], "float | None"]
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    """What a platform tells its :class:`HttpClient` (``Platform.http_options``).
+
+    ``backoff`` is the platform's say on how long to wait after a 429 or a retryable
+    answer (seconds), for platforms signalling it in their own way; None falls back to
+    Retry-After, then the rate-limit reset header.
+    """
+
+    rate_headers: RateHeaders | None = None
+    error_message: Callable[[httpx.Response], str] | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    credentialed_hosts: tuple[str, ...] = ()
+    status_verdicts: Mapping[int, Verdict] | None = None
+    backoff: Backoff | None = None
+
+    def client_arguments(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class RateBudget:
@@ -119,19 +145,21 @@ class RateBudget:
     """
 
     def __init__(self, per_minute: int, burst: int | None = None, *,
-                 follow_headers: bool = False) -> None:
+                 follow_headers: bool = False, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Any] = time.sleep) -> None:
         self.per_minute = max(1, per_minute)
         self.follow_headers = follow_headers  # the limit was a default, not configured
         self.burst = burst or max(1, min(10, self.per_minute // 60 or 1))
+        self._clock, self._sleep = clock, sleep
         self._tokens = float(self.burst)
-        self._stamp = time.monotonic()
+        self._stamp = clock()
         self._blocked_until = 0.0
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
         while True:
             with self._lock:
-                now = time.monotonic()
+                now = self._clock()
                 rate = self.per_minute / 60.0
                 self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
                 self._stamp = now
@@ -141,11 +169,12 @@ class RateBudget:
                     return
                 if wait <= 0:
                     wait = (1 - self._tokens) / rate
-            time.sleep(min(wait, 1.0))
+            self._sleep(min(wait, 1.0))
 
     def block_for(self, seconds: float) -> None:
+        """Hold every request on this budget for ``seconds`` (a 429, a spent window)."""
         with self._lock:
-            self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+            self._blocked_until = max(self._blocked_until, self._clock() + seconds)
             self._tokens = 0
 
     def observe(self, limit: int | None, remaining: int | None) -> None:
@@ -184,14 +213,40 @@ def _header_int(headers: httpx.Headers, names: tuple[str, ...]) -> int | None:
     return None
 
 
-def retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if value is None:
+def seconds_until(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a header value: a number of seconds, epoch seconds or
+    milliseconds, an ISO 8601 date or an HTTP date (RFC 9110); None if unreadable.
+    ``now`` is the epoch time to count from (default: the clock)."""
+    if value is None or not value.strip():
         return None
+    now = time.time() if now is None else now
+    value = value.strip()
     try:
-        return max(0.0, float(value))
+        number = float(value)
     except ValueError:
-        return None
+        moment = _parse_date(value)
+        return None if moment is None else max(0.0, moment.timestamp() - now)
+    if number > 1e12:  # epoch milliseconds
+        number = number / 1000 - now
+    elif number > 1e9:  # epoch seconds
+        number -= now
+    return max(0.0, number)
+
+
+def _parse_date(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
+    """The Retry-After header as seconds (it may be seconds or an HTTP date)."""
+    return seconds_until(response.headers.get("retry-after"), now)
 
 
 class HttpClient:
@@ -217,11 +272,14 @@ class HttpClient:
         concurrency: int = 8,
         sleep: Any = time.sleep,
         status_verdicts: Mapping[int, Verdict] | None = None,
+        backoff: Backoff | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
-        self.budget = RateBudget(rate_per_minute or default_rate,
-                                 follow_headers=rate_per_minute is None)
+        self.budget = budget or RateBudget(rate_per_minute or default_rate,
+                                           follow_headers=rate_per_minute is None)
+        self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
         self.max_attempts = max_attempts
@@ -317,23 +375,42 @@ class HttpClient:
                 raise
             raise AmbiguousWrite(f"{self.platform} dropped the connection during {method} "
                                  f"{urlsplit(url).path}.") from None
-        self.budget.observe(_header_int(response.headers, self.rate_headers.limit),
-                            _header_int(response.headers, self.rate_headers.remaining))
+        remaining = _header_int(response.headers, self.rate_headers.remaining)
+        self.budget.observe(_header_int(response.headers, self.rate_headers.limit), remaining)
+        reset = self._reset(response)
+        if remaining is not None and remaining <= 0 and reset is not None:
+            self.budget.block_for(min(reset, self.max_wait))  # the window is spent
         verdict = classify(response.status_code, self._verdicts)
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
             return response
         if verdict is Verdict.RATE_LIMITED:
-            delay = retry_after(response)
+            delay = self._delay(response)
+            delay = reset if delay is None else delay
             with self.stats._lock:
                 self.stats.rate_limited += 1
-            self.budget.block_for(delay if delay is not None else 1.0)
+            self.budget.block_for(min(delay if delay is not None else 1.0, self.max_wait))
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:
                 raise AmbiguousWrite(f"{self.platform} answered {response.status_code} to "
                                      f"{method} {urlsplit(url).path}.")
-            raise _Retryable(response, retry_after(response), f"status {response.status_code}")
+            delay = self._delay(response)
+            if delay is not None and response.status_code == 503:
+                self.budget.block_for(min(delay, self.max_wait))  # unavailable for everyone
+            raise _Retryable(response, delay, f"status {response.status_code}")
         raise self._error(response)
+
+    def _delay(self, response: httpx.Response) -> float | None:
+        """How long the platform asks us to wait: its backoff hook, else Retry-After."""
+        delay = self._backoff(response) if self._backoff else None
+        return retry_after(response) if delay is None else max(0.0, delay)
+
+    def _reset(self, response: httpx.Response) -> float | None:
+        for name in self.rate_headers.reset:
+            delay = seconds_until(response.headers.get(name))
+            if delay is not None:
+                return delay
+        return None
 
     def _stop(self, state: RetryCallState) -> bool:
         """Stop after ``max_attempts``; a refused connection gets three tries, not more."""

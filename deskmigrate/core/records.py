@@ -102,8 +102,8 @@ class Comment:
     created_at: datetime | None = None
     attachments: list[Attachment] = field(default_factory=list)
     channel: str = "web"
-    incoming: bool = False  # a customer's message (Freshdesk's ``incoming``)
-    recording: Attachment | None = None  # Zendesk Talk voice comment audio
+    incoming: bool = False  # a customer's message kept as an incoming note
+    recording: Attachment | None = None  # the audio of a voice-call comment
 
 
 @dataclass(kw_only=True)

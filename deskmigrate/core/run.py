@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .connector import Capabilities
+
 if TYPE_CHECKING:
     from .state import StateStore
 
@@ -47,6 +49,8 @@ class RunContext:
     target_platform: str
     options: dict[str, Any]
     started_at: datetime
+    source_capabilities: Capabilities = field(default_factory=Capabilities)
+    target_capabilities: Capabilities = field(default_factory=Capabilities)
     option_usage: Counter[str] = field(default_factory=Counter)
 
     def option_applied(self, name: str, count: int = 1) -> None:

@@ -110,7 +110,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     Schedule.parse(launch.windows, launch.timezone)  # refuse a bad window before anything
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
-                                   config.source.platform, config.target.platform)
+                                   accounts.source_platform, accounts.target_platform)
         # Both accounts answer and the default agent exists before anything is written.
         accounts.source.check()
         default_agent(accounts.target, config.run.get("default_agent"), config.target.platform)
@@ -234,6 +234,8 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
+        source_capabilities=accounts.source_platform.capabilities,
+        target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
         schedule=Schedule.parse(launch.windows, launch.timezone), notify=launch.notify,
     ))

@@ -10,12 +10,11 @@ import pluggy
 
 from . import host
 from .config import Config, parse
+from .errors import ConfigError
 from .paths import sandbox_dir
 from .runner import Transports
 from .sandbox import SandboxApp
 
-DEMO_SOURCE = "zendesk"
-DEMO_TARGET = "freshdesk"
 IN_PROCESS_RATE = 100_000  # in-process sandboxes have no rate limit: don't throttle them
 DEMO_TICKETS = 200
 DEMO_SEED = 7
@@ -42,9 +41,21 @@ def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
     return app
 
 
-def builtin_demo(pm: pluggy.PluginManager, *, source: str = DEMO_SOURCE,
-                 target: str = DEMO_TARGET) -> tuple[Config, Transports]:
+def demo_platform(pm: pluggy.PluginManager, role: str) -> str:
+    """The platform that plays ``role`` ("source" / "target") in the built-in demo: the
+    first whose ``demo_roles`` names it."""
+    for name, platform in host.platforms(pm).items():
+        if role in platform.demo_roles:
+            return name
+    raise ConfigError(f"No installed platform offers to be the demo's {role}; "
+                      f"give `deskmigrate demo` a config.")
+
+
+def builtin_demo(pm: pluggy.PluginManager, *, source: str | None = None,
+                 target: str | None = None) -> tuple[Config, Transports]:
     """A seeded source sandbox and a target sandbox that starts empty, served in-process."""
+    source = source or demo_platform(pm, "source")
+    target = target or demo_platform(pm, "target")
     folder = sandbox_dir()
     apps = {
         "source": open_sandbox(source, folder / f"demo-source-{source}.sqlite",

@@ -15,7 +15,7 @@ NAME = "add_tag"
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
     register(Option(name=NAME, description="Add a tag (e.g. migrated-2026-11) to every "
-                    "migrated ticket", billing_key=NAME, value_type=str))
+                    "migrated ticket", value_type=str))
 
 
 @hookimpl

@@ -1,5 +1,6 @@
-"""``call_recordings = true``: Zendesk Talk voice-call recordings become attachments of the
-comment they belong to. Without it, recordings stay behind."""
+"""``call_recordings = true``: voice-call recordings (sources with the ``call_recordings``
+capability) become attachments of the comment they belong to. Without it, recordings stay
+behind."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ NAME = "call_recordings"
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
-    register(Option(name=NAME, description="Migrate Zendesk Talk call recordings as "
-                    "attachments", billing_key=NAME, sources=("zendesk",)))
+    register(Option(name=NAME, description="Migrate voice-call recordings as attachments",
+                    source_needs=("call_recordings",)))
 
 
 @hookimpl

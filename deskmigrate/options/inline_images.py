@@ -1,6 +1,6 @@
 """``inline_images = true``: images embedded in the HTML of sources that keep them only
-there (Freshdesk, JSM, Intercom) are downloaded and re-attached as files; the body keeps its
-reference. Without it, such images stay links to the source."""
+there (the ``embeds_inline_images`` capability) are downloaded and re-attached as files; the
+body keeps its reference. Without it, such images stay links to the source."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ from deskmigrate.core.records import Record, Ticket
 from deskmigrate.core.run import RunContext
 
 NAME = "inline_images"
-EMBEDDING_SOURCES = ("freshdesk", "jira_sm", "intercom")
 
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
     register(Option(name=NAME, description="Re-attach images embedded in HTML bodies as files",
-                    billing_key=NAME, sources=EMBEDDING_SOURCES))
+                    source_needs=("embeds_inline_images",)))
 
 
 @hookimpl
 def prepare_record(context: RunContext, kind: str, record: Record) -> None:
-    if not isinstance(record, Ticket) or context.source_platform not in EMBEDDING_SOURCES:
+    if not isinstance(record, Ticket) or (
+            not context.source_capabilities.embeds_inline_images):
         return
     kept = 0
     for comment in record.comments:

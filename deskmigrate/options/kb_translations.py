@@ -11,13 +11,12 @@ from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record
 from deskmigrate.core.run import RunContext
 
 NAME = "kb_translations"
-PLATFORMS = ("zendesk", "freshdesk", "intercom")
 
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
     register(Option(name=NAME, description="Migrate every language version of KB articles",
-                    billing_key=NAME, sources=PLATFORMS, targets=PLATFORMS))
+                    source_needs=("kb_translations",), target_needs=("kb_translations",)))
 
 
 @hookimpl

@@ -14,7 +14,7 @@ NAME = "skip_attachments"
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
-    register(Option(name=NAME, description="Do not transfer attachments", billing_key=NAME))
+    register(Option(name=NAME, description="Do not transfer attachments"))
 
 
 @hookimpl

@@ -1,5 +1,7 @@
-"""Tools for plugin authors: the conformance kit."""
+"""Tools for plugin authors: the conformance suite (subclass :class:`PlatformConformance`)
+and the older one-call kit."""
 
 from .conformance import assert_conforms
+from .suite import PlatformConformance
 
-__all__ = ["assert_conforms"]
+__all__ = ["PlatformConformance", "assert_conforms"]

@@ -35,8 +35,8 @@ class Misspelled:
 class TaggingOption:
     @hookimpl
     def register_options(self, register):
-        register(Option(name="stamp", description="Stamp every ticket", billing_key="stamp",
-                        value_type=str, targets=("zendesk",)))
+        register(Option(name="stamp", description="Stamp every ticket", value_type=str,
+                        target_needs=("keeps_timestamps",)))
 
 
 def fake_entry_points(monkeypatch, *eps):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from email.utils import formatdate
+
 import httpx
 import pytest
 
@@ -13,7 +17,15 @@ from deskmigrate.core.errors import (
     NotFound,
     Unreachable,
 )
-from deskmigrate.core.http import HttpClient, Verdict, check_url, classify
+from deskmigrate.core.http import (
+    HttpClient,
+    RateBudget,
+    Verdict,
+    check_url,
+    classify,
+    retry_after,
+    seconds_until,
+)
 
 SECRET = "s3cr3t-token-value"
 
@@ -167,3 +179,131 @@ def test_a_default_rate_follows_the_accounts_limit_but_a_configured_one_is_a_cei
         c.get_json("/x")
     assert default.budget.per_minute == 700
     assert configured.budget.per_minute == 400
+
+
+# -- waits the platform asks for ------------------------------------------------------------
+NOW = 1_764_500_000.0  # an epoch time to count from (2025-11-30T10:53:20Z)
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    ("7", 7.0), ("0.5", 0.5), ("-3", 0.0),
+    (str(int(NOW) + 30), 30.0),  # epoch seconds
+    (str(int(NOW * 1000) + 30_000), 30.0),  # epoch milliseconds
+    ("2025-11-30T10:54:00Z", 40.0), ("2025-11-30T10:54:00+00:00", 40.0),
+    ("2025-11-30T10:54:00", 40.0),  # ISO without zone: UTC
+    ("Sun, 30 Nov 2025 10:53:50 GMT", 30.0),  # HTTP date
+    ("Sun, 30 Nov 2025 10:50:00 GMT", 0.0),  # a date in the past: no wait
+    ("soon", None), ("", None), (None, None),
+])
+def test_seconds_until_reads_every_header_format(value, seconds):
+    assert seconds_until(value, now=NOW) == seconds
+
+
+def test_retry_after_as_http_date():
+    response = httpx.Response(429, headers={"Retry-After": "Sun, 30 Nov 2025 10:53:25 GMT"})
+    assert retry_after(response, now=NOW) == 5.0
+
+
+class FakeClock:
+    """Monotonic time that passes only when someone sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self.lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+
+def test_a_429_holds_the_shared_budget_for_every_thread():
+    """While one thread waits out a 429's Retry-After, another thread's request on the same
+    connection is not sent before that time either."""
+    clock = FakeClock()
+    budget = RateBudget(100_000, clock=clock, sleep=clock.sleep)
+    sent: dict[str, float] = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        name = request.url.path.strip("/")
+        if name == "a" and "a" not in sent:
+            sent["a"] = clock()
+            return httpx.Response(429, headers={"Retry-After": "5"})
+        sent.setdefault(name, clock())
+        return httpx.Response(200, json={})
+
+    def retry_sleep(seconds: float) -> None:
+        other = threading.Thread(target=lambda: c.request("GET", "b"))
+        other.start()  # another worker asks while the first waits out its 429
+        other.join()
+
+    c = HttpClient("http://127.0.0.1:9", platform="acme", transport=httpx.MockTransport(handler),
+                   sleep=retry_sleep, budget=budget)
+    assert c.request("GET", "a").status_code == 200
+    assert sent["b"] >= sent["a"] + 5  # b waited for the block set by a's 429
+
+
+def test_a_503_retry_after_is_honoured_and_holds_the_budget():
+    clock = FakeClock()
+    budget = RateBudget(100_000, clock=clock, sleep=clock.sleep)
+    c, calls, sleeps = client([httpx.Response(503, headers={"Retry-After": "7"}),
+                               httpx.Response(200, json={"ok": True})], budget=budget)
+    assert c.get_json("x") == {"ok": True}
+    assert sleeps == [7.0]  # the retry waited what the 503 asked, not an exponential guess
+    assert clock.now >= 107  # and the budget held every other request as long
+
+
+def test_a_503_retry_after_as_http_date_is_capped_by_max_wait():
+    clock = FakeClock()
+    later = formatdate(time.time() + 600, usegmt=True)  # ten minutes from now
+    c, calls, sleeps = client([httpx.Response(503, headers={"Retry-After": later}),
+                               httpx.Response(200, json={})], max_wait=60,
+                              budget=RateBudget(100_000, clock=clock, sleep=clock.sleep))
+    c.get_json("x")
+    assert sleeps == [60]
+    assert clock.now == 160  # the budget's hold is capped too
+
+
+def test_a_spent_window_blocks_until_the_reset_header():
+    """``remaining: 0`` with a reset in epoch seconds: the next request waits for it."""
+    clock = FakeClock()
+    budget = RateBudget(100_000, clock=clock, sleep=clock.sleep)
+    reset = str(int(time.time()) + 20)
+    c, calls, sleeps = client([
+        httpx.Response(200, json={}, headers={"x-ratelimit-remaining": "0",
+                                              "x-ratelimit-reset": reset}),
+        httpx.Response(200, json={})], budget=budget)
+    c.get_json("x")
+    assert clock.now == 100  # nothing waited yet
+    c.get_json("y")
+    assert 118 <= clock.now <= 121  # about 20 s (the header has whole seconds)
+
+
+def fake_budget() -> RateBudget:
+    clock = FakeClock()
+    return RateBudget(100_000, clock=clock, sleep=clock.sleep)
+
+
+def test_a_429_without_retry_after_waits_for_the_reset_header():
+    c, calls, sleeps = client([
+        httpx.Response(429, headers={"ratelimit-reset": "12"}),
+        httpx.Response(200, json={})], budget=fake_budget())
+    c.get_json("x")
+    assert sleeps == [12.0]
+
+
+def test_the_platform_backoff_hook_decides_the_wait():
+    def backoff(response: httpx.Response) -> float | None:
+        return float(response.headers["x-wait-ms"]) / 1000 if "x-wait-ms" in response.headers \
+            else None
+
+    c, calls, sleeps = client([
+        httpx.Response(429, headers={"x-wait-ms": "2500", "Retry-After": "30"}),
+        httpx.Response(503), httpx.Response(200, json={})], backoff=backoff,
+        budget=fake_budget())
+    c.get_json("x")
+    assert sleeps[0] == 2.5  # the hook wins over Retry-After
+    assert 0 < sleeps[1] <= 60  # no hook answer, no Retry-After: exponential backoff

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pluggy
 import pytest
 
 from deskmigrate.core import hookspecs
+from deskmigrate.core.connector import Capabilities
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.host import options as registered_options
-from deskmigrate.core.options import validate_options
+from deskmigrate.core.options import Option, validate_options
 from deskmigrate.core.records import (
     Attachment,
     Comment,
@@ -44,9 +46,20 @@ def pm():
     return manager
 
 
-def context(options, source="zendesk", target="freshdesk"):
-    return RunContext(migration_id=1, run_id=1, mode="full", source_platform=source,
-                      target_platform=target, options=options, started_at=T0,
+# Options decide from capability flags, never from names: these names mean nothing.
+VOICE = Capabilities(call_recordings=True, side_conversations=True, kb_translations=True)
+EMBEDDING = Capabilities(embeds_inline_images=True, kb_translations=True)
+PLAIN = Capabilities()
+
+
+def platform(name, capabilities):
+    return SimpleNamespace(name=name, capabilities=capabilities)
+
+
+def context(options, source=VOICE, target=EMBEDDING):
+    return RunContext(migration_id=1, run_id=1, mode="full", source_platform="a",
+                      target_platform="b", options=options, started_at=T0,
+                      source_capabilities=source, target_capabilities=target,
                       option_usage=Counter())
 
 
@@ -93,25 +106,28 @@ def test_call_recordings_become_attachments_only_when_asked():
     assert record.comments[1].attachments == [] and record.comments[1].recording is None
 
 
-def test_side_conversations_become_private_notes_outside_zendesk_in_time_order():
+def test_side_conversations_become_private_notes_without_native_support_in_time_order():
     record, usage = prepare({"side_conversations": True}, ticket())
     assert [c.source_id for c in record.comments] == ["c1", "side-s1-m1", "c2"]
     note = record.comments[1]
     assert note.public is False and "Ask billing" in note.body_html
     assert record.side_conversations == []
-    native, _ = prepare({"side_conversations": True}, ticket(), target="zendesk")
+    native, _ = prepare({"side_conversations": True}, ticket(), target=VOICE)
     assert len(native.side_conversations) == 1 and len(native.comments) == 2
     dropped, _ = prepare({}, ticket())
     assert dropped.side_conversations == [] and len(dropped.comments) == 2
 
 
 def test_inline_images_from_embedding_sources():
-    kept, usage = prepare({"inline_images": True}, ticket(), source="freshdesk",
-                          target="zendesk")
+    kept, usage = prepare({"inline_images": True}, ticket(), source=EMBEDDING, target=VOICE)
     assert [a.file_name for a in kept.comments[0].attachments] == ["a.pdf", "x.png"]
     assert usage["inline_images"] == 1
-    dropped, _ = prepare({}, ticket(), source="freshdesk", target="zendesk")
+    dropped, _ = prepare({}, ticket(), source=EMBEDDING, target=VOICE)
     assert [a.file_name for a in dropped.comments[0].attachments] == ["a.pdf"]
+    # a source that keeps inline images as real attachments keeps them without the option
+    own, usage = prepare({}, ticket(), source=VOICE, target=EMBEDDING)
+    assert [a.file_name for a in own.comments[0].attachments] == ["a.pdf", "x.png"]
+    assert not usage
 
 
 def test_kb_translations_only_with_the_option():
@@ -125,11 +141,26 @@ def test_kb_translations_only_with_the_option():
 
 def test_options_are_checked_against_the_pair_before_anything_runs():
     known = registered_options(pm())
-    assert validate_options({"add_tag": "x", "skip_attachments": False}, known, "zendesk",
-                            "freshdesk") == {"add_tag": "x"}
-    with pytest.raises(ConfigError, match="'call_recordings' is not supported from freshdesk"):
-        validate_options({"call_recordings": True}, known, "freshdesk", "zendesk")
+    voice, embedding = platform("acme", VOICE), platform("zendesk", EMBEDDING)
+    assert validate_options({"add_tag": "x", "skip_attachments": False}, known, voice,
+                            embedding) == {"add_tag": "x"}
+    assert validate_options({"call_recordings": True}, known, voice, embedding)
+    with pytest.raises(ConfigError, match="'call_recordings' is not supported from zendesk"):
+        validate_options({"call_recordings": True}, known, embedding, voice)
+    with pytest.raises(ConfigError, match="'kb_translations' is not supported from acme to "
+                                          "plain"):
+        validate_options({"kb_translations": True}, known, voice, platform("plain", PLAIN))
     with pytest.raises(ConfigError, match="Unknown option 'redact'"):
-        validate_options({"redact": True}, known, "zendesk", "zendesk")
+        validate_options({"redact": True}, known, voice, voice)
     with pytest.raises(ConfigError, match="'add_tag' takes a str value"):
-        validate_options({"add_tag": True}, known, "zendesk", "zendesk")
+        validate_options({"add_tag": True}, known, voice, voice)
+
+
+def test_an_option_needing_an_unknown_capability_is_refused_when_declared():
+    with pytest.raises(ValueError, match="unknown capabilities \\['voice'\\]"):
+        Option(name="x", description="x", source_needs=("voice",))
+
+
+def test_removed_capability_fields_still_load_with_a_warning():
+    with pytest.warns(DeprecationWarning, match="no longer used"):
+        assert Capabilities(bulk_ticket_batch=100, notes=("x",)) == Capabilities()

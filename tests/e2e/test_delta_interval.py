@@ -150,7 +150,8 @@ def test_a_window_that_opens_during_the_run(tmp_path, zendesk_pair):
     source, target = zendesk_pair()
     config = write_config(tmp_path / "c.toml", source, target)
     db = tmp_path / "s.db"
-    opens = datetime.now(UTC) + timedelta(seconds=4)
+    # Far enough ahead that a loaded machine still starts the run before the window opens.
+    opens = datetime.now(UTC) + timedelta(seconds=12)
     closes = opens + timedelta(hours=2)
     window = f"{opens:%a %H:%M:%S}-{closes:%a %H:%M:%S}".lower()
     command = [sys.executable, "-m", "deskmigrate", "--db", str(db), "migrate", "--config",

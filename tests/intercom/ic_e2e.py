@@ -148,3 +148,12 @@ def zendesk_contacts(account: Account) -> dict[str, dict[str, Any]]:
                              "tags": sorted(u.get("tags") or [])}
                 for u in pages(http, "/api/v2/users.json?role=end-user", "users")
                 if u.get("email") and u.get("active", True)}
+
+
+def migrate(folder: Path, source: Account, target: Account) -> tuple[Path, dict]:
+    """A full run through the CLI that completes with no failed ticket: (state db, summary)."""
+    db = folder / "state.db"
+    result = cli_json(db, "migrate", "--config", str(write_config(folder / "c.toml", source,
+                                                                  target)))
+    assert result["status"] == "completed" and result["records"]["ticket"]["failed"] == 0
+    return db, result

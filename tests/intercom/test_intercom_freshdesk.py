@@ -9,18 +9,15 @@ from datetime import UTC, datetime
 import freshdesk_reader
 import intercom_reader
 import jsm_reader
-from ic_e2e import cli_json, id_map, write_config
+from ic_e2e import id_map, migrate
 
 OWNER = "owner@sandbox.example"
 
 
 def test_freshdesk_to_intercom(tmp_path, pair):
     source, target, _, _ = pair("freshdesk", "intercom")
-    db = tmp_path / "state.db"
-    result = cli_json(db, "migrate", "--config",
-                      str(write_config(tmp_path / "c.toml", source, target)))
+    db, result = migrate(tmp_path, source, target)
     tickets = result["records"]["ticket"]
-    assert result["status"] == "completed" and tickets["failed"] == 0
     expected = freshdesk_reader.snapshot(source.url, source.credentials)
     actual = intercom_reader.snapshot(target.url, target.credentials)
     mapping = id_map(db, "ticket")
@@ -40,10 +37,7 @@ def test_freshdesk_to_intercom(tmp_path, pair):
 
 def test_intercom_to_freshdesk(tmp_path, pair):
     source, target, _, _ = pair("intercom", "freshdesk")
-    db = tmp_path / "state.db"
-    result = cli_json(db, "migrate", "--config",
-                      str(write_config(tmp_path / "c.toml", source, target)))
-    assert result["status"] == "completed" and result["records"]["ticket"]["failed"] == 0
+    db, _ = migrate(tmp_path, source, target)
     expected = intercom_reader.snapshot(source.url, source.credentials)
     actual = freshdesk_reader.snapshot(target.url, target.credentials)
     mapping = id_map(db, "ticket")
@@ -59,11 +53,7 @@ def test_intercom_to_freshdesk(tmp_path, pair):
 
 def test_jira_service_management_to_intercom(tmp_path, pair):
     source, target, _, _ = pair("jira_sm", "intercom")
-    db = tmp_path / "state.db"
-    result = cli_json(db, "migrate", "--config",
-                      str(write_config(tmp_path / "c.toml", source, target)))
-    tickets = result["records"]["ticket"]
-    assert result["status"] == "completed" and tickets["failed"] == 0
+    db, _ = migrate(tmp_path, source, target)
     expected = jsm_reader.snapshot(source.url, source.credentials)
     actual = intercom_reader.snapshot(target.url, target.credentials)
     mapping = id_map(db, "ticket")

@@ -4,6 +4,7 @@ replies keeping created_at, attachment limits, rate-limit windows and error bodi
 from __future__ import annotations
 
 import base64
+import time
 
 from ic_support import client, sandbox
 
@@ -93,10 +94,15 @@ def test_replies_keep_created_at_and_a_user_reply_reopens(app):
 
 def test_rate_limit_answers_429_with_epoch_reset(tmp_path):
     app = sandbox(tmp_path, tickets=1, rate_limit=60)  # 60 a minute: 10 per 10-second window
-    api = client(app)
-    answers = [api.get("/admins") for _ in range(11)]
-    assert [a.status_code for a in answers[:10]] == [200] * 10
-    limited = answers[10]
+    api, stranger = client(app), client(app)
+    stranger.headers["Authorization"] = "Bearer wrong"
+    if time.time() % 10 > 8:  # start well inside one 10-second window
+        time.sleep(10 - time.time() % 10 + 0.05)
+    refused = stranger.get("/admins")  # counted, but told nothing about the limit
+    assert refused.status_code == 401 and "X-RateLimit-Limit" not in refused.headers
+    answers = [api.get("/admins") for _ in range(10)]
+    assert [a.status_code for a in answers[:9]] == [200] * 9
+    limited = answers[9]
     assert limited.status_code == 429
     assert limited.json()["errors"][0]["code"] == "rate_limit_exceeded"
     assert limited.headers["X-RateLimit-Limit"] == "10"

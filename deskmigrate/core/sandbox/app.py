@@ -38,10 +38,12 @@ class ApiHTTPError(Exception):
 
 
 class MinuteWindow:
-    """A fixed one-minute window request counter (how Zendesk and Freshdesk count)."""
+    """A fixed window request counter: one minute (how help desks usually count) or
+    ``seconds`` long (Intercom counts in 10-second windows)."""
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, seconds: int = 60) -> None:
         self.limit = limit
+        self.seconds = seconds
         self._window = 0
         self._used = 0
         self._lock = threading.Lock()
@@ -49,11 +51,11 @@ class MinuteWindow:
     def hit(self) -> tuple[bool, int, int]:
         """Count one request: ``(allowed, remaining, seconds until the window resets)``."""
         now = time.time()
-        window = int(now // 60)
+        window = int(now // self.seconds)
         with self._lock:
             if window != self._window:
                 self._window, self._used = window, 0
-            reset = max(1, math.ceil((window + 1) * 60 - now))
+            reset = max(1, math.ceil((window + 1) * self.seconds - now))
             if self.limit is None:
                 return True, 1_000_000, reset
             if self._used >= self.limit:

@@ -1,18 +1,17 @@
 """Calling Freshdesk: API paths under ``/api/v2/``, list pages chained by the ``Link``
-header, and a compact set of ticket ids seen."""
+header (the SDK's paginator), and a compact set of ticket ids seen."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from deskmigrate.core.http import HttpClient
+from deskmigrate.core.paging import LinkHeaderPaginator, PageRequest
 
 PER_PAGE = 100
-_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 
 
 class FreshdeskApi:
@@ -35,22 +34,12 @@ class FreshdeskApi:
         return self.http.download(url)
 
 
-def next_link(response: httpx.Response) -> str | None:
-    """The absolute URL of the next page, if the ``Link`` header names one."""
-    match = _NEXT.search(response.headers.get("link", ""))
-    return match.group(1) if match else None
-
-
 def pages(http: FreshdeskApi, path: str, params: dict[str, Any] | None = None
           ) -> Iterator[list[dict]]:
     """Every page of a list endpoint, following ``Link: <...>; rel="next"`` as given."""
-    response = http.request("GET", path, params={"per_page": PER_PAGE, **(params or {})})
-    while True:
-        yield response.json()
-        url = next_link(response)
-        if url is None:
-            return
-        response = http.request("GET", url)
+    request = PageRequest(path, {"per_page": PER_PAGE, **(params or {})})
+    for page in LinkHeaderPaginator().pages(http, request):
+        yield page.items
 
 
 def rows(http: FreshdeskApi, path: str, params: dict[str, Any] | None = None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders, Verdict
+from deskmigrate.core.http import HttpOptions, RateHeaders, Verdict
 
 from .hosts import FILE_HOSTS
 from .mapping import MAX_REQUEST_BYTES
@@ -24,6 +24,7 @@ KINDS = ("field", "group", "agent", "company", "contact", "ticket",
 class FreshdeskPlatform(Platform):
     name = "freshdesk"
     title = "Freshdesk"
+    demo_roles = ("target",)
     config_fields = (
         ConfigField("url", "Help desk URL, e.g. https://acme.freshdesk.com"),
         ConfigField("api_key", "API key of an administrator (Profile settings)", secret=True),
@@ -33,15 +34,10 @@ class FreshdeskPlatform(Platform):
         target_kinds=KINDS,
         keeps_timestamps=False,
         keeps_authors=True,  # notes take user_id; times stay in a header line of the body
+        embeds_inline_images=True,  # pasted images live only in the HTML bodies
+        kb_translations=True,
         max_attachment_bytes=MAX_REQUEST_BYTES,
-        bulk_ticket_batch=1,
         default_rate_per_minute=200,
-        notes=(
-            "created_at cannot be set: the original author and time open every note",
-            "every message is written as a note: replies would email customers",
-            "attachments are at most 20 MB per request; larger files are skipped",
-            "agents need a paid seat: unmatched agents are not created",
-        ),
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:
@@ -65,14 +61,13 @@ class FreshdeskPlatform(Platform):
         return FreshdeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                                 fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        return {
-            "rate_headers": RateHeaders(limit=("x-ratelimit-total",),
-                                        remaining=("x-ratelimit-remaining",), reset=()),
-            "error_message": error_message,
-            "allowed_hosts": FILE_HOSTS,  # every data centre's (see hosts.py)
-            "status_verdicts": {409: Verdict.FAIL},  # a duplicate value, not a conflict
-        }
+    def http_options(self, url: str) -> HttpOptions:
+        return HttpOptions(
+            rate_headers=RateHeaders(limit=("x-ratelimit-total",),
+                                     remaining=("x-ratelimit-remaining",), reset=()),
+            error_message=error_message,
+            allowed_hosts=FILE_HOSTS,  # every data centre's (see hosts.py)
+            status_verdicts={409: Verdict.FAIL})  # a duplicate value, not a conflict
 
 
 def error_message(response: httpx.Response) -> str:

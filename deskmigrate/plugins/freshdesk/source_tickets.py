@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +14,7 @@ import structlog
 from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core.errors import ApiError
+from deskmigrate.core.paging import PageNumberPaginator, PageRequest
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .hosts import file_url_refusal
@@ -26,7 +27,7 @@ from .mapping import (
     ticket_channel,
     type_to_canonical,
 )
-from .paging import PER_PAGE, FreshdeskApi, SeenIds, next_link, rows
+from .paging import PER_PAGE, FreshdeskApi, SeenIds, rows
 
 log = structlog.get_logger("deskmigrate.freshdesk")
 
@@ -35,6 +36,18 @@ EPOCH = "1970-01-01T00:00:00Z"
 LIST_FILTERS = (None, "spam", "deleted")  # plain list, then spam, then trash
 FILTER_TAGS = {"spam": "spam", "deleted": "deleted"}
 INLINE_PATH = "/inline/attachment"
+
+
+def _restart(request: PageRequest, last: dict | None) -> PageRequest | None:
+    """Past the page cap: list again from the last row's ``updated_at``."""
+    if last is None:
+        return None
+    return request.with_params(updated_since=last["updated_at"])
+
+
+def _past_cap(error: ApiError) -> bool:
+    """Freshdesk's answer to a page past its cap (it can come before page 300)."""
+    return error.status == 400 and "beyond the" in str(error)
 
 
 class TicketReader:
@@ -57,41 +70,13 @@ class TicketReader:
     def _walk(self, name: str | None, since: datetime | None) -> Iterator[dict]:
         """``updated_at`` ascending from ``since``; past page 300 the walk restarts at page
         1 from the last ``updated_at`` seen (rows seen twice are dropped by the caller)."""
-        cursor = format_time(since) if since else EPOCH
-        while True:
-            last, more = yield from self._window(name, cursor)
-            if not more:
-                return
-            if last is None or last == cursor:
-                raise ApiError(f"More than {MAX_PAGE * PER_PAGE} Freshdesk tickets share the "
-                               f"updated_at {cursor}; they cannot be listed past page 300.")
-            cursor = last
-
-    def _window(self, name: str | None, cursor: str
-                ) -> Generator[dict, None, tuple[str | None, bool]]:
-        """Up to 300 pages from ``cursor``; returns ``(last updated_at, more left)``."""
-        params: dict[str, Any] = {"updated_since": cursor, "order_by": "updated_at",
-                                  "order_type": "asc", "per_page": PER_PAGE}
+        params: dict[str, Any] = {"updated_since": format_time(since) if since else EPOCH,
+                                  "order_by": "updated_at", "order_type": "asc"}
         if name:
             params["filter"] = name
-        last = None
-        url, page = "tickets", 1
-        while True:
-            try:
-                response = self.api.request("GET", url, params=params if page == 1 else None)
-            except ApiError as exc:
-                if exc.status == 400 and "beyond the" in str(exc):
-                    return last, True  # the cap came early: restart from the last row
-                raise
-            for row in response.json():
-                last = row["updated_at"]
-                yield row
-            url = next_link(response)
-            if url is None:
-                return last, False
-            if page == MAX_PAGE:
-                return last, True
-            page += 1
+        paginator = PageNumberPaginator(size=PER_PAGE, max_page=MAX_PAGE, restart=_restart,
+                                        capped=_past_cap)
+        yield from paginator.items(self.api, PageRequest("tickets", params))
 
     # -- one ticket -----------------------------------------------------------------------
     def ticket(self, ticket_id: int | str, listed_as: str | None = None) -> Ticket | None:

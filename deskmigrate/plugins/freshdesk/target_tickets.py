@@ -10,13 +10,13 @@ import html
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.history import origin_html, person
 from deskmigrate.core.records import Agent, Comment, Contact, Ticket
 
 from .mapping import (
@@ -72,9 +72,9 @@ class People:
         user_id = ctx.user(source_id)
         if user_id is not None:
             return self.describe(user_id)
-        person = ctx.person(source_id)
-        if isinstance(person, Agent | Contact):
-            return _name_and_email(person.name, person.email) or None
+        record = ctx.person(source_id)
+        if isinstance(record, Agent | Contact):
+            return person(record.name, record.email) or None
         return None
 
     def describe(self, user_id: str | None) -> str | None:
@@ -85,7 +85,7 @@ class People:
         if known is None:
             known = self._fetch(user_id)
             self.remember(user_id, *known)
-        return _name_and_email(*known)
+        return person(*known)
 
     def _fetch(self, user_id: str) -> tuple[str, str | None]:
         response = self.api.request("GET", f"contacts/{user_id}", ok_404=True)
@@ -97,18 +97,6 @@ class People:
             return f"user {user_id}", None
         contact = response.json().get("contact") or {}
         return contact.get("name") or "", contact.get("email")
-
-
-def _name_and_email(name: str, email: str | None) -> str:
-    return f"{name} <{email}>" if email and name else (name or email or "")
-
-
-def origin_line(author: str | None, when: datetime | None, source_author: str | None) -> str:
-    """``Originally posted by NAME <email> on 2024-03-01 10:22 UTC`` as an HTML line."""
-    who = author or (f"source user {source_author}" if source_author else "an unknown user")
-    stamp = when.strftime("%Y-%m-%d %H:%M UTC") if when else "an unknown date"
-    return (f'<p class="deskmigrate-origin"><em>Originally posted by {html.escape(who)} '
-            f"on {stamp}</em></p>")
 
 
 class TicketWriter:
@@ -188,8 +176,9 @@ class TicketWriter:
             return [Message(None, f"<p>{html.escape(ticket.subject or '(no subject)')}</p>")]
         for index, comment in enumerate(ticket.comments):
             user = ctx.user(comment.author_id) or ctx.user(comment.author_id, agent=True)
-            line = origin_line(self.people.author(comment.author_id, ctx),
-                               comment.created_at, comment.author_id)
+            who = self.people.author(comment.author_id, ctx) or (
+                f"source user {comment.author_id}" if comment.author_id else None)
+            line = origin_html(who, comment.created_at)
             groups = pack(comment.attachments, warn)
             body = line + (comment.body_html or html.escape(comment.body_text) or "<p></p>")
             messages.append(Message(comment, body, groups[0], private=not comment.public,

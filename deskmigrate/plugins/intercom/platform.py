@@ -51,6 +51,7 @@ class IntercomPlatform(Platform):
         target_kinds=KINDS,
         keeps_timestamps=True,  # conversations and replies take created_at (meant for imports)
         keeps_authors=True,  # replies as the admin or the contact who wrote them
+        embeds_inline_images=True, kb_translations=True,
         max_attachment_bytes=None,
         bulk_ticket_batch=1,
         default_rate_per_minute=1000,

@@ -37,6 +37,7 @@ class JiraSmPlatform(Platform):
         target_kinds=TARGET_KINDS,
         keeps_timestamps=False,
         keeps_authors=False,
+        embeds_inline_images=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
         bulk_ticket_batch=1,
         default_rate_per_minute=300,

@@ -13,6 +13,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError
+from deskmigrate.core.history import origin_text
 from deskmigrate.core.records import Comment, Ticket
 
 from .adf import adf_text, html_to_adf, paragraph
@@ -32,8 +33,7 @@ ISSUE_WRITES_PER_SECOND = 10  # Jira's per-issue write limit: space writes on on
 
 
 def origin_line(who: str, when: datetime | None, reference: str) -> str:
-    stamp = when.strftime("%Y-%m-%d %H:%M UTC") if when else "an unknown date"
-    return f"Originally posted by {who} on {stamp} (ref {reference})"
+    return f"{origin_text(who, when)} (ref {reference})"
 
 
 class Pacer:

@@ -6,24 +6,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from deskmigrate.core.connector import Identity
 from deskmigrate.core.errors import ApiError, AuthError
 from deskmigrate.core.http import HttpClient
+from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 
 PAGE_SIZE = 100
 JOB_POLL_FIRST = 0.2  # seconds before the first poll; doubles up to JOB_POLL_MAX
 JOB_POLL_MAX = 5.0
 JOB_TIMEOUT = 900.0
-
-
-def merge_query(url: str, params: Mapping[str, Any]) -> str:
-    """``url`` with ``params`` added to its query string (the URL's own keys win)."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    merged = {**{k: str(v) for k, v in params.items()}, **query}
-    return parts._replace(query=urlencode(merged)).geturl()
 
 
 class ZendeskApi:
@@ -38,13 +31,9 @@ class ZendeskApi:
     def cursor_list(self, path: str, key: str, params: Mapping[str, Any] | None = None
                     ) -> Iterator[dict[str, Any]]:
         """Every item of a cursor-paginated list (``links.next`` is followed as given)."""
-        url: str | None = path
-        query: Mapping[str, Any] | None = {**(params or {}), "page[size]": PAGE_SIZE}
-        while url:
-            page = self.http.get_json(url, query)
-            yield from page.get(key) or []
-            meta, links = page.get("meta") or {}, page.get("links") or {}
-            url, query = (links.get("next"), None) if meta.get("has_more") else (None, None)
+        paginator = NextUrlPaginator("links.next", items=key, has_more="meta.has_more")
+        yield from paginator.items(self.http, PageRequest(path, {**(params or {}),
+                                                                 "page[size]": PAGE_SIZE}))
 
     def count(self, path: str, params: Mapping[str, Any] | None = None) -> int:
         value = self.http.get_json(path, params).get("count")
@@ -54,36 +43,25 @@ class ZendeskApi:
                       params: Mapping[str, Any] | None = None
                       ) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
         """Pages of a cursor-based incremental export: ``(items, page)`` until
-        ``end_of_stream`` (``page["after_cursor"]`` is the bookmark for the next delta)."""
-        url: str = path
-        query: Mapping[str, Any] | None = {**(params or {}), "start_time": start_time}
-        while True:
-            page = self.http.get_json(url, query)
-            yield page.get(key) or [], page
-            if page.get("end_of_stream") or not page.get("after_url"):
-                return
-            # after_url carries only the cursor: keep the sideloads and page size asked for.
-            url, query = merge_query(page["after_url"], params or {}), None
+        ``end_of_stream`` (``page["after_cursor"]`` is the bookmark for the next delta).
+        ``after_url`` carries only the cursor: the sideloads and page size asked for are
+        added to it."""
+        paginator = NextUrlPaginator("after_url", items=key, done="end_of_stream",
+                                     carry=params)
+        for page in paginator.pages(self.http, PageRequest(
+                path, {**(params or {}), "start_time": start_time})):
+            yield page.items, page.body
 
     def export_time(self, path: str, key: str, start_time: int,
                     params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Items of a time-based incremental export, each once (pages may repeat the rows
         of the previous page's last second)."""
-        url: str = path
-        query: Mapping[str, Any] | None = {**(params or {}), "start_time": start_time}
+        paginator = NextUrlPaginator("next_page", items=key, done="end_of_stream")
         previous: set[Any] = set()
-        last_end = -1
-        while True:
-            page = self.http.get_json(url, query)
-            items = page.get(key) or []
-            current = {item.get("id") for item in items}
-            yield from (item for item in items if item.get("id") not in previous)
-            end_time = int(page.get("end_time") or 0)
-            if page.get("end_of_stream") or not page.get("next_page") or (
-                    end_time <= last_end and current <= previous):
-                return
-            previous, last_end = current, end_time
-            url, query = page["next_page"], None
+        for page in paginator.pages(self.http, PageRequest(
+                path, {**(params or {}), "start_time": start_time})):
+            yield from (item for item in page.items if item.get("id") not in previous)
+            previous = {item.get("id") for item in page.items}
 
     def wait_for_job(self, job: dict[str, Any]) -> dict[str, Any]:
         """Poll a job status until it is ``completed`` (or ``failed``)."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders
+from deskmigrate.core.http import HttpOptions, RateHeaders
 from deskmigrate.core.records import KIND_ORDER
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class ZendeskPlatform(Platform):
 
     name = "zendesk"
     title = "Zendesk Support"
+    demo_roles = ("source",)
     config_fields = (
         ConfigField("url", "Account URL, e.g. https://SUBDOMAIN.zendesk.com"),
         ConfigField("email", "Email of an admin (the API token acts as this user)"),
@@ -52,11 +53,8 @@ class ZendeskPlatform(Platform):
     )
     capabilities = Capabilities(
         source_kinds=KINDS, target_kinds=KINDS, keeps_timestamps=True, keeps_authors=True,
-        max_attachment_bytes=MAX_ATTACHMENT_BYTES, bulk_ticket_batch=100,
-        default_rate_per_minute=400,
-        notes=("Tickets are written with the ticket import API (timestamps and authors kept).",
-               "Help Center articles cannot keep their original created_at.",
-               "Incremental exports are limited to 10 requests a minute by Zendesk."),
+        kb_translations=True, side_conversations=True, call_recordings=True,
+        max_attachment_bytes=MAX_ATTACHMENT_BYTES, default_rate_per_minute=400,
     )
 
     def source(self, connection: Connection) -> ZendeskSource:
@@ -79,17 +77,14 @@ class ZendeskPlatform(Platform):
         return ZendeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                               fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
+    def http_options(self, url: str) -> HttpOptions:
         host = urlsplit(url).hostname or ""
         hosts: tuple[str, ...] = ()
         if host.endswith(".zendesk.com"):  # attachments redirect to the account's CDN host
             subdomain = host.removesuffix(".zendesk.com")
             hosts = (f"{subdomain}.zdusercontent.com",)
-        return {
-            "rate_headers": RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
-                                        remaining=("x-rate-limit-remaining",
-                                                   "ratelimit-remaining"),
-                                        reset=("ratelimit-reset",)),
-            "error_message": error_message,
-            "allowed_hosts": hosts,
-        }
+        return HttpOptions(
+            rate_headers=RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
+                                     remaining=("x-rate-limit-remaining", "ratelimit-remaining"),
+                                     reset=("ratelimit-reset",)),
+            error_message=error_message, allowed_hosts=hosts)

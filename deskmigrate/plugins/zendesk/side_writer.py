@@ -7,22 +7,19 @@ create whose outcome is unknown is looked up by its external id before it is sen
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.history import message_html
+from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 from deskmigrate.core.records import Comment, SideConversation
 
 from .client import ZendeskApi
 from .mapping import format_time
 
 MARKER = "deskmigrate"  # external_ids key holding the source id marker
-
-
-def message_body(message: Comment) -> str:
-    return message.body_html or f"<p>{html.escape(message.body_text or '(no text)')}</p>"
 
 
 class SideConversationWriter:
@@ -63,14 +60,14 @@ class SideConversationWriter:
         base = f"api/v2/tickets/{ticket_id}/side_conversations"
         created = self._post_once(base, {
             "message": {"subject": conversation.subject or "(no subject)",
-                        "html_body": message_body(messages[0]), "to": to,
+                        "html_body": message_html(messages[0]), "to": to,
                         "external_ids": self._origin(messages[0], ctx)},
             "external_ids": {MARKER: marker}},
             lambda: self._find_conversation(base, marker))
         for message in messages[1:]:
             origin = self._origin(message, ctx)
             self._post_once(f"{base}/{created}/reply", {"message": {
-                "html_body": message_body(message), "to": to, "external_ids": origin}},
+                "html_body": message_html(message), "to": to, "external_ids": origin}},
                 lambda origin=origin: self._find_reply(base, created, origin[MARKER]))
         return created
 
@@ -100,34 +97,17 @@ class SideConversationWriter:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _find_conversation(self, base: str, marker: str) -> str | None:
-        url: str | None = f"{base}.json"
-        while url:
-            page = self.api.get(url)
-            for item in page.get("side_conversations") or []:
-                if (item.get("external_ids") or {}).get(MARKER) == marker:
-                    return str(item["id"])
-            url = page.get("next_page")
+        pages = NextUrlPaginator("next_page", items="side_conversations")
+        for item in pages.items(self.api.http, PageRequest(f"{base}.json")):
+            if (item.get("external_ids") or {}).get(MARKER) == marker:
+                return str(item["id"])
         return None
 
     def _find_reply(self, base: str, conversation: str, marker: str) -> str | None:
-        url: str | None = f"{base}/{conversation}/events.json"
-        while url:
-            page = self.api.get(url)
-            for event in page.get("events") or []:
-                external = ((event.get("message") or {}).get("external_ids") or {})
-                if external.get(MARKER) == marker:
-                    return conversation
-            url = page.get("next_page")
+        pages = NextUrlPaginator("next_page", items="events")
+        for event in pages.items(self.api.http,
+                                 PageRequest(f"{base}/{conversation}/events.json")):
+            external = ((event.get("message") or {}).get("external_ids") or {})
+            if external.get(MARKER) == marker:
+                return conversation
         return None
-
-
-def as_private_notes(conversation: SideConversation) -> list[Comment]:
-    """A side conversation as private notes of its ticket (for closed tickets, which take no
-    new side conversation): each note says which conversation and whom it was with."""
-    header = (f"<p><em>Side conversation “{html.escape(conversation.subject)}” with "
-              f"{html.escape(', '.join(conversation.participants))}</em></p>")
-    return [Comment(source_id=f"side-{conversation.source_id}-{m.source_id}",
-                    author_id=m.author_id, body_html=header + message_body(m),
-                    body_text=m.body_text, public=False, created_at=m.created_at,
-                    attachments=m.attachments, channel="side_conversation")
-            for m in conversation.messages]

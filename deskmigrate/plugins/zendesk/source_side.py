@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 from deskmigrate.core.records import SideConversation
 
 from . import convert
@@ -26,14 +27,13 @@ def has_side_activity(event: dict[str, Any]) -> bool:
 def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideConversation]:
     """Every side conversation of a ticket with its messages: ``GET
     /tickets/{id}/side_conversations?include=events`` (offset pages of 100)."""
-    url: str | None = f"api/v2/tickets/{ticket_id}/side_conversations.json"
-    params: dict[str, Any] | None = {"include": "events", "per_page": PER_PAGE}
+    request = PageRequest(f"api/v2/tickets/{ticket_id}/side_conversations.json",
+                          {"include": "events", "per_page": PER_PAGE})
     conversations: list[dict[str, Any]] = []
     events: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    while url:
-        page = api.get(url, params)
-        conversations += page.get("side_conversations") or []
-        for event in page.get("events") or []:
+    for page in NextUrlPaginator("next_page", items="side_conversations").pages(
+            api.http, request):
+        conversations += page.items
+        for event in page.body.get("events") or []:
             events[str(event["side_conversation_id"])].append(event)
-        url, params = page.get("next_page"), None
     return [convert.side_conversation(c, events[str(c["id"])]) for c in conversations]

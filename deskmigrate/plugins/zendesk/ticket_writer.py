@@ -16,6 +16,7 @@ from deskmigrate.core.errors import (
     Unreachable,
 )
 from deskmigrate.core.filenames import safe_file_name
+from deskmigrate.core.history import side_conversation_notes
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
@@ -23,7 +24,7 @@ from .fields import FieldCache
 from .jobs import created_id, failure, job_results
 from .mapping import format_time, priority_out, status_out, type_out
 from .platform import MAX_ATTACHMENT_BYTES
-from .side_writer import SideConversationWriter, as_private_notes
+from .side_writer import SideConversationWriter
 
 
 class RecordError(Exception):
@@ -95,7 +96,7 @@ class TicketWriter:
         if ticket.side_conversations and status_out(ticket.status) == "closed":
             result.warnings.append("closed tickets take no side conversations; they were "
                                    "added as private notes")
-            notes = [n for c in ticket.side_conversations for n in as_private_notes(c)]
+            notes = [n for c in ticket.side_conversations for n in side_conversation_notes(c)]
             conversation = sorted([*conversation, *notes],
                                   key=lambda c: (c.created_at is None, c.created_at))
         comments = [self.comment(c, ctx, result, requester) for c in conversation]

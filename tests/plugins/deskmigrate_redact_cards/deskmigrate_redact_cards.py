@@ -48,8 +48,7 @@ def redact(text: str) -> str:
 
 @hookimpl
 def register_options(register: Callable[[Option], None]) -> None:
-    register(Option(name=NAME, description="Mask payment card numbers in comment bodies",
-                    billing_key=NAME))
+    register(Option(name=NAME, description="Mask payment card numbers in comment bodies"))
 
 
 @hookimpl

@@ -8,7 +8,6 @@ import base64
 import hmac
 import json
 import math
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from deskmigrate.core.sandbox import SandboxApp, json_response
-from deskmigrate.core.sandbox.app import ApiHTTPError
+from deskmigrate.core.sandbox.app import ApiHTTPError, MinuteWindow
 
 VERSIONS = ("2.10", "2.11", "2.12", "2.13", "2.14", "Unstable")
 WINDOW = 10  # seconds: Intercom spreads the per-minute limit over 10-second windows
@@ -34,31 +33,6 @@ HOST_MARK = "https://sandbox-host.invalid/"  # stored in documents; answered as 
 
 def file_url(number: int, name: str) -> str:
     return f"{HOST_MARK}{DOWNLOADS[1:]}{number}/{name}"
-
-
-class WindowCounter:
-    """Fixed 10-second windows: a per-minute limit of N allows ceil(N / 6) per window."""
-
-    def __init__(self, per_minute: int | None) -> None:
-        self.limit = None if per_minute is None else max(1, math.ceil(per_minute / 6))
-        self._window = 0
-        self._used = 0
-        self._lock = threading.Lock()
-
-    def hit(self) -> tuple[bool, int, int]:
-        """``(allowed, remaining, seconds until the window resets)``."""
-        now = time.time()
-        window = int(now // WINDOW)
-        with self._lock:
-            if window != self._window:
-                self._window, self._used = window, 0
-            reset = max(1, math.ceil((window + 1) * WINDOW - now))
-            if self.limit is None:
-                return True, 1_000_000, reset
-            if self._used >= self.limit:
-                return False, 0, reset
-            self._used += 1
-            return True, self.limit - self._used, reset
 
 
 def fail(status: int, code: str, message: str) -> ApiHTTPError:
@@ -140,7 +114,9 @@ class IntercomBase(SandboxApp):
                  fault_rate: float = 0.0, fault_seed: int = 0) -> None:
         super().__init__(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                          fault_seed=fault_seed)
-        self.limiter = WindowCounter(rate_limit)  # type: ignore[assignment]
+        # a per-minute limit of N allows ceil(N / 6) requests in each 10-second window
+        self.limiter = MinuteWindow(None if rate_limit is None else max(
+            1, math.ceil(rate_limit / 6)), seconds=WINDOW)
         self.versions_seen: set[str] = set()
         self._token = self.store.meta("token")
         if self._token is None:
@@ -171,7 +147,11 @@ class IntercomBase(SandboxApp):
         if version is not None and version not in VERSIONS:
             return json_response(self.error_body(400, "Requested version is not valid",
                                                  "intercom_version_invalid"), 400)
-        return super().dispatch(request)
+        response = super().dispatch(request)
+        if response.status_code == 401:  # no rate-limit headers without valid credentials
+            for name in ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"):
+                response.headers.pop(name, None)
+        return response
 
     def error_body(self, status: int, message: str, details: Any = None) -> Any:
         code = details if isinstance(details, str) else CODES.get(status, "server_error")

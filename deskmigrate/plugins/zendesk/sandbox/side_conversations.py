@@ -263,21 +263,20 @@ class SideConversationHandlers:
 
     @staticmethod
     def _render(doc: dict[str, Any], base: str) -> dict[str, Any]:
-        view = public(doc, base)
-        view["id"] = doc["uuid"]
-        view.pop("uuid", None)
-        view["url"] = (f"{base}/api/v2/tickets/{doc['ticket_id']}/side_conversations/"
-                       f"{doc['uuid']}")
-        return view
+        return _with_uuid(doc, base, f"{doc['uuid']}")
 
     @staticmethod
     def _render_event(doc: dict[str, Any], base: str) -> dict[str, Any]:
-        view = public(doc, base)
-        view["id"] = doc["uuid"]
-        view.pop("uuid", None)
-        view["url"] = (f"{base}/api/v2/tickets/{doc['ticket_id']}/side_conversations/"
-                       f"{doc['side_conversation_id']}/events/{doc['uuid']}")
-        return view
+        return _with_uuid(doc, base, f"{doc['side_conversation_id']}/events/{doc['uuid']}")
+
+
+def _with_uuid(doc: dict[str, Any], base: str, tail: str) -> dict[str, Any]:
+    """A side conversation or event as the API shows it: its UUID as ``id`` and its URL
+    (``.../side_conversations/{tail}``)."""
+    view = public(doc, base)
+    view["id"] = view.pop("uuid", doc["uuid"])
+    view["url"] = f"{base}/api/v2/tickets/{doc['ticket_id']}/side_conversations/{tail}"
+    return view
 
 
 def _strings(value: Any) -> dict[str, str]:
