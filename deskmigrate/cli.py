@@ -120,7 +120,7 @@ def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
 def platforms(as_json: bool) -> None:
     """Installed platforms, their capabilities and options."""
     options = host.options()
-    data = {}
+    data: dict[str, dict[str, Any]] = {}
     for name, platform in host.platforms().items():
         caps = platform.capabilities
         data[name] = {
@@ -155,7 +155,7 @@ def platforms(as_json: bool) -> None:
 def plugins(as_json: bool) -> None:
     """Loaded plugins, their version and hooks."""
     pm = host.plugin_manager()
-    data = [
+    data: list[dict[str, Any]] = [
         {"name": pm.get_name(plugin), "version": host.VERSIONS.get(pm.get_name(plugin) or ""),
          "hooks": sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])}
         for plugin in pm.get_plugins()
@@ -500,7 +500,8 @@ def check(config_path: str) -> None:
             who = endpoint.check()
             click.echo(f"{side}: {getattr(config, side).platform} OK as {who.name}"
                        f"{f' <{who.email}>' if who.email else ''}"
-                       f"{f' ({who.role})' if who.role else ''}")
+                       f"{f' ({who.role})' if who.role else ''}"
+                       f"{f' on {who.account}' if who.account else ''}")
 
 
 @cli.command()

@@ -23,11 +23,17 @@ DEMO_URLS = {"source": "http://127.0.0.1:8101", "target": "http://127.0.0.1:8102
 
 def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
                  rate_limit: int | None = None, pm: pluggy.PluginManager | None = None,
-                 attachments: bool = True, **kwargs: float) -> SandboxApp:
-    """The sandbox stored at ``path``; seeded when new, re-seeded when asked for other data.
-    ``kwargs`` are ``fault_rate`` and ``fault_seed``."""
+                 attachments: bool = True, fault_rate: float = 0.0, fault_seed: int = 0
+                 ) -> SandboxApp:
+    """The sandbox stored at ``path``; seeded when new, re-seeded when asked for other data;
+    ``fault_rate`` of its answers are faults (drawn from ``fault_seed``)."""
     wanted = json.dumps({"tickets": tickets, "seed": seed, "attachments": attachments})
-    app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
+
+    def fresh() -> SandboxApp:
+        return host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit,
+                                                   fault_rate=fault_rate, fault_seed=fault_seed)
+
+    app = fresh()
     seeded = app.store.meta("deskmigrate:seeded")
     if seeded == wanted:
         return app
@@ -35,7 +41,7 @@ def open_sandbox(platform: str, path: Path, *, tickets: int, seed: int,
         app.store.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-        app = host.platform(platform, pm).sandbox(str(path), rate_limit=rate_limit, **kwargs)
+        app = fresh()
     app.seed(tickets=tickets, seed=seed, attachments=attachments)
     app.store.set_meta("deskmigrate:seeded", wanted)
     return app

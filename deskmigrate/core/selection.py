@@ -50,7 +50,7 @@ class DemoSelection(Selection):
         if self._tickets is None:
             self._tickets = [t for t in self.source.get("ticket", self.sample_ids())
                              if isinstance(t, Ticket)]
-            people = set()
+            people: set[str] = set()
             for ticket in self._tickets:
                 people.update(p for p in (ticket.requester_id, ticket.assignee_id,
                                           *ticket.cc_ids) if p)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
+import pytest
 from fd_support import client
 
+from deskmigrate.core.sandbox import app as sandbox_kit
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 from deskmigrate.plugins.freshdesk.sandbox.account import now
 
@@ -56,7 +59,10 @@ def test_page_301_is_refused_with_freshdesks_error(seeded: FreshdeskSandbox) -> 
         "Please provide a smaller page number.", "code": "invalid_value"}]}
 
 
-def test_rate_limit_headers_then_429_with_retry_after(tmp_path: Path) -> None:
+def test_rate_limit_headers_then_429_with_retry_after(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # one fixed instant 20 s into a minute: the 51 requests never straddle two windows
+    monkeypatch.setattr(sandbox_kit, "time", SimpleNamespace(time=lambda: 60_000_020.0))
     app = FreshdeskSandbox(tmp_path / "fd.sqlite", plan="trial")
     api = client(app)
     first = api.get("/groups")
@@ -67,7 +73,7 @@ def test_rate_limit_headers_then_429_with_retry_after(tmp_path: Path) -> None:
         api.get("/groups")
     refused = api.get("/groups")
     assert refused.status_code == 429
-    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["retry-after"] == "40"
     assert refused.headers["x-ratelimit-remaining"] == "0"
 
 

@@ -39,7 +39,7 @@ class ApiHTTPError(Exception):
 
 class MinuteWindow:
     """A fixed window request counter: one minute (how help desks usually count) or
-    ``seconds`` long (Intercom counts in 10-second windows)."""
+    ``seconds`` long (some platforms count in 10-second windows)."""
 
     def __init__(self, limit: int | None, seconds: int = 60) -> None:
         self.limit = limit
@@ -123,8 +123,9 @@ class SandboxApp:
                            ) -> dict[str, str]:
         return {}
 
-    def seed(self, *, tickets: int, seed: int) -> None:
-        """Fill an empty sandbox with deterministic synthetic data."""
+    def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
+        """Fill an empty sandbox with deterministic synthetic data (with files unless
+        ``attachments`` is False)."""
         raise NotImplementedError
 
     def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int

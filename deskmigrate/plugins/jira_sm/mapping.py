@@ -43,10 +43,13 @@ def status_to_canonical(name: str, category: str) -> str:
     return STATUS_TO_CANONICAL.get(name.lower()) or CATEGORY_TO_CANONICAL.get(category, "open")
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """Jira's ``2024-03-01T10:22:05.000+0000`` as an aware datetime."""
-    if not value:
+def parse_time(value: str | int | None) -> datetime | None:
+    """Jira's ``2024-03-01T10:22:05.000+0000`` (or epoch milliseconds, as servicedeskapi's
+    ``epochMillis`` and some published examples give) as an aware datetime."""
+    if value is None or value == "":
         return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value / 1000, UTC)
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z").astimezone(UTC)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
-from deskmigrate.core.http import RateHeaders, Verdict
+from deskmigrate.core.http import HttpOptions, RateHeaders, Verdict
 
 if TYPE_CHECKING:
     from .sandbox import JiraSmSandbox
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from .target import JiraSmTarget
 
 SOURCE_KINDS = ("field", "group", "agent", "company", "contact", "ticket")
-TARGET_KINDS = ("agent", "company", "contact", "ticket")
+# Fields and groups are taken to say why they are skipped: JSM's REST API cannot create
+# custom fields, and groups are site-wide (a site admin's choice).
+TARGET_KINDS = ("field", "group", "agent", "company", "contact", "ticket")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # attachTemporaryFile's default site limit
 # Attachment content answers with a 303 to Atlassian's media service.
 ATTACHMENT_HOSTS = ("api.media.atlassian.com",)
@@ -39,19 +41,7 @@ class JiraSmPlatform(Platform):
         keeps_authors=False,
         embeds_inline_images=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
-        bulk_ticket_batch=1,
         default_rate_per_minute=300,
-        notes=(
-            "created times cannot be set: the original author and time open every request "
-            "and comment, and sit in the 'deskmigrate.origin' entity property",
-            "every comment's author is the token's user",
-            "requests are raised on behalf of the requester with a request type from "
-            "[mapping] (default: the desk's first type)",
-            "labels cannot hold spaces: they become underscores",
-            "inline images are written as attachments of their comment",
-            "agents are matched by email, never created (each needs a licence)",
-            "no knowledge base: it lives in Confluence",
-        ),
     )
 
     def source(self, connection: Connection) -> JiraSmSource:
@@ -75,14 +65,12 @@ class JiraSmPlatform(Platform):
         return JiraSmSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                              fault_seed=fault_seed)
 
-    def http_options(self, url: str) -> dict[str, Any]:
-        return {
-            "rate_headers": RateHeaders(limit=("x-ratelimit-limit",),
-                                        remaining=("x-ratelimit-remaining",), reset=()),
-            "error_message": error_message,
-            "allowed_hosts": ATTACHMENT_HOSTS,
-            "status_verdicts": {409: Verdict.FAIL},  # an existing customer, not a conflict
-        }
+    def http_options(self, url: str) -> HttpOptions:
+        return HttpOptions(
+            rate_headers=RateHeaders(limit=("x-ratelimit-limit",),
+                                     remaining=("x-ratelimit-remaining",), reset=()),
+            error_message=error_message, allowed_hosts=ATTACHMENT_HOSTS,
+            status_verdicts={409: Verdict.FAIL})  # an existing customer, not a conflict
 
 
 def error_message(response: httpx.Response) -> str:

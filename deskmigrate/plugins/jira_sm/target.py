@@ -19,7 +19,7 @@ from deskmigrate.core.connector import (
     WriteResult,
     delete_each,
 )
-from deskmigrate.core.errors import ApiError
+from deskmigrate.core.errors import AmbiguousWrite, ApiError
 from deskmigrate.core.records import Agent, Company, Contact, Record, Ticket
 
 from .api import SD, V3, JiraApi
@@ -27,6 +27,11 @@ from .mapping import ORIGIN_PROPERTY
 from .platform import TARGET_KINDS
 from .source import Desk, check_desk
 from .target_requests import RequestWriter
+
+COMPLETE_ATTEMPTS = 4
+SKIPPED = {"field": "custom fields cannot be created through Jira's REST API: values go to "
+                    "the request type's fields of the same name",
+           "group": "Jira groups are site-wide and left to the site's administrators"}
 
 
 class JiraSmTarget(Target):
@@ -68,7 +73,7 @@ class JiraSmTarget(Target):
         for record, target_id in records:
             try:
                 if isinstance(record, Ticket):
-                    self.requests.complete(record, target_id, ctx)
+                    self.requests.complete(record, target_id, ctx, delta=True)
                 results.append(WriteResult(source_id=record.source_id, target_id=target_id))
             except ApiError as exc:
                 results.append(WriteResult(source_id=record.source_id, error=str(exc)))
@@ -88,8 +93,8 @@ class JiraSmTarget(Target):
                                    skipped=f"no Jira agent with the email {record.email}: "
                                            "not created (an agent needs a licence)")
             return WriteResult(source_id=record.source_id, target_id=found, matched=True)
-        return WriteResult(source_id=record.source_id,
-                           skipped=f"Jira Service Management does not take '{kind}' records")
+        return WriteResult(source_id=record.source_id, skipped=SKIPPED.get(
+            kind, f"Jira Service Management does not take '{kind}' records"))
 
     def _customer(self, contact: Contact, ctx: WriteContext) -> WriteResult:
         """``POST /customer?strictConflictStatusCode=true``: a 409 is an existing account,
@@ -159,7 +164,7 @@ class JiraSmTarget(Target):
         if isinstance(record, Ticket):
             key = self.requests.find(external)
             if key is not None:
-                self.requests.complete(record, key, ctx)
+                self._finish(record, key, ctx)
             return key
         if isinstance(record, Contact) and record.email:
             account = self._account_by_email(record.email)
@@ -172,6 +177,17 @@ class JiraSmTarget(Target):
                                    None) == external:
                 return org
         return None
+
+    def _finish(self, ticket: Ticket, key: str, ctx: WriteContext) -> None:
+        """Complete a request a crash interrupted; a step whose outcome stays unknown is
+        looked at again (every step checks what is already there)."""
+        for attempt in range(COMPLETE_ATTEMPTS):
+            try:
+                self.requests.complete(ticket, key, ctx)
+                return
+            except AmbiguousWrite:
+                if attempt == COMPLETE_ATTEMPTS - 1:
+                    raise
 
     def _stamp(self, path: str, params: dict[str, Any] | None) -> str | None:
         response = self.http.request("GET", path, params=params, ok_404=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 from deskmigrate.core.records import Ticket
 
-from .api import SD, JiraApi
-from .mapping import REQUEST_TYPE_LABEL
+from .api import SD, V3, JiraApi
+from .mapping import ORGANIZATIONS_SCHEMA, REQUEST_TYPE_LABEL
 
 WRITTEN_ELSEWHERE = {"summary", "description"}
 
@@ -27,6 +27,7 @@ class RequestTypes:
         self.mapping = {str(k).lower(): v for k, v in mapping.items()}
         self._types: list[dict] | None = None
         self._fields: dict[str, list[dict]] = {}
+        self._org_field: str | None = None
         self._lock = threading.Lock()
 
     def all(self) -> list[dict]:
@@ -35,6 +36,15 @@ class RequestTypes:
                 self._types = list(self.api.sd_values(
                     f"servicedesk/{self.desk().id}/requesttype"))
             return self._types
+
+    def organizations_field(self) -> str:
+        """The id of JSM's Organizations field on this site ('' if it has none)."""
+        with self._lock:
+            if self._org_field is None:
+                self._org_field = next(
+                    (f["id"] for f in self.api.get(f"{V3}/field")
+                     if (f.get("schema") or {}).get("custom") == ORGANIZATIONS_SCHEMA), "")
+            return self._org_field
 
     def _named(self, name: Any) -> dict | None:
         if not isinstance(name, str):

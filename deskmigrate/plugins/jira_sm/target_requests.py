@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -29,28 +30,40 @@ from .mapping import (
 from .platform import MAX_ATTACHMENT_BYTES
 from .target_fields import RequestTypes
 
-ISSUE_WRITES_PER_SECOND = 10  # Jira's per-issue write limit: space writes on one issue
-
 
 def origin_line(who: str, when: datetime | None, reference: str) -> str:
     return f"{origin_text(who, when)} (ref {reference})"
 
 
 class Pacer:
-    """At most ``rate`` writes a second on one issue."""
+    """Keeps writes to one issue under Jira's per-issue limit (by default 20 in 2 seconds
+    and 100 in 30 seconds; a little margin is kept): waits only when a window is full."""
 
-    def __init__(self, rate: float = ISSUE_WRITES_PER_SECOND) -> None:
-        self.gap = 1.0 / rate
-        self._last: dict[str, float] = {}
+    def __init__(self, windows: tuple[tuple[float, int], ...] = ((2.0, 18), (30.0, 95))
+                 ) -> None:
+        self.windows = windows
+        self.span = max(span for span, _ in windows)
+        self._stamps: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def wait(self, key: str) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                stamps = self._stamps.setdefault(key, deque())
+                while stamps and now - stamps[0] > self.span:
+                    stamps.popleft()
+                delay = max((span - (now - recent[0]) for span, most in self.windows
+                             if len(recent := [t for t in stamps if now - t <= span]) >= most),
+                            default=0.0)
+                if delay <= 0:
+                    stamps.append(now)
+                    return
+            time.sleep(delay)
+
+    def forget(self, key: str) -> None:
         with self._lock:
-            now = time.monotonic()
-            ready = self._last.get(key, 0.0) + self.gap
-            self._last[key] = max(now, ready)
-        if ready > now:
-            time.sleep(ready - now)
+            self._stamps.pop(key, None)
 
 
 class RequestWriter:
@@ -84,10 +97,6 @@ class RequestWriter:
             "isAdfRequest": True, "raiseOnBehalfOf": requester,
             "requestFieldValues": values}).json()
         key = body["issueKey"]
-        self.http.request("PUT", f"{V3}/issue/{key}/properties/{ORIGIN_PROPERTY}", json={
-            "externalId": external, "sourceId": ticket.source_id,
-            "created": _iso(ticket.created_at), "updated": _iso(ticket.updated_at),
-            "solved": _iso(ticket.solved_at)})
         children = self.complete(ticket, key, ctx)
         if first is not None:
             children.insert(0, ChildResult("comment", first.source_id, f"{key}-description"))
@@ -102,9 +111,14 @@ class RequestWriter:
         return {**doc, "content": [header, *doc.get("content", [])]}
 
     def _who(self, source_author: str | None, ctx: WriteContext) -> str:
-        """``Name <email>`` of a comment's author as the target knows them."""
+        """``Name <email>`` of a comment's author: as the target knows them, else as the
+        source does (an agent without a Jira account)."""
         account = ctx.user(source_author) if source_author else None
         if account is None:
+            person = ctx.person(source_author)
+            name, email = getattr(person, "name", None), getattr(person, "email", None)
+            if name or email:
+                return f"{name or email} <{email}>" if email else str(name)
             return f"source user {source_author}" if source_author else "an unknown user"
         with self._lock:
             known = self._names.get(account)
@@ -119,25 +133,39 @@ class RequestWriter:
         return known
 
     # -- complete -----------------------------------------------------------------------
-    def complete(self, ticket: Ticket, key: str, ctx: WriteContext) -> list[ChildResult]:
-        """Every comment, attachment, label and status the request lacks; idempotent."""
+    def complete(self, ticket: Ticket, key: str, ctx: WriteContext, *,
+                 delta: bool = False) -> list[ChildResult]:
+        """Every comment, attachment, label and status the request lacks; idempotent.
+
+        A full record's first comment is the description; a delta's comments are all
+        new but those the id map knows (a Zendesk delta sends only recent ones)."""
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
-        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status"})
-        have_files = {(a["filename"], int(a.get("size") or 0))
-                      for a in issue["fields"].get("attachment") or []}
+        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status",
+                                                    "properties": ORIGIN_PROPERTY})
+        if ORIGIN_PROPERTY not in (issue.get("properties") or {}):
+            self.pacer.wait(key)
+            self.http.request("PUT", f"{V3}/issue/{key}/properties/{ORIGIN_PROPERTY}", json={
+                "externalId": ctx.external_id("ticket", ticket.source_id),
+                "sourceId": ticket.source_id, "created": _iso(ticket.created_at),
+                "updated": _iso(ticket.updated_at), "solved": _iso(ticket.solved_at)})
+        have_files = Counter((a["filename"], int(a.get("size") or 0))
+                             for a in issue["fields"].get("attachment") or [])
         written = self._written_comments(key)
         children = []
         for index, comment in enumerate(ticket.comments):
-            if index > 0:
+            if delta and ctx.known("comment", comment.source_id):
+                continue
+            if index > 0 or delta:
                 target = written.get(comment.source_id)
                 if target is None:
                     target = self._comment(key, comment, ctx)
                 children.append(ChildResult("comment", comment.source_id, target))
             self._attach(key, comment, have_files, warn)
-        self._fields(key, ticket, issue["fields"].get("labels") or [], warn)
+        self._fields(key, ticket, issue["fields"].get("labels") or [], ctx, warn)
         self._status(key, ticket, (issue["fields"].get("status") or {}).get("name"), warn)
+        self.pacer.forget(key)
         return children
 
     def _written_comments(self, key: str) -> dict[str, str]:
@@ -166,37 +194,41 @@ class RequestWriter:
                     "author": comment.author_id}}]}).json()
         return str(body["id"])
 
-    def _attach(self, key: str, comment: Comment, have: set[tuple[str, int]],
+    def _attach(self, key: str, comment: Comment, have: Counter[tuple[str, int]],
                 warn: Callable[[str], None]) -> None:
-        """``attachTemporaryFile`` then attach, keeping the comment's public flag."""
+        """``attachTemporaryFile`` then attach, keeping the comment's public flag. Files
+        already on the issue (an earlier, interrupted attempt wrote them in this same
+        order) are counted off by name and size, so two equal names both arrive."""
         files = []
         for item in comment.attachments:
-            if (item.file_name, item.size) in have:
-                continue
             if item.size > MAX_ATTACHMENT_BYTES:
                 warn(f"attachment {item.file_name} is over Jira's size limit: skipped")
                 continue
             data = item.read()
-            if (item.file_name, len(data)) in have:
+            if have[(item.file_name, len(data))] > 0:
+                have[(item.file_name, len(data))] -= 1
                 continue
             files.append(("file", (item.file_name, data, item.content_type)))
         if not files:
             return
-        self.pacer.wait(key)
         temporary = self.http.request(
             "POST", f"{SD}/servicedesk/{self.desk().id}/attachTemporaryFile", files=files,
             headers=NO_CHECK).json()["temporaryAttachments"]
+        self.pacer.wait(key)
         self.http.request("POST", f"{SD}/request/{key}/attachment", json={
             "temporaryAttachmentIds": [t["temporaryAttachmentId"] for t in temporary],
             "public": comment.public})
-        have |= {(name, len(data)) for _, (name, data, _) in files}
 
-    def _fields(self, key: str, ticket: Ticket, labels: list[str],
+    def _fields(self, key: str, ticket: Ticket, labels: list[str], ctx: WriteContext,
                 warn: Callable[[str], None]) -> None:
         wanted = [label(t) for t in ticket.tags]
         if any(w != t for w, t in zip(wanted, ticket.tags, strict=True)):
             warn("labels cannot hold spaces in Jira: spaces became underscores")
         fields: dict[str, Any] = {"labels": list(dict.fromkeys([*labels, *wanted]))}
+        organization = ctx.target_id("company", ticket.company_id)
+        org_field = self.types.organizations_field()
+        if organization is not None and org_field:
+            fields[org_field] = [int(organization)]
         priority = PRIORITY_FROM_CANONICAL.get(ticket.priority or "")
         if priority:
             fields["priority"] = {"name": priority}
@@ -206,6 +238,7 @@ class RequestWriter:
         except ApiError:
             warn("the priority could not be set on this request type's screen")
             fields.pop("priority", None)
+            self.pacer.wait(key)
             self.http.request("PUT", f"{V3}/issue/{key}", json={"fields": fields})
 
     def _status(self, key: str, ticket: Ticket, current: str | None,
@@ -226,7 +259,7 @@ class RequestWriter:
             return
         self.pacer.wait(key)
         self.http.request("POST", f"{V3}/issue/{key}/transitions",
-                          json={"transition": {"id": chosen["id"]}}, idempotent=True)
+                          json={"transition": {"id": chosen["id"]}})
 
     # -- find ---------------------------------------------------------------------------
     def find(self, external: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import httpx
 from werkzeug.routing import Rule
 
 from .files import FileRoutes
@@ -33,3 +34,10 @@ class JiraSmSandbox(IssueRoutes, RequestRoutes, FileRoutes, PeopleRoutes):
 
     def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
         seed_desk(self.store, tickets=tickets, seed=seed, attachments=attachments)
+
+    def activity(self, client: httpx.Client, *, new: int, updated: int, seed: int
+                 ) -> dict[str, int]:
+        """New requests and answered ones through the public API (see ``activity.py``)."""
+        from .activity import simulate
+
+        return simulate(client, new=new, updated=updated, seed=seed)

@@ -8,7 +8,10 @@ import base64
 import binascii
 import hmac
 import json
+import math
 import threading
+import time
+from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,6 +106,38 @@ def valid_adf(value: Any) -> bool:
             and value.get("version") == 1 and isinstance(value.get("content"), list))
 
 
+class IssueWrites:
+    """Jira's per-issue write limit: at most ``burst`` writes to one issue in 2 seconds and
+    ``sustained`` in 30 seconds (writes: POST, PUT or DELETE under an issue or request)."""
+
+    WINDOWS = ((2.0, "burst"), (30.0, "sustained"))
+
+    def __init__(self, burst: int = 20, sustained: int = 100) -> None:
+        self.burst, self.sustained = burst, sustained
+        self._stamps: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, request: Request) -> int:
+        """Seconds to wait (0: the write may go ahead, and is counted)."""
+        parts = request.path.strip("/").split("/")
+        scoped = parts[1:4] == ["api", "3", "issue"] and len(parts) > 5 or \
+            parts[1:3] == ["servicedeskapi", "request"] and len(parts) > 4
+        if request.method not in ("POST", "PUT", "DELETE") or not scoped:
+            return 0
+        key = (parts[4] if parts[1] == "api" else parts[3]).upper()
+        now = time.monotonic()
+        with self._lock:
+            stamps = self._stamps.setdefault(key, deque())
+            while stamps and now - stamps[0] > 30.0:
+                stamps.popleft()
+            for span, name in self.WINDOWS:
+                recent = [t for t in stamps if now - t <= span]
+                if len(recent) >= getattr(self, name):
+                    return max(1, math.ceil(span - (now - recent[0])))
+            stamps.append(now)
+            return 0
+
+
 class JsmBase(SandboxApp):
     """Shared state and helpers; endpoint groups are mixins built on it."""
 
@@ -117,6 +152,7 @@ class JsmBase(SandboxApp):
         for name, fields in (("jsm_account", ("accountId",)), ("jsm_issue", ("issueId", "id")),
                              ("jsm_key", ("key",)), ("jsm_updated", ("updated", "id"))):
             self.store.create_index(name, *fields)
+        self.issue_writes = IssueWrites()
         if self.store.meta("token") is None:
             self.store.set_meta("token", "sandbox-jsm-token")
             self.store.set_meta("email", SITE_EMAIL)
@@ -143,6 +179,13 @@ class JsmBase(SandboxApp):
 
     def dispatch(self, request: Request) -> Response:
         self._local.servicedesk = request.path.startswith(SD_PREFIX)
+        wait = self.issue_writes.hit(request)
+        if wait:
+            return Response(json.dumps({"errorMessages": ["Too many writes on this issue."],
+                                        "errors": {}}), status=429,
+                            content_type="application/json", headers={
+                                "Retry-After": str(wait),
+                                "RateLimit-Reason": "jira-per-issue-on-write"})
         return super().dispatch(request)
 
     def error_body(self, status: int, message: str, details: Any = None) -> Any:

@@ -226,9 +226,20 @@ class IssueRoutes(JsmBase):
             issue["priority"] = name
         if "summary" in fields:
             issue["summary"] = str(fields["summary"])
+        if ORGANIZATIONS_FIELD in fields:
+            issue["organizations"] = self.organization_ids(fields[ORGANIZATIONS_FIELD])
         for field in self.store.query("fields"):
             if field["fieldId"] in fields:
                 issue["custom"][field["fieldId"]] = fields[field["fieldId"]]
+
+    def organization_ids(self, value: Any) -> list[int]:
+        """The organizations field takes ``[id, ...]`` (numbers or ``{"id": ...}``)."""
+        ids = [v.get("id") if isinstance(v, dict) else v for v in value or []]
+        if not all(str(i).isdigit() and self.store.get("organizations", int(i))
+                   for i in ids):
+            raise platform_error(400, "", {ORGANIZATIONS_FIELD: "Organization does not "
+                                                                "exist."})
+        return [int(i) for i in ids]
 
     @staticmethod
     def check_labels(labels: Any) -> None:

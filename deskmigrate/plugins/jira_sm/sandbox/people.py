@@ -21,6 +21,7 @@ from .base import (
     sd_error,
     sd_slice,
 )
+from .workflow import ISSUE_TYPES
 
 SD = "/rest/servicedeskapi"
 V3 = "/rest/api/3"
@@ -59,6 +60,7 @@ class PeopleRoutes(JsmBase):
             Rule(f"{V3}/user/properties/<key>", methods=["PUT"], endpoint="put_user_prop"),
             Rule(f"{V3}/group/bulk", methods=["GET"], endpoint="groups"),
             Rule(f"{V3}/group/member", methods=["GET"], endpoint="group_members"),
+            Rule(f"{V3}/project/<key>", methods=["GET"], endpoint="get_project"),
             Rule(f"{SD}/info", methods=["GET"], endpoint="sd_info"),
             Rule(f"{SD}/servicedesk", methods=["GET"], endpoint="list_desks"),
             Rule(f"{SD}/servicedesk/<desk_id>", methods=["GET"], endpoint="get_desk"),
@@ -185,6 +187,18 @@ class PeopleRoutes(JsmBase):
                 "isLast": start + size >= len(rows),
                 "values": [self.render_user(request, u) for u in rows[start:start + size]]}
 
+    def get_project(self, request: Request, user: dict, key: str) -> dict:
+        desk = next((d for d in self.store.query("servicedesks")
+                     if key in (d["projectKey"], str(d["projectId"]))), None)
+        if desk is None:
+            raise platform_error(404, f"No project could be found with key '{key}'.")
+        base = self.base_url(request)
+        return {"self": f"{base}{V3}/project/{desk['projectId']}", "id": str(desk["projectId"]),
+                "key": desk["projectKey"], "name": desk["projectName"],
+                "projectTypeKey": "service_desk", "simplified": False, "style": "classic",
+                "issueTypes": [{"id": i, "name": n, "subtask": False}
+                               for i, n in ISSUE_TYPES.items()]}
+
     # -- servicedeskapi: desks and request types ----------------------------------------
     def sd_info(self, request: Request, user: dict, **_: Any) -> dict:
         return {"version": "10.6.0", "platformVersion": "1001.0.0",
@@ -255,7 +269,8 @@ class PeopleRoutes(JsmBase):
 
     def create_customer(self, request: Request, user: dict, **_: Any) -> Response:
         body = json_body(request)
-        email, name = body.get("email"), body.get("displayName")
+        email = body.get("email")
+        name = body.get("displayName") or body.get("fullName")  # fullName: deprecated
         if not isinstance(email, str) or "@" not in email:
             raise sd_error(400, "The email address is not valid.", "sd.customer.email.invalid")
         existing = self.user_by_email(email)

@@ -115,8 +115,6 @@ class RequestRoutes(JsmBase):
                 reporter["accountType"] == "customer":
             desk["customers"].append(reporter["accountId"])
             self.store.put("servicedesks", desk)
-        issue["organizations"] = [o["id"] for o in self.store.query("organizations")
-                                  if reporter["accountId"] in o["members"]][:1]
         self.store.put("issues", issue)
         return json_response(self.render_request(request, issue), 201)
 
@@ -140,8 +138,8 @@ class RequestRoutes(JsmBase):
 
     def request_comments(self, request: Request, user: dict, key: str) -> Response:
         issue = self.issue(key, servicedesk=True)
-        public = request.args.get("public", "true") != "false"
-        internal = request.args.get("internal", "true") != "false"
+        public = request.args.get("public", "true").lower() != "false"  # Java booleans
+        internal = request.args.get("internal", "true").lower() != "false"
         rows = [c for c in self.comments_of(issue["id"])
                 if (c["public"] and public) or (not c["public"] and internal)]
         return sd_slice(request, lambda n, o: rows[o:o + n],

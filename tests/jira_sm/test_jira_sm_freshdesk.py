@@ -1,0 +1,81 @@
+"""Freshdesk <-> Jira Service Management through the CLI over loopback, each side read back
+by an independent reader (the Freshdesk one is the e2e suite's) and compared."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import jsm_api_reader
+from jsm_e2e_support import TICKETS
+from jsm_zd_snapshot import words
+from test_jira_sm_e2e import migrate
+
+sys.path.append(str(Path(__file__).resolve().parents[1] / "e2e_freshdesk"))
+import freshdesk_api  # noqa: E402  the Freshdesk e2e suite's reader, shared
+
+FD_TO_JSM_STATUS = {2: "In progress", 3: "Waiting for customer", 4: "Resolved", 5: "Closed"}
+JSM_TO_FD_STATUS = {"Waiting for support": 2, "In progress": 2, "Waiting for customer": 3,
+                    "Pending": 3, "Resolved": 4, "Closed": 5, "Canceled": 5}
+STATUS_TAGS = {"Waiting for support": "status-new", "Pending": "status-on-hold"}
+
+
+def test_freshdesk_to_jsm(tmp_path, pair):
+    source, target = pair("freshdesk", "jira_sm")
+    result = migrate(tmp_path, source, target)
+    assert result["status"] == "completed"
+    assert result["records"]["ticket"]["failed"] == 0
+    freshdesk = freshdesk_api.snapshot(source.url, source.credentials)
+    jsm = {r["origin"]["sourceId"]: r for r in
+           jsm_api_reader.snapshot(target.url, target.credentials).values()}
+    assert sorted(jsm) == sorted(freshdesk)
+    with freshdesk_api.client(source.url, source.credentials) as http:
+        contacts = {c.get("email") for state in (None, "deleted", "blocked") for c in
+                    freshdesk_api.rows(http, "/contacts", {"state": state} if state else {})}
+    for ticket_id, fd in freshdesk.items():
+        request = jsm[ticket_id]
+        assert request["summary"] == fd["subject"]
+        assert request["status"] == FD_TO_JSM_STATUS[fd["status"]]
+        kept = sorted(t.replace(" ", "_") for t in fd["tags"])
+        assert [t for t in request["labels"] if not t.startswith("type-")] == kept
+        assert all(t[5:] in (fd["type"] or "").lower().replace(" ", "-")
+                   for t in request["labels"] if t.startswith("type-"))  # a type as a tag
+        customer = fd["requester"] in contacts
+        assert request["reporter"] == (fd["requester"] if customer
+                                       else target.credentials["email"])
+        assert request["organizations"] == ([fd["company"]] if fd["company"] else [])
+        assert len(request["comments"]) == len(fd["comments"])
+        for before, after in zip(fd["comments"], request["comments"], strict=True):
+            header, _, body = after["text"].partition(")")
+            assert before["created_at"][:16].replace("T", " ") in header
+            assert body.split() == words(before["body"]).split()
+            assert after["public"] == before["public"]
+        assert request["files"] == sorted(f for c in fd["comments"]
+                                          for f in c["attachments"])
+
+
+def test_jsm_to_freshdesk(tmp_path, pair):
+    source, target = pair("jira_sm", "freshdesk")
+    result = migrate(tmp_path, source, target)
+    assert result["status"] == "completed"
+    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
+                                           "skipped": 0, "failed": 0}
+    jsm = jsm_api_reader.snapshot(source.url, source.credentials)
+    freshdesk = {t["subject"]: t for t in
+                 freshdesk_api.snapshot(target.url, target.credentials).values()}
+    assert sorted(freshdesk) == sorted(r["summary"] for r in jsm.values())
+    for request in jsm.values():
+        fd = freshdesk[request["summary"]]
+        assert fd["status"] == JSM_TO_FD_STATUS[request["status"]]
+        extra = {STATUS_TAGS[request["status"]]} if request["status"] in STATUS_TAGS else set()
+        assert sorted(t for t in fd["tags"] if not t.startswith("dm-")) == sorted(
+            {*request["labels"], *extra})
+        assert fd["requester"] == request["reporter"]
+        assert fd["company"] == (request["organizations"] or [None])[0]
+        assert len(fd["comments"]) == len(request["comments"])
+        for before, after in zip(request["comments"], fd["comments"], strict=True):
+            assert after["origin"][1] == before["created"][:16].replace("T", " ")
+            assert words(after["body"]).split() == before["text"].split()
+            assert after["public"] == before["public"]
+        assert sorted(f for c in fd["comments"] for f in c["attachments"]) == \
+            request["attached"]
