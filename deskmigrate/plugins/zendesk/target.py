@@ -164,7 +164,7 @@ class ZendeskTarget(Target):
                     ctx.warn(agent.source_id, f"group membership not added: {exc}")
 
     def _bulk_users(self, contacts: list[Contact], ctx: WriteContext) -> list[WriteResult]:
-        items = []
+        items: list[tuple[Record, dict[str, Any]]] = []
         for contact in contacts:
             values, remarks = self.fields.values("contact", contact.custom_fields)
             user = {"name": contact.name or contact.email or "(no name)", "role": "end-user",
