@@ -8,29 +8,12 @@ import re
 from typing import Any
 
 import httpx
+from freshdesk_http import client, rows
 
-NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 ORIGIN = re.compile(r'^<p class="deskmigrate-origin"><em>Originally posted by (.*?) on '
                     r'(\d{4}-\d\d-\d\d \d\d:\d\d) UTC</em></p>', re.S)
 IMG_SRC = re.compile(r'(<img[^>]*?\bsrc=")[^"]*(")')
 EPOCH = "1970-01-01T00:00:00Z"
-
-
-def client(url: str, credentials: dict[str, str]) -> httpx.Client:
-    return httpx.Client(base_url=f"{url}/api/v2", auth=(credentials["api_key"], "X"),
-                        timeout=30)
-
-
-def rows(http: httpx.Client, path: str, params: dict[str, Any] | None = None) -> list[dict]:
-    """Every row of a list, following the ``Link`` header."""
-    out: list[dict] = []
-    response = http.get(path, params={"per_page": 100, **(params or {})})
-    while True:
-        out.extend(response.raise_for_status().json())
-        match = NEXT.search(response.headers.get("link", ""))
-        if match is None:
-            return out
-        response = http.get(match.group(1))
 
 
 def people(http: httpx.Client) -> dict[int, str]:

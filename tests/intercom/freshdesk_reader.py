@@ -8,29 +8,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-import httpx
+from freshdesk_http import client, rows
 from intercom_reader import letters
 
-NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 ORIGIN = re.compile(r'^<p class="deskmigrate-origin"><em>Originally posted by .*? on '
                     r'(\d{4}-\d\d-\d\d \d\d:\d\d) UTC</em></p>', re.S)
 STATUS = {2: "open", 3: "pending", 4: "solved", 5: "closed"}
-
-
-def client(url: str, credentials: dict[str, str]) -> httpx.Client:
-    return httpx.Client(base_url=f"{url}/api/v2", auth=(credentials["api_key"], "X"),
-                        timeout=30)
-
-
-def rows(http: httpx.Client, path: str, params: dict[str, Any] | None = None) -> list[dict]:
-    out: list[dict] = []
-    response = http.get(path, params={"per_page": 100, **(params or {})})
-    while True:
-        out.extend(response.raise_for_status().json())
-        found = NEXT.search(response.headers.get("link", ""))
-        if found is None:
-            return out
-        response = http.get(found.group(1))
 
 
 def epoch(stamp: str) -> int:

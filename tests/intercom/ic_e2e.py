@@ -4,58 +4,27 @@ in-process, the id map, a Zendesk reader built on tests/support, and the compari
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import intercom_reader
-from click.testing import CliRunner
+from e2e_accounts import Account, cli_json
+from e2e_accounts import write_config as shared_config
 from zendesk_reader import Lookups, client, export_tickets, pages
 
-from deskmigrate.cli import cli
-
 TICKETS = 12
-UNTHROTTLED = 100_000
 SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19, "jira_sm": 23}
 ZD_TO_STATE = {"new": "open", "open": "open", "pending": "snoozed", "hold": "snoozed",
                "solved": "closed", "closed": "closed"}
 STATE_TO_ZD = {"open": "open", "snoozed": "pending", "closed": "solved"}
 
 
-@dataclass
-class Account:
-    platform: str
-    url: str
-    credentials: dict[str, str]
-
-    def toml(self, table: str) -> str:
-        lines = [f"[{table}]", f'platform = "{self.platform}"', f'url = "{self.url}"',
-                 f"rate_limit = {UNTHROTTLED}"]
-        return "\n".join(lines + [f'{k} = "{v}"' for k, v in self.credentials.items()]) + "\n"
-
-
 def write_config(path: Path, source: Account, target: Account) -> Path:
     """Both accounts, billing off, KB translations on (where both sides have a KB)."""
     options = "" if "jira_sm" in (source.platform, target.platform) else (
         "[options]\nkb_translations = true\n")
-    path.write_text(source.toml("source") + target.toml("target")
-                    + "[billing]\nenforce = false\n" + options)
-    return path
-
-
-def cli_json(db: Path, *args: str) -> dict:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
-def id_map(db: Path, kind: str) -> dict[str, str]:
-    with sqlite3.connect(db) as conn:
-        return dict(conn.execute("SELECT source_id, target_id FROM id_map WHERE kind=? AND "
-                                 "target_id IS NOT NULL", (kind,)).fetchall())
+    return shared_config(path, source, target, options)
 
 
 def epoch(stamp: str) -> int:

@@ -8,11 +8,11 @@ import time
 
 import intercom_reader
 from click.testing import CliRunner
+from e2e_accounts import id_map
 from ic_e2e import (
     TICKETS,
     assert_intercom_in_zendesk,
     cli_json,
-    id_map,
     write_config,
     zendesk_snapshot,
 )

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import freshdesk_reader
 import intercom_reader
 import jsm_reader
-from ic_e2e import id_map, migrate
+from e2e_accounts import id_map
+from ic_e2e import migrate
 
 OWNER = "owner@sandbox.example"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import intercom_reader
 import pytest
+from e2e_accounts import id_map
 from e2e_runs import count, kill_and_resume
-from ic_e2e import assert_intercom_in_zendesk, cli_json, id_map, write_config, zendesk_snapshot
+from ic_e2e import assert_intercom_in_zendesk, cli_json, write_config, zendesk_snapshot
 from test_intercom_e2e import check_zendesk_to_intercom
 
 KILL_POINTS = [
