@@ -5,12 +5,12 @@ message (text, reply or note, author, created_at, file bytes)."""
 from __future__ import annotations
 
 import intercom_reader
+from e2e_accounts import id_map
 from ic_e2e import (
     TICKETS,
     assert_intercom_in_zendesk,
     assert_zendesk_in_intercom,
     cli_json,
-    id_map,
     write_config,
     zendesk_agents,
     zendesk_articles,
