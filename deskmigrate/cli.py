@@ -42,7 +42,7 @@ class Cli(click.Group):
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:  # a bad global option: one line, no usage text
-            raise OneLineError(exc.format_message(), exc.exit_code) from None
+            raise OneLineError(exc.format_message()) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,9 +56,12 @@ class Cli(click.Group):
 
 
 class OneLineError(click.ClickException):
-    def __init__(self, message: str, exit_code: int) -> None:
+    """A usage error as one line, with click's usage-error exit code."""
+
+    exit_code = click.UsageError.exit_code
+
+    def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.split()))
-        self.exit_code = exit_code
 
 
 def _fail(ctx: click.Context, message: str, code: int) -> None:

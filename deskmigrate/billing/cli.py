@@ -247,7 +247,8 @@ def void_cmd(ctx: click.Context, number: str) -> None:
 @click.pass_context
 def invoices_cmd(ctx: click.Context, as_json: bool, migration: int | None) -> None:
     """Payment history: every invoice and credit note."""
-    rows = [{"date": (i.paid_at or i.issued_at)[:10], "number": i.number, "kind": i.kind,
+    rows: list[dict[str, Any]] = [
+            {"date": (i.paid_at or i.issued_at)[:10], "number": i.number, "kind": i.kind,
              "migration_id": i.migration_id, "customer": i.customer_name, "amount": i.total,
              "currency": i.currency, "status": i.status,
              "status_label": STATUS_LABELS[i.status], "issued_at": i.issued_at,

@@ -64,7 +64,7 @@ def save_customer(state: StateStore, customer: Customer) -> None:
     row = {"id": 1, **customer.as_dict(), "non_profit": int(customer.non_profit),
            "updated_at": now()}
     with state.db.atomic():
-        state.db["customers"].upsert(row, pk="id")
+        state.db.table("customers").upsert(row, pk="id")
 
 
 def stored_customer(state: StateStore) -> Customer | None:

@@ -120,10 +120,11 @@ def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
     run = get_run(state, run_id)
     ensure_schema(state)
     with state.db.atomic():
-        quote_id = state.db["quotes"].insert({
+        quote_id = state.db.table("quotes").insert({
             "run_id": run_id, "migration_id": run["migration_id"], "created_at": now(),
             "plan": pricing.plan, "promo_code": pricing.promo_code,
             "currency": priced.currency, "total": str(priced.total),
             "document": json.dumps({"pricing": pricing.as_dict(), **priced.as_dict()}),
         }).last_pk
+    assert quote_id is not None  # a rowid table always reports the new row's key
     return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced)

@@ -156,6 +156,10 @@ class WriteContext(ABC):
         matched it: if the write's outcome is then lost, what :meth:`Target.find` finds by
         natural key was created by this run and is owned by it."""
 
+    def was_absent(self, kind: str, source_id: str) -> bool:
+        """Whether an interrupted attempt announced :meth:`creating` for this record."""
+        return False
+
 
 class Source(ABC):
     """Reads records from a platform. Override points are small on purpose."""

@@ -48,7 +48,7 @@ class EngineContext(WriteContext):
 
     def load_absent(self, kind: str) -> None:
         """Which pending records of ``kind`` an interrupted attempt was creating."""
-        found = self.state.absent(self.run_id, kind)
+        found = self.state.absent(self.migration_id, kind)
         with self._lock:
             self._absent |= {(kind, s) for s in found}
 

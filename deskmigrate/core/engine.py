@@ -21,7 +21,15 @@ from .context import EngineContext
 from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
-from .records import KIND_ORDER, RECORD_TYPES, REFERENCES, Record, fingerprint
+from .records import (
+    KIND_ORDER,
+    RECORD_TYPES,
+    REFERENCES,
+    Record,
+    Ticket,
+    Unreadable,
+    fingerprint,
+)
 from .run import RunContext
 from .selection import Selection
 from .windows import Schedule
@@ -31,7 +39,7 @@ log = structlog.get_logger("deskmigrate.engine")
 Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
 WRITE, UPDATE = "write", "update"
 InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str]]  # batch, attempt, op
-MAX_AMBIGUOUS_ATTEMPTS = 3
+MAX_AMBIGUOUS_ATTEMPTS = 8  # under 30 % faults a record of several requests needs a few
 
 
 class Paused(Exception):
@@ -142,7 +150,7 @@ class Engine:
         self.ctx.keep(needed)
         for dependency in needed:
             self.ctx.load(dependency)
-        unknown = set(self.state.pending(spec.run_id, kind))
+        unknown = self.state.uncertain(spec.migration_id, spec.run_id, kind)
         self.ctx.mark_uncertain(kind, unknown)
         self.ctx.load_absent(kind)
         batch_size = max(1, spec.target.batch_size(kind))
@@ -219,6 +227,10 @@ class Engine:
             sid = record.source_id
             done = statuses.get(sid) not in (None, st.PENDING)
             if done or (kind, sid) in self._writing:  # settled, or the stream repeated it
+                continue
+            if isinstance(record, Unreadable):
+                settled.append({"source_id": sid, "status": st.FAILED,
+                                "reason": scrub(record.reason)})
                 continue
             if sid in mapped and self.spec.mode != "delta":
                 # migrated by an earlier run of this migration (a demo): carried over,
@@ -299,32 +311,59 @@ class Engine:
                 results = future.result()
             except (AuthError, Unreachable):
                 raise
-            except AmbiguousWrite as exc:
-                if attempt < MAX_AMBIGUOUS_ATTEMPTS:  # look each record up, rewrite the rest
-                    self.ctx.mark_uncertain(kind, {r.source_id for r in batch})
-                    if op == UPDATE:  # updates check what landed: send them again
-                        self._submit(pool, in_flight, kind, batch, attempt + 1, op)
-                        continue
-                    ids = {r.source_id for r in batch}
-                    todo, _ = self._triage(kind, batch, {}, {}, {}, ids)
-                    if todo:
-                        self._submit(pool, in_flight, kind, todo, attempt + 1, op)
-                    count += len(batch) - len(todo)
-                    continue
-                results = [WriteResult(source_id=r.source_id, error=scrub(str(exc)))
-                           for r in batch]
-            except Exception as exc:  # noqa: BLE001 - one bad batch is reported, never fatal
-                message = scrub(f"{type(exc).__name__}: {exc}")
-                results = [WriteResult(source_id=r.source_id, error=message) for r in batch]
-            self._commit(kind, [self._row(kind, r) for r in results])
+            except Exception as exc:  # noqa: BLE001 - AmbiguousWrite or not: what landed is unknown
+                count += self._uncertain_batch(kind, batch, attempt, op, exc, pool, in_flight)
+                continue
+            if len(batch) > 1 and _whole_batch_failed(results):
+                for record in batch:  # one bad record must not fail its neighbours
+                    self._submit(pool, in_flight, kind, [record], attempt, op)
+                continue
+            records = {r.source_id: r for r in batch}
+            self._commit(kind, [self._row(kind, r, records.get(r.source_id))
+                                for r in results])
             count += len(results)
         return count
 
-    def _row(self, kind: str, result: WriteResult) -> dict[str, Any]:
+    def _uncertain_batch(self, kind: str, batch: list[Record], attempt: int, op: str,
+                         exc: Exception, pool: ThreadPoolExecutor, in_flight: InFlight) -> int:
+        """A write that raised may have landed in part: look each record up, write again
+        what is not there; after the last attempt a record found nowhere is failed with
+        the reason, one the target cannot tell about stays pending. Returns how many
+        records were settled."""
+        reason = scrub(str(exc) if isinstance(exc, AmbiguousWrite)
+                       else f"{type(exc).__name__}: {exc}")
+        ids = {r.source_id for r in batch}
+        self.ctx.mark_uncertain(kind, ids)
+        if op == UPDATE:  # updates check what landed: send them again
+            if attempt < MAX_AMBIGUOUS_ATTEMPTS:
+                self._submit(pool, in_flight, kind, batch, attempt + 1, op)
+                return 0
+            self._commit(kind, [self._row(kind, WriteResult(source_id=r.source_id,
+                                                            error=reason)) for r in batch])
+            return len(batch)
+        if attempt < MAX_AMBIGUOUS_ATTEMPTS:
+            todo, _ = self._triage(kind, batch, {}, {}, {}, ids)
+            if todo:
+                self._submit(pool, in_flight, kind, todo, attempt + 1, op)
+            return len(batch) - len(todo)
+        rows = []
+        for record in batch:
+            row = self._look_up(kind, record, self._prints.get((kind, record.source_id), ""))
+            if row is not None and row["status"] == st.MIGRATED:
+                self._prints.pop((kind, record.source_id), None)
+                row["options"] = self._options.pop((kind, record.source_id), [])
+            rows.append(row or self._row(kind, WriteResult(source_id=record.source_id,
+                                                           error=reason)))
+        self._commit(kind, rows)
+        return len(batch)
+
+    def _row(self, kind: str, result: WriteResult, record: Record | None = None
+             ) -> dict[str, Any]:
         if result.target_id is None:
             self._prints.pop((kind, result.source_id), None)
         warnings = [scrub(w) for w in (*result.warnings,
-                                        *self.ctx.take_warnings(result.source_id))]
+                                        *self.ctx.take_warnings(result.source_id),
+                                        *(self._stand_ins(record) if result.target_id else ()))]
         options = self._options.pop((kind, result.source_id), [])
         if result.target_id is not None:
             # The id map of the kind being written and its children (comments) stay in the
@@ -340,6 +379,23 @@ class Engine:
         return {"source_id": result.source_id, "status": st.FAILED,
                 "reason": scrub(result.error or "the target returned no id"),
                 "warnings": warnings}
+
+    def _stand_ins(self, record: Record | None) -> list[str]:
+        """A ticket's requester and authors the target does not have: the default agent
+        stood in for them, which the report must say."""
+        if not isinstance(record, Ticket):
+            return []
+        notes = []
+        requester = record.requester_id
+        if requester and self.ctx.user(requester) is None:
+            notes.append(f"its requester {requester} is not in the target; the default "
+                         "agent stands in")
+        authors = sorted({c.author_id for c in record.comments if c.author_id
+                          and c.author_id != requester and self.ctx.user(c.author_id) is None})
+        if authors:
+            notes.append(f"message authors not in the target ({', '.join(authors)}); the "
+                         "default agent stands in")
+        return notes
 
     def _commit(self, kind: str, rows: list[dict[str, Any]]) -> None:
         spec = self.spec
@@ -385,3 +441,9 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     iterator = iter(records)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def _whole_batch_failed(results: list[WriteResult]) -> bool:
+    """Every record of a batch failed for one same reason: the request, not the records."""
+    errors = {r.error for r in results}
+    return len(results) > 1 and None not in errors and len(errors) == 1

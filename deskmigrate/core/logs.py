@@ -9,6 +9,7 @@ import json
 import logging
 import sys
 import threading
+from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -81,7 +82,7 @@ def _scrub_value(value: Any) -> Any:
     return value
 
 
-def _redact_processor(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> dict[str, Any]:
     return {k: _scrub_value(v) for k, v in event.items()}
 
 

@@ -195,6 +195,27 @@ class FieldDefinition(Record):
     required: bool = False
 
 
+@dataclass(kw_only=True)
+class Unreadable(Record):
+    """A source record that could not be turned into a canonical one (a date that is not
+    a date...): the engine reports it as failed with ``reason`` and goes on."""
+
+    kind: ClassVar[str] = "unreadable"
+    billable: ClassVar[bool] = False
+    reason: str
+
+
+def readable(source_id: Any, convert: Callable[[], Record]) -> Record:
+    """``convert()``, or an :class:`Unreadable` saying why it failed: one bad source record
+    never stops a stream."""
+    try:
+        return convert()
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        return Unreadable(source_id=str(source_id),
+                          reason=f"the source record cannot be read ({type(exc).__name__}: "
+                                 f"{exc})")
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.kind: cls
     for cls in (

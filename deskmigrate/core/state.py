@@ -340,10 +340,25 @@ class StateStore:
             self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
                             "source_id=?", [run_id, kind, source_id])
 
-    def absent(self, run_id: int, kind: str) -> set[str]:
-        """The pending records of ``kind`` marked by :meth:`mark_absent`."""
-        rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "
-                             "status=? AND absent=1", [run_id, kind, PENDING])
+    def absent(self, migration_id: int, kind: str) -> set[str]:
+        """The pending records of ``kind`` marked by :meth:`mark_absent` in the migration's
+        runs that were not rolled back."""
+        rows = self.db.query("SELECT o.source_id FROM outcomes o JOIN runs r ON r.id=o.run_id "
+                             "WHERE r.migration_id=? AND r.status!=? AND o.kind=? AND "
+                             "o.status=? AND o.absent=1",
+                             [migration_id, ROLLED_BACK, kind, PENDING])
+        return {r["source_id"] for r in rows}
+
+    def uncertain(self, migration_id: int, run_id: int, kind: str) -> set[str]:
+        """Records of ``kind`` whose last write's outcome is unknown: pending in this run,
+        or left pending by another run of the migration (not rolled back) and never mapped
+        since; they are looked for in the target before being written."""
+        rows = self.db.query(
+            "SELECT o.source_id FROM outcomes o JOIN runs r ON r.id=o.run_id WHERE "
+            "r.migration_id=? AND o.kind=? AND o.status=? AND (o.run_id=? OR (r.status!=? "
+            "AND NOT EXISTS (SELECT 1 FROM id_map m WHERE m.migration_id=r.migration_id AND "
+            "m.kind=o.kind AND m.source_id=o.source_id)))",
+            [migration_id, kind, PENDING, run_id, ROLLED_BACK])
         return {r["source_id"] for r in rows}
 
     def pending(self, run_id: int, kind: str) -> list[str]:

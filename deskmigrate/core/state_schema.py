@@ -22,16 +22,16 @@ def migrate_schema(store: StateStore) -> None:
     with store.transaction():
         if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return  # another process created it meanwhile
-        db["migrations"].create(
+        db.table("migrations").create(
             {"id": int, "source_platform": str, "source_url": str, "target_platform": str,
              "target_url": str, "created_at": str},
             pk="id", if_not_exists=True,
         )
-        db["migrations"].create_index(
+        db.table("migrations").create_index(
             ["source_platform", "source_url", "target_platform", "target_url"],
             unique=True, if_not_exists=True,
         )
-        db["runs"].create(
+        db.table("runs").create(
             {"id": int, "migration_id": int, "mode": str, "status": str, "started_at": str,
              "finished_at": str, "config": str, "options": str, "seed": int,
              "parent_run_id": int, "counts": str, "error": str, "pid": int,
@@ -39,29 +39,29 @@ def migrate_schema(store: StateStore) -> None:
             pk="id", foreign_keys=[("migration_id", "migrations", "id")],
             if_not_exists=True,
         )
-        db["id_map"].create(
+        db.table("id_map").create(
             {"migration_id": int, "kind": str, "source_id": str, "target_id": str,
              "run_id": int, "created": int, "created_at": str, "fingerprint": str},
             pk=("migration_id", "kind", "source_id"), if_not_exists=True,
         )
-        db["id_map"].create_index(["run_id"], if_not_exists=True)
-        db["outcomes"].create(
+        db.table("id_map").create_index(["run_id"], if_not_exists=True)
+        db.table("outcomes").create(
             {"run_id": int, "kind": str, "source_id": str, "status": str,
              "target_id": str, "reason": str, "updated_at": str},
             pk=("run_id", "kind", "source_id"), if_not_exists=True,
         )
-        db["outcomes"].create_index(["run_id", "status"], if_not_exists=True)
-        db["warnings"].create(
+        db.table("outcomes").create_index(["run_id", "status"], if_not_exists=True)
+        db.table("warnings").create(
             {"id": int, "run_id": int, "kind": str, "source_id": str, "message": str},
             pk="id", if_not_exists=True,
         )
-        db["meter_events"].create(
+        db.table("meter_events").create(
             {"key": str, "migration_id": int, "run_id": int, "mode": str,
              "record_type": str, "source_id": str, "billable": int, "created_at": str},
             pk="key", if_not_exists=True,
         )
-        db["meter_events"].create_index(["migration_id", "mode"], if_not_exists=True)
-        db["option_uses"].create(  # which records each option changed, per run
+        db.table("meter_events").create_index(["migration_id", "mode"], if_not_exists=True)
+        db.table("option_uses").create(  # which records each option changed, per run
             {"run_id": int, "option": str, "kind": str, "source_id": str},
             pk=("run_id", "option", "kind", "source_id"), if_not_exists=True,
         )

@@ -82,6 +82,8 @@ class MemoryTarget(Target):
         self.resolved: dict[str, dict[str, str | None]] = {}
         self.find_ambiguous: dict[str, int] = {}  # source id -> ambiguous find() answers
         self.undeletable: set[str] = set()
+        self.explode: set[str] = set()  # written, then the call raises an unexpected error
+        self.refuse_batches = 0  # this many multi-record batches are refused as a whole
 
     def preexisting(self, kind: str, record: Record) -> str:
         """A record that was in the target before any run (never the tool's to delete)."""
@@ -104,6 +106,10 @@ class MemoryTarget(Target):
 
     def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
         self.write_calls += 1
+        if len(records) > 1 and self.refuse_batches > 0:
+            self.refuse_batches -= 1
+            return [WriteResult(source_id=r.source_id, error="the job failed")
+                    for r in records]
         results = []
         for record in records:
             if record.source_id in self.fail:
@@ -130,6 +136,9 @@ class MemoryTarget(Target):
         if any(r.source_id in self.ambiguous for r in records):
             self.ambiguous -= {r.source_id for r in records}
             raise AmbiguousWrite("the connection dropped after the request was sent.")
+        if any(r.source_id in self.explode for r in records):
+            self.explode -= {r.source_id for r in records}
+            raise RuntimeError("the target's answer could not be parsed")
         if any(r.source_id in self.lose for r in records):
             self.lose.clear()
             raise SystemExit("killed after the write, before the answer")

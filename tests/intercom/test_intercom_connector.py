@@ -99,3 +99,26 @@ def test_check_refuses_a_workspace_without_the_stamp_attribute(tmp_path):
         app.store.delete("data_attributes", row["id"])
     with pytest.raises(ConfigError, match="deskmigrate_id"):
         IntercomPlatform().target(connection(app)).check()
+
+
+def test_file_names_are_made_safe_keeping_the_extension(tmp_path):
+    app = sandbox(tmp_path, tickets=0)
+    target = IntercomPlatform().target(connection(app))
+    owner = target.check().id
+    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    names = ["CON", f"{'x' * 300}.pdf", "a/b:c?.txt"]
+    attachments = [Attachment(source_id=str(i), file_name=n, content_type="text/plain", size=1,
+                              fetch=lambda: b"x") for i, n in enumerate(names)]
+    ticket = Ticket(source_id="t1", subject="Names", requester_id="c", status="open",
+                    created_at=when, comments=[
+                        Comment(source_id="1", author_id="c", body_html="<p>Hi</p>",
+                                created_at=when),
+                        Comment(source_id="2", author_id="agent", body_html="<p>Files</p>",
+                                created_at=when, attachments=attachments)])
+    ctx = Context({("contact", "c"): contact["id"]}, owner)
+    result = target.write("ticket", [ticket], ctx)
+    assert result[0].error is None, result[0].error
+    doc = app.store.get("conversations", result[0].target_id)
+    sent = [a["name"] for a in doc["parts"][0]["attachments"]]
+    assert sent == ["CON_", f"{'x' * 196}.pdf", "b_c_.txt"]  # 196 + ".pdf" = 200 characters

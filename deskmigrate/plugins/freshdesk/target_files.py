@@ -3,16 +3,14 @@ most 20 MB (a single larger file is skipped with a warning)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from deskmigrate.core.errors import DeskmigrateError
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.records import Attachment
 
 from .mapping import MAX_REQUEST_BYTES
-
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
 @dataclass
@@ -27,13 +25,6 @@ class Upload:
         return ("attachments[]", (self.name, self.data, self.content_type))
 
 
-def safe_name(name: str) -> str:
-    """The file name without directories or characters file systems refuse."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = _UNSAFE.sub("_", base).strip(" .")
-    return cleaned[:200] or "attachment"
-
-
 def pack(attachments: list[Attachment], warn: Callable[[str], None],
          limit: int = MAX_REQUEST_BYTES) -> list[list[Upload]]:
     """Files grouped into requests of at most ``limit`` bytes, in order; the first group
@@ -45,16 +36,16 @@ def pack(attachments: list[Attachment], warn: Callable[[str], None],
         try:
             data = attachment.read()
         except (DeskmigrateError, ValueError) as exc:
-            warn(f"attachment {safe_name(attachment.file_name)} skipped: {exc}")
+            warn(f"attachment {safe_file_name(attachment.file_name)} skipped: {exc}")
             continue
         if len(data) > limit:
-            warn(f"attachment {safe_name(attachment.file_name)} skipped: {len(data)} bytes is "
+            warn(f"attachment {safe_file_name(attachment.file_name)} skipped: {len(data)} bytes is "
                  f"over Freshdesk's {limit // (1024 * 1024)} MB limit per request")
             continue
         if used + len(data) > limit:
             groups.append([])
             used = 0
-        groups[-1].append(Upload(safe_name(attachment.file_name),
+        groups[-1].append(Upload(safe_file_name(attachment.file_name),
                                  attachment.content_type or "application/octet-stream", data))
         used += len(data)
     return groups

@@ -51,25 +51,10 @@ class IntercomPlatform(Platform):
         target_kinds=KINDS,
         keeps_timestamps=True,  # conversations and replies take created_at (meant for imports)
         keeps_authors=True,  # replies as the admin or the contact who wrote them
-        embeds_inline_images=True, kb_translations=True,
+        embeds_inline_images=True,  # pasted images live only in HTML bodies
+        kb_translations=True,  # articles and collections carry translated_content
         max_attachment_bytes=None,
-        bulk_ticket_batch=1,
         default_rate_per_minute=1000,
-        notes=(
-            "conversations keep created_at and each reply's author and created_at",
-            "the first message is the customer's: one written by an agent becomes the "
-            "requester's, with a warning",
-            "at most 10 files per message: more are split over further notes (reported)",
-            "a customer's files go on a note right after the message (the API takes files "
-            "only from admins)",
-            "admins and teams cannot be created: agents are matched by email, teams by name; "
-            "unmatched agents' messages go to the default agent (reported)",
-            "articles cannot keep their created time",
-            "the detail view of a conversation holds only its newest 500 parts: longer "
-            "conversations are reported",
-            "needs a conversation data attribute 'deskmigrate_id' (text), made once in "
-            "Intercom's settings: it finds what an interrupted run created",
-        ),
     )
 
     def source(self, connection: Connection) -> IntercomSource:
@@ -94,9 +79,10 @@ class IntercomPlatform(Platform):
 
     def http_options(self, url: str) -> HttpOptions:
         return HttpOptions(
-            # X-RateLimit-Limit counts a 10-second window, not a minute: only Remaining is
-            # read (at 0 the shared budget waits).
-            rate_headers=RateHeaders(limit=(), remaining=("x-ratelimit-remaining",), reset=()),
+            # X-RateLimit-Limit counts a 10-second window, not a minute: it is not read.
+            # Remaining at 0 or a 429 waits until X-RateLimit-Reset (an epoch second).
+            rate_headers=RateHeaders(limit=(), remaining=("x-ratelimit-remaining",),
+                                     reset=("x-ratelimit-reset",)),
             error_message=error_message, allowed_hosts=ATTACHMENT_HOSTS)
 
 

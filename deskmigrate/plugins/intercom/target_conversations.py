@@ -17,6 +17,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.http import HttpClient
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
@@ -50,7 +51,7 @@ class Message:
             out.update(type="admin", admin_id=self.admin_id)
             if self.files:
                 out["attachment_files"] = [
-                    {"name": f.file_name, "content_type": f.content_type,
+                    {"name": safe_file_name(f.file_name), "content_type": f.content_type,
                      "data": base64.b64encode(f.read()).decode()} for f in self.files]
         if self.created_at is not None:
             out["created_at"] = self.created_at
@@ -152,6 +153,8 @@ class ConversationWriter:
                                    "body": opening(first)}
         if created is not None:
             payload["created_at"] = created
+        if not self._unstamped(ticket, ctx):  # no lookalike: a crash's leftover is ours
+            ctx.creating("ticket", ticket.source_id)
         answer = self.http.request("POST", "conversations", json=payload).json()
         conversation = str(answer["conversation_id"])
         self.stamp(conversation, ticket, ctx)
@@ -227,13 +230,16 @@ class ConversationWriter:
         """The conversation an interrupted write created, by its stamp, made whole.
 
         Creating a conversation and stamping it are two calls: a crash between them leaves
-        an unstamped conversation. It is recognised as the requester's conversation with no
-        stamp, created at the very second of the first message, with the same text; it is
-        stamped and completed (never one that already carries a stamp)."""
+        an unstamped conversation. It is adopted (stamped and completed) only when the
+        interrupted attempt announced it was creating it, having seen no lookalike before
+        (the requester's unstamped conversation created at the very second of the first
+        message, with the same text): a lookalike that was already there is never taken."""
         stamp = ctx.external_id("ticket", ticket.source_id)
         query = {"field": f"custom_attributes.{STAMP}", "operator": "=", "value": stamp}
         found = [str(c["id"]) for c in self._search(query)]
         if not found:
+            if not ctx.was_absent("ticket", ticket.source_id):
+                return None
             found = self._unstamped(ticket, ctx)
             if not found:
                 return None

@@ -1,8 +1,10 @@
 """The knowledge base as Intercom's help center: categories become top-level collections,
 folders collections inside them, articles keep every translation Intercom supports (no
-created time can be set). Collections and articles carry no searchable stamp, so a crashed
-write is found again by name (collections) or title (articles) inside the run's own parent,
-which only this run created."""
+created time can be set). Collections and articles carry no stamp (Intercom keeps no field
+for one), so a crashed write is found again by name (collections) or title (articles) in its
+parent. Such a match is never owned: a same-named collection may have been there before. A
+collection is announced to the engine (``ctx.creating``) only when nothing of its name was
+there, so only then does the engine count the match as this run's."""
 
 from __future__ import annotations
 
@@ -51,6 +53,8 @@ class KbWriter:
                                          author=None, ctx=ctx)
             if content:
                 payload["translated_content"] = content
+            if self._collection(record, ctx) is None:
+                ctx.creating(kind, record.source_id)
             body = self.http.request("POST", "help_center/collections", json=payload).json()
             return WriteResult(source_id=record.source_id, target_id=str(body["id"]))
         if isinstance(record, KbArticle):
@@ -71,17 +75,21 @@ class KbWriter:
         return WriteResult(source_id=record.source_id, skipped=f"not a {kind}")
 
     def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
+        """A collection by name or an article by title in its parent (never owned)."""
         if isinstance(record, KbArticle):
             parent = ctx.target_id("kb_folder", record.folder_id)
             return next((str(a["id"]) for a in numbered(self.http, "articles")
                          if str(a.get("parent_id")) == str(parent)
                          and a.get("title") == record.title), None)
         if isinstance(record, KbCategory | KbFolder):
-            parent = (ctx.target_id("kb_category", record.category_id)
-                      if isinstance(record, KbFolder) else None)
-            if isinstance(record, KbFolder) and parent is None:
-                return None
-            return next((str(c["id"]) for c in numbered(self.http, "help_center/collections")
-                         if str(c.get("parent_id")) == str(parent)
-                         and c.get("name") == record.name), None)
+            return self._collection(record, ctx)
         return None
+
+    def _collection(self, record: KbCategory | KbFolder, ctx: WriteContext) -> str | None:
+        parent = (ctx.target_id("kb_category", record.category_id)
+                  if isinstance(record, KbFolder) else None)
+        if isinstance(record, KbFolder) and parent is None:
+            return None
+        return next((str(c["id"]) for c in numbered(self.http, "help_center/collections")
+                     if str(c.get("parent_id")) == str(parent)
+                     and c.get("name") == record.name), None)

@@ -8,6 +8,7 @@ create whose outcome is unknown is looked up by its external id before it is sen
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
@@ -68,7 +69,7 @@ class SideConversationWriter:
             origin = self._origin(message, ctx)
             self._post_once(f"{base}/{created}/reply", {"message": {
                 "html_body": message_html(message), "to": to, "external_ids": origin}},
-                lambda origin=origin: self._find_reply(base, created, origin[MARKER]))
+                partial(self._find_reply, base, created, origin[MARKER]))
         return created
 
     def _origin(self, message: Comment, ctx: WriteContext) -> dict[str, str]:

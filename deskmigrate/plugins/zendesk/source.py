@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from deskmigrate.core.connector import Connection, Identity, Source
-from deskmigrate.core.records import KIND_ORDER, Record
+from deskmigrate.core.records import KIND_ORDER, Record, readable
 
 from . import convert
 from .client import ZendeskApi
@@ -112,8 +113,8 @@ class ZendeskSource(Source):
                     comments = self._comments(item["id"])
                 side = (read_side_conversations(self.api, item["id"])
                         if item["id"] in with_side else [])
-                yield convert.ticket(item, comments, schemas, self.api.download, solved_at,
-                                     side)
+                yield readable(item.get("id"), partial(
+                    convert.ticket, item, comments, schemas, self.api.download, solved_at, side))
         finally:
             spool.close()
             if spool in self._spools:  # close() released it already when a run aborted
@@ -133,9 +134,11 @@ class ZendeskSource(Source):
         for start in range(0, len(ids), 100):
             chunk = ",".join(ids[start:start + 100])
             for item in self.api.get("api/v2/tickets/show_many.json", {"ids": chunk})["tickets"]:
-                yield convert.ticket(item, self._comments(item["id"]), schemas,
-                                     self.api.download, side_conversations=
-                                     read_side_conversations(self.api, item["id"]))
+                comments = self._comments(item["id"])
+                side = read_side_conversations(self.api, item["id"])
+                yield readable(item.get("id"), partial(
+                    convert.ticket, item, comments, schemas, self.api.download,
+                    side_conversations=side))
 
     def _comments(self, ticket_id: int) -> list[dict[str, Any]]:
         return list(self.api.cursor_list(f"api/v2/tickets/{ticket_id}/comments.json",
@@ -184,7 +187,7 @@ class ZendeskSource(Source):
                                                _start(since)):
             for user in users:
                 if user.get("role") == "end-user":
-                    yield convert.contact(user, schemas)
+                    yield readable(user.get("id"), partial(convert.contact, user, schemas))
 
     def _read_companies(self, since: datetime | None) -> Iterator[Record]:
         schemas = self._keyed_schemas("organization_fields")
@@ -195,7 +198,7 @@ class ZendeskSource(Source):
                                         "organizations", _start(since))
         for org in orgs:
             if not org.get("deleted_at"):
-                yield convert.company(org, schemas)
+                yield readable(org.get("id"), partial(convert.company, org, schemas))
 
     def _read_groups(self, since: datetime | None) -> Iterator[Record]:
         for item in self.api.cursor_list("api/v2/groups.json", "groups"):

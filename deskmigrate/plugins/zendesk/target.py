@@ -145,24 +145,26 @@ class ZendeskTarget(Target):
         for agent in agents:
             result = results[agent.source_id]
             if result.target_id:
-                self._memberships(agent, result, ctx)
+                self._memberships(agent, result.target_id, ctx)
         return [results[a.source_id] for a in agents]
 
-    def _memberships(self, agent: Agent, result: WriteResult, ctx: WriteContext) -> None:
+    def _memberships(self, agent: Agent, target_id: str, ctx: WriteContext) -> None:
+        """Put the agent in its groups; one already there is fine (a look-up after an
+        interrupted write completes what the interruption left out)."""
         for group_id in agent.group_ids:
             group = ctx.target_id("group", group_id)
             if group is None:
-                result.warnings.append(f"group {group_id} is not in the target")
+                ctx.warn(agent.source_id, f"group {group_id} is not in the target")
                 continue
             try:
                 self.api.http.request("POST", "api/v2/group_memberships.json", json={
-                    "group_membership": {"user_id": int(result.target_id or 0),
-                                         "group_id": int(group)}})
+                    "group_membership": {"user_id": int(target_id), "group_id": int(group)}})
             except ApiError as exc:
-                result.warnings.append(f"group membership not added: {exc}")
+                if "already" not in str(exc):
+                    ctx.warn(agent.source_id, f"group membership not added: {exc}")
 
     def _bulk_users(self, contacts: list[Contact], ctx: WriteContext) -> list[WriteResult]:
-        items = []
+        items: list[tuple[Record, dict[str, Any]]] = []
         for contact in contacts:
             values, remarks = self.fields.values("contact", contact.custom_fields)
             user = {"name": contact.name or contact.email or "(no name)", "role": "end-user",
@@ -271,11 +273,14 @@ class ZendeskTarget(Target):
             found = self.api.get("api/v2/tickets.json", {"external_id": external})["tickets"]
             return Found(str(found[0]["id"]), owned=True) if found else None
         if isinstance(record, Contact | Agent):
-            found = self.api.get("api/v2/users/search.json", {"external_id": external})["users"]
-            if found:
-                return Found(str(found[0]["id"]), owned=True)
-            agent = self.find_agent(record.email) if isinstance(record, Agent) else None
-            return Found(agent, owned=False) if agent and record.email else None
+            users = self.api.get("api/v2/users/search.json", {"external_id": external})["users"]
+            found = (Found(str(users[0]["id"]), owned=True) if users else None)
+            if isinstance(record, Agent):
+                email = self.find_agent(record.email) if found is None and record.email else None
+                found = found or (Found(email, owned=False) if email else None)
+                if found is not None:  # the groups an interrupted write left out
+                    self._memberships(record, found.target_id, ctx)
+            return found
         if isinstance(record, Company):
             for params, owned in (({"external_id": external}, True), ({"name": record.name},
                                                                        False)):
@@ -306,9 +311,10 @@ class ZendeskTarget(Target):
                     job = self.api.http.request(
                         "DELETE", f"api/v2/{bulk[kind]}/destroy_many.json",
                         params={"ids": ",".join(chunk)}).json()["job_status"]
-                    gone += _deleted(self.api.wait_for_job(job), chunk)
+                    done = _deleted(self.api.wait_for_job(job), chunk)
                 except ApiError:
-                    continue
+                    done = []
+                gone += done + [i for i in chunk if i not in done and self._gone(bulk[kind], i)]
             return gone
         if kind == "group":
             gone = delete_each(ids, lambda i: self.api.http.request(
@@ -324,6 +330,19 @@ class ZendeskTarget(Target):
                 self.fields.forget(collection)
             return delete_each(ids, drop)
         return self.kb.delete(kind, ids)
+
+
+    def _gone(self, collection: str, target_id: str) -> bool:
+        """Whether a record a delete job did not confirm is gone anyway (deleted before,
+        or a user already deactivated, as Zendesk leaves deleted users)."""
+        try:
+            response = self.api.http.request("GET", f"api/v2/{collection}/{target_id}.json",
+                                             ok_404=True)
+        except ApiError:
+            return False
+        if response.status_code == 404:
+            return True
+        return collection == "users" and response.json()["user"].get("active") is False
 
 
 def _deleted(job: dict[str, Any], ids: list[str]) -> list[str]:

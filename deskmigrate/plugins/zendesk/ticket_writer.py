@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
-from deskmigrate.core.errors import ApiError, DeskmigrateError, NotFound, TooLarge
+from deskmigrate.core.errors import (
+    ApiError,
+    AuthError,
+    DeskmigrateError,
+    NotFound,
+    TooLarge,
+    Unreachable,
+)
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import side_conversation_notes
 from deskmigrate.core.records import Attachment, Comment, Ticket
@@ -148,16 +155,25 @@ class TicketWriter:
         except TooLarge:  # its metadata understated its size
             result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
             return None
-        except DeskmigrateError as exc:
-            raise RecordError(f"attachment '{item.file_name}' could not be read: {exc}") from None
+        except (AuthError, Unreachable):
+            raise
+        except DeskmigrateError as exc:  # one refused file is a warning, as on every target
+            result.warnings.append(f"attachment '{item.file_name}' could not be read ({exc}); "
+                                   "not copied")
+            return None
         if len(data) > MAX_ATTACHMENT_BYTES:
             result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
             return None
-        # An upload is safe to send again: a token nothing refers to expires in 3 days.
-        return self.api.http.request(
-            "POST", "api/v2/uploads.json", params={"filename": safe_file_name(item.file_name)},
-            content=data, headers={"Content-Type": item.content_type or
-                                   "application/octet-stream"}, idempotent=True).json()["upload"]
+        try:  # an upload is safe to send again: a token nothing refers to expires in 3 days
+            return self.api.http.request(
+                "POST", "api/v2/uploads.json",
+                params={"filename": safe_file_name(item.file_name)}, content=data,
+                headers={"Content-Type": item.content_type or "application/octet-stream"},
+                idempotent=True).json()["upload"]
+        except ApiError as exc:
+            result.warnings.append(f"attachment '{item.file_name}' was refused by Zendesk "
+                                   f"({exc}); not copied")
+            return None
 
     # -- delta: changed fields and new comments on tickets migrated before ------------
     def update_many(self, pairs: list[tuple[Ticket, str]], ctx: WriteContext

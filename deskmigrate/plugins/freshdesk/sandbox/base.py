@@ -28,7 +28,8 @@ ERROR_CODES = {403: "access_denied", 404: "not_found", 405: "method_not_allowed"
                500: "internal_error"}
 HOST_MARK = "__sandbox_host__"  # stored in bodies; replaced with the serving host
 _TAG = re.compile(r"<[^>]+>")
-_CHECKS = {"custom_number": int, "custom_checkbox": bool, "custom_decimal": (int, float)}
+_CHECKS: dict[str, type | tuple[type, ...]] = {
+    "custom_number": int, "custom_checkbox": bool, "custom_decimal": (int, float)}
 
 
 def text_of(body_html: str) -> str:

@@ -101,6 +101,7 @@ class FieldRoutes(FreshdeskBase):
             if flag in fields and not isinstance(fields[flag], bool):
                 check.add(flag, "It should be a/an Boolean", "datatype_mismatch")
         check.raise_if_any()
+        assert isinstance(kind, str)  # raise_if_any() rejected a kind not in ``allowed``
         existing = self.store.query(collection)
         if any(f["label"].lower() == fields["label"].strip().lower() for f in existing):
             raise duplicate("label")

@@ -34,11 +34,11 @@ class FileStore:
             created_at: str | None = None) -> dict:
         """Store one file; returns its attachment document."""
         stamp = created_at or format_time(datetime.now(UTC))
-        doc = {"id": self.store.next_id("attachments", ATTACHMENT_ID_BASE + 1),
-               "name": name, "content_type": content_type, "size": len(data),
+        attachment_id = self.store.next_id("attachments", ATTACHMENT_ID_BASE + 1)
+        doc = {"id": attachment_id, "name": name, "content_type": content_type, "size": len(data),
                "inline": inline, "created_at": stamp, "updated_at": stamp}
-        self.store.insert("attachments", doc, id=doc["id"])
-        self.store.put_blob(f"attachment:{doc['id']}", data)
+        self.store.insert("attachments", doc, id=attachment_id)
+        self.store.put_blob(f"attachment:{attachment_id}", data)
         return doc
 
     def render(self, doc: dict, host_url: str) -> dict:

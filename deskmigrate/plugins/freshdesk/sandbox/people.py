@@ -101,7 +101,8 @@ class PeopleRoutes(FreshdeskBase):
     # -- contacts -----------------------------------------------------------------------
     def list_contacts(self, request: Request, user: dict, **_: Any) -> Response:
         args = request.args
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[Any] = []
         state = args.get("state")
         if state is not None and state not in CONTACT_STATES:
             raise invalid("state", f"It should be one of these values: "
@@ -147,7 +148,8 @@ class PeopleRoutes(FreshdeskBase):
 
     def _insert_contact(self, fields: dict) -> dict:
         stamp = now()
-        doc = {"active": False, "address": None, "company_id": None, "description": None,
+        doc: dict[str, Any] = {
+               "active": False, "address": None, "company_id": None, "description": None,
                "email": None, "job_title": None, "language": "en", "mobile": None,
                "phone": None, "time_zone": "Eastern Time (US & Canada)", "twitter_id": None,
                "facebook_id": None, "unique_external_id": None, "other_emails": [],
@@ -259,6 +261,7 @@ class PeopleRoutes(FreshdeskBase):
         self.check_custom_fields("company_fields", fields.get("custom_fields", {}), check,
                                  (current or {}).get("custom_fields"))
         check.raise_if_any()
+        assert isinstance(name, str)  # raise_if_any() rejected anything else
         same = self.store.query("companies", "lower(json_extract(doc, '$.name')) = ?",
                                 [name.lower()], limit=1)
         if same and (current is None or same[0]["id"] != current["id"]):
@@ -325,6 +328,7 @@ class PeopleRoutes(FreshdeskBase):
             if self.store.get("agents", agent_id) is None:
                 check.add("agent_ids", f"There is no agent matching the given id {agent_id}")
         check.raise_if_any()
+        assert isinstance(name, str)  # raise_if_any() rejected anything else
         same = self.store.query("groups", "lower(json_extract(doc, '$.name')) = ?",
                                 [name.lower()], limit=1)
         if same and (current is None or same[0]["id"] != current["id"]):

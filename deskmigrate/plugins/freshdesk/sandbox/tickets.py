@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,6 +44,8 @@ REPLY_FIELDS = {"body", "from_email", "user_id", "cc_emails", "bcc_emails", "att
 
 class TicketRoutes(TicketViews):
     """Tickets, conversations, notes, replies and outbound email (recorded, not sent)."""
+
+    create_contact_for: Callable[[dict], int]  # from PeopleRoutes, mixed in beside this
 
     def ticket_rules(self) -> Iterable[Rule]:
         return [

@@ -10,7 +10,7 @@ Zendesk; ``/search/export`` needs ``filter[type]`` and pages by cursor (``page[s
 from __future__ import annotations
 
 import shlex
-from typing import Any
+from typing import Any, TypeVar
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
@@ -20,6 +20,8 @@ from deskmigrate.core.sandbox.app import ApiHTTPError
 
 from .paging import decode_cursor, encode_cursor, int_arg, page_url
 from .support import bad_request, base_url, public, routes
+
+_Ordered = TypeVar("_Ordered", int, str)
 
 TYPES = {"ticket": "tickets", "user": "users", "organization": "organizations",
          "group": "groups"}
@@ -59,9 +61,11 @@ def _compare(have: Any, op: str, want: str, order: tuple[str, ...] = ()) -> bool
     if have is None:
         return False
     if order and want in order and have in order:
-        a, b = order.index(have), order.index(want)
-    else:
-        a, b = str(have)[:len(want)].lower(), want.lower()
+        return _holds(order.index(have), op, order.index(want))
+    return _holds(str(have)[:len(want)].lower(), op, want.lower())
+
+
+def _holds(a: _Ordered, op: str, b: _Ordered) -> bool:
     return a == b if op == ":" else (a > b if op == ">" else a < b)
 
 

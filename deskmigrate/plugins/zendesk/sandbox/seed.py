@@ -280,15 +280,15 @@ class Seeder:
             kind, value = field["type"], None
             if rng.random() < 0.75:
                 options = [o["value"] for o in field.get("custom_field_options", [])]
-                value = {
-                    "text": lambda: f"ORD-{rng.randint(100000, 999999)}",
-                    "tagger": lambda o=options: rng.choice(o),
-                    "checkbox": lambda: rng.random() < 0.3,
-                    "decimal": lambda: f"{rng.randint(0, 40)}.{rng.choice((0, 25, 5, 75))}",
-                    "textarea": lambda: rng.choice(self.texts.paragraphs),
-                    "date": lambda: f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    "multiselect": lambda o=options: sorted(rng.sample(o, rng.randint(1, 2))),
-                }[kind]()
+                value = {  # each maker takes the field's options
+                    "text": lambda _: f"ORD-{rng.randint(100000, 999999)}",
+                    "tagger": lambda o: rng.choice(o),
+                    "checkbox": lambda _: rng.random() < 0.3,
+                    "decimal": lambda _: f"{rng.randint(0, 40)}.{rng.choice((0, 25, 5, 75))}",
+                    "textarea": lambda _: rng.choice(self.texts.paragraphs),
+                    "date": lambda _: f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    "multiselect": lambda o: sorted(rng.sample(o, rng.randint(1, 2))),
+                }[kind](options)
             values.append({"id": field["id"], "value": value})
         return values
 

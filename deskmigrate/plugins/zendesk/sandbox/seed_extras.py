@@ -154,7 +154,8 @@ class Extras:
             return
         for article in articles:
             if rng.random() < 0.33:
-                item, blob = rng.choice(files)
+                seed_file, blob = rng.choice(files)
                 self.store.insert("article_attachments", new_article_attachment(
-                    article, item.file_name, item.content_type, blob, len(item.data), False,
+                    article, seed_file.file_name, seed_file.content_type, blob,
+                    len(seed_file.data), False,
                     base["_ts"]), id=self.ids.next("article_attachments"))

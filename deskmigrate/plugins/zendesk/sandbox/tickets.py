@@ -179,7 +179,7 @@ class TicketHandlers:
             raise bad_request("TooManyValues", "You can only update up to 100 tickets at once")
         results: list[dict[str, Any]] = []
         for data in items:
-            ticket_id = data.get("id") if isinstance(data, dict) else None
+            ticket_id: Any = data.get("id") if isinstance(data, dict) else None
             try:
                 self._apply_update(int(ticket_id), data, user, base_url(request))
             except (ApiHTTPError, TypeError, ValueError) as exc:

@@ -1,0 +1,91 @@
+"""Ownership after a crash: what the Intercom target finds by name (collections) or by
+lookalike (an unstamped conversation) is this run's only when the interrupted attempt said it
+was creating it after seeing nothing of the kind; a same-named record that was there before is
+never owned, never adopted and so never deleted by a rollback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from ic_support import sandbox
+from test_intercom_connector import Context, connection
+
+from deskmigrate.core.connector import Found
+from deskmigrate.core.records import Comment, KbCategory, Ticket
+from deskmigrate.plugins.intercom import IntercomPlatform
+
+
+class CrashContext(Context):
+    """Remembers the ``creating`` announcements, as the state store does across a crash."""
+
+    def __init__(self, ids, default) -> None:
+        super().__init__(ids, default)
+        self.absent: set[tuple[str, str]] = set()
+
+    def creating(self, kind, source_id):
+        self.absent.add((kind, str(source_id)))
+
+    def was_absent(self, kind, source_id):
+        return (kind, str(source_id)) in self.absent
+
+
+def rollback(target, kind: str, found: Found | None) -> None:
+    """What the engine's rollback does with a find(): deletes it only when owned."""
+    if found is not None and found.owned:
+        target.delete(kind, [found.target_id])
+
+
+def test_a_same_named_collection_that_was_there_survives_a_rollback(tmp_path):
+    app = sandbox(tmp_path, tickets=0)
+    target = IntercomPlatform().target(connection(app))
+    ctx = CrashContext({}, target.check().id)
+    theirs = target.http.request("POST", "help_center/collections",
+                                 json={"name": "Billing"}).json()["id"]
+    record = KbCategory(source_id="c1", name="Billing")
+    ours = target.write("kb_category", [record], ctx)[0].target_id
+    assert ctx.absent == set()  # a same-named collection was there: not announced
+    found = target.find("kb_category", record, ctx)
+    assert found is not None and not found.owned  # a name match is never owned
+    rollback(target, "kb_category", found)
+    assert app.store.get("collections", theirs) is not None
+    assert app.store.get("collections", ours) is not None  # left over, never guessed
+
+    fresh = KbCategory(source_id="c2", name="Shipping")
+    target.write("kb_category", [fresh], ctx)
+    assert ctx.was_absent("kb_category", "c2")  # nothing of its name: the match is ours
+
+
+def test_an_unstamped_lookalike_conversation_is_never_adopted(tmp_path):
+    app = sandbox(tmp_path, tickets=0)
+    target = IntercomPlatform().target(connection(app))
+    owner = target.check().id
+    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
+    ctx = CrashContext({("contact", "c"): contact["id"]}, owner)
+    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    ticket = Ticket(source_id="t1", subject="Hello", requester_id="c", status="solved",
+                    created_at=when, comments=[Comment(source_id="1", author_id="c",
+                                                       body_html="<p>Hi</p>",
+                                                       created_at=when)])
+    # the same text at the same second, already in the workspace (another import)
+    theirs = str(target.http.request("POST", "conversations", json={
+        "from": {"type": "user", "id": contact["id"]}, "body": "<p>Hi</p>",
+        "created_at": int(when.timestamp())}).json()["conversation_id"])
+    before = app.store.get("conversations", theirs)
+    assert target.find("ticket", ticket, ctx) is None  # not announced: not ours
+    rollback(target, "ticket", target.find("ticket", ticket, ctx))
+    assert app.store.get("conversations", theirs) == before  # untouched, not deleted
+    ours = target.write("ticket", [ticket], ctx)[0].target_id
+    assert ours != theirs and ctx.absent == set()  # a lookalike was there: not announced
+
+    # a crash between creating and stamping, with nothing alike before: adopted as ours
+    other = Ticket(source_id="t2", subject="Other", requester_id="c", status="open",
+                   created_at=when, comments=[Comment(source_id="2", author_id="c",
+                                                      body_html="<p>Other</p>",
+                                                      created_at=when)])
+    ctx.creating("ticket", "t2")
+    left = str(target.http.request("POST", "conversations", json={
+        "from": {"type": "user", "id": contact["id"]}, "body": "<p>Other</p>",
+        "created_at": int(when.timestamp())}).json()["conversation_id"])
+    assert target.find("ticket", other, ctx) == Found(left, owned=True)
+    stamp = app.store.get("conversations", left)["custom_attributes"]["deskmigrate_id"]
+    assert stamp == "deskmigrate-1-ticket-t2"
