@@ -74,13 +74,13 @@ class RequestRoutes(JsmBase):
         if rtype is None or rtype["serviceDeskId"] != desk["id"]:
             raise sd_error(400, "The request type you specified does not exist in this "
                                 "service desk.", "sd.request.create.error.requesttype")
-        reporter = user
+        reporter: dict | None = user
         if body.get("raiseOnBehalfOf"):
             reporter = self.user_by_account(body["raiseOnBehalfOf"]) or \
                 self.user_by_email(str(body["raiseOnBehalfOf"]))
-            if reporter is None:
-                raise sd_error(400, "The user you are raising this request on behalf of "
-                                    "does not exist.", "sd.request.create.error.onbehalf")
+        if reporter is None:
+            raise sd_error(400, "The user you are raising this request on behalf of does not "
+                                "exist.", "sd.request.create.error.onbehalf")
         values = body.get("requestFieldValues") or {}
         known = {f["fieldId"]: f for f in rtype["fields"]}
         for field_id in values:
@@ -91,9 +91,9 @@ class RequestRoutes(JsmBase):
             if field["required"] and values.get(field["fieldId"]) in (None, "", []):
                 raise sd_error(400, f"Your request could not be created. {field['name']} is "
                                     "required.", "sd.request.create.error.field.required")
-            choices = {v["value"] for v in field.get("validValues") or []}
+            allowed = {v["value"] for v in field.get("validValues") or []}
             given = values.get(field["fieldId"])
-            if choices and given is not None and str(_choice(given)) not in choices:
+            if allowed and given is not None and str(_choice(given)) not in allowed:
                 raise sd_error(400, f"Specify a valid value for {field['name']}.",
                                "sd.request.create.error.field.invalid")
         description = values.get("description")
