@@ -150,7 +150,7 @@ class IssueRoutes(JsmBase):
                                   "/rest/api/3/search/jql API.")
 
     def search_jql(self, request: Request, user: dict, **_: Any) -> dict:
-        args = json_body(request) if request.method == "POST" else {
+        args: dict[str, Any] = json_body(request) if request.method == "POST" else {
             "jql": request.args.get("jql", ""), "nextPageToken": request.args.get(
                 "nextPageToken"), "maxResults": int_arg(request, "maxResults", 50),
             "fields": _split(request.args.getlist("fields")),
@@ -234,7 +234,7 @@ class IssueRoutes(JsmBase):
 
     def organization_ids(self, value: Any) -> list[int]:
         """The organizations field takes ``[id, ...]`` (numbers or ``{"id": ...}``)."""
-        ids = [v.get("id") if isinstance(v, dict) else v for v in value or []]
+        ids: list[Any] = [v.get("id") if isinstance(v, dict) else v for v in value or []]
         if not all(str(i).isdigit() and self.store.get("organizations", int(i))
                    for i in ids):
             raise platform_error(400, "", {ORGANIZATIONS_FIELD: "Organization does not "

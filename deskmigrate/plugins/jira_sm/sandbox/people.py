@@ -346,8 +346,8 @@ class PeopleRoutes(JsmBase):
 
     def add_desk_organization(self, request: Request, user: dict, desk_id: str) -> Response:
         desk = self.desk(desk_id)
-        org_id = json_body(request).get("organizationId")
-        if not str(org_id).isdigit():
+        org_id = str(json_body(request).get("organizationId"))
+        if not org_id.isdigit():
             raise sd_error(400, "The organizationId is required.")
         self.org(int(org_id))
         if int(org_id) not in desk["organizations"]:

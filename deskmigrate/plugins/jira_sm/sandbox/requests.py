@@ -76,11 +76,12 @@ class RequestRoutes(JsmBase):
                                 "service desk.", "sd.request.create.error.requesttype")
         reporter = user
         if body.get("raiseOnBehalfOf"):
-            reporter = self.user_by_account(body["raiseOnBehalfOf"]) or \
+            on_behalf = self.user_by_account(body["raiseOnBehalfOf"]) or \
                 self.user_by_email(str(body["raiseOnBehalfOf"]))
-            if reporter is None:
+            if on_behalf is None:
                 raise sd_error(400, "The user you are raising this request on behalf of "
                                     "does not exist.", "sd.request.create.error.onbehalf")
+            reporter = on_behalf
         values = body.get("requestFieldValues") or {}
         known = {f["fieldId"]: f for f in rtype["fields"]}
         for field_id in values:
@@ -106,9 +107,9 @@ class RequestRoutes(JsmBase):
                                str(values.get("summary") or ""), description)
         for field_id, value in values.items():
             if field_id not in ("summary", "description"):
-                choices = {v["value"]: v["label"] for v in known[field_id].get("validValues")
-                           or []}
-                issue["custom"][field_id] = ({"value": choices[str(_choice(value))],
+                labels = {v["value"]: v["label"] for v in known[field_id].get("validValues")
+                          or []}
+                issue["custom"][field_id] = ({"value": labels[str(_choice(value))],
                                               "id": str(_choice(value))}
                                              if choices else value)
         if reporter["accountId"] not in desk["customers"] and \
