@@ -111,7 +111,7 @@ class RequestRoutes(JsmBase):
                           or []}
                 issue["custom"][field_id] = ({"value": labels[str(_choice(value))],
                                               "id": str(_choice(value))}
-                                             if choices else value)
+                                             if labels else value)
         if reporter["accountId"] not in desk["customers"] and \
                 reporter["accountType"] == "customer":
             desk["customers"].append(reporter["accountId"])
