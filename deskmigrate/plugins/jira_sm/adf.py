@@ -119,4 +119,4 @@ def _element(markup: str, tag: str) -> LexborNode:
 
 
 def _inner(tree: LexborHTMLParser) -> str:
-    return ((tree.body.inner_html if tree.body is not None else None) or "").strip()
+    return str(tree.body.inner_html or "").strip() if tree.body is not None else ""

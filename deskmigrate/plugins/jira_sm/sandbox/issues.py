@@ -234,9 +234,8 @@ class IssueRoutes(JsmBase):
 
     def organization_ids(self, value: Any) -> list[int]:
         """The organizations field takes ``[id, ...]`` (numbers or ``{"id": ...}``)."""
-        ids: list[Any] = [v.get("id") if isinstance(v, dict) else v for v in value or []]
-        if not all(str(i).isdigit() and self.store.get("organizations", int(i))
-                   for i in ids):
+        ids = [str(v.get("id") if isinstance(v, dict) else v) for v in value or []]
+        if not all(i.isdigit() and self.store.get("organizations", int(i)) for i in ids):
             raise platform_error(400, "", {ORGANIZATIONS_FIELD: "Organization does not "
                                                                 "exist."})
         return [int(i) for i in ids]

@@ -346,12 +346,12 @@ class PeopleRoutes(JsmBase):
 
     def add_desk_organization(self, request: Request, user: dict, desk_id: str) -> Response:
         desk = self.desk(desk_id)
-        org_id = str(json_body(request).get("organizationId"))
-        if not org_id.isdigit():
+        given = str(json_body(request).get("organizationId"))
+        if not given.isdigit():
             raise sd_error(400, "The organizationId is required.")
-        self.org(int(org_id))
-        if int(org_id) not in desk["organizations"]:
-            desk["organizations"].append(int(org_id))
+        org_id = self.org(int(given))["id"]
+        if org_id not in desk["organizations"]:
+            desk["organizations"].append(org_id)
             self.store.put("servicedesks", desk)
         return Response(status=204)
 

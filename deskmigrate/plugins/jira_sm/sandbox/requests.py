@@ -74,14 +74,13 @@ class RequestRoutes(JsmBase):
         if rtype is None or rtype["serviceDeskId"] != desk["id"]:
             raise sd_error(400, "The request type you specified does not exist in this "
                                 "service desk.", "sd.request.create.error.requesttype")
-        reporter = user
+        reporter: dict | None = user
         if body.get("raiseOnBehalfOf"):
-            on_behalf = self.user_by_account(body["raiseOnBehalfOf"]) or \
+            reporter = self.user_by_account(body["raiseOnBehalfOf"]) or \
                 self.user_by_email(str(body["raiseOnBehalfOf"]))
-            if on_behalf is None:
-                raise sd_error(400, "The user you are raising this request on behalf of "
-                                    "does not exist.", "sd.request.create.error.onbehalf")
-            reporter = on_behalf
+        if reporter is None:
+            raise sd_error(400, "The user you are raising this request on behalf of does not "
+                                "exist.", "sd.request.create.error.onbehalf")
         values = body.get("requestFieldValues") or {}
         known = {f["fieldId"]: f for f in rtype["fields"]}
         for field_id in values:
@@ -92,9 +91,9 @@ class RequestRoutes(JsmBase):
             if field["required"] and values.get(field["fieldId"]) in (None, "", []):
                 raise sd_error(400, f"Your request could not be created. {field['name']} is "
                                     "required.", "sd.request.create.error.field.required")
-            choices = {v["value"] for v in field.get("validValues") or []}
+            allowed = {v["value"] for v in field.get("validValues") or []}
             given = values.get(field["fieldId"])
-            if choices and given is not None and str(_choice(given)) not in choices:
+            if allowed and given is not None and str(_choice(given)) not in allowed:
                 raise sd_error(400, f"Specify a valid value for {field['name']}.",
                                "sd.request.create.error.field.invalid")
         description = values.get("description")
@@ -107,11 +106,11 @@ class RequestRoutes(JsmBase):
                                str(values.get("summary") or ""), description)
         for field_id, value in values.items():
             if field_id not in ("summary", "description"):
-                labels = {v["value"]: v["label"] for v in known[field_id].get("validValues")
-                          or []}
-                issue["custom"][field_id] = ({"value": labels[str(_choice(value))],
+                choices = {v["value"]: v["label"] for v in known[field_id].get("validValues")
+                           or []}
+                issue["custom"][field_id] = ({"value": choices[str(_choice(value))],
                                               "id": str(_choice(value))}
-                                             if labels else value)
+                                             if choices else value)
         if reporter["accountId"] not in desk["customers"] and \
                 reporter["accountType"] == "customer":
             desk["customers"].append(reporter["accountId"])
