@@ -5,6 +5,7 @@ holds a credential."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,6 +33,12 @@ def now() -> str:
 def meter_key(migration_id: int, run_id: int, record_type: str, source_id: str) -> str:
     """The idempotency key of one meter event (PRODUCT.md: migration, run, type, source id)."""
     return f"{migration_id}:{run_id}:{record_type}:{source_id}"
+
+
+def _rowid(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made."""
+    assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+    return cursor.lastrowid
 
 
 class StateStore:
@@ -67,11 +74,11 @@ class StateStore:
             row = self._one(sql, key)  # another process may have created it meanwhile
             if row:
                 return row["id"]
-            return self.db.execute(
+            return _rowid(self.db.execute(
                 "INSERT INTO migrations (source_platform, source_url, target_platform, "
                 "target_url, created_at) VALUES (:source_platform, :source_url, "
                 ":target_platform, :target_url, :created_at)",
-                {**key, "created_at": now()}).lastrowid
+                {**key, "created_at": now()}))
 
     def migration(self, migration_id: int) -> dict[str, Any] | None:
         return self._one("SELECT * FROM migrations WHERE id=?", [migration_id])
@@ -83,13 +90,13 @@ class StateStore:
         while another run of the migration has a live owner."""
         with self.transaction():
             self._refuse_if_busy(migration_id)
-            return self.db.execute(
+            return _rowid(self.db.execute(
                 "INSERT INTO runs (migration_id, mode, status, started_at, config, options, "
                 "seed, parent_run_id, counts, pid, requests, host, heartbeat) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}', ?, '{}', ?, ?)",
                 [migration_id, mode, RUNNING, now(), json.dumps(config), json.dumps(options),
                  seed, parent_run_id, pid, this_host() if pid else None,
-                 now() if pid else None]).lastrowid
+                 now() if pid else None]))
 
     def take_over(self, run_id: int, pid: int) -> None:
         """Resume: the run's lease passes to ``pid``, unless its owner (or another run of
@@ -142,14 +149,15 @@ class StateStore:
         return row
 
     def runs(self) -> list[dict[str, Any]]:
-        return [self.run(r["id"]) for r in self.db.query("SELECT id FROM runs ORDER BY id")]
+        ids = [r["id"] for r in self.db.query("SELECT id FROM runs ORDER BY id")]
+        return [run for run_id in ids if (run := self.run(run_id)) is not None]
 
     def update_run(self, run_id: int, **fields: Any) -> None:
         for key in ("config", "options", "counts", "requests"):
             if key in fields:
                 fields[key] = json.dumps(fields[key])
         with self.transaction():
-            self.db["runs"].update(run_id, fields)
+            self.db.table("runs").update(run_id, fields)
 
     def set_status(self, run_id: int, status: str, error: str | None = None) -> None:
         fields: dict[str, Any] = {"status": status, "error": error}
@@ -241,7 +249,7 @@ class StateStore:
         until :meth:`record_results` commits)."""
         stamp = now()
         with self.transaction():
-            self.db["outcomes"].upsert_all(
+            self.db.table("outcomes").upsert_all(
                 ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
                   "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
                 pk=("run_id", "kind", "source_id"),

@@ -98,3 +98,22 @@ def test_a_required_field_without_a_value_is_one_sentence(target):
     assert result.target_id == "HELP-1"
     [issue] = requests(target)
     assert issue["fields"]["customfield_10050"] == {"id": "10101", "value": "Pro"}
+
+
+def test_file_names_every_system_accepts(target):
+    ctx = MemoryContext(default_agent=target.requests.me)
+    long_name = "r" * 300 + ".pdf"
+    files = [Attachment(source_id=f"f{i}", file_name=name, content_type="text/plain",
+                        size=2, fetch=lambda: b"ok")
+             for i, name in enumerate(("CON", long_name, "a/b\\c?.txt"))]
+    record = ticket("9")
+    record.comments[1].attachments = files
+    [result] = target.write("ticket", [record], ctx)
+    assert result.error is None, result.error
+    [issue] = requests(target)
+    names = sorted(a["filename"] for a in issue["fields"]["attachment"])
+    # A device name gets a suffix, a 300-character name is cut keeping its extension and a
+    # path keeps only its last part, without the reserved character.
+    assert names[0] == "CON_"
+    assert names[1] == "c_.txt"
+    assert names[2].endswith(".pdf") and len(names[2]) == 200

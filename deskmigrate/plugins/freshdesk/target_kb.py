@@ -102,4 +102,4 @@ class KbWriter:
 
 
 def _name(record: Record) -> str:
-    return getattr(record, "title", None) or getattr(record, "name", "")
+    return getattr(record, "title", "") or getattr(record, "name", "")

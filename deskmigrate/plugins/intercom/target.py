@@ -226,8 +226,8 @@ class IntercomTarget(Target):
         if isinstance(record, Group):
             return self._team(record.name)
         if isinstance(record, FieldDefinition):
-            found = self.attributes.existing(record, fresh=True)
-            return None if found is None else f"{found['model']}:{found['id']}"
+            attribute = self.attributes.existing(record, fresh=True)
+            return None if attribute is None else f"{attribute['model']}:{attribute['id']}"
         if kind.startswith("kb_"):
             return self.kb.find(kind, record, ctx)
         return None

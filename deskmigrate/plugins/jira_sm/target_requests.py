@@ -14,6 +14,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import origin_text
 from deskmigrate.core.records import Comment, Ticket
 
@@ -205,10 +206,11 @@ class RequestWriter:
                 warn(f"attachment {item.file_name} is over Jira's size limit: skipped")
                 continue
             data = item.read()
-            if have[(item.file_name, len(data))] > 0:
-                have[(item.file_name, len(data))] -= 1
+            name = safe_file_name(item.file_name)
+            if have[(name, len(data))] > 0:
+                have[(name, len(data))] -= 1
                 continue
-            files.append(("file", (item.file_name, data, item.content_type)))
+            files.append(("file", (name, data, item.content_type)))
         if not files:
             return
         temporary = self.http.request(

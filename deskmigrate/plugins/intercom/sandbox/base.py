@@ -91,9 +91,10 @@ def cursor_page(rows: list[Any], size: int, after: str | None, key: str = "id"
             last = json.loads(base64.urlsafe_b64decode(after.encode()).decode())
         except ValueError:
             raise fail(400, "parameter_invalid", "starting_after is invalid") from None
-        start = next((i + 1 for i, r in enumerate(rows) if str(r[key]) == str(last)), None)
-        if start is None:
+        follows = next((i + 1 for i, r in enumerate(rows) if str(r[key]) == str(last)), None)
+        if follows is None:
             raise fail(400, "parameter_invalid", "starting_after is invalid")
+        start = follows
     chunk = rows[start:start + size]
     total_pages = max(1, math.ceil(len(rows) / size)) if rows else 0
     pages: dict[str, Any] = {"type": "pages", "page": start // size + 1, "per_page": size,

@@ -257,9 +257,9 @@ class ConversationRoutes(PeopleRoutes):
         if admin is None:
             raise fail(404, "admin_not_found", "Admin not found")
         now = int(time.time())
-        assigned = None
+        assigned: dict[str, Any] | None = None
         if action == "assignment":
-            target = data.get("assignee_id")
+            target: Any = data.get("assignee_id")
             if self.store.get("admins", target or 0) is not None:
                 doc["admin_assignee_id"], assigned = int(target), {"type": "admin",
                                                                    "id": str(target)}

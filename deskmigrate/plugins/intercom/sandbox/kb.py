@@ -47,7 +47,7 @@ class KbRoutes(IntercomBase):
 
     # -- collections ----------------------------------------------------------------------
     def render_collection(self, doc: dict) -> dict:
-        content = {"type": "group_translated_content"}
+        content: dict[str, Any] = {"type": "group_translated_content"}
         for locale, item in doc["translated_content"].items():
             content[locale] = {"type": "group_content", "name": item["name"],
                                "description": item.get("description") or ""}

@@ -89,6 +89,7 @@ class Seeder:
             teams.append(team["id"])
             for admin_id in members:
                 admin = self.store.get("admins", admin_id)
+                assert admin is not None  # inserted above
                 admin["team_ids"].append(team["id"])
                 self.store.put("admins", admin)
         tags = [self.store.insert("tags", {"name": n})["id"] for n in TAGS]
