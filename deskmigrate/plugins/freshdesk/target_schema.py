@@ -62,7 +62,14 @@ class FieldSchemas:
 
     def _load(self, object_type: str) -> None:
         fields = self.api.get_json(LISTS[object_type])
-        self._mappers[object_type] = FieldMapper(fields, self.mapping, self.defaults)
+        known = self._mappers.get(object_type)
+        if known is None:
+            self._mappers[object_type] = FieldMapper(fields, self.mapping, self.defaults)
+        else:  # read again after a crash: keep the one mapper, so that a field another
+            # thread is creating right now (it adds it when its answer comes) is not lost
+            for field in fields:
+                if not field.get("default"):
+                    known.add(field)
         if object_type == "ticket":
             self._type_choices = next((list(f.get("choices") or []) for f in fields
                                        if f["name"] == "ticket_type"), [])
