@@ -287,6 +287,19 @@ class Platform(ABC):
         return [v for k, v in credentials.items() if k in secret_names and v]
 
 
+def write_each(records: Iterable[Record], write_one: Callable[[Record], WriteResult]
+               ) -> list[WriteResult]:
+    """Write one record at a time with ``write_one``; an API refusal becomes that record's
+    error, never the batch's."""
+    results = []
+    for record in records:
+        try:
+            results.append(write_one(record))
+        except ApiError as exc:
+            results.append(WriteResult(source_id=record.source_id, error=str(exc)))
+    return results
+
+
 def delete_each(target_ids: Iterable[str], send: Callable[[str], object]) -> list[str]:
     """Delete one id at a time with ``send`` (a 404 counts as gone); the ids confirmed
     gone. A refusal leaves that id out: it stays in the id map for a later rollback."""

@@ -14,6 +14,7 @@ from deskmigrate.core.connector import (
     WriteContext,
     WriteResult,
     delete_each,
+    write_each,
 )
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import (
@@ -58,13 +59,7 @@ class FreshdeskTarget(Target):
     # -- writing ----------------------------------------------------------------------------
     def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
         """One result per record; API refusals become that record's error."""
-        results = []
-        for record in records:
-            try:
-                results.append(self._write_one(kind, record, ctx))
-            except ApiError as exc:
-                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
-        return results
+        return write_each(records, lambda record: self._write_one(kind, record, ctx))
 
     def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
                ) -> list[WriteResult]:

@@ -17,6 +17,7 @@ from deskmigrate.core.connector import (
     WriteContext,
     WriteResult,
     delete_each,
+    write_each,
 )
 from deskmigrate.core.errors import ApiError, ConfigError
 from deskmigrate.core.records import (
@@ -72,13 +73,7 @@ class IntercomTarget(Target):
 
     # -- writing --------------------------------------------------------------------------
     def write(self, kind: str, records: list[Record], ctx: WriteContext) -> list[WriteResult]:
-        results = []
-        for record in records:
-            try:
-                results.append(self._write_one(kind, record, ctx))
-            except ApiError as exc:
-                results.append(WriteResult(source_id=record.source_id, error=str(exc)))
-        return results
+        return write_each(records, lambda record: self._write_one(kind, record, ctx))
 
     def _write_one(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         if isinstance(record, Ticket):
