@@ -83,3 +83,14 @@ def test_concurrent_writes_lose_no_update(tmp_path):
             ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda n: http.post(f"/counter?n={n}"), range(40)))
     assert sorted(app.store.get("counters", 1)["seen"], key=int) == [str(n) for n in range(40)]
+
+
+def test_a_transaction_inside_another_is_a_savepoint(tmp_path):
+    store = Tiny(tmp_path / "t.sqlite").store
+    with store.transaction():
+        store.insert("docs", {"n": 1})
+        with pytest.raises(RuntimeError), store.transaction():
+            store.insert("docs", {"n": 2})
+            raise RuntimeError("the inner write fails")
+        store.insert("docs", {"n": 3})
+    assert sorted(d["n"] for d in store.query("docs")) == [1, 3]
