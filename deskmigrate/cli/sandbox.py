@@ -15,9 +15,9 @@ from ..core import host
 from ..core.errors import DeskmigrateError
 from ..core.http import is_loopback
 from ..core.paths import sandbox_dir
-from ..core.sandbox import bind
 from ..core.sandboxes import open_sandbox
 from ..core.statefile import check_creatable
+from ..sandbox import bind
 from .app import cli
 
 
