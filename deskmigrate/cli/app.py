@@ -16,16 +16,22 @@ from ..core.state import StateStore
 
 
 class Cli(click.Group):
-    """Turns every DeskmigrateError and usage error into one line on stderr and a
-    non-zero exit."""
+    """Turns every DeskmigrateError and usage error into one line on stderr (a JSON object
+    on stdout under ``--json``) and a non-zero exit."""
 
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+    def make_context(self, info_name: str | None, args: list[str], *rest: Any,
+                     **kwargs: Any) -> click.Context:
         try:
-            return super().make_context(*args, **kwargs)
+            ctx = super().make_context(info_name, args, *rest, **kwargs)
         except click.exceptions.NoArgsIsHelpError:
             raise
         except click.UsageError as exc:  # a bad global option: one line, no usage text
+            if JSON_FLAG in args:
+                _print_json_error(exc.format_message(), exc.exit_code)
+                raise click.exceptions.Exit(exc.exit_code) from None
             raise OneLineError(exc.format_message()) from None
+        ctx.meta[JSON_FLAG] = JSON_FLAG in args
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -47,10 +53,21 @@ class OneLineError(click.ClickException):
         super().__init__(" ".join(message.split()))
 
 
+JSON_FLAG = "--json"
+
+
 def fail(ctx: click.Context, message: str, code: int) -> None:
-    """Print ``message`` as one line on stderr and exit with ``code``."""
-    click.echo(f"Error: {' '.join(scrub(message).split())}", err=True)
+    """Print ``message`` as one line on stderr (under ``--json``: ``{"error": …}`` on
+    stdout) and exit with ``code``."""
+    if ctx.meta.get(JSON_FLAG):
+        _print_json_error(message, code)
+    else:
+        click.echo(f"Error: {' '.join(scrub(message).split())}", err=True)
     ctx.exit(code)
+
+
+def _print_json_error(message: str, code: int) -> None:
+    click.echo(json.dumps({"error": " ".join(scrub(message).split()), "exit_code": code}))
 
 
 def state_of(ctx: click.Context) -> StateStore:

@@ -10,7 +10,7 @@ from ..core.logs import scrub
 from ..core.paths import write_file
 from ..core.report import summary, to_csv, to_html, to_json
 from .app import cli, emit, state_of
-from .summary import print_summary
+from .summary import finish
 
 
 @cli.command()
@@ -40,7 +40,7 @@ def runs(ctx: click.Context, as_json: bool) -> None:
 def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
     """Where RUN stands: per-kind counts of migrated, skipped and failed records."""
     result = summary(state_of(ctx), run_id)
-    emit(result, as_json, lambda: print_summary(result))
+    finish(ctx, result, as_json)
 
 
 @cli.command()

@@ -13,9 +13,9 @@ from ..core.config import Config, load
 from ..core.errors import DeskmigrateError
 from ..core.paths import sandbox_dir
 from ..core.sandboxes import builtin_demo
-from .app import cli, emit, notify, state_of
+from .app import cli, notify, state_of
 from .progress import progress_display
-from .summary import print_summary
+from .summary import finish
 
 
 @cli.command()
@@ -105,7 +105,7 @@ def _start(ctx: click.Context, config: Config, mode: str, as_json: bool,
         result = rn.start_run(config, mode, state=state_of(ctx), pm=host.plugin_manager(),
                               launch=rn.Launch(progress=progress, notify=notify, **launch),
                               base_run_id=base_run_id)
-    emit(result, as_json, lambda: print_summary(result))
+    finish(ctx, result, as_json)
 
 
 def resume_config(run: dict[str, Any], config_path: str | None
@@ -137,4 +137,4 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
                            windows=list(windows), timezone=timezone)
         result = rn.resume_run(run_id, state=state, pm=host.plugin_manager(), config=config,
                                launch=launch)
-    emit(result, as_json, lambda: print_summary(result))
+    finish(ctx, result, as_json)

@@ -1,10 +1,47 @@
-"""The run summary printed for people (``--json`` prints the same data as JSON)."""
+"""The run summary printed for people (``--json`` prints the same data as JSON), what to
+run next, and the exit code that tells a script how the run ended."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import click
+
+from ..core import exits
+from .app import emit
+
+
+def next_steps(result: dict[str, Any], commands: set[str]) -> list[str]:
+    """The commands that make sense after this run; ``commands``: those installed."""
+    run, status, mode = result["run_id"], result["status"], result["mode"]
+    failed = _unsettled(result)
+    skipped = sum(row["skipped"] for row in result["records"].values())
+    if status in ("paused", "interrupted"):
+        return [f"deskmigrate resume {run}"]
+    if status in ("running", "waiting", "pausing"):
+        return [f"deskmigrate status {run}", f"deskmigrate pause {run}"]
+    if status != "completed":
+        return []
+    steps = []
+    if failed or skipped:
+        steps.append(f"deskmigrate report {run} --format html -o run-{run}.html")
+    if failed and mode != "demo":
+        steps.append(f"deskmigrate retry {run}")
+    if mode == "demo":
+        steps += [f"deskmigrate billing invoice {run}", "deskmigrate migrate --config FILE"]
+    else:
+        steps += [f"deskmigrate verify {run}"] if "verify" in commands else []
+        steps.append(f"deskmigrate delta {run}")
+    return steps
+
+
+def exit_code(result: dict[str, Any]) -> int:
+    """How the run ended, as the documented exit code (docs/cli.md)."""
+    return exits.of_run(result["status"], _unsettled(result))
+
+
+def _unsettled(result: dict[str, Any]) -> int:
+    return sum(row["failed"] for row in result["records"].values()) + result.get("pending", 0)
 
 
 def print_summary(result: dict[str, Any]) -> None:
@@ -13,8 +50,18 @@ def print_summary(result: dict[str, Any]) -> None:
     for kind, row in result["records"].items():
         click.echo(f"  {kind:<12} total {row['total']:>6}  migrated {row['migrated']:>6}  "
                    f"skipped {row['skipped']:>4}  failed {row['failed']:>4}")
+    if result.get("pending"):
+        click.echo(f"  {result['pending']} records unsettled: the target could not tell "
+                   "whether they were written")
+    not_updated = result.get("not_updated")
+    if not_updated and not_updated["kinds"]:
+        click.echo(f"  not selected: {', '.join(not_updated['kinds'])} records already "
+                   f"migrated — {not_updated['reason']}")
     for name, count in result.get("options", {}).items():
         click.echo(f"  option {name}: applied to {count} records")
+    for loss in result.get("cannot_keep", []):
+        if loss["records"]:
+            click.echo(f"  not kept ({loss['records']} records): {loss['what']}")
     if result.get("warnings"):
         click.echo(f"  {len(result['warnings'])} warnings: "
                    f"`deskmigrate report {result['run_id']}` lists them")
@@ -27,3 +74,14 @@ def print_summary(result: dict[str, Any]) -> None:
         click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
                    "at the end of the plan's data retention; counts, invoices and the meter "
                    "are kept")
+    if result.get("next"):
+        click.echo("Next: " + "   ".join(f"`{step}`" for step in result["next"]))
+
+
+def finish(ctx: click.Context, result: dict[str, Any], as_json: bool) -> None:
+    """Print a run's summary (with what to run next) and exit with the run's code."""
+    root = ctx.find_root().command
+    commands = set(root.commands) if isinstance(root, click.Group) else set()
+    result["next"] = next_steps(result, commands)
+    emit(result, as_json, lambda: print_summary(result))
+    ctx.exit(exit_code(result))

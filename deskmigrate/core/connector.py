@@ -47,6 +47,9 @@ class Capabilities:
     call_recordings: bool = False  # the source has voice-call recordings on comments
     max_attachment_bytes: int | None = None
     default_rate_per_minute: int = 200
+    # Kinds a delta brings up to date through Target.update; records of other kinds that an
+    # earlier run wrote are not selected by a delta (new ones are created). None: every kind.
+    update_kinds: tuple[str, ...] | None = None
     # Removed fields, accepted and ignored so plugins written before their removal load:
     bulk_ticket_batch: InitVar[int | None] = None  # Target.batch_size() says it now
     notes: InitVar[tuple[str, ...] | None] = None  # the plugin's docs say it now

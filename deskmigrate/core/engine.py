@@ -238,6 +238,8 @@ class Engine:
                 settled.append({"source_id": sid, "status": st.MIGRATED, "adopted": True,
                                 "target_id": mapped[sid], "fingerprint": stored.get(sid)})
                 continue
+            if sid in mapped and not self._updatable(kind):
+                continue  # a delta: the target cannot update this kind; not selected
             printed = fingerprint(record)
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
@@ -264,6 +266,10 @@ class Engine:
         if settled:
             self._commit(kind, settled)
         return writes, updates
+
+    def _updatable(self, kind: str) -> bool:
+        kinds = self.spec.target_capabilities.update_kinds
+        return kinds is None or kind in kinds
 
     def _look_up(self, kind: str, record: Record, printed: str) -> dict[str, Any] | None:
         """Find a record whose earlier write may have been applied: its outcome row, owned

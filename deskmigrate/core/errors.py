@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import exits
 from .logs import scrub
 
 
 class DeskmigrateError(Exception):
     """A user-facing error: the CLI prints its message and exits non-zero."""
 
-    exit_code = 1
+    exit_code = exits.ERROR
 
     def __init__(self, message: Any = "", *args: Any) -> None:
         super().__init__(scrub(str(message)), *args)
@@ -19,7 +20,7 @@ class DeskmigrateError(Exception):
 class ConfigError(DeskmigrateError):
     """The configuration file or command-line arguments are wrong."""
 
-    exit_code = 2
+    exit_code = exits.USAGE
 
 
 class AuthError(DeskmigrateError):
@@ -52,6 +53,19 @@ class Unreachable(DeskmigrateError):
 
 class RunRefused(DeskmigrateError):
     """The ``authorize_run`` hook refused the run (billing gates)."""
+
+    exit_code = exits.REFUSED
+
+
+class RunInterrupted(DeskmigrateError):
+    """A run stopped before it finished (an error, Ctrl-C); ``resume`` carries on."""
+
+    exit_code = exits.INTERRUPTED
+
+    def __init__(self, run_id: int, reason: str) -> None:
+        super().__init__(f"{reason.rstrip('.')}; run {run_id} is interrupted, and "
+                         f"`deskmigrate resume {run_id}` carries on once that is fixed.")
+        self.run_id = run_id
 
 
 class AmbiguousWrite(DeskmigrateError):

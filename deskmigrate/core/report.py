@@ -7,6 +7,7 @@ import html
 import io
 from typing import Any
 
+from . import fidelity
 from . import state as st
 from .errors import DeskmigrateError
 
@@ -19,12 +20,13 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
     migration = state.migration(run["migration_id"]) or {}
     tally = state.tally(run_id)
     counts: dict[str, int] = run["counts"]
-    records = {}
+    records, pending = {}, 0
     for kind in sorted(set(counts) | set(tally)):
         row = tally.get(kind, {})
         done = {key: row.get(key, 0) for key in (st.MIGRATED, st.SKIPPED, st.FAILED)}
         total = counts.get(kind, sum(done.values()) + row.get(st.PENDING, 0))
         records[kind] = {"total": total, **done}
+        pending += row.get(st.PENDING, 0)
     options = {e["record_type"].removeprefix("option:"): int(e["source_id"])
                for e in state.meter_events(run["migration_id"])
                if e["run_id"] == run_id and e["record_type"].startswith("option:")}
@@ -44,6 +46,9 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         "requests_by_kind": run["requests"],
         "error": run["error"],
         "archived_at": (state.archive(run_id) or {}).get("archived_at"),
+        "pending": pending,
+        **fidelity.of_run(migration.get("source_platform"), migration.get("target_platform"),
+                          run["mode"], records, options),
     }
 
 

@@ -20,7 +20,7 @@ from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
 from .engine import Engine, Progress, RunSpec, default_agent
-from .errors import DeskmigrateError, RunRefused
+from .errors import DeskmigrateError, RunInterrupted, RunRefused
 from .options import validate_options
 from .records import KIND_ORDER
 from .report import summary
@@ -74,6 +74,20 @@ def open_accounts(config: Config, pm: pluggy.PluginManager, *,
         yield accounts
     finally:
         accounts.close()
+
+
+@contextmanager
+def _held(state: st.StateStore, run_id: int) -> Iterator[None]:
+    """The run's lease; an error or Ctrl-C that stops the run says it is interrupted."""
+    try:
+        with lease.held(state, run_id):
+            yield
+    except RunInterrupted:
+        raise
+    except DeskmigrateError as exc:
+        raise RunInterrupted(run_id, str(exc)) from exc
+    except KeyboardInterrupt:
+        raise RunInterrupted(run_id, "Stopped by Ctrl-C") from None
 
 
 def authorize(pm: pluggy.PluginManager, request: RunRequest) -> None:
@@ -134,7 +148,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
         run_id = state.start_run(migration_id, mode,
                                  config=public, options=options, seed=seed, pid=os.getpid(),
                                  parent_run_id=base["id"] if base else None)
-        with lease.held(state, run_id):
+        with _held(state, run_id):
             state.update_run(run_id, counts=counts)
             if mode == "demo":
                 for earlier in state.runs():
@@ -203,7 +217,7 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
                                  options=run["options"], billing=config.billing, state=state,
                                  run_id=run_id, windows=launch.windows))
         state.take_over(run_id, os.getpid())  # re-checked inside one transaction
-        with lease.held(state, run_id):
+        with _held(state, run_id):
             return _execute(state, pm, accounts, config, run_id, launch)
 
 

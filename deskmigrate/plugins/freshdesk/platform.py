@@ -38,6 +38,7 @@ class FreshdeskPlatform(Platform):
         kb_translations=True,
         max_attachment_bytes=MAX_REQUEST_BYTES,
         default_rate_per_minute=200,
+        update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:

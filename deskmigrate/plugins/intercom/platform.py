@@ -55,6 +55,7 @@ class IntercomPlatform(Platform):
         kb_translations=True,  # articles and collections carry translated_content
         max_attachment_bytes=None,
         default_rate_per_minute=1000,
+        update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
     )
 
     def source(self, connection: Connection) -> IntercomSource:

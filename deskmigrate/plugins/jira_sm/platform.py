@@ -42,6 +42,7 @@ class JiraSmPlatform(Platform):
         embeds_inline_images=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
         default_rate_per_minute=300,
+        update_kinds=("ticket",),  # what its Target.update brings up to date
     )
 
     def source(self, connection: Connection) -> JiraSmSource:

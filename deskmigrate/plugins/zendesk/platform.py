@@ -55,6 +55,7 @@ class ZendeskPlatform(Platform):
         source_kinds=KINDS, target_kinds=KINDS, keeps_timestamps=True, keeps_authors=True,
         kb_translations=True, side_conversations=True, call_recordings=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES, default_rate_per_minute=400,
+        update_kinds=("ticket",),  # what its Target.update brings up to date
     )
 
     def source(self, connection: Connection) -> ZendeskSource:
