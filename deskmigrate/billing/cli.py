@@ -113,9 +113,14 @@ def pricebook_show(ctx: click.Context, as_json: bool) -> None:
 
 @pricebook_group.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
-def pricebook_check(file: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def pricebook_check(file: str, as_json: bool) -> None:
     """Check a price book file; one sentence tells what is wrong."""
     book = load_pricebook(file)
+    if as_json:
+        _echo_json({"file": file, "valid": True, "currency": book.currency,
+                    "tiers": len(book.tiers), "plans": len(book.plans)})
+        return
     click.echo(f"{Path(file).name} is a valid price book ({book.currency}, "
                f"{len(book.tiers)} tiers, {len(book.plans)} plans).")
 
@@ -133,9 +138,11 @@ def customer_group() -> None:
 @click.option("--vat", help="VAT number of a business customer.")
 @click.option("--non-profit/--for-profit", default=None, help="Non-profit discount.")
 @click.option("--address", help="Postal address (printed on invoices).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def customer_set(ctx: click.Context, name: str | None, email: str | None, country: str | None,
-                 vat: str | None, non_profit: bool | None, address: str | None) -> None:
+                 vat: str | None, non_profit: bool | None, address: str | None,
+                 as_json: bool) -> None:
     """Set the customer; options left out keep their stored values."""
     state = _state(ctx)
     old = stored_customer(state)
@@ -148,6 +155,9 @@ def customer_set(ctx: click.Context, name: str | None, email: str | None, countr
         address if address is not None else (old.address if old else ""),
     )
     save_customer(state, customer)
+    if as_json:
+        _echo_json(customer.as_dict())
+        return
     click.echo(f"Customer set: {customer.name} <{customer.email}>, {customer.country}.")
 
 
@@ -224,20 +234,29 @@ def invoice_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None,
 @click.argument("number")
 @click.option("--method", type=click.Choice(METHODS), required=True, help="How it was paid.")
 @click.option("--reference", default="", help="Payment reference (transaction id, ...).")
+@json_option
 @click.pass_context
-def pay_cmd(ctx: click.Context, number: str, method: str, reference: str) -> None:
+def pay_cmd(ctx: click.Context, number: str, method: str, reference: str,
+            as_json: bool) -> None:
     """Record the payment of invoice NUMBER."""
     invoice = pay_invoice(_state(ctx), number, method, reference)
+    if as_json:
+        _echo_json(invoice.as_dict())
+        return
     click.echo(f"Invoice {invoice.number} is paid ({STATUS_LABELS[invoice.status]}): "
                f"{invoice.total} {invoice.currency} by {render.METHOD_LABELS[method]}.")
 
 
 @billing_group.command("void")
 @click.argument("number")
+@json_option
 @click.pass_context
-def void_cmd(ctx: click.Context, number: str) -> None:
+def void_cmd(ctx: click.Context, number: str, as_json: bool) -> None:
     """Void unpaid invoice NUMBER."""
     invoice = void_invoice(_state(ctx), number)
+    if as_json:
+        _echo_json(invoice.as_dict())
+        return
     click.echo(f"Invoice {invoice.number} is void.")
 
 
@@ -275,8 +294,9 @@ def invoices_cmd(ctx: click.Context, as_json: bool, migration: int | None) -> No
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
+@json_option
 @click.pass_context
-def export_cmd(ctx: click.Context, number: str, fmt: str, output: str) -> None:
+def export_cmd(ctx: click.Context, number: str, fmt: str, output: str, as_json: bool) -> None:
     """Export invoice or credit note NUMBER as JSON, CSV or HTML."""
     invoice = get_invoice(_state(ctx), number)
     if fmt == "json":
@@ -287,6 +307,9 @@ def export_cmd(ctx: click.Context, number: str, fmt: str, output: str) -> None:
         click.echo(text, nl=False)
         return
     write_file(output, text, invoice.number)
+    if as_json:
+        _echo_json({"number": invoice.number, "format": fmt, "output": output})
+        return
     click.echo(f"Wrote {invoice.number} to {output}.")
 
 

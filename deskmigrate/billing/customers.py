@@ -43,10 +43,12 @@ def make_customer(name: str, email: str, country: str, vat_number: str = "",
                     address)
 
 
+CUSTOMER_KEYS = ("name", "email", "country", "vat_number", "vat", "non_profit", "address")
+
+
 def customer_from_config(table: dict[str, Any]) -> Customer:
     """A customer from the config's ``[customer]`` table (``vat_number`` or ``vat``)."""
-    known = {"name", "email", "country", "vat_number", "vat", "non_profit", "address"}
-    unknown = sorted(set(table) - known)
+    unknown = sorted(set(table) - set(CUSTOMER_KEYS))
     if unknown:
         raise ConfigError(f"The [customer] table has an unknown key {unknown[0]!r}.")
     non_profit = table.get("non_profit", False)

@@ -11,13 +11,21 @@ from deskmigrate.core.run import Authorization, RunRequest
 from deskmigrate.core.state import StateStore
 
 from .cli import billing_group
+from .customers import CUSTOMER_KEYS
 from .gates import authorize
 from .runs import quote_demo
+
+BILLING_KEYS = ("enforce", "plan", "promo_code", "pricebook")  # the config's [billing] table
 
 
 @hookimpl
 def register_commands(cli: click.Group) -> None:
     cli.add_command(billing_group)
+
+
+@hookimpl
+def config_tables() -> dict[str, tuple[str, ...]]:
+    return {"billing": BILLING_KEYS, "customer": CUSTOMER_KEYS}
 
 
 @hookimpl

@@ -88,6 +88,10 @@ def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
         text()
 
 
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print one JSON object (errors too: {\"error\": …}).")
+
+
 @click.group(cls=Cli)
 @click.version_option(__version__, prog_name="deskmigrate")
 @click.option("--db", type=click.Path(dir_okay=False), envvar="DESKMIGRATE_DB",

@@ -1,24 +1,57 @@
-"""``check``: the credentials and permissions of a config's source and target."""
+"""``check``: the whole config, then the credentials, permissions and contents of its source
+and target, each side checked even when the other fails."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
-from ..core import host
-from ..core import runner as rn
-from ..core.config import load
-from .app import cli
+from ..core import exits, host
+from ..core.checkup import checkup
+from .app import cli, emit, json_option
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True)
-def check(config_path: str) -> None:
-    """Verify the credentials and permissions of source and target."""
-    config = load(config_path)
-    with rn.open_accounts(config, host.plugin_manager()) as accounts:
-        for side, endpoint in (("source", accounts.source), ("target", accounts.target)):
-            who = endpoint.check()
-            click.echo(f"{side}: {getattr(config, side).platform} OK as {who.name}"
-                       f"{f' <{who.email}>' if who.email else ''}"
-                       f"{f' ({who.role})' if who.role else ''}"
-                       f"{f' on {who.account}' if who.account else ''}")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True,
+              help="TOML config with [source] and [target] (`deskmigrate init` writes one).")
+@json_option
+@click.pass_context
+def check(ctx: click.Context, config_path: str, as_json: bool) -> None:
+    """Validate the config, then check both accounts: credentials, each permission the run
+    needs, what the source holds, and what the target cannot keep.
+
+    \b
+    Example:
+      deskmigrate check --config deskmigrate.toml
+    """
+    result = checkup(config_path, host.plugin_manager())
+    emit(result, as_json, lambda: _print(result))
+    if not result["ok"]:
+        ctx.exit(exits.USAGE if result["config"]["problems"] else exits.ERROR)
+
+
+def _print(result: dict[str, Any]) -> None:
+    config = result["config"]
+    if config["problems"]:
+        click.echo(f"config {config['path']}: {len(config['problems'])} problem(s)")
+        for problem in config["problems"]:
+            click.echo(f"  - {problem}")
+    else:
+        click.echo(f"config {config['path']}: OK")
+    for side in ("source", "target"):
+        if side not in result:
+            continue
+        info = result[side]
+        click.echo(f"{side}: {info['platform']} at {info['url']}")
+        for step in info["checks"]:
+            click.echo(f"  {'OK  ' if step['ok'] else 'FAIL'}  {step['name']}: {step['detail']}")
+    if "options" in result:
+        step = result["options"]
+        click.echo(f"{'OK  ' if step['ok'] else 'FAIL'}  {step['name']}: {step['detail']}")
+    if result.get("cannot_keep"):
+        click.echo(f"What {result['target']['platform']} cannot keep of "
+                   f"{result['source']['platform']}:")
+        for loss in result["cannot_keep"]:
+            click.echo(f"  - {loss['what']}")
+    click.echo("All checks passed." if result["ok"] else "Some checks failed (see above).")

@@ -6,16 +6,17 @@ import click
 
 from ..core import host
 from ..core import runner as rn
-from ..core.errors import DeskmigrateError
+from ..core.errors import ConfigError, DeskmigrateError
 from ..core.run import RunRequest
-from .app import cli, state_of
+from .app import cli, emit, json_option, state_of
 from .start import resume_config
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
+@json_option
 @click.pass_context
-def pause(ctx: click.Context, run_id: int) -> None:
+def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
     """Ask a running run to stop at its next safe point (resume it later)."""
     state = state_of(ctx)
     run = state.run(run_id)
@@ -32,16 +33,20 @@ def pause(ctx: click.Context, run_id: int) -> None:
         why = run["error"] if status == "interrupted" else None
         raise DeskmigrateError(f"Run {run_id} is {status}, not running"
                                f"{f': {why}' if why else ''}.")
-    click.echo(f"Run {run_id} will pause at its next safe point.")
+    emit({"run_id": run_id, "status": "pausing"}, as_json,
+         lambda: click.echo(f"Run {run_id} will pause at its next safe point; "
+                            f"`deskmigrate status {run_id}` shows when it has."))
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one the run was started with).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
 @click.pass_context
-def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool) -> None:
+def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool,
+             as_json: bool) -> None:
     """Delete from the target what RUN created (never what was there before)."""
     state = state_of(ctx)
     run = state.run(run_id)
@@ -50,6 +55,8 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
     config, transports = resume_config(run, config_path)
     config = config or rn.config_of(run)
     if not yes:
+        if as_json:
+            raise ConfigError("Pass --yes with --json: a rollback asks for confirmation.")
         click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
                       abort=True)
     with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
@@ -60,4 +67,5 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
         raise DeskmigrateError(f"Run {run_id} is partly rolled back: {total} records deleted "
                                f"({counts}), {left} the target did not confirm; run "
                                f"`deskmigrate rollback {run_id}` again.")
-    click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts}).")
+    emit({"run_id": run_id, "status": "rolled_back", "deleted": deleted}, as_json,
+         lambda: click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts})."))

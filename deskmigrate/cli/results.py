@@ -9,7 +9,7 @@ import click
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..core.report import summary, to_csv, to_html, to_json
-from .app import cli, emit, state_of
+from .app import cli, emit, json_option, state_of
 from .summary import finish
 
 
@@ -34,7 +34,7 @@ def runs(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
@@ -44,12 +44,14 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="json",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@json_option
 @click.pass_context
-def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> None:
+def report(ctx: click.Context, run_id: int, fmt: str, output: str | None,
+           as_json: bool) -> None:
     """Every record of RUN with its outcome and reason."""
     state = state_of(ctx)
     summary(state, run_id)  # refuses an unknown run with one sentence
@@ -62,6 +64,7 @@ def report(ctx: click.Context, run_id: int, fmt: str, output: str | None) -> Non
     text = scrub(text)
     if output:
         write_file(output, text, "the report")
-        click.echo(f"Report of run {run_id} written to {output}.")
+        emit({"run_id": run_id, "format": fmt, "output": output}, as_json,
+             lambda: click.echo(f"Report of run {run_id} written to {output}."))
     else:
         click.echo(text)

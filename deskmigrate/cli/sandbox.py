@@ -18,7 +18,7 @@ from ..core.paths import sandbox_dir
 from ..core.sandboxes import open_sandbox
 from ..core.statefile import check_creatable
 from ..sandbox import bind
-from .app import cli
+from .app import cli, emit, json_option
 
 
 @cli.group()
@@ -104,8 +104,9 @@ def _check_port_free(address: str, port: int) -> None:
 @click.option("--new", "new", default=5, show_default=True, type=click.IntRange(0))
 @click.option("--updated", default=5, show_default=True, type=click.IntRange(0))
 @click.option("--seed", default=1, show_default=True, type=int)
+@json_option
 def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, updated: int,
-                     seed: int) -> None:
+                     seed: int, as_json: bool) -> None:
     """Create and update tickets in a running sandbox through its REST API."""
     plugin = host.platform(platform)
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
@@ -120,4 +121,6 @@ def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, 
             done = app.activity(client, new=new, updated=updated, seed=seed)
         except httpx.TransportError:
             raise DeskmigrateError(f"No {platform} sandbox answers on {url}.") from None
-    click.echo(", ".join(f"{n} {what}" for what, n in done.items()) + f" in {url}.")
+    emit({"url": url, **done}, as_json,
+         lambda: click.echo(", ".join(f"{n} {what}" for what, n in done.items())
+                            + f" in {url}."))

@@ -63,7 +63,7 @@ def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tu
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one RUN was started with).")
 @_interval_options
@@ -77,7 +77,7 @@ def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tup
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one RUN was started with).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
@@ -118,7 +118,7 @@ def resume_config(run: dict[str, Any], config_path: str | None
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=int, metavar="RUN")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one the run was started with).")
 @_interval_options

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .config_keys import ACCOUNT_KEYS
 from .errors import ConfigError
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-ACCOUNT_SETTINGS = ("platform", "url", "rate_limit", "concurrency")
+ACCOUNT_SETTINGS = ACCOUNT_KEYS
 
 
 @dataclass
@@ -96,8 +97,8 @@ def parse(data: dict[str, Any]) -> Config:
     return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
 
 
-def load(path: str | Path) -> Config:
-    """Read and validate a config file; every problem is one sentence."""
+def read(path: str | Path) -> dict[str, Any]:
+    """The parsed TOML of a config file; every problem reading it is one sentence."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -108,11 +109,26 @@ def load(path: str | Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"Config file {path} is not UTF-8 text; save it as UTF-8.") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file {path} is not valid TOML ({exc}).") from None
+
+
+def load(path: str | Path) -> Config:
+    """Read and validate a config file; every problem is one sentence."""
+    from . import host
+    from .config_keys import refuse_unknown
+
+    data = read(path)
+    refuse_unknown(data, host.plugin_manager())
+    return parse_file(data, path)
+
+
+def parse_file(data: dict[str, Any], path: str | Path) -> Config:
+    """Validate the parsed TOML of the config file at ``path`` (a relative price book path
+    is beside it)."""
     config = parse(data)
     book = config.billing.get("pricebook")
     if isinstance(book, str) and book and not Path(book).expanduser().is_absolute():
-        config.billing["pricebook"] = str(path.parent.resolve() / book)  # beside the config
+        config.billing["pricebook"] = str(Path(path).parent.resolve() / book)
     return config

@@ -40,6 +40,12 @@ def register_commands(cli: click.Group) -> None:
     """Add click commands or groups to the ``deskmigrate`` CLI."""
 
 
+@hookspec
+def config_tables() -> dict[str, tuple[str, ...]] | None:
+    """The config tables this plugin reads and their keys (``{"billing": ("plan", …)}``):
+    a key or table no plugin names is refused with a "did you mean …?"."""
+
+
 @hookspec(firstresult=True)
 def authorize_run(request: RunRequest) -> Authorization | None:
     """Allow or refuse a run before it starts (billing answers; no answer allows it).

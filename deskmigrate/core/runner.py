@@ -60,15 +60,8 @@ def open_accounts(config: Config, pm: pluggy.PluginManager, *,
                   ) -> Iterator[Accounts]:
     """Source and target bound to their connections; closed on exit."""
     transports = transports or {}
-    workers = concurrency or int(config.run.get("concurrency", 8))
-    sides = []
-    for side, account in (("source", config.source), ("target", config.target)):
-        platform = host.platform(account.platform, pm)
-        sides.append((platform, connect(
-            platform, account.url, account.credentials, rate_per_minute=account.rate_limit,
-            transport=transports.get(side), concurrency=workers,
-            settings={"mapping": config.mapping, **config.run})))
-    (sp, sc), (tp, tc) = sides
+    sp, sc = open_side(config, "source", pm, transports.get("source"), concurrency)
+    tp, tc = open_side(config, "target", pm, transports.get("target"), concurrency)
     accounts = Accounts(sp, tp, sp.source(sc), tp.target(tc), (sc, tc))
     try:
         yield accounts
@@ -88,6 +81,18 @@ def _held(state: st.StateStore, run_id: int) -> Iterator[None]:
         raise RunInterrupted(run_id, str(exc)) from exc
     except KeyboardInterrupt:
         raise RunInterrupted(run_id, "Stopped by Ctrl-C") from None
+
+
+def open_side(config: Config, side: str, pm: pluggy.PluginManager,
+              transport: httpx.BaseTransport | None = None, concurrency: int | None = None
+              ) -> tuple[Platform, Connection]:
+    """The platform and connection of the config's ``side`` ("source" or "target")."""
+    account = config.source if side == "source" else config.target
+    platform = host.platform(account.platform, pm)
+    return platform, connect(
+        platform, account.url, account.credentials, rate_per_minute=account.rate_limit,
+        transport=transport, concurrency=concurrency or int(config.run.get("concurrency", 8)),
+        settings={"mapping": config.mapping, **config.run})
 
 
 def authorize(pm: pluggy.PluginManager, request: RunRequest) -> None:

@@ -1,0 +1,106 @@
+"""``deskmigrate check``: the whole config, then each side on its own (one failing side
+does not hide the other), permission by permission, with what each side can see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pluggy
+
+from . import fidelity, host
+from .config import Config, parse_file, read
+from .config_keys import problems
+from .connector import Identity, Platform
+from .engine import default_agent
+from .errors import ConfigError, DeskmigrateError
+from .options import validate_options
+from .runner import open_side
+
+
+def checkup(path: str | Path, pm: pluggy.PluginManager) -> dict[str, Any]:
+    """Everything ``check`` found; ``ok`` is True only when every check passed."""
+    data = read(path)
+    found = problems(data, pm)
+    result: dict[str, Any] = {"config": {"path": str(path), "problems": found}}
+    try:
+        config = parse_file(data, path)
+    except ConfigError as exc:
+        found.append(str(exc))
+        result["ok"] = False
+        return result
+    platforms: dict[str, Platform] = {}
+    for side in ("source", "target"):
+        result[side] = _side(config, side, pm, platforms)
+    if len(platforms) == 2:
+        sp, tp = platforms["source"], platforms["target"]
+        result["options"] = _step("options for this pair", lambda: ", ".join(
+            validate_options(config.options, host.options(pm), sp, tp)) or "none chosen")
+        result["cannot_keep"] = [
+            {"key": loss.key, "what": loss.what, "kinds": list(loss.kinds)}
+            for loss in fidelity.losses(sp.name, sp.capabilities, tp.name, tp.capabilities)]
+    steps = [s for side in ("source", "target") for s in result[side]["checks"]]
+    steps += [result["options"]] if "options" in result else []
+    result["ok"] = not found and all(step["ok"] for step in steps)
+    return result
+
+
+def _side(config: Config, side: str, pm: pluggy.PluginManager,
+          platforms: dict[str, Platform]) -> dict[str, Any]:
+    account = config.source if side == "source" else config.target
+    out: dict[str, Any] = {"platform": account.platform, "url": account.url, "checks": []}
+    checks: list[dict[str, Any]] = out["checks"]
+    try:
+        platform, connection = open_side(config, side, pm)
+    except DeskmigrateError as exc:
+        checks.append({"name": "account settings", "ok": False, "detail": str(exc)})
+        return out
+    try:
+        if side == "source":
+            source = platform.source(connection)
+            checks.append(_step("credentials and read permission",
+                                lambda: _who(out, source.check())))
+            if checks[-1]["ok"]:
+                checks.append(_step("read every record kind",
+                                    lambda: _counts(out, source.count())))
+            source.close()
+        else:
+            target = platform.target(connection)
+            checks.append(_step("credentials and write permission",
+                                lambda: _who(out, target.check())))
+            if checks[-1]["ok"]:
+                email = config.run.get("default_agent")
+                checks.append(_step("default agent", lambda: _agent(
+                    email, default_agent(target, email, platform.name))))
+            target.close()
+    finally:
+        connection.http.close()
+    platforms[side] = platform
+    return out
+
+
+def _step(name: str, run: Callable[[], str]) -> dict[str, Any]:
+    """One check: its name, whether it passed, and what it saw or why it failed."""
+    try:
+        return {"name": name, "ok": True, "detail": run()}
+    except DeskmigrateError as exc:
+        return {"name": name, "ok": False, "detail": str(exc)}
+
+
+def _who(out: dict[str, Any], who: Identity) -> str:
+    out["identity"] = asdict(who)
+    return (f"as {who.name}{f' <{who.email}>' if who.email else ''}"
+            f"{f' ({who.role})' if who.role else ''}{f' on {who.account}' if who.account else ''}")
+
+
+def _counts(out: dict[str, Any], counts: dict[str, int]) -> str:
+    out["counts"] = counts
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing to migrate"
+
+
+def _agent(email: str | None, found: str | None) -> str:
+    if email:
+        return f"{email} is agent {found}"
+    return f"the signed-in account (id {found}) stands in for agents missing in the target"
