@@ -28,7 +28,20 @@ def check(ctx: click.Context, config_path: str, as_json: bool) -> None:
     result = checkup(config_path, host.plugin_manager())
     emit(result, as_json, lambda: _print(result))
     if not result["ok"]:
-        ctx.exit(exits.USAGE if result["config"]["problems"] else exits.ERROR)
+        message, code = _first_failure(result)
+        if not as_json:  # the report above, and the first failure as the error sentence
+            click.echo(f"Error: {message}", err=True)
+        ctx.exit(code)
+
+
+def _first_failure(result: dict[str, Any]) -> tuple[str, int]:
+    """The first problem found and its exit code (2 for the config, else the error's)."""
+    if result["config"]["problems"]:
+        return str(result["config"]["problems"][0]), exits.USAGE
+    steps = [*(s for side in ("source", "target") for s in result[side]["checks"]),
+             *([result["options"]] if "options" in result else [])]
+    step = next(step for step in steps if not step["ok"])
+    return str(step["detail"]), int(step["exit_code"])
 
 
 def _print(result: dict[str, Any]) -> None:
@@ -54,4 +67,5 @@ def _print(result: dict[str, Any]) -> None:
                    f"{result['source']['platform']}:")
         for loss in result["cannot_keep"]:
             click.echo(f"  - {loss['what']}")
-    click.echo("All checks passed." if result["ok"] else "Some checks failed (see above).")
+    if result["ok"]:
+        click.echo("All checks passed.")

@@ -55,7 +55,8 @@ def _side(config: Config, side: str, pm: pluggy.PluginManager,
     try:
         platform, connection = open_side(config, side, pm)
     except DeskmigrateError as exc:
-        checks.append({"name": "account settings", "ok": False, "detail": str(exc)})
+        checks.append({"name": "account settings", "ok": False, "detail": str(exc),
+                       "exit_code": exc.exit_code})
         return out
     try:
         if side == "source":
@@ -86,7 +87,7 @@ def _step(name: str, run: Callable[[], str]) -> dict[str, Any]:
     try:
         return {"name": name, "ok": True, "detail": run()}
     except DeskmigrateError as exc:
-        return {"name": name, "ok": False, "detail": str(exc)}
+        return {"name": name, "ok": False, "detail": str(exc), "exit_code": exc.exit_code}
 
 
 def _who(out: dict[str, Any], who: Identity) -> str:

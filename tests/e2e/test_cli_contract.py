@@ -16,8 +16,9 @@ def run(*args):
 
 
 def one_sentence_error(result, starts):
+    """One sentence on stderr (``check`` also prints its step-by-step report on stdout)."""
     assert result.exit_code != 0
-    lines = result.output.strip().splitlines()
+    lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.output
     assert lines[0].startswith(f"Error: {starts}"), lines[0]
     assert "Traceback" not in result.output

@@ -164,7 +164,7 @@ CASES: list[tuple[str, int, Setup]] = [
     ("resume a completed run", 1, lambda w: ["resume", "1"]),
     ("rollback no run", 1, lambda w: ["rollback", "999", "--yes"]),
     ("pause no run", 1, lambda w: ["pause", "999"]),
-    ("pause a completed run", 1, lambda w: ["pause", "1"]),
+    ("pause a completed run", 7, lambda w: ["pause", "1"]),  # refused: no Signature plan
     ("delta of no run", 1, lambda w: ["delta", "999"]),
     ("demo seed a word", 2, lambda w: ["demo", "--seed", "x"]),
     # -- sandboxes --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from urllib.parse import quote, quote_plus
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
+from deskmigrate.core import exits
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.sandbox import serve_in_thread
 
@@ -85,24 +86,26 @@ def test_no_encoding_of_a_credential_leaves_the_process(tmp_path: Path) -> None:
     db = out / "state.sqlite"
     outputs: list[str] = []
 
-    def run(*args: str, ok: bool = True) -> str:
+    def run(*args: str, codes: tuple[int, ...] = (0,)) -> str:
         result = CliRunner().invoke(cli, ["-v", "--db", str(db), *args])
         outputs.append(result.stdout + result.stderr)
-        assert (result.exit_code == 0) is ok, result.output
+        assert result.exit_code in codes, result.output
         return result.stdout
+
+    failures = (exits.FAILURES,)  # the echoing target refuses every record
 
     with (serve_in_thread(source) as fd_url, serve_in_thread(imports) as failing,
           serve_in_thread(refuses) as refusing):
         good = config(out / "good.toml", fd_url, failing, email)
         bad = config(out / "bad.toml", fd_url, refusing, email)
-        assert "target: zendesk OK" in run("check", "--config", str(good))
-        run("check", "--config", str(bad), ok=False)
-        run("demo", "--config", str(good), "--seed", "1", "--json")
-        run("migrate", "--config", str(good), "--json")
-        run("migrate", "--config", str(bad), ok=False)
+        assert "OK    credentials and write permission" in run("check", "--config", str(good))
+        run("check", "--config", str(bad), codes=(exits.ERROR,))
+        run("demo", "--config", str(good), "--seed", "1", "--json", codes=failures)
+        run("migrate", "--config", str(good), "--json", codes=failures)
+        run("migrate", "--config", str(bad), codes=(exits.ERROR,))
         runs = json.loads(run("runs", "--json"))["runs"]
         for r in runs:
-            run("status", str(r["run_id"]), "--json")
+            run("status", str(r["run_id"]), "--json", codes=failures)
             for fmt in ("json", "csv", "html"):
                 run("report", str(r["run_id"]), "--format", fmt)
                 run("report", str(r["run_id"]), "--format", fmt, "-o",
