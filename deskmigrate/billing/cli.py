@@ -51,14 +51,24 @@ def _echo_json(data: Any) -> None:
               help="Price book TOML file (default: the run's config, then the built-in one).")
 @click.pass_context
 def billing_group(ctx: click.Context, pricebook: str | None) -> None:
-    """Quotes, invoices, payments and reconciliation of migrations."""
+    """Quotes, invoices, payments and reconciliation of migrations.
+
+    \b
+    Example:
+      deskmigrate billing invoices
+    """
     ctx.meta[PRICEBOOK_KEY] = pricebook
 
 
 # -- price book ----------------------------------------------------------------------------
 @billing_group.group("pricebook")
 def pricebook_group() -> None:
-    """Show or check a price book."""
+    """Show or check a price book.
+
+    \b
+    Example:
+      deskmigrate billing pricebook show
+    """
 
 
 def pricebook_dict(book: PriceBook) -> dict[str, Any]:
@@ -76,7 +86,12 @@ def pricebook_dict(book: PriceBook) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def pricebook_show(ctx: click.Context, as_json: bool) -> None:
-    """Show the price book in force."""
+    """Show the price book in force.
+
+    \b
+    Example:
+      deskmigrate billing pricebook show --json
+    """
     book = load_pricebook(_pricebook_path(ctx))
     if as_json:
         _echo_json(pricebook_dict(book))
@@ -115,7 +130,12 @@ def pricebook_show(ctx: click.Context, as_json: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def pricebook_check(file: str, as_json: bool) -> None:
-    """Check a price book file; one sentence tells what is wrong."""
+    """Check a price book file; one sentence tells what is wrong.
+
+    \b
+    Example:
+      deskmigrate billing pricebook check prices.toml
+    """
     book = load_pricebook(file)
     if as_json:
         _echo_json({"file": file, "valid": True, "currency": book.currency,
@@ -128,7 +148,12 @@ def pricebook_check(file: str, as_json: bool) -> None:
 # -- customer ------------------------------------------------------------------------------
 @billing_group.group("customer")
 def customer_group() -> None:
-    """The customer invoices are made out to (a config's [customer] table wins)."""
+    """The customer invoices are made out to (a config's [customer] table wins).
+
+    \b
+    Example:
+      deskmigrate billing customer show
+    """
 
 
 @customer_group.command("set")
@@ -143,7 +168,12 @@ def customer_group() -> None:
 def customer_set(ctx: click.Context, name: str | None, email: str | None, country: str | None,
                  vat: str | None, non_profit: bool | None, address: str | None,
                  as_json: bool) -> None:
-    """Set the customer; options left out keep their stored values."""
+    """Set the customer; options left out keep their stored values.
+
+    \b
+    Example:
+      deskmigrate billing customer set --name "Acme SA" --email ap@acme.fr --country FR
+    """
     state = _state(ctx)
     old = stored_customer(state)
     customer = make_customer(
@@ -165,7 +195,12 @@ def customer_set(ctx: click.Context, name: str | None, email: str | None, countr
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def customer_show(ctx: click.Context, as_json: bool) -> None:
-    """Show the stored customer."""
+    """Show the stored customer.
+
+    \b
+    Example:
+      deskmigrate billing customer show --json
+    """
     customer = stored_customer(_state(ctx))
     if customer is None:
         raise DeskmigrateError("No customer is set: run `deskmigrate billing customer set "
@@ -201,7 +236,12 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print one JS
 @click.pass_context
 def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, promo: str | None,
               dev_hours: str | None) -> None:
-    """Quote the full migration counted by demo run RUN."""
+    """Quote the full migration counted by demo run RUN.
+
+    \b
+    Example:
+      deskmigrate billing quote 1 --plan signature
+    """
     quote = quote_demo(_state(ctx), run, **_choices(ctx, plan, promo, dev_hours))
     if as_json:
         _echo_json(quote.as_dict())
@@ -220,7 +260,12 @@ def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, pro
 @click.pass_context
 def invoice_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None,
                 promo: str | None, dev_hours: str | None) -> None:
-    """Invoice the full migration quoted from demo run RUN."""
+    """Invoice the full migration quoted from demo run RUN.
+
+    \b
+    Example:
+      deskmigrate billing invoice 1 --plan premium
+    """
     invoice = issue_invoice(_state(ctx), run, **_choices(ctx, plan, promo, dev_hours))
     if as_json:
         _echo_json(invoice.as_dict())
@@ -238,7 +283,12 @@ def invoice_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None,
 @click.pass_context
 def pay_cmd(ctx: click.Context, number: str, method: str, reference: str,
             as_json: bool) -> None:
-    """Record the payment of invoice NUMBER."""
+    """Record the payment of invoice NUMBER.
+
+    \b
+    Example:
+      deskmigrate billing pay INV-000001 --method card
+    """
     invoice = pay_invoice(_state(ctx), number, method, reference)
     if as_json:
         _echo_json(invoice.as_dict())
@@ -252,7 +302,12 @@ def pay_cmd(ctx: click.Context, number: str, method: str, reference: str,
 @json_option
 @click.pass_context
 def void_cmd(ctx: click.Context, number: str, as_json: bool) -> None:
-    """Void unpaid invoice NUMBER."""
+    """Void unpaid invoice NUMBER.
+
+    \b
+    Example:
+      deskmigrate billing void INV-000001
+    """
     invoice = void_invoice(_state(ctx), number)
     if as_json:
         _echo_json(invoice.as_dict())
@@ -265,7 +320,12 @@ def void_cmd(ctx: click.Context, number: str, as_json: bool) -> None:
 @click.option("--migration", type=int, help="Only this migration.")
 @click.pass_context
 def invoices_cmd(ctx: click.Context, as_json: bool, migration: int | None) -> None:
-    """Payment history: every invoice and credit note."""
+    """Payment history: every invoice and credit note.
+
+    \b
+    Example:
+      deskmigrate billing invoices --json
+    """
     rows: list[dict[str, Any]] = [
             {"date": (i.paid_at or i.issued_at)[:10], "number": i.number, "kind": i.kind,
              "migration_id": i.migration_id, "customer": i.customer_name, "amount": i.total,
@@ -291,13 +351,18 @@ def invoices_cmd(ctx: click.Context, as_json: bool, migration: int | None) -> No
 @billing_group.command("export")
 @click.argument("number")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="html",
-              show_default=True)
+              show_default=True, help="The document's format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="File to write (default: standard output).")
 @json_option
 @click.pass_context
 def export_cmd(ctx: click.Context, number: str, fmt: str, output: str, as_json: bool) -> None:
-    """Export invoice or credit note NUMBER as JSON, CSV or HTML."""
+    """Export invoice or credit note NUMBER as JSON, CSV or HTML.
+
+    \b
+    Example:
+      deskmigrate billing export INV-000001 --format html -o invoice.html
+    """
     invoice = get_invoice(_state(ctx), number)
     if fmt == "json":
         text = json.dumps(invoice.as_dict(), indent=2) + "\n"
@@ -318,7 +383,12 @@ def export_cmd(ctx: click.Context, number: str, fmt: str, output: str, as_json: 
 @json_option
 @click.pass_context
 def reconcile_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
-    """Reconcile completed full run RUN with its invoice: credit note or supplement."""
+    """Reconcile completed full run RUN with its invoice: credit note or supplement.
+
+    \b
+    Example:
+      deskmigrate billing reconcile 2
+    """
     result = reconcile(_state(ctx), run)
     if as_json:
         _echo_json(result.as_dict())
@@ -341,7 +411,12 @@ def reconcile_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
 @click.pass_context
 def upgrade_cmd(ctx: click.Context, number: str, plan: str | None, options: tuple[str, ...],
                 as_json: bool) -> None:
-    """Invoice a better plan or more options on paid invoice NUMBER (the difference)."""
+    """Invoice a better plan or more options on paid invoice NUMBER (the difference).
+
+    \b
+    Example:
+      deskmigrate billing upgrade INV-000001 --plan signature
+    """
     if not plan and not options:
         raise DeskmigrateError("Say what to upgrade: --plan PLAN and/or --option NAME.")
     document = upgrade_invoice(_state(ctx), number, plan, options)
@@ -360,7 +435,12 @@ def upgrade_cmd(ctx: click.Context, number: str, plan: str | None, options: tupl
 @json_option
 @click.pass_context
 def refund_vat_cmd(ctx: click.Context, number: str, vat: str, as_json: bool) -> None:
-    """Credit the VAT of paid invoice NUMBER for a VAT number given after paying."""
+    """Credit the VAT of paid invoice NUMBER for a VAT number given after paying.
+
+    \b
+    Example:
+      deskmigrate billing refund-vat INV-000001 --vat FR40303265045
+    """
     document = refund_vat(_state(ctx), number, vat)
     if as_json:
         _echo_json(document.as_dict())
@@ -373,7 +453,12 @@ def refund_vat_cmd(ctx: click.Context, number: str, vat: str, as_json: bool) -> 
 @json_option
 @click.pass_context
 def usage_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
-    """Metered records and option usage of RUN's migration (demo runs are not metered)."""
+    """Metered records and option usage of RUN's migration (demo runs are not metered).
+
+    \b
+    Example:
+      deskmigrate billing usage 2
+    """
     state = _state(ctx)
     found = get_run(state, run)
     migration = found["migration_id"]
@@ -400,7 +485,12 @@ def usage_cmd(ctx: click.Context, run: int, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def retention_cmd(ctx: click.Context, apply: bool, as_json: bool) -> None:
-    """Purge the per-record data of migrations whose plan's data retention is over."""
+    """Purge the per-record data of migrations whose plan's data retention is over.
+
+    \b
+    Example:
+      deskmigrate billing retention --apply
+    """
     due = retention(_state(ctx), load_pricebook(_pricebook_path(ctx)), apply=apply)
     if as_json:
         _echo_json({"applied": apply, "migrations": [e.as_dict() for e in due]})

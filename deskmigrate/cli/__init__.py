@@ -9,7 +9,7 @@ import warnings
 from typing import Any
 
 from ..core import host
-from . import catalog, check, control, results, sandbox, start  # noqa: F401  (register commands)
+from . import catalog, check, control, init, paths, results, sandbox, start  # noqa: F401  (register commands)
 from .app import cli
 
 __all__ = ["cli", "main"]

@@ -99,6 +99,11 @@ json_option = click.option("--json", "as_json", is_flag=True,
 @click.option("-v", "--verbose", is_flag=True, help="Log HTTP retries and engine events.")
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
-    """Migrate help-desk data between platforms."""
+    """Migrate help-desk data between platforms.
+
+    \b
+    Example:
+      deskmigrate demo        # built-in sandbox → sandbox, no account needed
+    """
     configure(verbose)
     ctx.obj = {"db": db}

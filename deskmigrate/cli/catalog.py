@@ -93,7 +93,12 @@ def platforms(source_name: str | None, target_name: str | None, as_json: bool) -
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 def plugins(as_json: bool) -> None:
-    """Loaded plugins, their version and hooks."""
+    """Loaded plugins, their version and hooks.
+
+    \b
+    Example:
+      deskmigrate plugins --json
+    """
     pm = host.plugin_manager()
     data: list[dict[str, Any]] = [
         {"name": pm.get_name(plugin), "version": host.VERSIONS.get(pm.get_name(plugin) or ""),
@@ -111,7 +116,12 @@ def plugins(as_json: bool) -> None:
 
 @cli.group()
 def plugin() -> None:
-    """Write a new platform plugin."""
+    """Write a new platform plugin.
+
+    \b
+    Example:
+      deskmigrate plugin new acmedesk
+    """
 
 
 @plugin.command("new")
@@ -121,7 +131,12 @@ def plugin() -> None:
               help="Folder to write the package into.")
 @json_option
 def plugin_new(name: str, parent: Path, as_json: bool) -> None:
-    """A pip-installable plugin package NAME (platform, source, target, sandbox, tests)."""
+    """A pip-installable plugin package NAME (platform, source, target, sandbox, tests).
+
+    \b
+    Example:
+      deskmigrate plugin new acmedesk --dir ~/src
+    """
     folder = new_plugin(name, parent)
     emit({"name": name, "folder": str(folder)}, as_json,
          lambda: click.echo(f"Wrote {folder}. Next: cd {folder} && pip install -e '.[test]' "

@@ -17,7 +17,12 @@ from .start import resume_config
 @json_option
 @click.pass_context
 def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
-    """Ask a running run to stop at its next safe point (resume it later)."""
+    """Ask a running run to stop at its next safe point (resume it later).
+
+    \b
+    Example:
+      deskmigrate pause 2
+    """
     state = state_of(ctx)
     run = state.run(run_id)
     if run is None:
@@ -47,7 +52,12 @@ def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
 @click.pass_context
 def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool,
              as_json: bool) -> None:
-    """Delete from the target what RUN created (never what was there before)."""
+    """Delete from the target what RUN created (never what was there before).
+
+    \b
+    Example:
+      deskmigrate rollback 1 --yes
+    """
     state = state_of(ctx)
     run = state.run(run_id)
     if run is None:

@@ -17,7 +17,12 @@ from .summary import finish
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def runs(ctx: click.Context, as_json: bool) -> None:
-    """Every run, newest last."""
+    """Every run, newest last.
+
+    \b
+    Example:
+      deskmigrate runs --json
+    """
     state = state_of(ctx)
     rows = [{"run_id": r["id"], "migration_id": r["migration_id"], "mode": r["mode"],
              "status": r["status"], "started_at": r["started_at"],
@@ -38,7 +43,13 @@ def runs(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
-    """Where RUN stands: per-kind counts of migrated, skipped and failed records."""
+    """Where RUN stands: per-kind counts of migrated, skipped and failed records; the exit
+    code says how it ended (docs/cli.md).
+
+    \b
+    Example:
+      deskmigrate status 2
+    """
     result = summary(state_of(ctx), run_id)
     finish(ctx, result, as_json)
 
@@ -46,13 +57,18 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 @cli.command()
 @click.argument("run_id", type=int, metavar="RUN")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="json",
-              show_default=True)
+              show_default=True, help="The report's format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
 @json_option
 @click.pass_context
 def report(ctx: click.Context, run_id: int, fmt: str, output: str | None,
            as_json: bool) -> None:
-    """Every record of RUN with its outcome and reason."""
+    """Every record of RUN with its outcome and reason.
+
+    \b
+    Example:
+      deskmigrate report 2 --format html -o run-2.html
+    """
     state = state_of(ctx)
     summary(state, run_id)  # refuses an unknown run with one sentence
     if fmt == "json":

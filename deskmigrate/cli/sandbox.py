@@ -7,6 +7,7 @@ import socket
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import httpx
@@ -16,6 +17,7 @@ from ..core.errors import DeskmigrateError
 from ..core.http import is_loopback
 from ..core.paths import sandbox_dir
 from ..core.sandboxes import open_sandbox
+from ..core.served import announced
 from ..core.statefile import check_creatable
 from ..sandbox import bind
 from .app import cli, emit, json_option
@@ -23,42 +25,62 @@ from .app import cli, emit, json_option
 
 @cli.group()
 def sandbox() -> None:
-    """Local emulators of the platforms' APIs."""
+    """Local emulators of the platforms' APIs (no account needed).
+
+    \b
+    Example:
+      deskmigrate sandbox serve zendesk --port 8001
+    """
 
 
 @sandbox.command("serve")
 @click.argument("platform")
-@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
 @click.option("--host", "address", default="127.0.0.1", show_default=True,
               help="A loopback address.")
-@click.option("--tickets", default=200, show_default=True, type=click.IntRange(0))
-@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--tickets", default=200, show_default=True, type=click.IntRange(0),
+              help="Tickets to seed (0: an empty help desk, a target).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Seed of the synthetic data (same seed, same data).")
 @click.option("--rate-limit", type=click.IntRange(1), help="Requests per minute (default: the "
-              "platform's).")
+              "sandbox's own, as docs/cli.md lists: zendesk 700, freshdesk 200, jira_sm 600, "
+              "intercom 10000).")
 @click.option("--no-rate-limit", is_flag=True, help="Serve without a rate limit.")
 @click.option("--faults", default=0.0, type=click.FloatRange(0, 1),
               help="Share of requests answered with a random 429, 500 or dropped connection.")
 @click.option("--no-attachments", is_flag=True, help="Seed tickets without attachments.")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False),
               help="The sandbox's SQLite file (default: one per platform and port).")
-@click.option("--json", "as_json", is_flag=True, help="First line: {url, credentials}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="First line: {url, credentials, config} as one JSON object.")
 def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: int,
                   rate_limit: int | None, no_rate_limit: bool, faults: float,
                   no_attachments: bool, data_path: str | None, as_json: bool) -> None:
-    """Serve a seeded sandbox of PLATFORM on loopback until interrupted."""
+    """Serve a seeded sandbox of PLATFORM on loopback until interrupted (Ctrl-C), and print
+    the [source] table to paste into a config (rename it [target] for the other side).
+
+    \b
+    Examples:
+      deskmigrate sandbox serve zendesk --port 8001 --tickets 500
+      deskmigrate sandbox serve freshdesk --port 8002 --tickets 0
+    """
     if not is_loopback(address):
         raise DeskmigrateError(f"Sandboxes serve on loopback only, not {address}.")
     plugin = host.platform(platform)
-    limit = None if no_rate_limit else rate_limit or plugin.capabilities.default_rate_per_minute
+    _check_port_free(address, port)  # before any file or folder is created
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
     if path.is_dir():
         raise DeskmigrateError(f"The sandbox data {path} is a folder; pass a file to --data.")
     if not path.exists():
         check_creatable(path, "The sandbox data")
-    _check_port_free(address, port)  # before any file is created
     try:
-        app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=limit,
+        app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=rate_limit,
                            attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
+        limit = None if no_rate_limit else rate_limit or app.default_rate_limit
+        if limit != rate_limit:  # the sandbox's own default, or none at all
+            app.store.close()
+            app = type(app)(str(path), rate_limit=limit, fault_rate=faults, fault_seed=seed)
     except (OSError, sqlite3.Error) as exc:
         raise DeskmigrateError(f"The sandbox data {path} cannot be used "
                                f"({getattr(exc, 'strerror', None) or exc}).") from None
@@ -67,18 +89,29 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     except OSError as exc:
         raise DeskmigrateError(f"Cannot listen on {address}:{port} ({exc.strerror}).") from None
     url = f"http://{address}:{server.server_port}"
+    table = {"platform": platform, "url": url, **app.credentials(),
+             **({"rate_limit": limit} if limit else {})}
     if as_json:
-        click.echo(json.dumps({"url": url, "credentials": app.credentials()}))
+        click.echo(json.dumps({"url": url, "credentials": app.credentials(), "config": table}))
     else:
         click.echo(f"{plugin.title} sandbox on {url} ({tickets} tickets, seed {seed}, "
-                   f"rate limit {limit or 'off'}/min); data in {path}")
-        for key, value in app.credentials().items():
-            click.echo(f"  {key} = {value}")
+                   f"rate limit {f'{limit}/min' if limit else 'off'}); data in {path}")
+        click.echo("Paste into your config (rename it [target] for the target side):\n")
+        click.echo(toml_table("source", table))
     sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("Sandbox stopped.", err=True)
+    info = {"platform": platform, "url": url, "port": server.server_port, "tickets": tickets,
+            "credentials": app.credentials(), "rate_limit": limit}
+    with announced(info, server.server_port):
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("Sandbox stopped.", err=True)
+
+
+def toml_table(name: str, values: dict[str, Any]) -> str:
+    """``[name]`` and its ``key = value`` lines (strings and numbers)."""
+    lines = [f"[{name}]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+    return "\n".join(lines)
 
 
 def _check_port_free(address: str, port: int) -> None:
@@ -101,13 +134,22 @@ def _check_port_free(address: str, port: int) -> None:
               help="Port of the running sandbox.")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False, exists=True),
               help="The sandbox's SQLite file (default: the one `serve --port` uses).")
-@click.option("--new", "new", default=5, show_default=True, type=click.IntRange(0))
-@click.option("--updated", default=5, show_default=True, type=click.IntRange(0))
-@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--new", "new", default=5, show_default=True, type=click.IntRange(0),
+              help="Tickets to create.")
+@click.option("--updated", default=5, show_default=True, type=click.IntRange(0),
+              help="Existing tickets to update (a reply, a status or tag change).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Seed of what is written (same seed, same activity).")
 @json_option
 def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, updated: int,
                      seed: int, as_json: bool) -> None:
-    """Create and update tickets in a running sandbox through its REST API."""
+    """Create and update tickets in a running sandbox through its REST API (a support team at
+    work between a full run and a delta).
+
+    \b
+    Example:
+      deskmigrate sandbox activity zendesk --port 8001 --new 5 --updated 3
+    """
     plugin = host.platform(platform)
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
     if not path.exists():

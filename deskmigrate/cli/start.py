@@ -25,7 +25,13 @@ from .summary import finish
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
-    """Free demo: count everything, migrate 20 tickets with all they need, quote."""
+    """Free demo: count everything, migrate 20 tickets with all they need, quote.
+
+    \b
+    Examples:
+      deskmigrate demo
+      deskmigrate demo --config deskmigrate.toml --seed 3
+    """
     transports = None
     if config_path is None:
         config, transports = builtin_demo(host.plugin_manager())
@@ -57,7 +63,13 @@ def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
             timezone: str | None, as_json: bool) -> None:
-    """Full migration of everything, in dependency order."""
+    """Full migration of everything, in dependency order.
+
+    \b
+    Examples:
+      deskmigrate migrate --config deskmigrate.toml
+      deskmigrate migrate --config deskmigrate.toml --window "mon-fri 19:00-23:30"
+    """
     _start(ctx, load(config_path), "remigrate" if again else "full", as_json, again,
            windows=list(windows), timezone=timezone, config_path=rn.config_path(config_path))
 
@@ -71,7 +83,12 @@ def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tu
 @click.pass_context
 def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
           timezone: str | None, as_json: bool) -> None:
-    """Migrate what changed in the source since full run RUN (or its latest delta) started."""
+    """Migrate what changed in the source since full run RUN (or its latest delta) started.
+
+    \b
+    Example:
+      deskmigrate delta 2
+    """
     _follow(ctx, "delta", run_id, config_path, as_json, windows=list(windows),
             timezone=timezone)
 
@@ -83,7 +100,12 @@ def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tup
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
-    """Write again only the records completed run RUN failed or skipped (every plan)."""
+    """Write again only the records completed run RUN failed or skipped (every plan).
+
+    \b
+    Example:
+      deskmigrate retry 2
+    """
     _follow(ctx, "retry", run_id, config_path, as_json)
 
 
@@ -126,7 +148,12 @@ def resume_config(run: dict[str, Any], config_path: str | None
 @click.pass_context
 def resume(ctx: click.Context, run_id: int, config_path: str | None,
            windows: tuple[str, ...], timezone: str | None, as_json: bool) -> None:
-    """Finish a killed or paused run where it stopped."""
+    """Finish a killed or paused run where it stopped.
+
+    \b
+    Example:
+      deskmigrate resume 2
+    """
     state = state_of(ctx)
     run = state.run(run_id)
     if run is None:

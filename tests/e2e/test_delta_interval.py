@@ -18,6 +18,7 @@ from e2e_support import SOURCE_TICKETS, write_config
 from zendesk_api import client, pages, snapshot
 
 from deskmigrate.cli import cli
+from deskmigrate.core import exits
 from deskmigrate.plugins.zendesk.sandbox.activity import simulate
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -129,10 +130,10 @@ def test_pause_from_another_process_then_resume(tmp_path, zendesk_pair):
     assert "will pause at its next safe point" in pause.stdout
     _, err = process.communicate(timeout=60)
     assert time.monotonic() - asked < 30
-    assert process.returncode == 0
+    assert process.returncode == exits.PAUSED
     assert "Run 1 paused at a safe point; `deskmigrate resume 1` carries on." in err
-    status = cli_json(db, "status", "1")
-    assert status["status"] == "paused"
+    status = cli_json(db, "status", "1", codes=(exits.PAUSED,))
+    assert status["status"] == "paused" and status["next"] == ["deskmigrate resume 1"]
     resumed = cli_json(db, "resume", "1")
     assert resumed["status"] == "completed"
     same_tickets(source, target)

@@ -35,10 +35,11 @@ def write_config(path: Path, source: Account, target: Account, extra: str = "") 
     return path
 
 
-def cli_json(db: Path, *args: str) -> dict:
-    """Run the CLI in-process with ``--json``; its one JSON object."""
+def cli_json(db: Path, *args: str, codes: tuple[int, ...] = (0,)) -> dict:
+    """Run the CLI in-process with ``--json``; its one JSON object (``codes``: the exit
+    codes expected, docs/cli.md)."""
     result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in codes, result.output
     return json.loads(result.stdout)
 
 

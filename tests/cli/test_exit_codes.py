@@ -1,0 +1,79 @@
+"""Honest results: the exit code says how a run ended (docs/cli.md), the summary says what
+to run next, and under --json an error is a JSON object too."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import invoke, posts, refusing
+
+from deskmigrate.core import exits
+from deskmigrate.core.state import StateStore
+
+
+def tickets_refused(app):
+    return refusing(app, "422 Unprocessable Entity",
+                    lambda env: posts(env) and "tickets" in env["PATH_INFO"])
+
+
+def test_a_run_whose_tickets_all_fail_is_not_a_success(tmp_path, config):
+    db = tmp_path / "s.db"
+    result = invoke(db, "migrate", "--config", str(config(wrap=tickets_refused)))
+    assert result.exit_code == exits.FAILURES, result.output
+    assert "ticket       total      3  migrated      0" in result.stdout
+    assert "Next: `deskmigrate report 1 --format html -o run-1.html`   " \
+           "`deskmigrate retry 1`" in result.stdout
+    status = invoke(db, "status", "1", "--json")
+    assert status.exit_code == exits.FAILURES
+    summary = json.loads(status.stdout)
+    assert summary["status"] == "completed" and summary["records"]["ticket"]["failed"] == 3
+    assert "deskmigrate retry 1" in summary["next"]
+
+
+def test_a_clean_run_exits_0_and_status_follows_the_run(tmp_path, config):
+    db = tmp_path / "s.db"
+    done = invoke(db, "migrate", "--config", str(config()), "--json")
+    assert done.exit_code == exits.OK, done.output
+    assert json.loads(done.stdout)["next"] == ["deskmigrate delta 1"]
+    state = StateStore(db)
+    for status, code in (("paused", exits.PAUSED), ("waiting", exits.WAITING),
+                         ("running", exits.RUNNING), ("completed", exits.OK)):
+        state.set_status(1, status)
+        assert invoke(db, "status", "1").exit_code == code, status
+    state.set_status(1, "running")
+    state.interrupt(1, "killed")
+    interrupted = invoke(db, "status", "1")
+    assert interrupted.exit_code == exits.INTERRUPTED
+    assert "Next: `deskmigrate resume 1`" in interrupted.stdout
+
+
+def test_a_run_the_target_stops_is_interrupted_and_says_resume(tmp_path, config):
+    def revoked(app):  # the token loses its rights once the run has started writing
+        return refusing(app, "401 Unauthorized", posts)
+    db = tmp_path / "s.db"
+    result = invoke(db, "migrate", "--config", str(config(wrap=revoked)))
+    assert result.exit_code == exits.INTERRUPTED, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: zendesk refused"), result.stderr
+    assert "run 1 is interrupted, and `deskmigrate resume 1` carries on" in lines[0]
+    assert StateStore(db).run(1)["status"] == "interrupted"
+
+
+def test_a_run_the_plan_refuses_exits_7_and_writes_nothing(tmp_path, config):
+    db = tmp_path / "s.db"
+    result = invoke(db, "migrate", "--config", str(config(billing=True)))
+    assert result.exit_code == exits.REFUSED, result.output
+    assert result.stderr.startswith("Error: ") and "paid invoice" in result.stderr
+    assert StateStore(db).runs() == []
+
+
+def test_errors_are_json_under_json(tmp_path):
+    db = tmp_path / "s.db"
+    result = invoke(db, "status", "42", "--json")
+    assert result.exit_code == exits.ERROR
+    assert json.loads(result.stdout) == {"error": "There is no run 42.",
+                                         "exit_code": exits.ERROR}
+    assert result.stderr == ""
+    usage = invoke(db, "report", "x", "--json")
+    assert usage.exit_code == exits.USAGE
+    assert "RUN" in json.loads(usage.stdout)["error"]
