@@ -39,6 +39,8 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         "finished_at": run["finished_at"],
         "seed": run["seed"],
         "records": records,
+        "select": run["config"].get("select") or {},  # the filters and order it ran with
+        "phases": run["config"].get("phases") or {},  # express order: tickets per phase
         "options": options,
         "warnings": state.warnings(run_id),
         "requests_by_kind": run["requests"],
@@ -84,8 +86,15 @@ def to_html(state: st.StateStore, run_id: int) -> str:
         f"<p>Status: <b>{html.escape(data['status'])}</b>; started {data['started_at']}, "
         f"finished {data['finished_at'] or '—'}.</p>"
         "<table><tr><th>Record</th><th>Total</th><th>Migrated</th><th>Skipped</th>"
-        f"<th>Failed</th></tr>{rows}</table>"
+        f"<th>Failed</th></tr>{rows}</table>{_phases_html(data['phases'])}"
         "<h2>Skipped and failed</h2><table><tr><th>Record</th><th>Source id</th>"
         f"<th>Status</th><th>Reason</th></tr>{problems}</table>"
         f"<h2>Warnings</h2><ul>{warnings}</ul>"
     )
+
+
+def _phases_html(phases: dict[str, int]) -> str:
+    if not phases:
+        return ""
+    return (f"<p>Express order: {phases.get('express', 0)} open and recent tickets first, "
+            f"then {phases.get('history', 0)} of history.</p>")
