@@ -25,10 +25,10 @@ from .core.logs import configure, scrub
 from .core.paths import open_state, sandbox_dir, write_file
 from .core.report import summary, to_csv, to_html, to_json
 from .core.run import RunRequest
-from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
 from .core.state import StateStore
 from .core.statefile import check_creatable
+from .sandbox import bind
 from .scaffold import new_plugin
 
 
