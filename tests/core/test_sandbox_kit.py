@@ -9,7 +9,7 @@ import httpx
 import pytest
 from werkzeug.routing import Rule
 
-from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 
 class Tiny(SandboxApp):
