@@ -4,6 +4,7 @@ order tickets migrate in. Every mistake is one sentence (:class:`ConfigError`)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,6 +19,15 @@ UNSOLVED = ("new", "open", "pending", "hold")
 KEYS = (*DATE_KEYS, *LIST_KEYS, "order", "recent_days")
 # KB records need their parents: leaving a parent out while keeping a child is refused.
 KB_PARENTS = {"kb_article": "kb_folder", "kb_folder": "kb_category"}
+
+
+def config_label(key: str) -> str:
+    return f"[select] {key}"
+
+
+def flag_label(key: str) -> str:
+    """The command-line flag of a ``[select]`` setting."""
+    return "--" + key.replace("_", "-")
 
 
 @dataclass(frozen=True)
@@ -45,51 +55,56 @@ class Filters:
     recent_days: int = 30
 
     @classmethod
-    def parse(cls, table: dict[str, Any], where: str = "[select]") -> Filters:
-        """Read a ``[select]`` table (values as TOML or the CLI give them)."""
+    def parse(cls, table: dict[str, Any], label: Callable[[str], str] = config_label
+              ) -> Filters:
+        """Read a ``[select]`` table (values as TOML or the CLI give them); ``label`` names
+        a setting in error messages (``[select] status``, ``--status``)."""
         unknown = sorted(set(table) - set(KEYS))
         if unknown:
-            raise ConfigError(f"{where} has no setting '{unknown[0]}'; known settings: "
+            raise ConfigError(f"[select] has no setting '{unknown[0]}'; known settings: "
                               f"{', '.join(KEYS)}.")
-        values: dict[str, Any] = {k: _when(table[k], k, where) for k in DATE_KEYS
+        values: dict[str, Any] = {k: _when(table[k], label(k)) for k in DATE_KEYS
                                   if table.get(k) is not None}
         for key in LIST_KEYS:
             if table.get(key) is not None:
-                values[key] = _names(table[key], key, where)
+                values[key] = _names(table[key], label(key))
         for status in values.get("status", ()):
             if status not in STATUSES:
-                raise ConfigError(f"Unknown ticket status '{status}' in {where} status; "
+                raise ConfigError(f"Unknown ticket status '{status}' in {label('status')}; "
                                   f"known statuses: {', '.join(STATUSES)}.")
         for key in ("kinds", "exclude_kinds"):
             for kind in values.get(key, ()):
                 if kind not in KIND_ORDER:
-                    raise ConfigError(f"Unknown record kind '{kind}' in {where} {key}; known "
+                    raise ConfigError(f"Unknown record kind '{kind}' in {label(key)}; known "
                                       f"kinds: {', '.join(KIND_ORDER)}.")
         order = table.get("order", "default")
         if order not in ORDERS:
-            raise ConfigError(f"{where} order must be one of {', '.join(ORDERS)}, not "
+            raise ConfigError(f"{label('order')} must be one of {', '.join(ORDERS)}, not "
                               f"'{order}'.")
         days = table.get("recent_days", 30)
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ConfigError(f"{where} recent_days must be a whole number of days (0 or more).")
+            raise ConfigError(f"{label('recent_days')} must be a whole number of days "
+                              "(0 or more).")
         filters = cls(**values, order=order, recent_days=days)
-        filters._check(where)
+        filters._check(label)
         return filters
 
-    def _check(self, where: str) -> None:
+    def _check(self, label: Callable[[str], str]) -> None:
         for low, high in (("created_after", "created_before"),
                           ("updated_after", "updated_before")):
             start, end = getattr(self, low), getattr(self, high)
             if start is not None and end is not None and start >= end:
-                raise ConfigError(f"{where} {low} ({start:%Y-%m-%d %H:%M}) must be before "
-                                  f"{high} ({end:%Y-%m-%d %H:%M}).")
+                raise ConfigError(f"{label(low)} ({start:%Y-%m-%d %H:%M}) must be before "
+                                  f"{label(high)} ({end:%Y-%m-%d %H:%M}).")
         taken = set(self.taken_kinds())
         for child, parent in KB_PARENTS.items():
             if child in taken and parent not in taken:
-                raise ConfigError(f"{where} keeps {child} but leaves out {parent}, which "
-                                  f"{child} records need; keep {parent} or leave {child} out too.")
+                raise ConfigError(f"The selection keeps {child} but leaves out {parent}, "
+                                  f"which {child} records need; keep {parent} or leave "
+                                  f"{child} out too.")
         if not taken:
-            raise ConfigError(f"{where} leaves out every record kind; nothing would migrate.")
+            raise ConfigError("The selection leaves out every record kind; nothing would "
+                              "migrate.")
 
     def as_table(self) -> dict[str, Any]:
         """The settings given, as a ``[select]`` table (stored with the run: a delta keeps
@@ -158,7 +173,7 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _when(value: Any, key: str, where: str) -> datetime:
+def _when(value: Any, name: str) -> datetime:
     """A TOML date or datetime, or an ISO text (``2025-01-31``, ``2025-01-31T08:00Z``)."""
     if isinstance(value, datetime):
         return _utc(value)
@@ -169,16 +184,16 @@ def _when(value: Any, key: str, where: str) -> datetime:
             return _utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
         except ValueError:
             pass
-    raise ConfigError(f"{where} {key} must be a date such as 2025-01-31 (or 2025-01-31T08:00Z), "
+    raise ConfigError(f"{name} must be a date such as 2025-01-31 (or 2025-01-31T08:00Z), "
                       f"not '{value}'.")
 
 
-def _names(value: Any, key: str, where: str) -> tuple[str, ...]:
+def _names(value: Any, name: str) -> tuple[str, ...]:
     """A list of names, or one name, or comma-separated names (the CLI's form)."""
     items = value if isinstance(value, list | tuple) else [value]
     names: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise ConfigError(f"{where} {key} must be a list of names, not {item!r}.")
+            raise ConfigError(f"{name} must be a list of names, not {item!r}.")
         names += [part.strip() for part in item.split(",") if part.strip()]
     return tuple(dict.fromkeys(names))

@@ -16,16 +16,29 @@ BAD = [
     ('kinds = ["kb_article"]', "keeps kb_article but leaves out kb_folder"),
     ('colour = "red"', "[select] has no setting 'colour'"),
 ]
+BAD_FLAGS = [
+    (["--status", "open,opne"], "Unknown ticket status 'opne' in --status"),
+    (["--updated-before", "2025-13-01"], "--updated-before must be a date such as"),
+    (["--kinds", "ticket", "--kinds", "ticketz"], "Unknown record kind 'ticketz' in --kinds"),
+    (["--order", "fast"], "--order must be one of default, express"),
+    (["--recent-days", "-3"], "Invalid value for '--recent-days'"),
+]
 
 
-@pytest.mark.parametrize(("select", "message"), BAD, ids=[b[1][:24] for b in BAD])
+CASES = [(select, [], message) for select, message in BAD] + [
+    ("", flags, message) for flags, message in BAD_FLAGS]
+
+
+@pytest.mark.parametrize(("select", "flags", "message"), CASES,
+                         ids=[c[2][:24] for c in CASES])
 def test_bad_select_is_one_sentence_and_writes_nothing(tmp_path, source: Desk, target: Desk,
-                                                      select: str, message: str) -> None:
+                                                      select: str, flags: list[str],
+                                                      message: str) -> None:
     config = write_config(tmp_path / "c.toml", source.account, target.account,
                           f"[select]\n{select}\n")
     db = tmp_path / "state.sqlite"
     for command in ("migrate", "demo"):
-        result = run_cli(db, command, "--config", str(config))
+        result = run_cli(db, command, "--config", str(config), *flags)
         assert result.exit_code == 2, result.output
         assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
     assert not db.exists()

@@ -20,31 +20,35 @@ def tagged(*wanted: str) -> Keep:
     return lambda t: bool(set(wanted) & set(t["tags"]))
 
 
-# (id, [select] TOML, what the filter keeps, worked out from the raw Zendesk ticket)
-CASES: list[tuple[str, str, Keep]] = [
-    ("created", 'created_after = 2025-03-01\ncreated_before = "2026-01-10"',
+# (id, [select] TOML, CLI flags, what they keep, worked out from the raw Zendesk ticket);
+# some filters are given in the config, some as flags, the combination as both
+CASES: list[tuple[str, str, list[str], Keep]] = [
+    ("created", 'created_after = 2025-03-01\ncreated_before = "2026-01-10"', [],
      lambda t: "2025-03-01" <= t["created_at"] < "2026-01-10"),
-    ("updated", 'updated_after = "2026-01-01T00:00:00Z"',
+    ("updated", "", ["--updated-after", "2026-01-01T00:00:00Z"],
      lambda t: t["updated_at"] >= "2026-01-01"),
-    ("status", 'status = ["open", "pending"]', lambda t: t["status"] in ("open", "pending")),
-    ("tags_any", 'tags_any = ["vip", "refund"]', tagged("vip", "refund")),
-    ("tags_all", 'tags_all = ["mobile", "urgent_customer"]',
+    ("status", "", ["--status", "open", "--status", "pending"],
+     lambda t: t["status"] in ("open", "pending")),
+    ("tags_any", 'tags_any = ["vip", "refund"]', [], tagged("vip", "refund")),
+    ("tags_all", "", ["--tags-all", "mobile,urgent_customer"],
      lambda t: {"mobile", "urgent_customer"} <= set(t["tags"])),
-    ("tags_none", 'tags_none = ["mobile", "billing"]',
+    ("tags_none", 'tags_none = ["mobile", "billing"]', [],
      lambda t: not tagged("mobile", "billing")(t)),
-    ("combined", 'created_after = 2025-01-01\nstatus = ["open", "closed", "solved"]\n'
-                 'tags_any = ["mobile", "bug", "shipping"]\ntags_none = ["vip"]',
+    ("combined", 'created_after = 2025-01-01\nstatus = ["pending"]\n'
+                 'tags_any = ["mobile", "bug", "shipping"]',
+     ["--status", "open,closed,solved", "--tags-none", "vip"],  # the flag's status wins
      lambda t: t["created_at"] >= "2025-01-01" and t["status"] in ("open", "closed", "solved")
      and tagged("mobile", "bug", "shipping")(t) and not tagged("vip")(t)),
 ]
 
 
-@pytest.mark.parametrize(("select", "keep"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("select", "flags", "keep"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
 def test_filter_migrates_what_it_keeps(tmp_path, source: Desk, target: Desk, select: str,
-                                       keep: Keep) -> None:
+                                       flags: list[str], keep: Keep) -> None:
     wanted = {key(t) for t in source.tickets() if keep(t)}
     assert 0 < len(wanted) < 30  # the seed gives every filter something to leave out
-    result = migrate(tmp_path, source, target, select)
+    result = migrate(tmp_path, source, target, select, *flags)
     assert result["records"]["ticket"] == {"total": len(wanted), "migrated": len(wanted),
                                            "skipped": 0, "failed": 0}
     assert {key(t) for t in target.tickets()} == wanted
@@ -59,9 +63,9 @@ def test_left_out_kinds_bring_what_tickets_need(tmp_path, source: Desk, target: 
     (requester, CCs, comment authors) arrive, and no KB."""
     kept = [t for t in source.tickets() if t["status"] == "pending"]
     users = source.end_users()
-    result = migrate(tmp_path, source, target,
-                     'status = ["pending"]\nexclude_kinds = ["contact", "kb_category", '
-                     '"kb_folder", "kb_article"]')
+    result = migrate(tmp_path, source, target, 'status = ["pending"]',
+                     "--exclude-kinds", "contact,kb_category", "--exclude-kinds",
+                     "kb_folder", "--exclude-kinds", "kb_article")
     needed = {users[p] for t in kept for p in (t["requester_id"], *t.get("collaborator_ids", []))
               if p in users}
     got = set(target.end_users().values())
