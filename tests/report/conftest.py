@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from deskmigrate.cli import cli
 from deskmigrate.core import sandboxes
-from deskmigrate.core.sandbox.app import SandboxApp
+from deskmigrate.sandbox.app import SandboxApp
 
 SEED = 5
 REFUSED = 2  # ticket creations the target answers with 400
