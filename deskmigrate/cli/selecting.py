@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..core import host
 from ..core.config import Config
 from ..core.filters import Filters, flag_label
 
@@ -47,8 +48,10 @@ def select_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def with_select(config: Config, select: dict[str, Any]) -> Config:
     """``config`` with the flags over its ``[select]`` table, checked (one sentence)."""
+    kinds = host.kinds()
     if select:
-        Filters.parse(select, flag_label)
-        config.select = {**config.select, **select}
-        Filters.parse(config.select)
+        Filters.parse(select, flag_label, kinds)
+    Filters.parse(config.select, kinds=kinds)
+    config.select = {**config.select, **select}
+    Filters.parse(config.select, kinds=kinds)
     return config

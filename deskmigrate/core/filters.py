@@ -10,15 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from .errors import ConfigError
-from .records import KIND_ORDER, STATUSES, Ticket
+from .kinds import Kinds
+from .records import STATUSES, Ticket
 
 DATE_KEYS = ("created_after", "created_before", "updated_after", "updated_before")
 LIST_KEYS = ("status", "tags_any", "tags_all", "tags_none", "kinds", "exclude_kinds")
 ORDERS = ("default", "express")
 UNSOLVED = ("new", "open", "pending", "hold")
 KEYS = (*DATE_KEYS, *LIST_KEYS, "order", "recent_days")
-# KB records need their parents: leaving a parent out while keeping a child is refused.
-KB_PARENTS = {"kb_article": "kb_folder", "kb_folder": "kb_category"}
+TICKET = "ticket"  # the kind the date, status and tag filters apply to
 
 
 def config_label(key: str) -> str:
@@ -55,10 +55,11 @@ class Filters:
     recent_days: int = 30
 
     @classmethod
-    def parse(cls, table: dict[str, Any], label: Callable[[str], str] = config_label
-              ) -> Filters:
+    def parse(cls, table: dict[str, Any], label: Callable[[str], str] = config_label,
+              kinds: Kinds | None = None) -> Filters:
         """Read a ``[select]`` table (values as TOML or the CLI give them); ``label`` names
-        a setting in error messages (``[select] status``, ``--status``)."""
+        a setting in error messages (``[select] status``, ``--status``); the kind names are
+        checked against ``kinds`` (the registered kinds) when given."""
         unknown = sorted(set(table) - set(KEYS))
         if unknown:
             raise ConfigError(f"[select] has no setting '{unknown[0]}'; known settings: "
@@ -72,11 +73,6 @@ class Filters:
             if status not in STATUSES:
                 raise ConfigError(f"Unknown ticket status '{status}' in {label('status')}; "
                                   f"known statuses: {', '.join(STATUSES)}.")
-        for key in ("kinds", "exclude_kinds"):
-            for kind in values.get(key, ()):
-                if kind not in KIND_ORDER:
-                    raise ConfigError(f"Unknown record kind '{kind}' in {label(key)}; known "
-                                      f"kinds: {', '.join(KIND_ORDER)}.")
         order = table.get("order", "default")
         if order not in ORDERS:
             raise ConfigError(f"{label('order')} must be one of {', '.join(ORDERS)}, not "
@@ -87,6 +83,8 @@ class Filters:
                               "(0 or more).")
         filters = cls(**values, order=order, recent_days=days)
         filters._check(label)
+        if kinds is not None:
+            filters.check_kinds(kinds, label)
         return filters
 
     def _check(self, label: Callable[[str], str]) -> None:
@@ -96,15 +94,27 @@ class Filters:
             if start is not None and end is not None and start >= end:
                 raise ConfigError(f"{label(low)} ({start:%Y-%m-%d %H:%M}) must be before "
                                   f"{label(high)} ({end:%Y-%m-%d %H:%M}).")
-        taken = set(self.taken_kinds())
-        for child, parent in KB_PARENTS.items():
-            if child in taken and parent not in taken:
-                raise ConfigError(f"The selection keeps {child} but leaves out {parent}, "
-                                  f"which {child} records need; keep {parent} or leave "
-                                  f"{child} out too.")
+
+    def check_kinds(self, kinds: Kinds, label: Callable[[str], str] = config_label) -> None:
+        """Every kind named is registered; a kept kind does not need a left-out one that
+        cannot come along (only what tickets reference, and people, come along)."""
+        for key in ("kinds", "exclude_kinds"):
+            for kind in getattr(self, key):
+                if kind not in kinds:
+                    raise ConfigError(f"Unknown record kind '{kind}' in {label(key)}; known "
+                                      f"kinds: {', '.join(kinds.order)}.")
+        taken = [k for k in kinds.order if self.keeps_kind(k)]
         if not taken:
             raise ConfigError("The selection leaves out every record kind; nothing would "
                               "migrate.")
+        brought = set(kinds[TICKET].references) if TICKET in kinds else set()
+        for kind in taken:
+            for parent in kinds[kind].references:
+                if not self.keeps_kind(parent) and parent not in brought and \
+                        not kinds[parent].person:
+                    raise ConfigError(f"The selection keeps {kind} but leaves out {parent}, "
+                                      f"which {kind} records need; keep {parent} or leave "
+                                      f"{kind} out too.")
 
     def as_table(self) -> dict[str, Any]:
         """The settings given, as a ``[select]`` table (stored with the run: a delta keeps
@@ -118,10 +128,10 @@ class Filters:
         return out
 
     # -- what the filters keep ------------------------------------------------------------
-    def taken_kinds(self) -> tuple[str, ...]:
-        """The kinds this selection migrates in full (or filtered, for tickets)."""
-        return tuple(k for k in KIND_ORDER if (not self.kinds or k in self.kinds)
-                     and k not in self.exclude_kinds)
+    def keeps_kind(self, kind: str) -> bool:
+        """Whether ``kind`` migrates in full (tickets: as the filters keep them); a kind
+        left out brings only the records the selected tickets need."""
+        return (not self.kinds or kind in self.kinds) and kind not in self.exclude_kinds
 
     def filters_tickets(self) -> bool:
         """Whether some tickets may be left out by the date, status or tag filters."""

@@ -10,48 +10,51 @@ from itertools import islice
 from typing import Any
 
 from .connector import Source
-from .filters import Filters, express_key
-from .records import KIND_ORDER, Agent, Contact, Record, Ticket
+from .filters import TICKET, Filters, express_key
+from .kinds import Kinds
+from .records import USER, Record, Ticket
 from .state import FAILED, SKIPPED, StateStore
 
 DEMO_TICKETS = 20
 DEMO_ARTICLES = 5
-NEEDED_KINDS = ("group", "agent", "company", "contact")  # what a ticket references
 
 
 class Selection:
     """Every record of every kind the filters keep (a full run), optionally only those
-    changed since a time (a delta). Kinds left out still bring the records the selected
-    tickets need (requester, assignee, CCs, authors, company, group)."""
+    changed since a time (a delta). A kind left out still brings the records the selected
+    tickets link to (requester, assignee, CCs, authors, company, group) and those link to."""
 
     def __init__(self, source: Source, since: datetime | None = None,
-                 filters: Filters | None = None, now: datetime | None = None) -> None:
+                 filters: Filters | None = None, kinds: Kinds | None = None,
+                 now: datetime | None = None) -> None:
         self.source = source
         self.since = since
         self.filters = filters or Filters()
+        self.kinds = kinds
         self.now = now or datetime.now(UTC)
         self.phase_sizes: dict[str, int] = {}  # express order: tickets in each phase
         self._needs: dict[str, list[str]] | None = None
 
     def records(self, kind: str) -> Iterable[Record]:
-        if kind not in self.filters.taken_kinds():
+        if not self.filters.keeps_kind(kind):
             return self.needed(kind)
-        if kind == "ticket":
+        if kind == TICKET:
             return self.tickets()
         return self.source.read(kind, since=self.since)
 
-    def tickets(self) -> Iterator[Ticket]:
-        """The tickets the date, status and tag filters keep."""
-        for record in self.source.read("ticket", since=self.since):
+    def tickets(self) -> Iterator[Record]:
+        """The tickets the date, status and tag filters keep (an unreadable one too: the
+        engine reports it as failed)."""
+        for record in self.source.read(TICKET, since=self.since):
             if not isinstance(record, Ticket) or self.filters.keeps(record):
-                yield record  # type: ignore[misc]  # an Unreadable is reported as failed
+                yield record
 
     def phases(self, kind: str) -> list[tuple[str, Iterable[Record]]]:
         """The records of ``kind`` in the phases they migrate in, each finished before the
         next starts: with ``order = "express"``, tickets come as "express" (open and recent,
         newest first) then "history"; otherwise one unnamed phase."""
-        if kind != "ticket" or self.filters.order != "express" or \
-                kind not in self.filters.taken_kinds():
+        if kind != TICKET or self.filters.order != "express" or \
+                not self.filters.keeps_kind(kind):
             return [("", self.records(kind))]
         first: set[str] = set()
 
@@ -73,104 +76,109 @@ class Selection:
     def count(self) -> dict[str, int]:
         """How many records of each kind this selection migrates (the demo's quote)."""
         counts = self.source.count()
-        if self.filters.filters_tickets() and "ticket" in counts:
-            counts["ticket"] = sum(1 for _ in self.tickets())
-        taken = self.filters.taken_kinds()
+        if self.filters.filters_tickets() and TICKET in counts:
+            counts[TICKET] = sum(1 for _ in self.tickets())
         for kind in counts:
-            if kind in KIND_ORDER and kind not in taken:
+            if not self.filters.keeps_kind(kind) and (self.kinds is None or kind in self.kinds):
                 counts[kind] = sum(1 for _ in self.needed(kind))
         return counts
 
     def needed(self, kind: str) -> Iterable[Record]:
         """The records of a left-out ``kind`` the selected tickets need."""
-        ids = self._needed_ids().get(kind)
-        return self.source.get(kind, ids) if ids else []
-
-    def _needed_ids(self) -> dict[str, list[str]]:
         if self._needs is None:
-            taken = self.filters.taken_kinds()
-            missing = [k for k in NEEDED_KINDS if k not in taken]
-            self._needs = needs(self.source, self.tickets(), missing) \
-                if missing and "ticket" in taken else {}
-        return self._needs
+            self._needs = {}
+            if self.kinds is not None and self.filters.keeps_kind(TICKET):
+                self._needs = linked(self.source, self.kinds, self.tickets(),
+                                     [k for k in self.kinds if not self.filters.keeps_kind(k)])
+        ids = self._needs.get(kind)
+        return (r for r in self.source.get(kind, ids) if r.kind == kind) if ids else []
 
 
-def needs(source: Source, tickets: Iterable[Record], missing: list[str],
-          contacts: list[Record] | None = None) -> dict[str, list[str]]:
-    """The ids of the ``missing`` kinds the ``tickets`` reference: people (as both agent
-    and contact: the source's ``get`` keeps those of its kind), companies (also those of the
-    contacts, read again unless given), groups (also those of the agents)."""
-    people: set[str] = set()
-    companies: set[str] = set()
-    groups: set[str] = set()
-    for ticket in tickets:
-        if isinstance(ticket, Ticket):
-            people.update(p for p in (ticket.requester_id, ticket.assignee_id,
-                                      *ticket.cc_ids) if p)
-            people.update(c.author_id for c in ticket.comments if c.author_id)
-            companies.update([ticket.company_id] if ticket.company_id else [])
-            groups.update([ticket.group_id] if ticket.group_id else [])
-    ordered = sorted(people, key=_natural)
-    if "company" in missing and ordered:
-        read = contacts if contacts is not None else source.get("contact", ordered)
-        companies.update(c.company_id for c in read if isinstance(c, Contact) and c.company_id)
-    if "group" in missing and ordered:
-        for agent in source.get("agent", ordered):
-            groups.update(agent.group_ids if isinstance(agent, Agent) else [])
-    found = {"agent": ordered, "contact": ordered, "company": sorted(companies, key=_natural),
-             "group": sorted(groups, key=_natural)}
-    return {kind: found[kind] for kind in missing if found[kind]}
+def linked(source: Source, kinds: Kinds, records: Iterable[Record], wanted: Iterable[str]
+           ) -> dict[str, list[str]]:
+    """The ids of the ``wanted`` kinds that ``records`` link to, and that the linked records
+    of the later wanted kinds link to in turn (contacts to their companies)."""
+    links: dict[str, set[str]] = {}
+    for record in records:
+        for kind, source_id in record.links():
+            links.setdefault(kind, set()).add(source_id)
+    wanted = [k for k in kinds.order if k in set(wanted)]
+    out: dict[str, list[str]] = {}
+    for position, kind in reversed(list(enumerate(wanted))):
+        ids = links.get(kind, set()) | (links.get(USER, set()) if kinds[kind].person else set())
+        if not ids:
+            continue
+        out[kind] = sorted(ids, key=_natural)
+        if position and kind in source.kinds:  # an earlier wanted kind may be linked from it
+            for record in source.get(kind, out[kind]):
+                for link, source_id in record.links():
+                    links.setdefault(link, set()).add(source_id)
+    return out
 
 
 class DemoSelection(Selection):
-    """``tickets`` tickets drawn with ``seed`` among those the filters keep, each with
-    everything it needs: the people, companies and groups it references; every agent,
-    group and field (unless left out); a few KB articles."""
+    """``tickets`` records of the kind registered with ``demo="sample"`` drawn with ``seed``
+    among those the filters keep, each with everything it needs: the records of ``"linked"``
+    kinds (and of left-out kinds) they link to (people, companies); every record of the
+    other kinds; the first few of ``"few"`` kinds (KB articles)."""
 
-    def __init__(self, source: Source, *, seed: int, tickets: int = DEMO_TICKETS,
-                 articles: int = DEMO_ARTICLES, filters: Filters | None = None) -> None:
-        super().__init__(source, filters=filters)
+    def __init__(self, source: Source, *, seed: int, kinds: Kinds,
+                 tickets: int = DEMO_TICKETS, articles: int = DEMO_ARTICLES,
+                 filters: Filters | None = None) -> None:
+        super().__init__(source, filters=filters, kinds=kinds)
+        self.kinds: Kinds = kinds
         self.seed = seed
         self.size = tickets
         self.articles = articles
-        self._tickets: list[Ticket] | None = None
-        self._contacts: list[Record] = []
+        self._chosen: dict[str, list[Record]] | None = None
 
     def sample_ids(self) -> list[str]:
-        if self.filters.filters_tickets():
-            ids = sorted((t.source_id for t in self.tickets()), key=_natural)
+        sampled = self.kinds.with_demo("sample")
+        if not sampled or not self.filters.keeps_kind(sampled[0]):
+            return []
+        if sampled[0] == TICKET and self.filters.filters_tickets():
+            found: Iterable[str] = (t.source_id for t in self.tickets())
         else:
-            ids = sorted(self.source.ids("ticket"), key=_natural)
+            found = self.source.ids(sampled[0])
+        ids = sorted(found, key=_natural)
         picked = random.Random(self.seed).sample(ids, min(self.size, len(ids)))
         return sorted(picked, key=_natural)
 
-    def _prepare(self) -> list[Ticket]:
-        if self._tickets is None:
-            self._tickets = [t for t in self.source.get("ticket", self.sample_ids())
-                             if isinstance(t, Ticket)]
-            taken = self.filters.taken_kinds()
-            people = needs(self.source, self._tickets, ["contact"]).get("contact", [])
-            self._contacts = list(self.source.get("contact", people)) if people else []
-            missing = ["company", *(k for k in ("group", "agent") if k not in taken)]
-            self._needs = {**needs(self.source, self._tickets, missing, self._contacts),
-                           "contact": people}
-        return self._tickets
+    def _linked_kinds(self) -> list[str]:
+        return [k for k in self.kinds.order if self.kinds[k].demo == "linked"
+                or not self.filters.keeps_kind(k)]
+
+    def _prepare(self) -> dict[str, list[Record]]:
+        """The drawn records, then (latest kinds first: contacts before the companies they
+        link to) the records of each linked kind that those chosen so far link to."""
+        if self._chosen is None:
+            chosen: dict[str, list[Record]] = {}
+            links: dict[str, set[str]] = {}
+            for kind in (*self.kinds.with_demo("sample")[:1],
+                         *reversed(self._linked_kinds())):
+                if self.kinds[kind].demo == "sample":
+                    ids = set(self.sample_ids())
+                else:
+                    ids = links.get(kind, set()) | (
+                        links.get(USER, set()) if self.kinds[kind].person else set())
+                chosen[kind] = [r for r in self.source.get(kind, sorted(ids, key=_natural))
+                                if r.kind == kind] if ids and kind in self.source.kinds else []
+                for record in chosen[kind]:
+                    for linked_kind, source_id in record.links():
+                        links.setdefault(linked_kind, set()).add(source_id)
+            self._chosen = chosen
+        return self._chosen
 
     def records(self, kind: str) -> Iterable[Record]:
-        taken = self.filters.taken_kinds()
-        if kind == "ticket":
-            return self._prepare() if kind in taken else []
-        if kind == "contact":
-            self._prepare()
-            return self._contacts
-        if kind == "company" or (kind in NEEDED_KINDS and kind not in taken):
-            self._prepare()
-            return self.needed(kind)
-        if kind not in taken:
-            return []
-        if kind == "kb_article":
+        demo = self.kinds[kind].demo if kind in self.kinds else "all"
+        if demo in ("sample", "linked") or not self.filters.keeps_kind(kind):
+            return self._prepare().get(kind, [])
+        if demo == "few":
             return islice(self.source.read(kind), self.articles)
         return self.source.read(kind)
+
+    def phases(self, kind: str) -> list[tuple[str, Iterable[Record]]]:
+        return [("", self.records(kind))]  # a sample of 20 has no history to wait for
 
 
 class RetrySelection(Selection):
@@ -183,6 +191,9 @@ class RetrySelection(Selection):
     def records(self, kind: str) -> Iterable[Record]:
         ids = self.ids.get(kind)
         return self.source.get(kind, ids) if ids else []
+
+    def phases(self, kind: str) -> list[tuple[str, Iterable[Record]]]:
+        return [("", self.records(kind))]
 
 
 def retry_ids(state: StateStore, retry_run: dict[str, Any]) -> dict[str, list[str]]:
@@ -199,4 +210,3 @@ def retry_ids(state: StateStore, retry_run: dict[str, Any]) -> dict[str, list[st
 def _natural(value: str) -> tuple[int, str]:
     """Sort numeric ids numerically, others after them alphabetically."""
     return (int(value), "") if value.isdigit() else (1 << 62, value)
-
