@@ -10,13 +10,8 @@ import click
 from ..core import fidelity, host
 from ..core.connector import Capabilities
 from ..core.errors import ConfigError
-from ..core.records import KIND_ORDER
 from ..scaffold import new_plugin
 from .app import cli, emit, json_option
-
-# A source that has everything: what a target loses whatever the source.
-EVERYTHING = Capabilities(source_kinds=KIND_ORDER, side_conversations=True,
-                          kb_translations=True)
 
 
 @cli.command()
@@ -37,6 +32,9 @@ def platforms(source_name: str | None, target_name: str | None, as_json: bool) -
     if (source_name is None) != (target_name is None):
         raise ConfigError("Pass both --source and --target to see what a pair cannot keep.")
     options = host.options()
+    # a source that has everything: what a target loses whatever the source
+    everything = Capabilities(source_kinds=host.kinds().order, side_conversations=True,
+                              kb_translations=True)
     data: dict[str, dict[str, Any]] = {}
     for name, platform in host.platforms().items():
         caps = platform.capabilities
@@ -54,7 +52,7 @@ def platforms(source_name: str | None, target_name: str | None, as_json: bool) -
                         "target": sorted(o.name for o in options.values()
                                          if o.supports_target(caps))},
             "cannot_keep_as_target": [loss.what for loss in fidelity.losses(
-                "any source", EVERYTHING, name, caps)],
+                "any source", everything, name, caps)],
         }
     result: dict[str, Any] = {"platforms": data}
     if source_name and target_name:

@@ -15,6 +15,7 @@ from ..core.paths import sandbox_dir
 from ..core.sandboxes import builtin_demo
 from .app import cli, notify, state_of
 from .progress import progress_display
+from .selecting import select_options, with_select
 from .summary import finish
 
 
@@ -22,9 +23,11 @@ from .summary import finish
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML config (default: the built-in sandboxes).")
 @click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
+@select_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
+def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool,
+         select: dict[str, Any]) -> None:
     """Free demo: count everything, migrate 20 tickets with all they need, quote.
 
     \b
@@ -41,7 +44,7 @@ def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json:
                        f"(in {sandbox_dir()}).", err=True)
     else:
         config = load(config_path)
-    _start(ctx, config, "demo", as_json, transports=transports, seed=seed,
+    _start(ctx, with_select(config, select), "demo", as_json, transports=transports, seed=seed,
            config_path=rn.config_path(config_path))
 
 
@@ -59,18 +62,20 @@ def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--again", "again", type=int, metavar="RUN",
               help="Re-migrate: remove what full run RUN created, then migrate again.")
 @_interval_options
+@select_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
-            timezone: str | None, as_json: bool) -> None:
-    """Full migration of everything, in dependency order.
+            timezone: str | None, as_json: bool, select: dict[str, Any]) -> None:
+    """Full migration of everything [select] keeps, in dependency order.
 
     \b
     Examples:
       deskmigrate migrate --config deskmigrate.toml
       deskmigrate migrate --config deskmigrate.toml --window "mon-fri 19:00-23:30"
     """
-    _start(ctx, load(config_path), "remigrate" if again else "full", as_json, again,
+    config = with_select(load(config_path), select)
+    _start(ctx, config, "remigrate" if again else "full", as_json, again,
            windows=list(windows), timezone=timezone, config_path=rn.config_path(config_path))
 
 

@@ -57,6 +57,10 @@ def print_summary(result: dict[str, Any]) -> None:
     if not_updated and not_updated["kinds"]:
         click.echo(f"  not selected: {', '.join(not_updated['kinds'])} records already "
                    f"migrated — {not_updated['reason']}")
+    phases = result.get("phases")
+    if phases:
+        click.echo(f"  express order: {phases.get('express', 0)} open and recent tickets "
+                   f"first, then {phases.get('history', 0)} of history")
     for name, count in result.get("options", {}).items():
         click.echo(f"  option {name}: applied to {count} records")
     for loss in result.get("cannot_keep", []):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from .connector import Capabilities
 from .errors import DeskmigrateError
-from .records import KIND_ORDER
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def of_run(source: str | None, target: str | None, mode: str,
     rows = affected(losses(sp.name, sp.capabilities, tp.name, tp.capabilities), records,
                     options)
     kinds = tp.capabilities.update_kinds
-    fixed = [k for k in KIND_ORDER if kinds is not None and k not in kinds
+    fixed = [k for k in host.kinds().order if kinds is not None and k not in kinds
              and k in sp.capabilities.source_kinds and k in tp.capabilities.target_kinds]
     not_updated = {"kinds": fixed, "reason": f"the {tp.name} target cannot update them; "
                    "a delta creates their new records only"} if mode == "delta" else None
