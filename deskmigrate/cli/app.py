@@ -75,6 +75,14 @@ def state_of(ctx: click.Context) -> StateStore:
     return open_state(ctx.find_root().obj.get("db"))
 
 
+def run_of(state: StateStore, run_id: int) -> dict[str, Any]:
+    """Run ``run_id`` of the state database; refused with one sentence when there is none."""
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    return run
+
+
 def notify(message: str) -> None:
     """A message for the operator on stderr."""
     click.echo(message, err=True)
@@ -88,6 +96,7 @@ def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
         text()
 
 
+run_argument = click.argument("run_id", type=int, metavar="RUN")
 json_option = click.option("--json", "as_json", is_flag=True,
                            help="Print one JSON object (errors too: {\"error\": …}).")
 

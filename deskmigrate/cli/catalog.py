@@ -89,7 +89,7 @@ def platforms(source_name: str | None, target_name: str | None, as_json: bool) -
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 def plugins(as_json: bool) -> None:
     """Loaded plugins, their version and hooks.
 

@@ -8,12 +8,12 @@ from ..core import host
 from ..core import runner as rn
 from ..core.errors import ConfigError, DeskmigrateError
 from ..core.run import RunRequest
-from .app import cli, emit, json_option, state_of
+from .app import cli, emit, json_option, run_argument, run_of, state_of
 from .start import resume_config
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @json_option
 @click.pass_context
 def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
@@ -24,9 +24,7 @@ def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
       deskmigrate pause 2
     """
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
+    run = run_of(state, run_id)
     config = run["config"]
     rn.authorize(host.plugin_manager(), RunRequest(  # refused up front on plans without it
         mode="pause", migration_id=run["migration_id"], state=state, run_id=run_id,
@@ -44,7 +42,7 @@ def pause(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one the run was started with).")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -59,9 +57,7 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
       deskmigrate rollback 1 --yes
     """
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
+    run = run_of(state, run_id)
     config, transports = resume_config(run, config_path)
     config = config or rn.config_of(run)
     if not yes:

@@ -9,12 +9,12 @@ import click
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..core.report import summary, to_csv, to_html, to_json
-from .app import cli, emit, json_option, state_of
+from .app import cli, emit, json_option, run_argument, state_of
 from .summary import finish
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def runs(ctx: click.Context, as_json: bool) -> None:
     """Every run, newest last.
@@ -39,8 +39,8 @@ def runs(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@run_argument
+@json_option
 @click.pass_context
 def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
     """Where RUN stands: per-kind counts of migrated, skipped and failed records; the exit
@@ -55,7 +55,7 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="json",
               show_default=True, help="The report's format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")

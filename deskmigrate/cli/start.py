@@ -10,10 +10,9 @@ import click
 from ..core import host
 from ..core import runner as rn
 from ..core.config import Config, load
-from ..core.errors import DeskmigrateError
 from ..core.paths import sandbox_dir
 from ..core.sandboxes import builtin_demo
-from .app import cli, notify, state_of
+from .app import cli, json_option, notify, run_argument, run_of, state_of
 from .progress import progress_display
 from .selecting import select_options, with_select
 from .summary import finish
@@ -24,7 +23,7 @@ from .summary import finish
               help="TOML config (default: the built-in sandboxes).")
 @click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
 @select_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool,
          select: dict[str, Any]) -> None:
@@ -63,7 +62,7 @@ def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="Re-migrate: remove what full run RUN created, then migrate again.")
 @_interval_options
 @select_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
             timezone: str | None, as_json: bool, select: dict[str, Any]) -> None:
@@ -80,11 +79,11 @@ def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tu
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one RUN was started with).")
 @_interval_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
           timezone: str | None, as_json: bool) -> None:
@@ -99,10 +98,10 @@ def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tup
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one RUN was started with).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
     """Write again only the records completed run RUN failed or skipped (every plan).
@@ -117,9 +116,7 @@ def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: boo
 def _follow(ctx: click.Context, mode: str, run_id: int, config_path: str | None,
             as_json: bool, **launch: Any) -> None:
     """Start a run that follows run ``run_id`` (a delta or a retry)."""
-    run = state_of(ctx).run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
+    run = run_of(state_of(ctx), run_id)
     config = load(config_path) if config_path else rn.config_of(run)
     _start(ctx, config, mode, as_json, run_id, **launch,
            config_path=rn.config_path(config_path) or run["config"].get("config_path"))
@@ -145,11 +142,11 @@ def resume_config(run: dict[str, Any], config_path: str | None
 
 
 @cli.command()
-@click.argument("run_id", type=int, metavar="RUN")
+@run_argument
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Config to use (default: the one the run was started with).")
 @_interval_options
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def resume(ctx: click.Context, run_id: int, config_path: str | None,
            windows: tuple[str, ...], timezone: str | None, as_json: bool) -> None:
@@ -160,9 +157,7 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
       deskmigrate resume 2
     """
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
+    run = run_of(state, run_id)
     config, transports = resume_config(run, config_path)
     with progress_display(not as_json) as progress:
         launch = rn.Launch(progress=progress, notify=notify, transports=transports,

@@ -1,37 +1,19 @@
 """Small sandboxes served on loopback for the CLI's tests: a seeded source and an empty
-target, optionally behind a proxy that refuses some requests."""
+target, optionally behind a proxy (cli_support.refusing)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from cli_support import TICKETS
 from e2e_accounts import Account, write_config
 
-from deskmigrate.cli import cli
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.sandbox import serve_in_thread
-
-TICKETS = 3
-
-
-def refusing(app: Any, status: str, refuse: Callable[[dict[str, Any]], bool]) -> Any:
-    """``app`` behind a proxy answering the requests ``refuse`` picks with ``status``."""
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        if not refuse(environ):
-            return app(environ, start_response)
-        start_response(status, [("Content-Type", "application/json")])
-        return [json.dumps({"error": "RecordInvalid", "description": "refused"}).encode()]
-    return wsgi
-
-
-def posts(environ: dict[str, Any]) -> bool:
-    return environ["REQUEST_METHOD"] == "POST"
 
 
 @pytest.fixture
@@ -60,8 +42,3 @@ def config(tmp_path: Path, serve: Callable[..., Account]) -> Callable[..., Path]
             path.write_text(path.read_text().replace("enforce = false", "enforce = true"))
         return path
     return make
-
-
-def invoke(db: Path, *args: str) -> Result:
-    """The CLI in-process on the state database ``db``."""
-    return CliRunner().invoke(cli, ["--db", str(db), *args])

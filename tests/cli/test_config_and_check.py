@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import invoke
+from cli_support import invoke
 from e2e_accounts import Account, write_config
 
 from deskmigrate.core import exits

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import invoke, posts, refusing
+from cli_support import invoke, posts, refusing
 
 from deskmigrate.core import exits
 from deskmigrate.core.state import StateStore

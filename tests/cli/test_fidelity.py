@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import httpx
-from conftest import TICKETS, invoke
+from cli_support import TICKETS, invoke
 from e2e_accounts import write_config
 
 from deskmigrate.core import exits

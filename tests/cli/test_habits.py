@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import click
-from conftest import invoke
+from cli_support import invoke
 
 from deskmigrate.cli import cli
 from deskmigrate.core import exits

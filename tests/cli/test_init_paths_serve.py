@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import invoke
+from cli_support import invoke
 
 from deskmigrate.core import exits, host
 from deskmigrate.core.config import load
