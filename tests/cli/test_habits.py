@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from cli_support import invoke
+from click.testing import CliRunner
 
 from deskmigrate.cli import cli
 from deskmigrate.core import exits
@@ -77,3 +78,12 @@ def test_billing_pay_prints_json(tmp_path, config):
     paid = invoke(db, "billing", "pay", invoice["number"], "--method", "card", "--json")
     assert paid.exit_code == 0, paid.output
     assert json.loads(paid.stdout)["status"] == "paid"
+
+
+def test_shell_completion_as_documented_completes_commands():
+    assert 'eval "$(_DESKMIGRATE_COMPLETE=bash_source deskmigrate)"' in DOCS
+    result = CliRunner().invoke(cli, [], prog_name="deskmigrate", env={
+        "_DESKMIGRATE_COMPLETE": "bash_complete", "COMP_WORDS": "deskmigrate sta",
+        "COMP_CWORD": "1"})
+    assert result.exit_code == 0
+    assert result.stdout.split() == ["plain,status"]

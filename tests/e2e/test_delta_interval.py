@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from e2e_accounts import cli_json
 from e2e_support import SOURCE_TICKETS, write_config
 from zendesk_api import client, pages, snapshot
 
@@ -22,12 +23,6 @@ from deskmigrate.core import exits
 from deskmigrate.plugins.zendesk.sandbox.activity import simulate
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
-
-
-def cli_json(db, *args):
-    result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def activity(account, new, updated, seed=4):
