@@ -241,16 +241,17 @@ class Engine:
             printed = fingerprint(record)
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
-            if sid not in mapped and sid in unknown:
+            # the record as the options make it, before a look-up that may complete it
+            reason = self._pipeline(kind, record)
+            if not reason and sid not in mapped and sid in unknown:
                 # a crash left this write's outcome unknown: look before writing again
                 row = self._look_up(kind, record, printed)
                 if row is not None:
+                    options = self._options.pop((kind, sid), [])
                     if row["status"] == st.MIGRATED:  # the options it was written with
-                        self._pipeline(kind, record)
-                        row["options"] = self._options.pop((kind, sid), [])
+                        row["options"] = options
                     settled.append(row)
                     continue
-            reason = self._pipeline(kind, record)
             if reason:
                 settled.append({"source_id": sid, "status": st.SKIPPED,
                                 "reason": scrub(reason)})
