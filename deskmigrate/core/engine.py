@@ -15,21 +15,15 @@ from typing import Any
 import pluggy
 import structlog
 
+from . import host
 from . import state as st
 from .connector import Capabilities, Found, Source, Target, WriteResult
 from .context import EngineContext
 from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
-from .records import (
-    KIND_ORDER,
-    RECORD_TYPES,
-    REFERENCES,
-    Record,
-    Ticket,
-    Unreadable,
-    fingerprint,
-)
+from .pipeline import run_pipeline
+from .records import Record, Ticket, Unreadable, fingerprint
 from .run import RunContext
 from .selection import Selection
 from .windows import Schedule
@@ -92,7 +86,9 @@ class Engine:
             source_capabilities=spec.source_capabilities,
             target_capabilities=spec.target_capabilities,
         )
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
+        self.kinds = host.kinds(spec.pm)
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source,
+                                 people_kinds=self.kinds.people)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
         self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
@@ -134,7 +130,7 @@ class Engine:
         return (self.spec.source.http.stats.requests, self.spec.target.http.stats.requests)
 
     def _kinds(self) -> list[str]:
-        return [k for k in KIND_ORDER if k in self.spec.source.kinds
+        return [k for k in self.kinds.order if k in self.spec.source.kinds
                 and k in self.spec.target.kinds]
 
     def _default_agent(self) -> str | None:
@@ -144,9 +140,9 @@ class Engine:
     # -- one kind -----------------------------------------------------------------------
     def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
         spec = self.spec
-        needed = set(REFERENCES[kind])
-        if spec.mode == "delta" and kind == "ticket":
-            needed.add("comment")  # which comments earlier runs already wrote
+        needed = set(self.kinds[kind].references)
+        if spec.mode == "delta":  # which children (comments) earlier runs already wrote
+            needed |= set(self.kinds[kind].children)
         self.ctx.keep(needed)
         for dependency in needed:
             self.ctx.load(dependency)
@@ -214,12 +210,12 @@ class Engine:
         in_flight[future] = (todo, attempt, op)
 
     def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str | None],
-                stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str]
-                ) -> tuple[list[Record], list[Record]]:
+                stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str],
+                *, prepared: bool = False) -> tuple[list[Record], list[Record]]:
         """Split ``batch`` into records to create and (in a delta) records to update;
         settle the others (already migrated, found after a crash, skipped, unchanged).
         ``mapped``, ``stored`` and ``statuses`` are the id map and this run's outcomes for
-        the batch."""
+        the batch; ``prepared``: the pipeline already ran over these records."""
         settled: list[dict[str, Any]] = []
         writes: list[Record] = []
         updates: list[Record] = []
@@ -238,24 +234,25 @@ class Engine:
                 settled.append({"source_id": sid, "status": st.MIGRATED, "adopted": True,
                                 "target_id": mapped[sid], "fingerprint": stored.get(sid)})
                 continue
-            printed = fingerprint(record)
+            printed = (self._prints.get((kind, sid)) if prepared else None) or \
+                fingerprint(record)  # of the record as the source gave it
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
-            # the record as the options make it, before a look-up that may complete it
-            reason = self._pipeline(kind, record)
-            if not reason and sid not in mapped and sid in unknown:
-                # a crash left this write's outcome unknown: look before writing again
-                row = self._look_up(kind, record, printed)
-                if row is not None:
-                    options = self._options.pop((kind, sid), [])
-                    if row["status"] == st.MIGRATED:  # the options it was written with
-                        row["options"] = options
-                    settled.append(row)
-                    continue
+            # the options first: a record that find() completes gets them as a fresh one
+            reason = None if prepared else self._pipeline(kind, record)
             if reason:
                 settled.append({"source_id": sid, "status": st.SKIPPED,
                                 "reason": scrub(reason)})
                 continue
+            if sid not in mapped and sid in unknown:
+                # a crash left this write's outcome unknown: look before writing again
+                row = self._look_up(kind, record, printed)
+                if row is not None:
+                    self._prints.pop((kind, sid), None)
+                    if row["status"] == st.MIGRATED:  # the options it was written with
+                        row["options"] = self._options.pop((kind, sid), [])
+                    settled.append(row)
+                    continue
             self._prints[(kind, sid)] = printed
             if sid in mapped:
                 self.ctx.remember(kind, sid, mapped[sid])  # the update needs its target id
@@ -289,12 +286,11 @@ class Engine:
                           "a resume looks again"}
 
     def _pipeline(self, kind: str, record: Record) -> str | None:
-        hook = self.spec.pm.hook
-        for reason in hook.skip_record(context=self.context, kind=kind, record=record):
-            if reason:
-                return str(reason)
+        """The option phases over ``record``, once; a reason to skip it, or None."""
         before = dict(self.context.option_usage)
-        hook.prepare_record(context=self.context, kind=kind, record=record)
+        reason = run_pipeline(self.spec.pm, self.context, kind, record)
+        if reason:
+            return reason
         changed = [name for name, n in self.context.option_usage.items()
                    if n > before.get(name, 0)]
         if changed:  # metered with the record's outcome, once whatever the retries
@@ -343,7 +339,7 @@ class Engine:
                                                             error=reason)) for r in batch])
             return len(batch)
         if attempt < MAX_AMBIGUOUS_ATTEMPTS:
-            todo, _ = self._triage(kind, batch, {}, {}, {}, ids)
+            todo, _ = self._triage(kind, batch, {}, {}, {}, ids, prepared=True)
             if todo:
                 self._submit(pool, in_flight, kind, todo, attempt + 1, op)
             return len(batch) - len(todo)
@@ -401,7 +397,7 @@ class Engine:
     def _commit(self, kind: str, rows: list[dict[str, Any]]) -> None:
         spec = self.spec
         self.state.record_results(spec.run_id, spec.migration_id, spec.mode, kind, rows,
-                                  billable=RECORD_TYPES[kind].billable)
+                                  billable=self.kinds[kind].billable)
         for row in rows:
             if row["status"] == st.MIGRATED:
                 self._emit(RECORD_MIGRATED, {"kind": kind, "source_id": row["source_id"],

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .connector import Platform
     from .events import Event
+    from .kinds import KindSpec
     from .options import Option
     from .records import Record
     from .run import Authorization, RunContext, RunRequest
@@ -36,6 +37,11 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookspec
+def register_kinds(register: Callable[[KindSpec], None]) -> None:
+    """Register record kinds by calling ``register(KindSpec(...))`` for each."""
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add click commands or groups to the ``deskmigrate`` CLI."""
 
@@ -48,14 +54,32 @@ def authorize_run(request: RunRequest) -> Authorization | None:
     """
 
 
-@hookspec
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
-    """Change a record in place before it is written (add a tag, drop attachments...)."""
+# The record pipeline, in the order the engine runs it (core/pipeline.py): skip_record,
+# shape_record, select_files, prepare_record. Hooks of one phase must not depend on each
+# other; a later phase sees what the earlier ones made.
 
 
 @hookspec
 def skip_record(context: RunContext, kind: str, record: Record) -> str | None:
-    """Return a reason to skip this record, or None to let it through."""
+    """Phase 1: return a reason to skip this record, or None to let it through."""
+
+
+@hookspec
+def shape_record(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 2: decide what the record holds (side conversations become notes or stay,
+    call recordings become attachments, translations stay or go)."""
+
+
+@hookspec
+def select_files(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 3: decide which files travel, on every message the record now holds
+    (``Ticket.messages()``)."""
+
+
+@hookspec
+def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 4: change bodies and fields in place (add a tag, redact), on every message
+    the record now holds (``Ticket.messages()``)."""
 
 
 @hookspec
