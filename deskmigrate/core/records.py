@@ -243,6 +243,20 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "ticket": ("group", "agent", "company", "contact"), "kb_category": (),
     "kb_folder": ("kb_category",), "kb_article": ("kb_folder", "agent", "contact"),
 }
+# Records a target adds to a record it may not own (an agent's group memberships): each is
+# written as a child with its own ownership, ``nested_id(parent, child)``, and rollback
+# removes those the run added before it deletes the kinds they hang on.
+NESTED: dict[str, tuple[str, ...]] = {"agent": ("group_membership",)}
+# The order rollback deletes in: newest kinds first, nested records before their parents.
+ROLLBACK_ORDER: tuple[str, ...] = tuple(
+    k for kind in reversed(KIND_ORDER) for k in (*NESTED.get(kind, ()), kind))
+
+
+def nested_id(parent_id: str, child_id: str) -> str:
+    """The source id of a nested record: its parent's and its own (``12/7``)."""
+    return f"{parent_id}/{child_id}"
+
+
 BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)
 
 

@@ -22,7 +22,7 @@ from .connector import Connection, Platform, Source, Target
 from .engine import Engine, Progress, RunSpec, default_agent
 from .errors import DeskmigrateError, RunRefused
 from .options import validate_options
-from .records import KIND_ORDER
+from .records import KIND_ORDER, ROLLBACK_ORDER
 from .report import summary
 from .run import RunRequest
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
@@ -257,9 +257,9 @@ def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
-    for kind in reversed(KIND_ORDER):
+    for kind in ROLLBACK_ORDER:
         ids = state.created_by(run_id, kind)
-        if ids and kind in target.kinds:
+        if ids and (kind in target.kinds or kind not in KIND_ORDER):
             gone = target.delete(kind, ids) or []
             state.forget_run(run_id, kind, gone)
             if gone:

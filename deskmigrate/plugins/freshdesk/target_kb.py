@@ -37,6 +37,8 @@ class KbWriter:
             return WriteResult(source_id=record.source_id,
                                error="its parent was not migrated to Freshdesk")
         path, payload = self._create(kind, record, parent)
+        if self.find(kind, record, ctx) is None:  # no stamp: say nothing alike was there
+            ctx.creating(kind, record.source_id)
         created = self.api.request("POST", path, json=payload).json()
         item = f"solutions/{PLURALS[kind]}/{created['id']}"
         for translation in getattr(record, "translations", []):

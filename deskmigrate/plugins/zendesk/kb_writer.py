@@ -1,6 +1,8 @@
 """Write the Help Center: categories → sections → articles, each with its translations,
 articles with their attachments; find what an interrupted run created, and delete for
-rollback."""
+rollback. Help Center items carry no stamp: one is announced (``ctx.creating``) when nothing
+of its name is in its parent, so that what a crash leaves is the run's and rollback removes
+it; a name that was already there before is never taken for the run's."""
 
 from __future__ import annotations
 
@@ -29,6 +31,10 @@ class KbWriter:
 
     def write(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         result = WriteResult(source_id=record.source_id)
+        if self.find(kind, record, ctx) is None:
+            # no stamp on Help Center items: only an item announced as created after
+            # seeing nothing alike is this run's when a crash leaves it found by name
+            ctx.creating(kind, record.source_id)
         if isinstance(record, KbCategory):
             created = self._post(f"{HC}/categories.json", "category", {
                 "name": record.name, "description": record.description,
