@@ -8,7 +8,6 @@ from pathlib import Path
 
 from zendesk_support import MapContext, connection, sandbox
 
-from deskmigrate.core.connector import Found
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import Agent, Attachment, Comment, Group, Ticket
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
