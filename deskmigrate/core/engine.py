@@ -92,6 +92,7 @@ class Engine:
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
         self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
+        self._phase = ""  # the selection's phase being migrated ("express", "history")
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -104,7 +105,8 @@ class Engine:
             for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
-                    self._migrate_kind(kind, selection.records(kind))
+                    for self._phase, records in selection.phases(kind):
+                        self._migrate_kind(kind, records)
                 finally:
                     after = self._request_counts()
                     self.state.add_requests(spec.run_id, kind, after[0] - source,
@@ -280,7 +282,9 @@ class Engine:
                 found = Found(str(found), owned=False)
             owned = found.owned or self.ctx.was_absent(kind, sid)
             return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
-                    "matched": not owned, "fingerprint": printed}
+                    "matched": not owned, "fingerprint": printed,
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in found.children]}
         return {"source_id": sid, "status": st.PENDING,
                 "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
                           "a resume looks again"}
@@ -369,7 +373,8 @@ class Engine:
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched, "options": options,
                     "fingerprint": self._prints.pop((kind, result.source_id), None),
-                    "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in result.children]}
         if result.skipped is not None:
             return {"source_id": result.source_id, "status": st.SKIPPED,
                     "reason": scrub(result.skipped), "warnings": warnings}
@@ -431,7 +436,7 @@ class Engine:
 
     def _progress(self, kind: str, done: int) -> None:
         if self.spec.progress:
-            self.spec.progress(kind, done, None)
+            self.spec.progress(f"{kind} {self._phase}".strip(), done, None)
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
