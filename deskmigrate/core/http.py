@@ -177,6 +177,12 @@ class RateBudget:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
             self._tokens = 0
 
+    def held_for(self) -> float:
+        """Seconds every request on this budget still waits (a 429's Retry-After, a spent
+        window); 0 when nothing holds it. Progress displays poll it."""
+        with self._lock:
+            return max(0.0, self._blocked_until - self._clock())
+
     def observe(self, limit: int | None, remaining: int | None) -> None:
         """Correct the rate from the platform's headers: lower it to the account's limit;
         raise it too when the rate was a platform default rather than configured."""
@@ -388,7 +394,9 @@ class HttpClient:
             delay = reset if delay is None else delay
             with self.stats._lock:
                 self.stats.rate_limited += 1
-            self.budget.block_for(min(delay if delay is not None else 1.0, self.max_wait))
+            hold = min(delay if delay is not None else 1.0, self.max_wait)
+            log.info("http.rate_limited", platform=self.platform, wait_s=hold)
+            self.budget.block_for(hold)
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:

@@ -27,6 +27,11 @@ class Selection:
     def records(self, kind: str) -> Iterable[Record]:
         return self.source.read(kind, since=self.since)
 
+    def total(self, kind: str, counts: dict[str, int]) -> int | None:
+        """How many records of ``kind`` :meth:`records` gives, when known (the progress
+        bars' total); ``counts`` are the source's counts. Asked after :meth:`records`."""
+        return counts.get(kind) if self.since is None else None
+
 
 class DemoSelection(Selection):
     """``tickets`` tickets drawn with ``seed``, each with everything it needs: the people,
@@ -40,6 +45,7 @@ class DemoSelection(Selection):
         self.articles = articles
         self._tickets: list[Ticket] | None = None
         self._contacts: list[Record] = []
+        self._companies = 0
 
     def sample_ids(self) -> list[str]:
         ids = sorted(self.source.ids("ticket"), key=_natural)
@@ -69,10 +75,20 @@ class DemoSelection(Selection):
             ids = {t.company_id for t in tickets if t.company_id}
             ids |= {c.company_id for c in self._contacts
                     if isinstance(c, Contact) and c.company_id}
+            self._companies = len(ids)
             return self.source.get("company", sorted(ids, key=_natural)) if ids else []
         if kind == "kb_article":
             return islice(self.source.read(kind), self.articles)
         return self.source.read(kind)
+
+    def total(self, kind: str, counts: dict[str, int]) -> int | None:
+        if kind == "ticket":
+            return len(self._prepare())
+        if kind == "contact":
+            return len(self._contacts)
+        if kind == "kb_article":
+            return min(self.articles, counts.get(kind, self.articles))
+        return self._companies if kind == "company" else counts.get(kind)
 
 
 class RetrySelection(Selection):
@@ -85,6 +101,9 @@ class RetrySelection(Selection):
     def records(self, kind: str) -> Iterable[Record]:
         ids = self.ids.get(kind)
         return self.source.get(kind, ids) if ids else []
+
+    def total(self, kind: str, counts: dict[str, int]) -> int | None:
+        return len(self.ids.get(kind) or [])
 
 
 def retry_ids(state: StateStore, retry_run: dict[str, Any]) -> dict[str, list[str]]:
