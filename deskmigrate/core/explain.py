@@ -9,13 +9,13 @@ from typing import Any
 
 from . import state as st
 from .humane import sentence
+from .kinds import Kinds
 
-SAMPLED = ("ticket", "contact", "company", "kb_article")  # kinds a demo only samples
 
-
-def demo_notes(state: st.StateStore, result: dict[str, Any], *, default_agent: str,
-               config_path: str | None) -> list[str]:
-    """Sentences for the operator after demo run ``result`` (its summary)."""
+def demo_notes(state: st.StateStore, result: dict[str, Any], kinds: Kinds, *,
+               default_agent: str, config_path: str | None) -> list[str]:
+    """Sentences for the operator after demo run ``result`` (its summary); ``kinds`` say
+    which kinds a demo samples, follows from the sample, or takes a few of."""
     run_id, records = result["run_id"], result["records"]
     notes = []
     agents = [row for row in state.outcomes(run_id)
@@ -25,26 +25,28 @@ def demo_notes(state: st.StateStore, result: dict[str, Any], *, default_agent: s
             f"{len(agents)} agent{_s(agents)} not created in {result['target']}, for example: "
             f"“{sentence(agents[0]['reason'])}” Their tickets and messages go to the default "
             f"agent {default_agent}; set [run] default_agent to choose another.")
-    tickets = records.get("ticket", {})
+    drawn = (kinds.with_demo("sample") or ("ticket",))[0]
+    tickets = records.get(drawn, {})
     sample = tickets.get("migrated", 0) + tickets.get("failed", 0)
-    for kind in SAMPLED:
+    for kind in (*kinds.with_demo("linked"), *kinds.with_demo("few")):
         row = records.get(kind) or {}
         others = row.get("total", 0) - row.get("migrated", 0) - row.get("failed", 0) \
             - row.get("skipped", 0)
-        if kind == "ticket" or others <= 0:
+        if others <= 0:
             continue
         words = f"{others} other {_plural(kind, others)} {'is' if others == 1 else 'are'}"
-        why = (f"a demo migrates only {row['migrated']}" if kind == "kb_article" else
-               f"simply not in the {sample}-ticket sample: a demo takes only what its "
-               "tickets need")
-        notes.append(f"{words} left out: {why}; the full run migrates all {row['total']}."
-                     if kind == "kb_article" else
-                     f"{words} {why}; the full run migrates all {row['total']}.")
+        if kinds[kind].demo == "few":
+            notes.append(f"{words} left out: a demo migrates only {row['migrated']}; the "
+                         f"full run migrates all {row['total']}.")
+        else:
+            notes.append(f"{words} simply not in the {sample}-{drawn} sample: a demo takes "
+                         f"only what its {drawn}s need; the full run migrates all "
+                         f"{row['total']}.")
     again = ["deskmigrate", "demo", "--seed", str(result["seed"])]
     if config_path:
         again += ["--config", config_path]
     notes.append(f"Sample: {sample} of "
-                 f"{tickets.get('total', 0)} tickets drawn with seed {result['seed']}; "
+                 f"{tickets.get('total', 0)} {drawn}s drawn with seed {result['seed']}; "
                  f"`{shlex.join(again)}` draws the same sample again.")
     for removed in result.get("removed_demos", []):
         deleted = sum(removed["deleted"].values())

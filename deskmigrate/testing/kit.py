@@ -20,7 +20,7 @@ from ..core.config import Config, parse
 from ..core.connect import connect
 from ..core.connector import Connection, Platform, Source, Target
 from ..core.context import EngineContext
-from ..core.host import new_plugin_manager
+from ..core.host import kinds, new_plugin_manager
 from ..core.records import Record
 from ..core.runner import Launch, resume_run, start_run
 from ..core.sandboxes import IN_PROCESS_RATE
@@ -50,8 +50,10 @@ class Migration:
 
     def context(self, migration_id: int | None = None) -> EngineContext:
         """The engine's WriteContext of this migration (or of another migration id)."""
-        ctx = EngineContext(self.state, migration_id or self.migration_id, 0, None)
-        for kind in ("agent", "contact", "company", "group", "ticket"):
+        known = kinds(self.pm)
+        ctx = EngineContext(self.state, migration_id or self.migration_id, 0, None,
+                            people_kinds=known.people)
+        for kind in known.order:
             ctx._maps[kind] = self.state.id_map(self.migration_id, kind)
         return ctx
 

@@ -26,11 +26,10 @@ from ..core import hookspecs
 from ..core import state as st
 from ..core.connector import Platform
 from ..core.errors import AuthError, NoSandbox
+from ..core.host import kinds
 from ..core.records import Record, Ticket
 from ..core.runner import Launch, start_run
 from .kit import CrashAfterWrites, Killed, Kit, RateLimitEvery, expect
-
-PEOPLE = ("agent", "contact")
 
 
 def located(found: Any) -> str | None:
@@ -160,7 +159,8 @@ class PlatformConformance:
 
     def test_references_point_at_records_read(self, kit: Kit) -> None:
         self._needs("source")
-        people = {r.source_id for k in PEOPLE for r in kit.records.get(k, [])}
+        people = {r.source_id for k in kinds(kit.plugin_manager()).people
+                  for r in kit.records.get(k, [])}
         if not people:
             pytest.skip(f"{self.platform.name} reads no people")
         for ticket in kit.records.get("ticket", []):
