@@ -101,15 +101,16 @@ class _Fanout:
     """The end of the processor chain: each event rendered for stderr (text or JSON, from
     the chosen level up) and as a JSON line for every open run log (INFO and up)."""
 
-    def __init__(self, stream: IO[str], level: int, fmt: str) -> None:
-        self.stream, self.level = stream, level
+    def __init__(self, stream: IO[str] | None, level: int, fmt: str) -> None:
+        self.stream, self.level = stream, level  # None: sys.stderr as it is at each event
         self.render: Any = _json if fmt == "json" else structlog.dev.ConsoleRenderer(
             colors=False)
 
     def _write(self, method: str, event: dict[str, Any]) -> None:
         level = LEVELS.get(method, logging.INFO)
         if level >= self.level:
-            print(self.render(None, method, dict(event)), file=self.stream, flush=True)
+            print(self.render(None, method, dict(event)), file=self.stream or sys.stderr,
+                  flush=True)
         if level >= logging.INFO:
             line = _json(None, method, dict(event))
             with _files_lock:
@@ -127,7 +128,7 @@ def configure(verbose: bool = False, stream: Any = None, fmt: str = "text") -> N
     ``fmt="json"``: one JSON object a line, from INFO (progress events included). Every
     event from INFO also goes to the log file of each run in progress (:func:`run_log`)."""
     level = logging.DEBUG if verbose else logging.INFO if fmt == "json" else logging.WARNING
-    sink = _Fanout(stream or sys.stderr, level, fmt)
+    sink = _Fanout(stream, level, fmt)
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,

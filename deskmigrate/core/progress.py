@@ -176,34 +176,31 @@ def rich_bars(board: Board, stream: IO[str]) -> Any:
         BarColumn,
         MofNCompleteColumn,
         Progress,
-        ProgressColumn,
-        Task,
         TaskProgressColumn,
         TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
     )
     from rich.text import Text
-
-    class Rate(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            return Text(f"{task.speed:.1f}/s" if task.speed else "-/s", style="cyan")
 
     class Bars(Progress):
         def get_renderables(self) -> Iterator[Any]:
             tasks: dict[str, Any] = {t.description: t.id for t in self.tasks}
             for kind in board.kinds():
+                times: dict[str, Any] = {
+                    "rate": f"{kind.rate:.1f}/s" if kind.rate else "-/s",
+                         "elapsed": clock_text(kind.elapsed),
+                         "eta": clock_text(kind.eta) if kind.eta is not None else "-:--:--"}
                 if kind.kind not in tasks:
-                    tasks[kind.kind] = self.add_task(kind.kind, total=kind.total)
-                self.update(tasks[kind.kind], completed=kind.done, total=kind.total)
+                    tasks[kind.kind] = self.add_task(kind.kind, total=kind.total, **times)
+                self.update(tasks[kind.kind], completed=kind.done, total=kind.total, **times)
             waiting = board.waiting()
             if waiting:
                 yield Text(waiting, style="yellow")
             yield self.make_tasks_table(self.tasks)
 
     return Bars(TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-                TaskProgressColumn(), Rate(), TimeElapsedColumn(), TextColumn("ETA"),
-                TimeRemainingColumn(), console=Console(file=stream), transient=False)
+                TaskProgressColumn(), TextColumn("[cyan]{task.fields[rate]:>9}"),
+                TextColumn("elapsed {task.fields[elapsed]}  ETA {task.fields[eta]}"),
+                console=Console(file=stream), transient=False)
 
 
 @contextmanager
