@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -93,6 +94,7 @@ class Engine:
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
         self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
+        self._phase = ""  # the selection's phase being migrated ("express", "history")
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -106,8 +108,9 @@ class Engine:
             for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
-                    records = selection.records(kind)
-                    self._migrate_kind(kind, records, selection.total(kind, counts))
+                    for self._phase, records in selection.phases(kind):
+                        self._migrate_kind(kind, records,
+                                           partial(selection.total, kind, counts, self._phase))
                 finally:
                     after = self._request_counts()
                     self.state.add_requests(spec.run_id, kind, after[0] - source,
@@ -141,7 +144,9 @@ class Engine:
                              self.spec.target_platform)
 
     # -- one kind -----------------------------------------------------------------------
-    def _migrate_kind(self, kind: str, records: Iterable[Record], total: int | None) -> None:
+    def _migrate_kind(self, kind: str, records: Iterable[Record],
+                      total: Callable[[], int | None]) -> None:
+        """Write ``records`` of ``kind``; ``total()`` says how many there are once known."""
         spec = self.spec
         needed = set(self.kinds[kind].references)
         if spec.mode == "delta":  # which children (comments) earlier runs already wrote
@@ -168,12 +173,13 @@ class Engine:
                             done += self._collect(kind, in_flight, pool)
                         self._submit(pool, in_flight, kind, todo, 1, op)
                 done += len(batch) - len(writes) - len(updates)
-                self._progress(kind, done, total)
+                self._progress(kind, done, total())
             while in_flight:
                 done += self._collect(kind, in_flight, pool)
-                self._progress(kind, done, total)
-        self._progress(kind, done, total)
-        log.info("run.kind", run_id=spec.run_id, kind=kind, done=done, total=total)
+                self._progress(kind, done, total())
+        self._progress(kind, done, total())
+        log.info("run.kind", run_id=spec.run_id, kind=kind, phase=self._phase or None,
+                 done=done, total=total())
 
     def _safe_point(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> None:
         """Between batches: stop if a pause was asked for; wait while the windows are shut."""
@@ -440,7 +446,7 @@ class Engine:
 
     def _progress(self, kind: str, done: int, total: int | None) -> None:
         if self.spec.progress:
-            self.spec.progress(kind, done, total)
+            self.spec.progress(f"{kind} {self._phase}".strip(), done, total)
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
