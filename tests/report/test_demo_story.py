@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SEED, invoke
+from report_support import SEED, invoke
 
 
 def ticket_ids(run) -> list[str]:
