@@ -295,7 +295,9 @@ class Engine:
                 found = Found(str(found), owned=False)
             owned = found.owned or self.ctx.was_absent(kind, sid)
             return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
-                    "matched": not owned, "fingerprint": printed}
+                    "matched": not owned, "fingerprint": printed,
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in found.children]}
         return {"source_id": sid, "status": st.PENDING,
                 "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
                           "a resume looks again"}
@@ -384,7 +386,8 @@ class Engine:
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched, "options": options,
                     "fingerprint": self._prints.pop((kind, result.source_id), None),
-                    "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in result.children]}
         if result.skipped is not None:
             return {"source_id": result.source_id, "status": st.SKIPPED,
                     "reason": scrub(result.skipped), "warnings": warnings}

@@ -27,6 +27,7 @@ from .filters import Filters
 from .options import validate_options
 from .paths import run_log_path
 from .progress import Board
+from .records import NESTED_KINDS, rollback_order
 from .report import summary
 from .run import RunRequest
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
@@ -300,9 +301,9 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
-    for kind in reversed(host.kinds(pm).order):
+    for kind in rollback_order(host.kinds(pm).order):
         ids = state.created_by(run_id, kind)
-        if ids and kind in target.kinds:
+        if ids and (kind in target.kinds or kind in NESTED_KINDS):
             gone = target.delete(kind, ids) or []
             state.forget_run(run_id, kind, gone)
             if gone:
