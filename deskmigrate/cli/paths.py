@@ -8,7 +8,7 @@ from importlib import resources
 import click
 
 from ..billing.pricebook import ENV as PRICEBOOK_ENV
-from ..core.paths import home, sandbox_dir, state_path
+from ..core.paths import home, log_dir, sandbox_dir, state_path
 from .app import cli, emit, json_option
 
 
@@ -23,10 +23,11 @@ def paths(ctx: click.Context, as_json: bool) -> None:
     Example:
       deskmigrate paths --json
     """
-    db = state_path(ctx.find_root().obj.get("db"))
+    db_option = ctx.find_root().obj.get("db")
+    db = state_path(db_option)
     book = os.environ.get(PRICEBOOK_ENV) or str(
         resources.files("deskmigrate.billing").joinpath("pricebook.toml"))
-    data = {"data_dir": str(home()), "state_db": str(db), "logs": str(db.parent / "logs"),
+    data = {"data_dir": str(home()), "state_db": str(db), "logs": str(log_dir(db_option)),
             "sandboxes": str(sandbox_dir()), "pricebook": book}
     labels = {"data_dir": "data directory ($DESKMIGRATE_HOME)",
               "state_db": "state database (--db, $DESKMIGRATE_DB)",
