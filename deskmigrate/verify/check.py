@@ -65,6 +65,13 @@ def written(state: st.StateStore, run_id: int) -> dict[str, dict[str, str]]:
     return out
 
 
+def left_out(run: dict[str, Any]) -> frozenset[str]:
+    """What the run's options chose not to migrate: no difference where it is missing."""
+    options = run.get("options") or {}
+    return frozenset([*(["translations"] if not options.get("kb_translations") else []),
+                      *(["attachments"] if options.get("skip_attachments") else [])])
+
+
 def pick(ids: list[str], sample: int | None, run_id: int, kind: str) -> list[str]:
     """All ``ids``, or ``sample`` of them drawn reproducibly (same run, kind and size: same
     records)."""
@@ -87,7 +94,8 @@ def verify_run(state: st.StateStore, run_id: int, config: Config, pm: pluggy.Plu
             people = {sid for k in host.kinds(pm).people for sid in pairs.get(k, {})}
             names = (Names(accounts.source, people), Names(reader))
             stand_in = (config.run.get("default_agent") or reader.check().email or "").lower()
-            rules = Rules(accounts.target_platform.capabilities, stand_in, names[0].absent)
+            rules = Rules(accounts.target_platform.capabilities, stand_in, names[0].absent,
+                          left_out(state.run(run_id) or {}))
             checked: list[Checked] = []
             for kind in host.kinds(pm).order:
                 ids = pick(list(pairs.get(kind, {})), sample, run_id, kind)

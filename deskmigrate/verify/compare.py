@@ -20,6 +20,7 @@ class Rules:
     caps: Capabilities
     stand_in: str | None = None
     absent: frozenset[str] | set[str] = frozenset()
+    ignore: frozenset[str] = frozenset()  # what the run's options left out: "attachments"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def compare(kind: str, source: dict[str, Any], target: dict[str, Any], rules: Ru
     out: list[Difference] = []
     for name, want in source.items():
         got = target.get(name)
+        if name in rules.ignore:
+            continue
         if name == "comments":
             out += _comments(kind, want, got or [], rules)
         elif name == "attachments":
@@ -116,9 +119,12 @@ def _comments(kind: str, source: list[dict[str, Any]], target: list[dict[str, An
                 continue
             if want != got:
                 out.append(_diff(kind, f"{label} {name}", want, got, rules))
+        if "attachments" in rules.ignore:
+            continue
         moved = [a for a in comment["attachments"] if tuple(a) in files]
         out += _attachments(kind, f"{label} ", [a for a in comment["attachments"]
-                                                if a not in moved], other["attachments"], rules)
+                                                if a not in moved],
+                            [*other["attachments"], *files], rules)
     carried = {tuple(a) for c in source for a in c["attachments"]}
     out += [Difference(f"unexpected comment {j + 1}", None, target[j]["body"][:80])
             for j in free if not target[j]["attachments"]
@@ -128,11 +134,13 @@ def _comments(kind: str, source: list[dict[str, Any]], target: list[dict[str, An
 
 def _attachments(kind: str, prefix: str, source: list[Any], target: list[Any], rules: Rules
                  ) -> list[Difference]:
-    """``(file name, sha256, size)``: a changed hash is an altered file, a name gone a
-    missing one."""
+    """``(file name, size, sha256)``: a changed hash is an altered file (the target's
+    first file of that name counts), a name gone a missing one."""
     out = []
     got = {tuple(a) for a in target}
-    hashes = {a[0]: a[2] for a in target}
+    hashes: dict[str, str] = {}
+    for a in target:
+        hashes.setdefault(a[0], a[2])
     for name, size, sha in (tuple(a) for a in source):
         if (name, size, sha) in got:
             continue

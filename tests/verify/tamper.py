@@ -1,6 +1,8 @@
 """Changing a target sandbox behind the tool's back, straight in its SQLite file (as an
-agent editing the help desk would, with no API call deskmigrate could notice): remove a
-ticket's tags, delete one message, alter the bytes of one file."""
+agent editing the help desk would, with no API call deskmigrate could notice): alter the
+bytes of one file (``ALTER``), then remove a ticket's tags and delete one message
+(``REMOVE``). The file is altered first and checked on its own: a deleted message could
+otherwise take the altered file with it."""
 
 from __future__ import annotations
 
@@ -56,16 +58,28 @@ def _untag(desk: Desk, collection: str, key: str) -> None:
     raise AssertionError(f"no tagged ticket in {collection}")
 
 
+def zendesk_file(desk: Desk) -> None:
+    desk.alter_blob(desk.docs("attachments")[0]["_blob"])
+
+
 def zendesk(desk: Desk) -> None:
     _untag(desk, "tickets", "tags")
     desk.delete("comments", next(c["id"] for c in desk.docs("comments") if not c.get("_first")))
-    desk.alter_blob(desk.docs("attachments")[0]["_blob"])
+
+
+def freshdesk_file(desk: Desk) -> None:
+    desk.alter_blob(f"attachment:{desk.docs('attachments')[0]['id']}")
 
 
 def freshdesk(desk: Desk) -> None:
     _untag(desk, "tickets", "tags")
     desk.delete("conversations", desk.docs("conversations")[0]["id"])
-    desk.alter_blob(f"attachment:{desk.docs('attachments')[0]['id']}")
+
+
+def intercom_file(desk: Desk) -> None:
+    files = [a["url"] for d in desk.docs("conversations")
+             for p in [d["source"], *d["parts"]] for a in p.get("attachments") or []]
+    desk.alter_blob(f"file:{files[0].split('/downloads/')[1].split('/')[0]}")
 
 
 def intercom(desk: Desk) -> None:
@@ -75,17 +89,20 @@ def intercom(desk: Desk) -> None:
         if said:
             doc["parts"].remove(said[0])
             desk.put("conversations", doc)
-            break
-    files = [a["url"] for d in desk.docs("conversations")
-             for p in [d["source"], *d["parts"]] for a in p.get("attachments") or []]
-    desk.alter_blob(f"file:{files[0].split('/downloads/')[1].split('/')[0]}")
+            return
+
+
+def jira_sm_file(desk: Desk) -> None:
+    desk.alter_blob(f"media:{desk.docs('attachments')[0]['mediaId']}")
 
 
 def jira_sm(desk: Desk) -> None:
     _untag(desk, "issues", "labels")
     desk.delete("comments", desk.docs("comments")[0]["id"])
-    desk.alter_blob(f"media:{desk.docs('attachments')[0]['mediaId']}")
 
 
-TAMPER: dict[str, Callable[[Desk], None]] = {
+ALTER: dict[str, Callable[[Desk], None]] = {
+    "zendesk": zendesk_file, "freshdesk": freshdesk_file, "intercom": intercom_file,
+    "jira_sm": jira_sm_file}
+REMOVE: dict[str, Callable[[Desk], None]] = {
     "zendesk": zendesk, "freshdesk": freshdesk, "intercom": intercom, "jira_sm": jira_sm}
