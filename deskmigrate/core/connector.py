@@ -166,6 +166,12 @@ class WriteContext(ABC):
         """Whether an interrupted attempt announced :meth:`creating` for this record."""
         return False
 
+    def created(self, kind: str, source_id: str, target_id: str) -> None:
+        """Say, as soon as the target answers the first request of a record written in
+        several (a ticket, then its notes), that it now exists as ``target_id``: if the
+        rest of the write is lost and the record cannot be looked up, rollback still
+        removes it."""
+
 
 class Source(ABC):
     """Reads records from a platform. Override points are small on purpose."""

@@ -244,7 +244,10 @@ class StateStore:
                         "target_id IS NOT NULL AND (EXISTS (SELECT 1 FROM outcomes o WHERE "
                         "o.run_id=m.run_id AND o.kind=m.kind AND o.source_id=m.source_id) "
                         f"OR kind IN ({marks}))", [run_id, *NESTED_KINDS])
-        return row["n"] if row else 0
+        kinds = {r["kind"] for r in self.db.query(
+            "SELECT DISTINCT kind FROM outcomes WHERE run_id=? AND status!=? AND target_id "
+            "IS NOT NULL", [run_id, MIGRATED])}
+        return (row["n"] if row else 0) + sum(len(self.partial(run_id, k)) for k in kinds)
 
     # -- outcomes -----------------------------------------------------------------------
     def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
@@ -254,7 +257,7 @@ class StateStore:
         with self.transaction():
             self.db.table("outcomes").upsert_all(
                 ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
-                  "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
+                  "reason": None, "updated_at": stamp} for s in source_ids),
                 pk=("run_id", "kind", "source_id"),
             )
 
@@ -277,7 +280,8 @@ class StateStore:
                 self.db.execute(
                     "INSERT INTO outcomes (run_id, kind, source_id, status, target_id, reason, "
                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                    "status=excluded.status, target_id=excluded.target_id, "
+                    "status=excluded.status, target_id=coalesce(excluded.target_id, "
+                    "target_id), "
                     "reason=excluded.reason, updated_at=excluded.updated_at",
                     [run_id, kind, r["source_id"], r["status"], r.get("target_id"),
                      r.get("reason"), stamp])
@@ -357,6 +361,31 @@ class StateStore:
         with self.transaction():
             self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
                             "source_id=?", [run_id, kind, source_id])
+
+    def mark_created(self, run_id: int, kind: str, source_id: str, target_id: str) -> None:
+        """A record still pending exists in the target as ``target_id`` (its first request
+        was answered; the rest of its write may be lost): rollback removes it."""
+        with self.transaction():
+            self.db.execute("UPDATE outcomes SET target_id=? WHERE run_id=? AND kind=? AND "
+                            "source_id=? AND status!=?",
+                            [target_id, run_id, kind, source_id, MIGRATED])
+
+    def partial(self, run_id: int, kind: str) -> list[str]:
+        """Target ids of records of ``kind`` that a run created in part and never settled
+        as migrated (:meth:`mark_created`), unless a run has mapped them since."""
+        rows = self.db.query(
+            "SELECT o.target_id FROM outcomes o JOIN runs r ON r.id=o.run_id WHERE "
+            "o.run_id=? AND o.kind=? AND o.status!=? AND o.target_id IS NOT NULL AND NOT "
+            "EXISTS (SELECT 1 FROM id_map m WHERE m.migration_id=r.migration_id AND "
+            "m.kind=o.kind AND m.target_id=o.target_id)", [run_id, kind, MIGRATED])
+        return [r["target_id"] for r in rows]
+
+    def forget_partial(self, run_id: int, kind: str, target_ids: Iterable[str]) -> None:
+        """Rollback deleted these partly created records."""
+        with self.transaction():
+            self.db.conn.executemany("UPDATE outcomes SET target_id=NULL WHERE run_id=? AND "
+                                     "kind=? AND target_id=? AND status!=?",
+                                     [(run_id, kind, t, MIGRATED) for t in target_ids])
 
     def mark_intent(self, run_id: int, kind: str, source_id: str) -> None:
         """Write-ahead for a nested record (an agent's group membership): nothing alike was
