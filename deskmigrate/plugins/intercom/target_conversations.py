@@ -158,6 +158,7 @@ class ConversationWriter:
             ctx.creating("ticket", ticket.source_id)
         answer = self.http.request("POST", "conversations", json=payload).json()
         conversation = str(answer["conversation_id"])
+        ctx.created("ticket", ticket.source_id, conversation)  # before its parts: rollback
         self.stamp(conversation, ticket, ctx)
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
         children += self.send_missing(conversation, self.replies(ticket, ctx), present=[])
