@@ -27,6 +27,7 @@ from .core.report import summary, to_csv, to_html, to_json
 from .core.run import RunRequest
 from .core.sandbox import bind
 from .core.sandboxes import builtin_demo, open_sandbox
+from .core.seats import describe, measure
 from .core.state import StateStore
 from .core.statefile import check_creatable
 from .scaffold import new_plugin
@@ -309,6 +310,8 @@ def _print_summary(result: dict[str, Any]) -> None:
     if result.get("warnings"):
         click.echo(f"  {len(result['warnings'])} warnings: "
                    f"`deskmigrate report {result['run_id']}` lists them")
+    if result.get("seats"):
+        click.echo(f"  {describe(result['seats'])}")
     quote = result.get("quote")
     if quote:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
@@ -505,6 +508,7 @@ def check(config_path: str) -> None:
                        f"{f' <{who.email}>' if who.email else ''}"
                        f"{f' ({who.role})' if who.role else ''}"
                        f"{f' on {who.account}' if who.account else ''}")
+        click.echo(describe(measure(accounts.source, accounts.target).as_dict()))
 
 
 @cli.command()

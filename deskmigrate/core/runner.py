@@ -25,6 +25,7 @@ from .options import validate_options
 from .records import KIND_ORDER
 from .report import summary
 from .run import RunRequest
+from .seats import measure
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule
 
@@ -142,6 +143,9 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                             and earlier["id"] != run_id
                             and earlier["status"] != st.ROLLED_BACK):
                         rollback(state, accounts.target, earlier["id"])
+                # seats once the earlier demo's agents are gone from the target
+                public["seats"] = measure(accounts.source, accounts.target).as_dict()
+                state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
                     rollback(state, accounts.target, earlier["id"])
@@ -243,6 +247,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     result = summary(state, run_id)
     result["requests"] = accounts.requests()
     if run["mode"] == "demo":
+        result["seats"] = run["config"].get("seats")
         result["quote"] = pm.hook.quote_run(state=state, run_id=run_id)
     return result
 
