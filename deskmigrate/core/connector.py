@@ -19,8 +19,8 @@ from .http import HttpOptions
 from .records import Record, Ticket
 
 if TYPE_CHECKING:
+    from ..sandbox.app import SandboxApp
     from .http import HttpClient
-    from .sandbox.app import SandboxApp
 
 
 @dataclass(frozen=True)

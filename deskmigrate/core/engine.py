@@ -21,6 +21,7 @@ from .context import EngineContext
 from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
+from .pipeline import run_pipeline
 from .records import (
     KIND_ORDER,
     RECORD_TYPES,
@@ -214,12 +215,12 @@ class Engine:
         in_flight[future] = (todo, attempt, op)
 
     def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str | None],
-                stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str]
-                ) -> tuple[list[Record], list[Record]]:
+                stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str],
+                *, prepared: bool = False) -> tuple[list[Record], list[Record]]:
         """Split ``batch`` into records to create and (in a delta) records to update;
         settle the others (already migrated, found after a crash, skipped, unchanged).
         ``mapped``, ``stored`` and ``statuses`` are the id map and this run's outcomes for
-        the batch."""
+        the batch; ``prepared``: the pipeline already ran over these records."""
         settled: list[dict[str, Any]] = []
         writes: list[Record] = []
         updates: list[Record] = []
@@ -238,23 +239,25 @@ class Engine:
                 settled.append({"source_id": sid, "status": st.MIGRATED, "adopted": True,
                                 "target_id": mapped[sid], "fingerprint": stored.get(sid)})
                 continue
-            printed = fingerprint(record)
+            printed = (self._prints.get((kind, sid)) if prepared else None) or \
+                fingerprint(record)  # of the record as the source gave it
             if sid in mapped and stored.get(sid) == printed:
                 continue  # a delta: unchanged since it was written
-            if sid not in mapped and sid in unknown:
-                # a crash left this write's outcome unknown: look before writing again
-                row = self._look_up(kind, record, printed)
-                if row is not None:
-                    if row["status"] == st.MIGRATED:  # the options it was written with
-                        self._pipeline(kind, record)
-                        row["options"] = self._options.pop((kind, sid), [])
-                    settled.append(row)
-                    continue
-            reason = self._pipeline(kind, record)
+            # the options first: a record that find() completes gets them as a fresh one
+            reason = None if prepared else self._pipeline(kind, record)
             if reason:
                 settled.append({"source_id": sid, "status": st.SKIPPED,
                                 "reason": scrub(reason)})
                 continue
+            if sid not in mapped and sid in unknown:
+                # a crash left this write's outcome unknown: look before writing again
+                row = self._look_up(kind, record, printed)
+                if row is not None:
+                    self._prints.pop((kind, sid), None)
+                    if row["status"] == st.MIGRATED:  # the options it was written with
+                        row["options"] = self._options.pop((kind, sid), [])
+                    settled.append(row)
+                    continue
             self._prints[(kind, sid)] = printed
             if sid in mapped:
                 self.ctx.remember(kind, sid, mapped[sid])  # the update needs its target id
@@ -288,12 +291,11 @@ class Engine:
                           "a resume looks again"}
 
     def _pipeline(self, kind: str, record: Record) -> str | None:
-        hook = self.spec.pm.hook
-        for reason in hook.skip_record(context=self.context, kind=kind, record=record):
-            if reason:
-                return str(reason)
+        """The option phases over ``record``, once; a reason to skip it, or None."""
         before = dict(self.context.option_usage)
-        hook.prepare_record(context=self.context, kind=kind, record=record)
+        reason = run_pipeline(self.spec.pm, self.context, kind, record)
+        if reason:
+            return reason
         changed = [name for name, n in self.context.option_usage.items()
                    if n > before.get(name, 0)]
         if changed:  # metered with the record's outcome, once whatever the retries
@@ -342,7 +344,7 @@ class Engine:
                                                             error=reason)) for r in batch])
             return len(batch)
         if attempt < MAX_AMBIGUOUS_ATTEMPTS:
-            todo, _ = self._triage(kind, batch, {}, {}, {}, ids)
+            todo, _ = self._triage(kind, batch, {}, {}, {}, ids, prepared=True)
             if todo:
                 self._submit(pool, in_flight, kind, todo, attempt + 1, op)
             return len(batch) - len(todo)

@@ -48,14 +48,32 @@ def authorize_run(request: RunRequest) -> Authorization | None:
     """
 
 
-@hookspec
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
-    """Change a record in place before it is written (add a tag, drop attachments...)."""
+# The record pipeline, in the order the engine runs it (core/pipeline.py): skip_record,
+# shape_record, select_files, prepare_record. Hooks of one phase must not depend on each
+# other; a later phase sees what the earlier ones made.
 
 
 @hookspec
 def skip_record(context: RunContext, kind: str, record: Record) -> str | None:
-    """Return a reason to skip this record, or None to let it through."""
+    """Phase 1: return a reason to skip this record, or None to let it through."""
+
+
+@hookspec
+def shape_record(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 2: decide what the record holds (side conversations become notes or stay,
+    call recordings become attachments, translations stay or go)."""
+
+
+@hookspec
+def select_files(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 3: decide which files travel, on every message the record now holds
+    (``Ticket.messages()``)."""
+
+
+@hookspec
+def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+    """Phase 4: change bodies and fields in place (add a tag, redact), on every message
+    the record now holds (``Ticket.messages()``)."""
 
 
 @hookspec

@@ -1,5 +1,5 @@
 """Paid options: registered by plugins through the ``register_options`` hook and applied
-through the record-pipeline hooks (``prepare_record`` / ``skip_record``)."""
+through the record-pipeline hooks, phase by phase (``core/pipeline.py``)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,12 @@ same page twice, so a platform that repeats a cursor or a next URL stops the rea
 Style                    Paginator
 =======================  =====================================================
 next URL in the body     :class:`NextUrlPaginator` (``links.next``, ``next_page``)
-cursor + ``has_more``    :class:`CursorPaginator` (``meta.after_cursor``)
+cursor + ``has_more``    :class:`CursorPaginator` (``meta.after_cursor``, ``nextPageToken``)
 ``Link`` header          :class:`LinkHeaderPaginator` (``rel="next"``)
 offset                   :class:`OffsetPaginator` (``isLastPage`` / ``total``)
 ``starting_after``       :class:`StartingAfterPaginator` (query or JSON body)
-page number              :class:`PageNumberPaginator` (hard cap, restart)
+page number              :class:`PageNumberPaginator` (hard cap, restart, page count)
+scroll                   :class:`ScrollPaginator` (one token for the whole walk)
 =======================  =====================================================
 """
 
@@ -173,16 +174,19 @@ class NextUrlPaginator(Paginator):
 
 
 class CursorPaginator(Paginator):
-    """An opaque cursor in the body sent back as a query parameter while ``has_more``."""
+    """An opaque cursor in the body sent back as a query parameter while ``has_more`` (a
+    flag that must be true for another page) and until ``done`` (a flag ending the list,
+    Jira's ``isLast``)."""
 
     def __init__(self, cursor: str, param: str, *, items: str | None = None,
-                 has_more: str | None = None) -> None:
+                 has_more: str | None = None, done: str | None = None) -> None:
         super().__init__(items)
-        self.cursor, self.param, self.has_more = cursor, param, has_more
+        self.cursor, self.param, self.has_more, self.done = cursor, param, has_more, done
 
     def next_request(self, page: Page) -> PageRequest | None:
         token = dig(page.body, self.cursor)
-        if not token or (self.has_more and not dig(page.body, self.has_more)):
+        if not token or (self.has_more and not dig(page.body, self.has_more)) or (
+                self.done and dig(page.body, self.done)):
             return None
         return page.request.with_params(**{self.param: token})
 
@@ -255,16 +259,20 @@ class PageNumberPaginator(Paginator):
     ``updated_since`` = that record's time); without it, reaching the cap is an error.
     ``capped`` recognises the platform's error for a page past its cap, so a cap that comes
     early restarts too. A restart that repeats an earlier walk raises :class:`PagingError`.
+    ``total_pages``: where the body gives the number of pages (then it decides, not the
+    page's length).
     """
 
     def __init__(self, *, items: str | None = None, param: str = "page",
                  size_param: str | None = "per_page", size: int = 100,
                  max_page: int | None = None,
                  restart: Callable[[PageRequest, Any], PageRequest | None] | None = None,
-                 capped: Callable[[ApiError], bool] | None = None) -> None:
+                 capped: Callable[[ApiError], bool] | None = None,
+                 total_pages: str | None = None) -> None:
         super().__init__(items)
         self.param, self.size_param, self.size = param, size_param, size
         self.max_page, self.restart, self.capped = max_page, restart, capped
+        self.total_pages = total_pages
         self._last: Any = None
 
     def first(self, request: PageRequest) -> PageRequest:
@@ -305,6 +313,41 @@ class PageNumberPaginator(Paginator):
         return None if following is None else self.first(following)
 
     def _more(self, page: Page) -> bool:
+        total = dig(page.body, self.total_pages) if self.total_pages else None
+        if isinstance(total, int):
+            return self._number(page.request) < total
         if "link" in page.response.headers:
             return "next" in page.response.links
         return len(page.items) >= self.size
+
+
+class ScrollPaginator(Paginator):
+    """A scroll: one token (``scroll_param``) names the whole walk and is sent back until a
+    page comes empty (Intercom's companies scroll). The token does not change from page to
+    page, so a repeat is seen in the records: a page whose records ``key`` were all read
+    already raises :class:`PagingError`."""
+
+    def __init__(self, token: str = "scroll_param", *, items: str | None = None,
+                 param: str = "scroll_param",
+                 key: Callable[[Any], Any] = lambda row: row["id"]) -> None:
+        super().__init__(items)
+        self.token, self.param, self.key = token, param, key
+
+    def pages(self, api: Requester, request: PageRequest) -> Iterator[Page]:
+        seen: set[Any] = set()
+        current: PageRequest | None = request
+        while current is not None:
+            page = self.fetch(api, current)
+            keys = {self.key(row) for row in page.items}
+            if keys and keys <= seen:
+                raise PagingError(f"Paging stopped: {urlsplit(current.path).path} gave again "
+                                  "a page already read.")
+            seen |= keys
+            yield page
+            current = self.next_request(page)
+
+    def next_request(self, page: Page) -> PageRequest | None:
+        token = dig(page.body, self.token)
+        if not page.items or not token:
+            return None
+        return page.request.with_params(**{self.param: token})

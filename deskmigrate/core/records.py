@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
+R = TypeVar("R")
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_TYPES = ("question", "incident", "problem", "task", "change")
@@ -135,6 +136,14 @@ class Ticket(Record):
     comments: list[Comment] = field(default_factory=list)
     side_conversations: list[SideConversation] = field(default_factory=list)
 
+    def messages(self) -> Iterator[Comment]:
+        """Every message of the ticket: its comments, then the messages of its side
+        conversations. Options visit a ticket's messages through this one walk, so a
+        message is never missed whichever form it travels in."""
+        yield from self.comments
+        for conversation in self.side_conversations:
+            yield from conversation.messages
+
 
 @dataclass(kw_only=True)
 class Translation:
@@ -205,7 +214,7 @@ class Unreadable(Record):
     reason: str
 
 
-def readable(source_id: Any, convert: Callable[[], Record]) -> Record:
+def readable(source_id: Any, convert: Callable[[], R]) -> R | Unreadable:
     """``convert()``, or an :class:`Unreadable` saying why it failed: one bad source record
     never stops a stream."""
     try:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pluggy
 
+from ..sandbox import SandboxApp
 from . import host
 from .config import Config, parse
 from .errors import ConfigError
 from .paths import sandbox_dir
 from .runner import Transports
-from .sandbox import SandboxApp
 
 IN_PROCESS_RATE = 100_000  # in-process sandboxes have no rate limit: don't throttle them
 DEMO_TICKETS = 200

@@ -21,11 +21,11 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookimpl
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+def shape_record(context: RunContext, kind: str, record: Record) -> None:
     if not isinstance(record, Ticket):
         return
     moved = 0
-    for comment in record.comments:
+    for comment in record.messages():
         if comment.recording is None:
             continue
         if context.options.get(NAME):

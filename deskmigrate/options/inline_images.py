@@ -21,12 +21,12 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookimpl
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+def select_files(context: RunContext, kind: str, record: Record) -> None:
     if not isinstance(record, Ticket) or (
             not context.source_capabilities.embeds_inline_images):
         return
     kept = 0
-    for comment in record.comments:
+    for comment in record.messages():
         inline = [a for a in comment.attachments if a.inline]
         if not inline:
             continue

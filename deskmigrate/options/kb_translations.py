@@ -20,7 +20,7 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookimpl
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+def shape_record(context: RunContext, kind: str, record: Record) -> None:
     if not isinstance(record, KbArticle | KbFolder | KbCategory) or not record.translations:
         return
     if context.options.get(NAME):

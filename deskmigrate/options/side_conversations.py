@@ -22,7 +22,7 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookimpl
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+def shape_record(context: RunContext, kind: str, record: Record) -> None:
     if not isinstance(record, Ticket) or not record.side_conversations:
         return
     if not context.options.get(NAME):

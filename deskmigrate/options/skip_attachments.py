@@ -1,4 +1,5 @@
-"""``skip_attachments = true``: no attachment is transferred (faster, cheaper)."""
+"""``skip_attachments = true``: no attachment is transferred (faster, cheaper), on any
+message: comments, side-conversation messages (as notes or native), call recordings."""
 
 from __future__ import annotations
 
@@ -18,12 +19,12 @@ def register_options(register: Callable[[Option], None]) -> None:
 
 
 @hookimpl
-def prepare_record(context: RunContext, kind: str, record: Record) -> None:
+def select_files(context: RunContext, kind: str, record: Record) -> None:
     if not context.options.get(NAME):
         return
     dropped = 0
     if isinstance(record, Ticket):
-        for comment in record.comments:
+        for comment in record.messages():
             dropped += len(comment.attachments) + (comment.recording is not None)
             comment.attachments = []
             comment.recording = None

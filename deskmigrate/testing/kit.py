@@ -23,8 +23,8 @@ from ..core.context import EngineContext
 from ..core.host import new_plugin_manager
 from ..core.records import Record
 from ..core.runner import Launch, resume_run, start_run
-from ..core.sandbox import SandboxApp
 from ..core.sandboxes import IN_PROCESS_RATE
+from ..sandbox import SandboxApp
 
 if TYPE_CHECKING:
     from .suite import PlatformConformance

@@ -23,13 +23,13 @@ from e2e_accounts import Account, cli_json, write_config
 from deskmigrate.cli import cli
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Seats
-from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.plugins.freshdesk.platform import FreshdeskPlatform
 from deskmigrate.plugins.intercom.platform import IntercomPlatform
 from deskmigrate.plugins.jira_sm.platform import JiraSmPlatform
 from deskmigrate.plugins.jira_sm.sandbox import JiraSmSandbox
 from deskmigrate.plugins.jira_sm.sandbox.people import add_user
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
 TICKETS, SEED = 10, 13  # a small Zendesk source: 10 tickets, 11 agents and admins

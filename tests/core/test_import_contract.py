@@ -66,3 +66,15 @@ def test_the_contract_sees_both_sides_of_every_plugin() -> None:
         name = module_name(path)
         sides.setdefault(name.split(".")[2], set()).add(side(name))
     assert sides and all(s == {"emulator", "connector"} for s in sides.values()), sides
+
+
+def test_the_sandbox_kit_and_emulators_import_no_connector_or_core_code() -> None:
+    kit = sorted((ROOT / "sandbox").glob("*.py"))
+    emulators = sorted((ROOT / "plugins").glob("*/sandbox/**/*.py"))
+    assert kit and emulators
+    for path in kit + emulators:
+        mine = module_name(path)
+        own = ".".join(mine.split(".")[:4]) if "plugins" in mine else "deskmigrate.sandbox"
+        foreign = sorted(m for m in imported(path) if m.startswith("deskmigrate.")
+                         and not m.startswith(("deskmigrate.sandbox", own)))
+        assert not foreign, f"{mine} may import only the sandbox kit and itself: {foreign}"

@@ -14,6 +14,7 @@ from deskmigrate.core.connector import Capabilities
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.host import options as registered_options
 from deskmigrate.core.options import Option, validate_options
+from deskmigrate.core.pipeline import PHASES, run_pipeline
 from deskmigrate.core.records import (
     Attachment,
     Comment,
@@ -80,10 +81,45 @@ def ticket():
                           created_at=T0.replace(day=2))])])
 
 
-def prepare(options, record, **kw):
+def prepare(options, record, manager=None, **kw):
     ctx = context(options, **kw)
-    pm().hook.prepare_record(context=ctx, kind=record.kind, record=record)
+    assert run_pipeline(manager or pm(), ctx, record.kind, record) is None
     return record, ctx.option_usage
+
+
+def ticket_with_side_files():
+    record = ticket()
+    record.side_conversations[0].messages[0].attachments = [attachment("quote.pdf")]
+    return record
+
+
+@pytest.mark.parametrize("order", [MODULES, tuple(reversed(MODULES))])
+@pytest.mark.parametrize("target", [EMBEDDING, VOICE], ids=["as-notes", "native"])
+def test_skip_attachments_drops_side_conversation_files_whatever_the_load_order(order,
+                                                                                target):
+    manager = pluggy.PluginManager("deskmigrate")
+    manager.add_hookspecs(hookspecs)
+    for module in order:
+        manager.register(module)
+    record, usage = prepare({"side_conversations": True, "skip_attachments": True,
+                             "call_recordings": True}, ticket_with_side_files(), manager,
+                            target=target)
+    messages = list(record.messages())
+    assert "m1" in {m.source_id for m in messages} or "side-s1-m1" in {
+        m.source_id for m in messages}
+    assert [(m.source_id, m.attachments) for m in messages if m.attachments] == []
+    assert usage["skip_attachments"] == 1 and usage["side_conversations"] == 1
+
+
+def test_phases_are_declared_in_the_order_the_engine_runs_them():
+    assert [hook for hook, _ in PHASES] == ["skip_record", "shape_record", "select_files",
+                                            "prepare_record"]
+    declared = {f for f in vars(hookspecs) if hasattr(getattr(hookspecs, f), "deskmigrate_spec")}
+    assert {hook for hook, _ in PHASES} <= declared
+
+
+def test_a_ticket_s_messages_are_its_comments_then_its_side_conversation_messages():
+    assert [m.source_id for m in ticket().messages()] == ["c1", "c2", "m1"]
 
 
 def test_add_tag_once():

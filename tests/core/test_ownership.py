@@ -135,3 +135,32 @@ def test_option_usage_adds_up_across_a_kill_and_resume(state):
     events = [e["source_id"] for e in state.meter_events(eng.spec.migration_id)
               if e["record_type"] == "option:add_tag"]
     assert events == ["29"]  # 30 tickets, ticket 3 skipped: 29 tagged, counted once each
+
+
+def test_a_record_completed_by_find_after_a_kill_has_its_options(state):
+    from test_engine import TagAndSkip, bare_pm
+
+    class Completing(MemoryTarget):
+        """find() completes what it finds from the record it is given (Freshdesk adds the
+        missing notes): that record must have been through the options already."""
+
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def find(self, kind, record, ctx):
+            self.seen.append((record.source_id, list(getattr(record, "tags", []))))
+            return super().find(kind, record, ctx)
+
+    records = sample_records()
+    target = Completing()
+    target.lose = {"22"}  # killed after the batch holding ticket 22 was written
+    eng, run = engine(state, MemorySource(records), target, pm=bare_pm(TagAndSkip()))
+    with pytest.raises(SystemExit):
+        eng.run(Selection(eng.spec.source))
+    again, _ = engine(state, MemorySource(sample_records()), target, run_id=run,
+                      pm=bare_pm(TagAndSkip()))
+    assert again.run(Selection(again.spec.source)) == st.COMPLETED
+    found = [(sid, tags) for sid, tags in target.seen if sid.isdigit()]
+    assert "22" in {sid for sid, _ in found}  # the lost batch was looked up
+    assert all(tags == ["t", "migrated"] for _, tags in found), found

@@ -19,6 +19,7 @@ from deskmigrate.core.paging import (
     PageNumberPaginator,
     PageRequest,
     PagingError,
+    ScrollPaginator,
     StartingAfterPaginator,
     dig,
     merge_query,
@@ -106,6 +107,20 @@ def test_cursor_repeated_is_refused() -> None:
                                 has_more="meta.has_more")
     with pytest.raises(PagingError):
         list(paginator.items(client, PageRequest("d")))
+
+
+def test_cursor_until_done_flag() -> None:
+    """Jira's ``/search/jql``: ``nextPageToken`` until ``isLast`` (no total)."""
+    def answer(request, query, body):
+        n = int(query.get("nextPageToken", "0"))
+        return httpx.Response(200, json={"issues": [n], "nextPageToken": str(n + 1),
+                                         "isLast": n == 2})
+
+    client, calls = api(answer)
+    paginator = CursorPaginator("nextPageToken", "nextPageToken", items="issues",
+                                done="isLast")
+    assert list(paginator.items(client, PageRequest("search/jql", {"jql": "x"}))) == [0, 1, 2]
+    assert len(calls) == 3 and all(c.url.params["jql"] == "x" for c in calls)
 
 
 def test_link_header() -> None:
@@ -280,3 +295,39 @@ def test_page_number_other_errors_propagate() -> None:
     paginator = PageNumberPaginator(capped=lambda e: "beyond the" in str(e), restart=_restart)
     with pytest.raises(ApiError, match="bad filter"):
         list(paginator.items(client, PageRequest("t")))
+
+
+def test_page_number_with_a_page_count() -> None:
+    """Intercom's help center: ``pages.total_pages`` ends the walk, even on a full page."""
+    def answer(request, query, body):
+        page = int(query["page"])
+        return httpx.Response(200, json={"data": [page, page], "pages": {"total_pages": 2}})
+
+    client, calls = api(answer)
+    paginator = PageNumberPaginator(items="data", size=2, total_pages="pages.total_pages")
+    assert list(paginator.items(client, PageRequest("articles"))) == [1, 1, 2, 2]
+    assert len(calls) == 2  # the second page is full, yet no third is asked for
+
+
+def test_scroll_sends_one_token_until_an_empty_page() -> None:
+    rows = [{"id": str(i)} for i in range(5)]
+    position = {"at": 0}
+
+    def answer(request, query, body):
+        assert query.get("scroll_param") in (None, "s1")
+        chunk = rows[position["at"]:position["at"] + 2]
+        position["at"] += 2
+        return httpx.Response(200, json={"data": chunk, "scroll_param": "s1"})
+
+    client, calls = api(answer)
+    got = list(ScrollPaginator(items="data").items(client, PageRequest("companies/scroll")))
+    assert got == rows
+    assert [c.url.params.get("scroll_param") for c in calls] == [None, "s1", "s1", "s1"]
+
+
+def test_scroll_that_gives_a_page_again_is_refused() -> None:
+    client, calls = api(lambda r, q, b: httpx.Response(
+        200, json={"data": [{"id": "1"}, {"id": "2"}], "scroll_param": "s1"}))
+    with pytest.raises(PagingError, match="gave again a page already read"):
+        list(ScrollPaginator(items="data").items(client, PageRequest("companies/scroll")))
+    assert len(calls) == 2

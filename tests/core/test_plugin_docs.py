@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from deskmigrate.core import connector, errors, history, hookspecs, http, options, paging, run
-from deskmigrate.core.sandbox import SandboxApp, SandboxStore
+from deskmigrate.sandbox import SandboxApp, SandboxStore
 from deskmigrate.testing import PlatformConformance
 
 DOC = (Path(__file__).parents[2] / "docs" / "plugins.md").read_text("utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from e2e_support import SOURCE_SEED, SOURCE_TICKETS, Account
 
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import serve_in_thread
 
 
 @pytest.fixture(scope="session")

@@ -100,11 +100,14 @@ def test_a_killed_delta_resumes_to_the_same_result(tmp_path, zendesk_pair):
     activity(source, new=10, updated=60)
     command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
     process = subprocess.Popen([*command, "delta", str(full["run_id"])], env=ENV,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    killed = _wait_for(lambda: _tickets_done(db, full["run_id"] + 1) >= 5, process)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    killed = _wait_for(lambda: _tickets_done(db, full["run_id"] + 1) >= 5, process,
+                       seconds=180)
     process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert killed, "the delta finished before it could be killed"
+    _, err = process.communicate()
+    assert killed, (f"the delta was to be killed after 5 tickets, but it ended with exit "
+                    f"{process.returncode} having done {_tickets_done(db, full['run_id'] + 1)}:"
+                    f" {err[-2000:]}")
     resumed = cli_json(db, "resume", str(full["run_id"] + 1))
     assert resumed["status"] == "completed"
     assert resumed["records"]["ticket"]["migrated"] == 70

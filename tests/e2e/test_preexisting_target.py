@@ -16,8 +16,8 @@ from e2e_runs import ENV, kill_and_resume
 from e2e_support import Account, write_config
 from zendesk_reader import client, pages
 
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import serve_in_thread
 
 TICKETS = 30
 KILL_POINTS = [

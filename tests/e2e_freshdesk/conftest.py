@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fd_e2e_support import FRESHDESK_SEED, TICKETS, ZENDESK_SEED, Account
 
-from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 SEEDS = {"zendesk": ZENDESK_SEED, "freshdesk": FRESHDESK_SEED}
 

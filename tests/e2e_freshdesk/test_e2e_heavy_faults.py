@@ -13,8 +13,8 @@ from conftest import SEEDS
 from fd_e2e_support import Account, cli_json, id_map, write_config
 from test_e2e_fd_resume import DIRECTIONS, _check
 
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import serve_in_thread
 
 TICKETS = 8
 

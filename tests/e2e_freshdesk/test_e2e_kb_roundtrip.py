@@ -10,8 +10,8 @@ import freshdesk_api
 import zd_reader
 from fd_e2e_support import Account, cli_json, write_config
 
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import serve_in_thread
 
 WITH_TRANSLATIONS = "[options]\nkb_translations = true\n"
 

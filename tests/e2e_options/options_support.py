@@ -18,9 +18,9 @@ from deskmigrate.cli import cli
 from deskmigrate.core import host
 from deskmigrate.core import runner as rn
 from deskmigrate.core.config import parse
-from deskmigrate.core.sandbox import SandboxApp
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import StateStore
+from deskmigrate.sandbox import SandboxApp
 
 TICKETS = 60
 SEEDS = {"zendesk": 9, "freshdesk": 3}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from options_support import Side, make_side, run_cli, summary_json, zd_tickets
 
-from deskmigrate.core.sandbox import serve_in_thread
+from deskmigrate.sandbox import serve_in_thread
 
 
 def served(stack: ExitStack, side: Side) -> Side:

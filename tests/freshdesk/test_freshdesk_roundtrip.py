@@ -8,10 +8,10 @@ from pathlib import Path
 from fd_support import MemoryContext, open_connection
 
 from deskmigrate.core.records import KIND_ORDER, Ticket
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 from deskmigrate.plugins.freshdesk.sandbox.account import add_field
+from deskmigrate.sandbox import serve_in_thread
 
 
 def _migrate(platform: FreshdeskPlatform, source_url: str, source_app: FreshdeskSandbox,

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fd_support import client
 
-from deskmigrate.core.sandbox import app as sandbox_kit
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 from deskmigrate.plugins.freshdesk.sandbox.account import now
+from deskmigrate.sandbox import app as sandbox_kit
 
 
 def test_wrong_api_key_gets_freshdesks_401_body(seeded: FreshdeskSandbox) -> None:

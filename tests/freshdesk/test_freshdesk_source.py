@@ -104,3 +104,20 @@ def test_solutions_come_with_their_translations(seeded: FreshdeskSandbox,
     assert any(a.draft for a in articles)
     translated = next(a for a in articles if a.translations)
     assert translated.translations[0].title.startswith("Article traduit")
+
+
+def test_a_record_that_cannot_be_read_is_unreadable_and_the_stream_goes_on(
+        seeded: FreshdeskSandbox, platform: FreshdeskPlatform) -> None:
+    from deskmigrate.core.records import Unreadable
+    ticket = seeded.store.query("tickets", limit=1)[0]
+    company = seeded.store.query("companies", limit=1)[0]
+    seeded.store.put("tickets", {**ticket, "created_at": "yesterday"})
+    seeded.store.put("companies", {**company, "updated_at": "last week", "domains": 5})
+    source = platform.source(open_connection(platform, seeded))
+    tickets = list(source.read("ticket"))
+    assert len(tickets) == seeded.store.count("tickets")
+    [bad] = [t for t in tickets if isinstance(t, Unreadable)]
+    assert bad.source_id == str(ticket["id"]) and "yesterday" in bad.reason
+    companies = list(source.read("company"))
+    assert len(companies) == seeded.store.count("companies")
+    assert [c.source_id for c in companies if isinstance(c, Unreadable)] == [str(company["id"])]

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import COMPLETED, StateStore
+from deskmigrate.sandbox import serve_in_thread
 
 Setup = Callable[["Workspace"], list[str]]
 

@@ -19,7 +19,7 @@ from deskmigrate.core.connect import connect
 from deskmigrate.core.errors import ApiError, ConfigError, TooLarge
 from deskmigrate.core.host import platform
 from deskmigrate.core.http import HttpClient, check_url
-from deskmigrate.core.sandbox import serve_in_thread
+from deskmigrate.sandbox import serve_in_thread
 
 SECRET = "hard3n-Secret/+token"
 BASE = "http://127.0.0.1:8001"

@@ -15,8 +15,8 @@ from urllib.parse import quote, quote_plus
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import serve_in_thread
 
 ZD_TOKEN = "Zq9-Tok3n/Sec+ret=X1"  # distinctive, and changed by URL and JSON encoding
 FD_KEY = "FdK3yDistinct7Q2w"

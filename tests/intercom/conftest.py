@@ -8,8 +8,8 @@ import pytest
 from ic_e2e import SEEDS, TICKETS, Account
 from ic_support import sandbox
 
-from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 
 @pytest.fixture

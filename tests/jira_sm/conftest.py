@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from jsm_e2e_support import SEEDS, TICKETS, Account
 
-from deskmigrate.core.sandbox import SandboxApp, serve_in_thread
 from deskmigrate.core.sandboxes import open_sandbox
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 
 @pytest.fixture(scope="session")

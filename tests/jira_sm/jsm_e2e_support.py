@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from deskmigrate.core.sandbox import SandboxApp
+from deskmigrate.sandbox import SandboxApp
 
 TICKETS = 10
 SEEDS = {"zendesk": 13, "freshdesk": 17, "jira_sm": 5}

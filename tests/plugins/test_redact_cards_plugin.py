@@ -99,3 +99,34 @@ def test_migration_masks_card_numbers_and_nothing_else(tmp_path, plugin_manager)
         text = re.sub(r"<[^>]*>", " ", body)  # the words, not URLs in tags (upload tokens)
         for run in DIGIT_RUN.findall(text):
             assert not luhn_valid(re.sub(r"\D", "", run)), run
+
+
+@pytest.mark.parametrize("native", [True, False], ids=["native", "as-notes"])
+def test_side_conversation_messages_are_redacted_too(plugin_manager, native) -> None:
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from deskmigrate.core.connector import Capabilities
+    from deskmigrate.core.pipeline import run_pipeline
+    from deskmigrate.core.records import Comment, SideConversation, Ticket
+    from deskmigrate.core.run import RunContext
+
+    def message(sid: str) -> Comment:
+        return Comment(source_id=sid, author_id="1", body_html=f"<p>{CARD_TEXT}</p>",
+                       body_text=CARD_TEXT, created_at=datetime(2025, 1, 1, tzinfo=UTC))
+
+    ticket = Ticket(source_id="1", subject="Card", comments=[message("c1")],
+                    side_conversations=[SideConversation(
+                        source_id="s1", subject="Ask billing", participants=["b@x.test"],
+                        messages=[message("m1"), message("m2")])])
+    context = RunContext(
+        migration_id=1, run_id=1, mode="full", source_platform="zendesk",
+        target_platform="other", options={"redact_cards": True, "side_conversations": True},
+        started_at=datetime(2025, 1, 1, tzinfo=UTC),
+        source_capabilities=Capabilities(side_conversations=True),
+        target_capabilities=Capabilities(side_conversations=native), option_usage=Counter())
+    assert run_pipeline(plugin_manager, context, "ticket", ticket) is None
+    messages = list(ticket.messages())
+    assert len(messages) == 3  # the comment and both side messages, in whichever form
+    assert all(MASKED in m.body_html and m.body_text == MASKED for m in messages)
+    assert context.option_usage["redact_cards"] == 1

@@ -12,7 +12,7 @@ from zendesk_support import PLATFORM, sandbox
 from deskmigrate.core.connect import connect
 from deskmigrate.core.errors import AuthError
 from deskmigrate.core.records import Ticket
-from deskmigrate.core.sandbox import serve_in_thread
+from deskmigrate.sandbox import serve_in_thread
 
 pytestmark = pytest.mark.slow
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from deskmigrate.core.connector import Connection, Identity, Source
@@ -15,6 +16,7 @@ from deskmigrate.core.records import (
     FieldDefinition,
     Group,
     Record,
+    readable,
 )
 
 from .mapping import FIELD_TYPES, format_time, parse_time
@@ -75,17 +77,20 @@ class FreshdeskSource(Source):
     def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
         if kind == "ticket":
             for row in self.tickets.listed(since):
-                ticket = self.tickets.ticket(row["id"], row["_filter"])
+                ticket = readable(row.get("id"), partial(self.tickets.ticket, row["id"],
+                                                         row["_filter"]))
                 if ticket is not None:
                     yield ticket
         elif kind == "contact":
-            yield from (self._contact(r) for r in self._contacts(since))
+            yield from (readable(r.get("id"), partial(self._contact, r))
+                        for r in self._contacts(since))
         elif kind == "field":
             yield from self._read_fields()
         elif kind in ("agent", "company", "group"):
             path = "companies" if kind == "company" else f"{kind}s"
             build = {"agent": self._agent, "company": self._company, "group": self._group}[kind]
-            yield from (build(r) for r in rows(self.api, path) if _since(r, since))
+            yield from (readable(r.get("id"), partial(build, r)) for r in rows(self.api, path)
+                        if _since(r, since))
         elif kind.startswith("kb_"):
             yield from self.kb.read(kind, since)
         else:
@@ -94,7 +99,8 @@ class FreshdeskSource(Source):
     def get(self, kind: str, ids: Sequence[str]) -> Iterator[Record]:
         wanted = [i for i in ids if str(i).isdigit()]
         if kind == "ticket":
-            yield from filter(None, (self.tickets.ticket(i) for i in wanted))
+            yield from filter(None, (readable(i, partial(self.tickets.ticket, i))
+                                     for i in wanted))
         elif kind in ("contact", "agent", "company", "group"):
             path = {"contact": "contacts", "agent": "agents", "company": "companies",
                     "group": "groups"}[kind]
@@ -103,7 +109,7 @@ class FreshdeskSource(Source):
             for item in wanted:
                 response = self.api.request("GET", f"{path}/{item}", ok_404=True)
                 if response.status_code != 404:
-                    yield build(response.json())
+                    yield readable(item, partial(build, response.json()))
         elif kind.startswith("kb_"):
             yield from self.kb.get(kind, wanted)
         elif kind == "field":
@@ -191,7 +197,11 @@ class FreshdeskSource(Source):
 
 
 def _since(row: dict, since: datetime | None) -> bool:
-    """Lists without an ``updated_since`` filter are filtered here."""
-    stamp = parse_time(row.get("updated_at"))
+    """Lists without an ``updated_since`` filter are filtered here (a time that cannot be
+    read lets the record through: it is read, never silently left out)."""
+    try:
+        stamp = parse_time(row.get("updated_at"))
+    except ValueError:
+        return True
     return since is None or stamp is None or stamp >= since
 

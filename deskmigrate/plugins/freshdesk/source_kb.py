@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import partial
 
-from deskmigrate.core.records import KbArticle, KbCategory, KbFolder, Record, Translation
+from deskmigrate.core.records import (
+    KbArticle,
+    KbCategory,
+    KbFolder,
+    Record,
+    Translation,
+    readable,
+)
 
 from .mapping import ARTICLE_DRAFT, locale, parse_time
 from .paging import FreshdeskApi, rows
@@ -52,17 +60,20 @@ class KbReader:
         categories = self._translated("solutions/categories")
         for position, (category, versions) in enumerate(categories):
             if kind == "kb_category":
-                yield self._category(category, versions, position)
+                yield readable(category.get("id"), partial(self._category, category, versions,
+                                                           position))
                 continue
             folders = self._translated(f"solutions/categories/{category['id']}/folders")
             for folder_position, (folder, folder_versions) in enumerate(folders):
                 if kind == "kb_folder":
-                    yield self._folder(folder, folder_versions, category, folder_position)
+                    yield readable(folder.get("id"), partial(
+                        self._folder, folder, folder_versions, category, folder_position))
                     continue
                 articles = self._translated(f"solutions/folders/{folder['id']}/articles",
                                             paged=True)
                 for article_position, (article, article_versions) in enumerate(articles):
-                    yield self._article(article, article_versions, folder, article_position)
+                    yield readable(article.get("id"), partial(
+                        self._article, article, article_versions, folder, article_position))
 
     def _translated(self, path: str, paged: bool = False) -> list[tuple[dict, dict[str, dict]]]:
         """The items of a list in the primary language, each with its other-language

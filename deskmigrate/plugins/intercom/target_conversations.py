@@ -21,6 +21,7 @@ from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.http import HttpClient
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
+from .api import search
 from .mapping import STATUS_TO_STATE, text_of, to_epoch
 from .target_fields import STAMP, Attributes
 
@@ -248,8 +249,7 @@ class ConversationWriter:
         return found[0]
 
     def _search(self, query: dict) -> list[dict]:
-        return self.http.request("POST", "conversations/search", json={"query": query},
-                                 idempotent=True).json().get("conversations") or []
+        return list(search(self.http, "conversations/search", "conversations", query))
 
     def _unstamped(self, ticket: Ticket, ctx: WriteContext) -> list[str]:
         contact = ctx.target_id("contact", ticket.requester_id)

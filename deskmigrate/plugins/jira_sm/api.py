@@ -1,24 +1,45 @@
-"""Thin helpers over the host's HTTP client for Jira's two pagination styles and
-attachment downloads."""
+"""Thin helpers over the host's HTTP client: Jira's list styles on the SDK's paginators
+(each refuses a page it has already read) and attachment downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from deskmigrate.core.errors import ApiError
+import httpx
+
 from deskmigrate.core.http import HttpClient
+from deskmigrate.core.paging import CursorPaginator, OffsetPaginator, PageRequest
 
 SD = "rest/servicedeskapi"
 V3 = "rest/api/3"
 EXPERIMENTAL = {"X-ExperimentalApi": "opt-in"}
 NO_CHECK = {"X-Atlassian-Token": "no-check"}
 PAGE = 50
+COMMENT_PAGE = 100
+
+# servicedeskapi lists: ``start``/``limit`` until ``isLastPage``
+SD_PAGES = OffsetPaginator(items="values", size=PAGE)
+# platform lists (``group/bulk``, ``group/member``): ``startAt``/``maxResults``, ``isLast``
+V3_PAGES = OffsetPaginator(items="values", start="startAt", limit="maxResults", size=PAGE,
+                           is_last="isLast")
+# an issue's comments: ``startAt``/``maxResults`` until ``total``
+COMMENT_PAGES = OffsetPaginator(items="comments", start="startAt", limit="maxResults",
+                                size=COMMENT_PAGE, is_last=None)
+# ``GET /search/jql``: ``nextPageToken`` until ``isLast`` (no total)
+SEARCH_PAGES = CursorPaginator("nextPageToken", "nextPageToken", items="issues",
+                               done="isLast")
 
 
 class JiraApi:
-    def __init__(self, http: HttpClient) -> None:
+    def __init__(self, http: HttpClient, headers: Mapping[str, str] | None = None) -> None:
         self.http = http
+        self.headers = headers
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None) -> httpx.Response:
+        """One request with this API's headers (what the paginators call)."""
+        return self.http.request(method, path, params=params, json=json, headers=self.headers)
 
     def get(self, path: str, params: dict[str, Any] | None = None,
             headers: dict[str, str] | None = None) -> Any:
@@ -26,48 +47,22 @@ class JiraApi:
 
     def sd_values(self, path: str, params: dict[str, Any] | None = None,
                   headers: dict[str, str] | None = None) -> Iterator[dict]:
-        """servicedeskapi lists: ``start``/``limit`` until ``isLastPage``."""
-        start = 0
-        while True:
-            page = self.get(f"{SD}/{path}", {**(params or {}), "start": start, "limit": PAGE},
-                            headers)
-            yield from page.get("values") or []
-            if page.get("isLastPage", True) or not page.get("values"):
-                return
-            start += len(page["values"])
+        yield from SD_PAGES.items(JiraApi(self.http, headers),
+                                  PageRequest(f"{SD}/{path}", params or {}))
 
     def v3_values(self, path: str, params: dict[str, Any] | None = None) -> Iterator[dict]:
-        """Platform lists paged by ``startAt``/``maxResults`` with ``isLast``, or returned
-        as a bare list (``users/search``) until a short page."""
-        start = 0
-        while True:
-            page = self.get(f"{V3}/{path}", {**(params or {}), "startAt": start,
-                                             "maxResults": PAGE})
-            rows = page if isinstance(page, list) else page.get("values") or []
-            yield from rows
-            last = len(rows) < PAGE if isinstance(page, list) else page.get("isLast", True)
-            if last or not rows:
-                return
-            start += len(rows)
+        yield from V3_PAGES.items(self, PageRequest(f"{V3}/{path}", params or {}))
+
+    def comments(self, key: str) -> Iterator[dict]:
+        """An issue's comments (ADF bodies, ``jsdPublic``) with their entity properties."""
+        yield from COMMENT_PAGES.items(self, PageRequest(f"{V3}/issue/{key}/comment",
+                                                         {"expand": "properties"}))
 
     def search(self, jql: str, fields: str, properties: str = "") -> Iterator[dict]:
-        """``GET /search/jql`` following ``nextPageToken`` (no total, ``isLast``)."""
-        token: str | None = None
-        seen: set[str] = set()
-        while True:
-            params: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": PAGE}
-            if properties:
-                params["properties"] = properties
-            if token:
-                params["nextPageToken"] = token
-            page = self.get(f"{V3}/search/jql", params)
-            yield from page.get("issues") or []
-            token = page.get("nextPageToken")
-            if page.get("isLast", True) or not token:
-                return
-            if token in seen:
-                raise ApiError("Jira repeated a nextPageToken; the search cannot go on.")
-            seen.add(token)
+        params: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": PAGE}
+        if properties:
+            params["properties"] = properties
+        yield from SEARCH_PAGES.items(self, PageRequest(f"{V3}/search/jql", params))
 
     def download(self, url: str) -> bytes:
         """Attachment content: Jira answers with a 303 to its media service; the host's

@@ -24,7 +24,6 @@ from .mapping import (
 
 BASE_FIELDS = ("summary", "description", "status", "priority", "labels", "reporter",
                "assignee", "created", "updated", "resolutiondate", "issuetype", "attachment")
-COMMENT_PAGE = 100
 
 
 def description_id(issue_id: str) -> str:
@@ -109,7 +108,7 @@ class TicketReader:
                             body_html="", public=True, incoming=True,
                             created_at=parse_time(fields.get("created")))]
         bodies: list[Any] = [fields.get("description")]
-        for row in self._comment_rows(issue["key"]):
+        for row in self.api.comments(issue["key"]):
             author = _account(row.get("author"))
             comments.append(Comment(
                 source_id=str(row["id"]), author_id=author, body_html="",
@@ -129,17 +128,6 @@ class TicketReader:
             if row["filename"] not in placed:
                 _owner(comments, row).attachments.append(self._attachment(row, inline=False))
         return comments
-
-    def _comment_rows(self, key: str) -> Iterator[dict]:
-        start = 0
-        while True:
-            page = self.api.get(f"{V3}/issue/{key}/comment", {
-                "startAt": start, "maxResults": COMMENT_PAGE, "expand": "properties"})
-            rows = page.get("comments") or []
-            yield from rows
-            start += len(rows)
-            if not rows or start >= int(page.get("total", 0)):
-                return
 
     def _attachment(self, row: dict, *, inline: bool) -> Attachment:
         url = row["content"]

@@ -170,18 +170,9 @@ class RequestWriter:
         return children
 
     def _written_comments(self, key: str) -> dict[str, str]:
-        out: dict[str, str] = {}
-        start = 0
-        while True:
-            page = self.api.get(f"{V3}/issue/{key}/comment", {
-                "startAt": start, "maxResults": 100, "expand": "properties"})
-            for row in page.get("comments") or []:
-                for prop in row.get("properties") or []:
-                    if prop.get("key") == ORIGIN_PROPERTY:
-                        out[str(prop["value"].get("sourceId"))] = str(row["id"])
-            start += len(page.get("comments") or [])
-            if not page.get("comments") or start >= int(page.get("total", 0)):
-                return out
+        return {str(prop["value"].get("sourceId")): str(row["id"])
+                for row in self.api.comments(key) for prop in row.get("properties") or []
+                if prop.get("key") == ORIGIN_PROPERTY}
 
     def _comment(self, key: str, comment: Comment, ctx: WriteContext) -> str:
         reference = f"comment {comment.source_id}"

@@ -46,6 +46,12 @@ class SideConversationWriter:
                 continue
             result.children.append(ChildResult("side_conversation", conversation.source_id,
                                                created))
+            files = [a.file_name for m in conversation.messages for a in m.attachments]
+            if files:  # said on the ticket, never dropped in silence
+                result.warnings.append(
+                    f"side conversation '{conversation.subject}': {len(files)} attachment(s) "
+                    f"not copied ({', '.join(files)}); this target writes side-conversation "
+                    "messages without their files")
 
     def conversation(self, ticket_id: str, conversation: SideConversation,
                      ctx: WriteContext) -> str | None:

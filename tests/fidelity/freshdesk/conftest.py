@@ -10,8 +10,8 @@ import pytest
 from fd_client import client
 from freshdesk.v2.api import API
 
-from deskmigrate.core.sandbox.server import serve_in_thread
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
+from deskmigrate.sandbox.server import serve_in_thread
 
 
 @pytest.fixture(scope="module")

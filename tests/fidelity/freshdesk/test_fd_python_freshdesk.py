@@ -18,8 +18,8 @@ from freshdesk.v2.errors import (
     FreshdeskUnauthorized,
 )
 
-from deskmigrate.core.sandbox.server import serve_in_thread
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
+from deskmigrate.sandbox.server import serve_in_thread
 
 EPOCH = "2000-01-01T00:00:00Z"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from intercom import Intercom
 
-from deskmigrate.core.sandbox.server import serve_in_thread
 from deskmigrate.plugins.intercom.sandbox import IntercomSandbox
+from deskmigrate.sandbox.server import serve_in_thread
 
 
 @pytest.fixture(scope="module")

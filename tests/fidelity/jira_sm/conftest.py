@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from deskmigrate.core.sandbox import serve_in_thread
 from deskmigrate.plugins.jira_sm.sandbox import JiraSmSandbox
+from deskmigrate.sandbox import serve_in_thread
 
 
 @dataclass

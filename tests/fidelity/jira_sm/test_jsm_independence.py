@@ -27,7 +27,7 @@ def test_sandbox_and_connector_stay_apart() -> None:
         for level, module in modules_imported(path):
             assert level <= 1, f"{path.name} reaches out of the sandbox: {module}"
             assert not module.startswith("deskmigrate") or module.startswith(
-                "deskmigrate.core.sandbox"), f"{path.name} imports {module}"
+                "deskmigrate.sandbox"), f"{path.name} imports {module}"
     for path in sorted(PLUGIN.glob("*.py")):
         if path.name != "platform.py":
             assert all("sandbox" not in m.split(".") for _, m in modules_imported(path)), \

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from zenpy import Zenpy
 
-from deskmigrate.core.sandbox.server import serve_in_thread
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
+from deskmigrate.sandbox.server import serve_in_thread
 
 
 @pytest.fixture(scope="module")

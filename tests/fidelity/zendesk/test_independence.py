@@ -23,7 +23,7 @@ def test_the_sandbox_imports_only_itself_the_kit_and_libraries() -> None:
         for level, module in imports(path):
             assert level <= 1, f"{path.name} reaches out of the sandbox: {'.' * level}{module}"
             if module.startswith("deskmigrate"):
-                assert module.startswith("deskmigrate.core.sandbox"), f"{path.name}: {module}"
+                assert module.startswith("deskmigrate.sandbox"), f"{path.name}: {module}"
 
 
 def test_loading_the_sandbox_loads_no_connector_module() -> None:

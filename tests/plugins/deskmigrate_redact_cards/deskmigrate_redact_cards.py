@@ -1,6 +1,7 @@
 """``redact_cards = true``: payment card numbers (13–19 digits, spaces or dashes allowed,
-Luhn-valid) in comment bodies are masked before they reach the target; the last four
-digits stay readable. A third-party option: only the public hooks are used."""
+Luhn-valid) in every message body (comments and side conversations) are masked before they
+reach the target; the last four digits stay readable. A third-party option: only the
+public hooks are used."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def prepare_record(context: RunContext, kind: str, record: Record) -> None:
     if not context.options.get(NAME) or not isinstance(record, Ticket):
         return
     changed = False
-    for comment in record.comments:
+    for comment in record.messages():  # side conversations too
         html_body, text = redact(comment.body_html), redact(comment.body_text)
         if (html_body, text) != (comment.body_html, comment.body_text):
             comment.body_html, comment.body_text, changed = html_body, text, True

@@ -7,7 +7,7 @@ import json
 import secrets
 from datetime import UTC, datetime
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .vendor import format_time
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import json_response
+from deskmigrate.sandbox import json_response
 
 from .account import add_agent, now
 from .people import AGENT_FIELDS, NO_SEAT, PeopleRoutes, duplicate

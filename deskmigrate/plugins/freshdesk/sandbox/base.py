@@ -14,7 +14,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxApp
+from deskmigrate.sandbox import SandboxApp
 
 from .account import ensure_account
 from .files import ATTACHMENT_PATH, INLINE_PATH, FileStore

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .vendor import format_time
 

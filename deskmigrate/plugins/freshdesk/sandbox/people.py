@@ -10,8 +10,8 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import json_response
-from deskmigrate.core.sandbox.app import ApiHTTPError
+from deskmigrate.sandbox import json_response
+from deskmigrate.sandbox.app import ApiHTTPError
 
 from .account import COMPANY_ID_BASE, GROUP_ID_BASE, USER_ID_BASE, now
 from .base import FreshdeskBase

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox.app import ApiHTTPError, json_response
+from deskmigrate.sandbox.app import ApiHTTPError, json_response
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 30

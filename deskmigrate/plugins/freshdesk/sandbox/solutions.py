@@ -11,7 +11,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import json_response
+from deskmigrate.sandbox import json_response
 
 from .account import KB_ID_BASE, now
 from .base import FreshdeskBase, text_of

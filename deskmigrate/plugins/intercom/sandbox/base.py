@@ -15,8 +15,8 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxApp, json_response
-from deskmigrate.core.sandbox.app import ApiHTTPError, MinuteWindow
+from deskmigrate.sandbox import SandboxApp, json_response
+from deskmigrate.sandbox.app import ApiHTTPError, MinuteWindow
 
 VERSIONS = ("2.10", "2.11", "2.12", "2.13", "2.14", "Unstable")
 WINDOW = 10  # seconds: Intercom spreads the per-minute limit over 10-second windows

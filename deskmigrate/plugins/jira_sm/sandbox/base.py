@@ -18,8 +18,8 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxApp
-from deskmigrate.core.sandbox.app import ApiHTTPError, json_response
+from deskmigrate.sandbox import SandboxApp
+from deskmigrate.sandbox.app import ApiHTTPError, json_response
 
 from .workflow import DEFAULT_PRIORITY
 

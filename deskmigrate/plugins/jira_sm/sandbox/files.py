@@ -11,7 +11,7 @@ import uuid
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox.app import json_response
+from deskmigrate.sandbox.app import json_response
 
 from .base import MEDIA_PATH, JsmBase, json_body, now_stamp, platform_error, sd_error, text_adf
 

@@ -11,7 +11,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox.app import json_response
+from deskmigrate.sandbox.app import json_response
 
 from . import jql
 from .base import JsmBase, int_arg, json_body, now_stamp, platform_error, valid_adf

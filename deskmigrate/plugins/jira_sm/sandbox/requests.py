@@ -9,7 +9,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox.app import json_response
+from deskmigrate.sandbox.app import json_response
 
 from .base import (
     JsmBase,

@@ -16,7 +16,7 @@ from typing import Any
 
 from faker import Faker
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .base import SITE_EMAIL, jira_time
 from .people import add_user

@@ -15,7 +15,7 @@ import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
-from deskmigrate.core.sandbox import SandboxApp
+from deskmigrate.sandbox import SandboxApp
 
 from .exports import ExportHandlers
 from .fields import FieldHandlers

@@ -9,7 +9,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .paging import incremental_cursor, incremental_time
 from .support import base_url, iso, routes

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore, json_response
+from deskmigrate.sandbox import SandboxStore, json_response
 
 from .support import (
     HOST,

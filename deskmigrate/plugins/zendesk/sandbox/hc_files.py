@@ -11,7 +11,7 @@ from urllib.parse import quote
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore, json_response
+from deskmigrate.sandbox import SandboxStore, json_response
 
 from .files import MAX_UPLOAD_BYTES, store_blob
 from .paging import list_page

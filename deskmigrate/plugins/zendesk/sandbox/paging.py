@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from werkzeug.wrappers import Request
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .support import bad_request, base_url, now
 

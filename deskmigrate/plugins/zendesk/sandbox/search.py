@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
-from deskmigrate.core.sandbox import SandboxStore
-from deskmigrate.core.sandbox.app import ApiHTTPError
+from deskmigrate.sandbox import SandboxStore
+from deskmigrate.sandbox.app import ApiHTTPError
 
 from .paging import decode_cursor, encode_cursor, int_arg, page_url
 from .support import bad_request, base_url, public, routes

@@ -14,7 +14,7 @@ from typing import Any
 
 from faker import Faker
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .files import TOKEN_SECRET_LEN, attachment_view, store_blob
 from .seed_data import SeedFile, TextPool, file_pool, text_pool

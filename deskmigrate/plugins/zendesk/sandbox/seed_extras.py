@@ -10,7 +10,7 @@ import random
 import uuid
 from typing import Any
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .files import store_blob
 from .hc_files import new_article_attachment

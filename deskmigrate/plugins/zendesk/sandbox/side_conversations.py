@@ -11,7 +11,7 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore, json_response
+from deskmigrate.sandbox import SandboxStore, json_response
 
 from .paging import offset_page
 from .support import (

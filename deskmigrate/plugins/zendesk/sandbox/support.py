@@ -15,8 +15,8 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
-from deskmigrate.core.sandbox import SandboxStore
-from deskmigrate.core.sandbox.app import ApiHTTPError
+from deskmigrate.sandbox import SandboxStore
+from deskmigrate.sandbox.app import ApiHTTPError
 
 ACCOUNT_ID = 10_123_456  # the account id job results carry
 HOST = "__HOST__"  # stored in place of the sandbox's own base URL inside HTML bodies

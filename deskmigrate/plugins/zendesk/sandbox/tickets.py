@@ -9,8 +9,8 @@ from typing import Any
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore, json_response
-from deskmigrate.core.sandbox.app import ApiHTTPError
+from deskmigrate.sandbox import SandboxStore, json_response
+from deskmigrate.sandbox.app import ApiHTTPError
 
 from .files import attachment_view
 from .jobs import JobQueue, queued

@@ -8,7 +8,7 @@ import mimetypes
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from deskmigrate.core.sandbox import SandboxStore
+from deskmigrate.sandbox import SandboxStore
 
 from .support import HOST, not_found
 

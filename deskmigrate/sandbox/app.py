@@ -20,6 +20,8 @@ from werkzeug.wrappers import Request, Response
 
 from .store import SandboxStore
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None
                   ) -> Response:
@@ -172,7 +174,11 @@ class SandboxApp:
         adapter = self.url_map.bind_to_environ(request.environ)
         try:
             endpoint, values = adapter.match()
-            response = getattr(self, endpoint)(request, user, **values)
+            if request.method in SAFE_METHODS:
+                response = getattr(self, endpoint)(request, user, **values)
+            else:  # a write is atomic, as on the real service: no lost update between threads
+                with self.store.transaction():
+                    response = getattr(self, endpoint)(request, user, **values)
         except ApiHTTPError as exc:
             return json_response(self.error_body(exc.status, exc.message, exc.details),
                                  exc.status)

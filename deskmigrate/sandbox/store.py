@@ -23,6 +23,7 @@ class SandboxStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
+        self._depth = 0
         self._conn = sqlite3.connect(str(self.path), check_same_thread=False,
                                      isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -40,14 +41,21 @@ class SandboxStore:
 
     @contextmanager
     def transaction(self) -> Iterator[SandboxStore]:
+        """All or nothing; a transaction opened inside another is a savepoint of it."""
         with self._lock:
-            self._conn.execute("BEGIN")
+            self._depth += 1
+            savepoint = f"sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {savepoint}")
             try:
                 yield self
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._conn.execute(f"ROLLBACK TO {savepoint}")
+                self._conn.execute(f"RELEASE {savepoint}")
                 raise
-            self._conn.execute("COMMIT")
+            else:
+                self._conn.execute(f"RELEASE {savepoint}")
+            finally:
+                self._depth -= 1
 
     # -- documents ----------------------------------------------------------------------
     def next_id(self, collection: str, start: int = 1) -> int:

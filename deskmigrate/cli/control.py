@@ -1,0 +1,63 @@
+"""``pause`` and ``rollback``: act on a run that exists."""
+
+from __future__ import annotations
+
+import click
+
+from ..core import host
+from ..core import runner as rn
+from ..core.errors import DeskmigrateError
+from ..core.run import RunRequest
+from .app import cli, state_of
+from .start import resume_config
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.pass_context
+def pause(ctx: click.Context, run_id: int) -> None:
+    """Ask a running run to stop at its next safe point (resume it later)."""
+    state = state_of(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config = run["config"]
+    rn.authorize(host.plugin_manager(), RunRequest(  # refused up front on plans without it
+        mode="pause", migration_id=run["migration_id"], state=state, run_id=run_id,
+        source_platform=config.get("source", {}).get("platform", ""),
+        target_platform=config.get("target", {}).get("platform", ""),
+        options=run["options"], billing=config.get("billing") or {}))
+    status = state.request_pause(run_id)  # re-checked inside its transaction
+    if status not in ("running", "waiting"):
+        why = run["error"] if status == "interrupted" else None
+        raise DeskmigrateError(f"Run {run_id} is {status}, not running"
+                               f"{f': {why}' if why else ''}.")
+    click.echo(f"Run {run_id} will pause at its next safe point.")
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one the run was started with).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool) -> None:
+    """Delete from the target what RUN created (never what was there before)."""
+    state = state_of(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config, transports = resume_config(run, config_path)
+    config = config or rn.config_of(run)
+    if not yes:
+        click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
+                      abort=True)
+    with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
+        deleted = rn.rollback(state, accounts.target, run_id)
+    total, left = sum(deleted.values()), state.created_remaining(run_id)
+    counts = ", ".join(f"{k} {n}" for k, n in deleted.items()) or "nothing to delete"
+    if left:
+        raise DeskmigrateError(f"Run {run_id} is partly rolled back: {total} records deleted "
+                               f"({counts}), {left} the target did not confirm; run "
+                               f"`deskmigrate rollback {run_id}` again.")
+    click.echo(f"Run {run_id} rolled back: {total} records deleted ({counts}).")

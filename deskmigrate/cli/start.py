@@ -1,0 +1,140 @@
+"""Commands that run a migration: ``demo``, ``migrate``, ``delta``, ``retry``, ``resume``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..core import host
+from ..core import runner as rn
+from ..core.config import Config, load
+from ..core.errors import DeskmigrateError
+from ..core.paths import sandbox_dir
+from ..core.sandboxes import builtin_demo
+from .app import cli, emit, notify, state_of
+from .progress import progress_display
+from .summary import print_summary
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config (default: the built-in sandboxes).")
+@click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
+    """Free demo: count everything, migrate 20 tickets with all they need, quote."""
+    transports = None
+    if config_path is None:
+        config, transports = builtin_demo(host.plugin_manager())
+        if not as_json:
+            click.echo(f"No config given: demo from the built-in {config.source.platform} "
+                       f"sandbox (seeded) into the built-in {config.target.platform} sandbox "
+                       f"(in {sandbox_dir()}).", err=True)
+    else:
+        config = load(config_path)
+    _start(ctx, config, "demo", as_json, transports=transports, seed=seed,
+           config_path=rn.config_path(config_path))
+
+
+def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--timezone", help="Time zone of the windows (default: local), "
+                           "e.g. Europe/Paris.")(command)
+    return click.option("--window", "windows", multiple=True,
+                        help='Run only inside this window, e.g. "sat 00:00-sun 23:59" or '
+                        '"mon-fri 19:00-23:30" (repeatable).')(command)
+
+
+@cli.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), required=True,
+              help="TOML config with [source] and [target].")
+@click.option("--again", "again", type=int, metavar="RUN",
+              help="Re-migrate: remove what full run RUN created, then migrate again.")
+@_interval_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
+            timezone: str | None, as_json: bool) -> None:
+    """Full migration of everything, in dependency order."""
+    _start(ctx, load(config_path), "remigrate" if again else "full", as_json, again,
+           windows=list(windows), timezone=timezone, config_path=rn.config_path(config_path))
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one RUN was started with).")
+@_interval_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def delta(ctx: click.Context, run_id: int, config_path: str | None, windows: tuple[str, ...],
+          timezone: str | None, as_json: bool) -> None:
+    """Migrate what changed in the source since full run RUN (or its latest delta) started."""
+    _follow(ctx, "delta", run_id, config_path, as_json, windows=list(windows),
+            timezone=timezone)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one RUN was started with).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def retry(ctx: click.Context, run_id: int, config_path: str | None, as_json: bool) -> None:
+    """Write again only the records completed run RUN failed or skipped (every plan)."""
+    _follow(ctx, "retry", run_id, config_path, as_json)
+
+
+def _follow(ctx: click.Context, mode: str, run_id: int, config_path: str | None,
+            as_json: bool, **launch: Any) -> None:
+    """Start a run that follows run ``run_id`` (a delta or a retry)."""
+    run = state_of(ctx).run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config = load(config_path) if config_path else rn.config_of(run)
+    _start(ctx, config, mode, as_json, run_id, **launch,
+           config_path=rn.config_path(config_path) or run["config"].get("config_path"))
+
+
+def _start(ctx: click.Context, config: Config, mode: str, as_json: bool,
+           base_run_id: int | None = None, **launch: Any) -> None:
+    """Start a run with a progress display (not with --json) and print its summary."""
+    with progress_display(not as_json) as progress:
+        result = rn.start_run(config, mode, state=state_of(ctx), pm=host.plugin_manager(),
+                              launch=rn.Launch(progress=progress, notify=notify, **launch),
+                              base_run_id=base_run_id)
+    emit(result, as_json, lambda: print_summary(result))
+
+
+def resume_config(run: dict[str, Any], config_path: str | None
+                   ) -> tuple[Config | None, rn.Transports | None]:
+    if config_path:
+        return load(config_path), None
+    if run["config"].get("run", {}).get("builtin_demo"):
+        return builtin_demo(host.plugin_manager())
+    return None, None
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Config to use (default: the one the run was started with).")
+@_interval_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.pass_context
+def resume(ctx: click.Context, run_id: int, config_path: str | None,
+           windows: tuple[str, ...], timezone: str | None, as_json: bool) -> None:
+    """Finish a killed or paused run where it stopped."""
+    state = state_of(ctx)
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config, transports = resume_config(run, config_path)
+    with progress_display(not as_json) as progress:
+        launch = rn.Launch(progress=progress, notify=notify, transports=transports,
+                           windows=list(windows), timezone=timezone)
+        result = rn.resume_run(run_id, state=state, pm=host.plugin_manager(), config=config,
+                               launch=launch)
+    emit(result, as_json, lambda: print_summary(result))
