@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import warnings
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .errors import ApiError, NoSandbox
 from .http import HttpOptions
@@ -305,10 +306,24 @@ class Platform(ABC):
         rate-limit headers, error messages, extra hosts, status verdicts, backoff hook."""
         return HttpOptions()
 
+    def record_url(self, url: str, kind: str, target_id: str) -> str | None:
+        """The agent-facing page of a record this platform holds (``url`` is the account's
+        configured URL), for links in run reports; None for kinds without one."""
+        return None
+
     def secret_values(self, credentials: dict[str, str]) -> list[str]:
         """Every string that must never be logged for these credentials."""
         secret_names = {f.name for f in self.config_fields if f.secret}
         return [v for k, v in credentials.items() if k in secret_names and v]
+
+
+def page_url(url: str, pages: Mapping[str, str], kind: str, target_id: str) -> str | None:
+    """``url`` joined with ``pages[kind]``, a path where ``{}`` stands for the record's id:
+    the usual :meth:`Platform.record_url`. None for a kind ``pages`` does not name."""
+    page = pages.get(kind)
+    if page is None or not target_id:
+        return None
+    return f"{url.rstrip('/')}/{page.format(quote(target_id, safe=''))}"
 
 
 def write_each(records: Iterable[Record], write_one: Callable[[Record], WriteResult]

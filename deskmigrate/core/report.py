@@ -1,14 +1,22 @@
-"""Run summaries (the ``--json`` shape of PRODUCT.md) and per-record reports."""
+"""Run summaries (the ``--json`` shape of PRODUCT.md) and the run report: every record with
+its outcome, reason as a sentence and link to the target, grouped warnings, times in the
+operator's zone, a verdict. The same data as JSON, CSV and HTML (:mod:`.report_html`)."""
 
 from __future__ import annotations
 
 import csv
-import html
 import io
+from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 
+import pluggy
+
+from . import host
 from . import state as st
-from .errors import DeskmigrateError
+from .errors import ConfigError, DeskmigrateError
+from .humane import duration, masked, sentence, when, zone
+from .report_html import render
 
 
 def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
@@ -47,45 +55,98 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
     }
 
 
-REPORT_COLUMNS = ("kind", "source_id", "status", "target_id", "reason")
+def build(state: st.StateStore, run_id: int, *, tz: tzinfo | None = None,
+          pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
+    """The whole report of ``run_id``: the summary plus times in words (zone ``tz``, default
+    the operator's), duration, config with secrets masked, verdict, warnings grouped, and
+    every record's outcome with its reason as a sentence and its target page."""
+    data = summary(state, run_id)
+    run = state.run(run_id) or {}
+    tz = tz or zone()
+    link = _linker(data["target"], (run["config"].get("target") or {}).get("url"), pm)
+    seconds, words = duration(data["started_at"], data["finished_at"])
+    outcomes = [{**row, "reason": sentence(row["reason"]),
+                 "target_url": link(row["kind"], row["target_id"])}
+                for row in state.outcomes(run_id)]
+    return {
+        **data,
+        "time_zone": str(tz),
+        "started": when(data["started_at"], tz),
+        "finished": when(data["finished_at"], tz),
+        "duration_seconds": seconds,
+        "duration": words,
+        "config": masked({k: v for k, v in run["config"].items() if v not in (None, {}, [])}),
+        "verdict": verdict(data),
+        "warning_groups": group_warnings(data["warnings"]),
+        "error": sentence(data["error"]) or None,
+        "outcomes": outcomes,
+    }
 
 
-def to_csv(state: st.StateStore, run_id: int) -> str:
+def _linker(platform: str | None, url: str | None, pm: pluggy.PluginManager | None
+            ) -> Callable[[str, str | None], str | None]:
+    """``link(kind, target_id)``: the target platform's page of a record, or None."""
+    try:
+        target = host.platform(platform or "", pm)
+    except ConfigError:  # the plugin that wrote the run is not installed: no links
+        return lambda kind, target_id: None
+    return lambda kind, target_id: (target.record_url(url, kind, target_id)
+                                    if url and target_id else None)
+
+
+def verdict(data: dict[str, Any]) -> dict[str, str]:
+    """``{"level": "ok" | "failed" | "unfinished", "text": one sentence}``."""
+    run_id, status = data["run_id"], data["status"]
+    failed = sum(row["failed"] for row in data["records"].values())
+    skipped = sum(row["skipped"] for row in data["records"].values())
+    if failed:
+        return {"level": "failed", "text": (
+            f"{failed} record{'s' if failed != 1 else ''} failed: run {run_id} is {status} "
+            f"with failures. The reasons are listed under “Failed”; `deskmigrate retry "
+            f"{run_id}` writes those records again.")}
+    if status == st.ROLLED_BACK:
+        return {"level": "unfinished", "text": f"Run {run_id} was rolled back: what it "
+                "created was deleted from the target."}
+    if status != st.COMPLETED:
+        return {"level": "unfinished", "text": f"Run {run_id} is {status}, not finished: "
+                f"`deskmigrate resume {run_id}` carries on where it stopped."}
+    text = "Every selected record migrated"
+    if skipped:
+        text += f"; {skipped} skipped, each for the reason given under “Skipped”"
+    return {"level": "ok", "text": text + "."}
+
+
+def group_warnings(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Identical warnings once, with how many records and which: most frequent first."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for w in warnings:
+        message = sentence(w["message"])
+        group = groups.setdefault((w["kind"], message), {
+            "kind": w["kind"], "message": message, "count": 0, "source_ids": []})
+        group["count"] += 1
+        group["source_ids"].append(w["source_id"])
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["kind"], g["message"]))
+
+
+REPORT_COLUMNS = ("kind", "source_id", "status", "target_id", "target_url", "reason")
+
+
+def to_csv(state: st.StateStore, run_id: int, *, tz: tzinfo | None = None,
+           pm: pluggy.PluginManager | None = None) -> str:
+    """One row per record: its outcome, target id and page, reason."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n",
+                            extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(state.outcomes(run_id))
+    writer.writerows(build(state, run_id, tz=tz, pm=pm)["outcomes"])
     return buffer.getvalue()
 
 
-def to_json(state: st.StateStore, run_id: int) -> dict[str, Any]:
-    return {**summary(state, run_id), "outcomes": list(state.outcomes(run_id))}
+def to_json(state: st.StateStore, run_id: int, *, tz: tzinfo | None = None,
+            pm: pluggy.PluginManager | None = None) -> dict[str, Any]:
+    return build(state, run_id, tz=tz, pm=pm)
 
 
-def to_html(state: st.StateStore, run_id: int) -> str:
-    data = summary(state, run_id)
-    rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{v['total']}</td><td>{v['migrated']}</td>"
-        f"<td>{v['skipped']}</td><td>{v['failed']}</td></tr>"
-        for k, v in data["records"].items())
-    problems = "".join(
-        f"<tr><td>{html.escape(o['kind'])}</td><td>{html.escape(o['source_id'])}</td>"
-        f"<td>{html.escape(o['status'])}</td><td>{html.escape(o['reason'] or '')}</td></tr>"
-        for o in state.outcomes(run_id) if o["status"] != st.MIGRATED)
-    warnings = "".join(f"<li>{html.escape(w['kind'])} {html.escape(w['source_id'])}: "
-                       f"{html.escape(w['message'])}</li>" for w in data["warnings"])
-    return (
-        "<!doctype html><meta charset='utf-8'>"
-        f"<title>deskmigrate run {run_id}</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;"
-        "border-bottom:1px solid #ddd;text-align:left}</style>"
-        f"<h1>Run {run_id}: {html.escape(data['mode'])} {html.escape(data['source'] or '')}"
-        f" → {html.escape(data['target'] or '')}</h1>"
-        f"<p>Status: <b>{html.escape(data['status'])}</b>; started {data['started_at']}, "
-        f"finished {data['finished_at'] or '—'}.</p>"
-        "<table><tr><th>Record</th><th>Total</th><th>Migrated</th><th>Skipped</th>"
-        f"<th>Failed</th></tr>{rows}</table>"
-        "<h2>Skipped and failed</h2><table><tr><th>Record</th><th>Source id</th>"
-        f"<th>Status</th><th>Reason</th></tr>{problems}</table>"
-        f"<h2>Warnings</h2><ul>{warnings}</ul>"
-    )
+def to_html(state: st.StateStore, run_id: int, *, tz: tzinfo | None = None,
+            pm: pluggy.PluginManager | None = None) -> str:
+    return render(build(state, run_id, tz=tz, pm=pm))

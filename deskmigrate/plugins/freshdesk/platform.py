@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform, page_url
 from deskmigrate.core.http import HttpOptions, RateHeaders, Verdict
 
 from .hosts import FILE_HOSTS
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 KINDS = ("field", "group", "agent", "company", "contact", "ticket",
          "kb_category", "kb_folder", "kb_article")
+
+AGENT_PAGES = {"ticket": "a/tickets/{}", "contact": "a/contacts/{}",
+               "company": "a/companies/{}", "agent": "a/admin/agents/{}",
+               "group": "a/admin/groups/{}", "kb_category": "a/solutions/categories/{}",
+               "kb_folder": "a/solutions/folders/{}", "kb_article": "a/solutions/articles/{}"}
 
 
 class FreshdeskPlatform(Platform):
@@ -60,6 +65,9 @@ class FreshdeskPlatform(Platform):
 
         return FreshdeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                                 fault_seed=fault_seed)
+
+    def record_url(self, url: str, kind: str, target_id: str) -> str | None:
+        return page_url(url, AGENT_PAGES, kind, target_id)
 
     def http_options(self, url: str) -> HttpOptions:
         return HttpOptions(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 
-from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform, page_url
 from deskmigrate.core.http import HttpOptions, RateHeaders
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ KINDS = ("field", "group", "agent", "company", "contact", "ticket",
 # Files and inline images are served from Intercom's CDN (US, EU and AU workspaces).
 ATTACHMENT_HOSTS = ("downloads.intercomcdn.com", "downloads.intercomcdn.eu",
                     "downloads.au.intercomcdn.com")
+
+# The inbox of the workspace the operator is signed in to ("_" stands for its app id).
+AGENT_PAGES = {"ticket": "a/apps/_/inbox/inbox/conversation/{}",
+               "contact": "a/apps/_/users/{}", "company": "a/apps/_/companies/{}",
+               "kb_article": "a/apps/_/articles/articles/{}/show"}
 
 
 class IntercomAuth(httpx.Auth):
@@ -76,6 +82,14 @@ class IntercomPlatform(Platform):
 
         return IntercomSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                                fault_seed=fault_seed)
+
+    def record_url(self, url: str, kind: str, target_id: str) -> str | None:
+        """On the web app beside the API host (api.eu.intercom.io: app.eu.intercom.com);
+        a sandbox's links stay on the sandbox."""
+        host = urlsplit(url).hostname or ""
+        if host.startswith("api.") and host.endswith(".intercom.io"):
+            url = f"https://app.{host.removeprefix('api.').removesuffix('.io')}.com"
+        return page_url(url, AGENT_PAGES, kind, target_id)
 
     def http_options(self, url: str) -> HttpOptions:
         return HttpOptions(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform, page_url
 from deskmigrate.core.http import HttpOptions, RateHeaders, Verdict
 
 if TYPE_CHECKING:
@@ -21,6 +21,8 @@ TARGET_KINDS = ("field", "group", "agent", "company", "contact", "ticket")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # attachTemporaryFile's default site limit
 # Attachment content answers with a 303 to Atlassian's media service.
 ATTACHMENT_HOSTS = ("api.media.atlassian.com",)
+
+AGENT_PAGES = {"ticket": "browse/{}", "agent": "jira/people/{}"}  # issue key, account id
 
 
 class JiraSmPlatform(Platform):
@@ -64,6 +66,9 @@ class JiraSmPlatform(Platform):
 
         return JiraSmSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                              fault_seed=fault_seed)
+
+    def record_url(self, url: str, kind: str, target_id: str) -> str | None:
+        return page_url(url, AGENT_PAGES, kind, target_id)
 
     def http_options(self, url: str) -> HttpOptions:
         return HttpOptions(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform
+from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform, page_url
 from deskmigrate.core.http import HttpOptions, RateHeaders
 from deskmigrate.core.records import KIND_ORDER
 
@@ -37,6 +37,11 @@ def error_message(response: httpx.Response) -> str:
         parts += [str(e.get("description")) for errors in details.values()
                   if isinstance(errors, list) for e in errors if isinstance(e, dict)]
     return ": ".join(parts)[:300] if parts else str(body)[:300]
+
+AGENT_PAGES = {"ticket": "agent/tickets/{}", "contact": "agent/users/{}",
+               "agent": "agent/users/{}", "company": "agent/organizations/{}",
+               "group": "admin/people/team/groups/{}", "kb_category": "hc/categories/{}",
+               "kb_folder": "hc/sections/{}", "kb_article": "hc/articles/{}"}
 
 
 class ZendeskPlatform(Platform):
@@ -76,6 +81,9 @@ class ZendeskPlatform(Platform):
 
         return ZendeskSandbox(db_path, rate_limit=rate_limit, fault_rate=fault_rate,
                               fault_seed=fault_seed)
+
+    def record_url(self, url: str, kind: str, target_id: str) -> str | None:
+        return page_url(url, AGENT_PAGES, kind, target_id)
 
     def http_options(self, url: str) -> HttpOptions:
         host = urlsplit(url).hostname or ""
