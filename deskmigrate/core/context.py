@@ -12,13 +12,13 @@ from .connector import Source, WriteContext
 from .records import Record
 from .state import StateStore
 
-PEOPLE = ("agent", "contact")
-
 
 class EngineContext(WriteContext):
     def __init__(self, state: StateStore, migration_id: int, run_id: int,
-                 default_agent: str | None, source: Source | None = None) -> None:
+                 default_agent: str | None, source: Source | None = None, *,
+                 people_kinds: tuple[str, ...] = ()) -> None:
         self.state = state
+        self.people_kinds = people_kinds  # kinds in the namespace that user() resolves
         self.source = source
         self._people: dict[str, Record | None] = {}  # source people asked for by targets
         self.migration_id = migration_id
@@ -78,7 +78,7 @@ class EngineContext(WriteContext):
 
     def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
         if source_id is not None:
-            for kind in PEOPLE:
+            for kind in self.people_kinds:
                 found = self.target_id(kind, source_id)
                 if found is not None:
                     return found
@@ -95,7 +95,7 @@ class EngineContext(WriteContext):
         with self._lock:
             if source_id in self._people:
                 return self._people[source_id]
-        found = next((r for kind in PEOPLE if kind in self.source.kinds
+        found = next((r for kind in self.people_kinds if kind in self.source.kinds
                       for r in self.source.get(kind, [source_id])), None)
         with self._lock:
             self._people[source_id] = found

@@ -15,6 +15,7 @@ from typing import Any
 import pluggy
 import structlog
 
+from . import host
 from . import state as st
 from .connector import Capabilities, Found, Source, Target, WriteResult
 from .context import EngineContext
@@ -22,15 +23,7 @@ from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unrea
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
 from .pipeline import run_pipeline
-from .records import (
-    KIND_ORDER,
-    RECORD_TYPES,
-    REFERENCES,
-    Record,
-    Ticket,
-    Unreadable,
-    fingerprint,
-)
+from .records import Record, Ticket, Unreadable, fingerprint
 from .run import RunContext
 from .selection import Selection
 from .windows import Schedule
@@ -93,7 +86,9 @@ class Engine:
             source_capabilities=spec.source_capabilities,
             target_capabilities=spec.target_capabilities,
         )
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source)
+        self.kinds = host.kinds(spec.pm)
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source,
+                                 people_kinds=self.kinds.people)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
         self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
@@ -135,7 +130,7 @@ class Engine:
         return (self.spec.source.http.stats.requests, self.spec.target.http.stats.requests)
 
     def _kinds(self) -> list[str]:
-        return [k for k in KIND_ORDER if k in self.spec.source.kinds
+        return [k for k in self.kinds.order if k in self.spec.source.kinds
                 and k in self.spec.target.kinds]
 
     def _default_agent(self) -> str | None:
@@ -145,9 +140,9 @@ class Engine:
     # -- one kind -----------------------------------------------------------------------
     def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
         spec = self.spec
-        needed = set(REFERENCES[kind])
-        if spec.mode == "delta" and kind == "ticket":
-            needed.add("comment")  # which comments earlier runs already wrote
+        needed = set(self.kinds[kind].references)
+        if spec.mode == "delta":  # which children (comments) earlier runs already wrote
+            needed |= set(self.kinds[kind].children)
         self.ctx.keep(needed)
         for dependency in needed:
             self.ctx.load(dependency)
@@ -402,7 +397,7 @@ class Engine:
     def _commit(self, kind: str, rows: list[dict[str, Any]]) -> None:
         spec = self.spec
         self.state.record_results(spec.run_id, spec.migration_id, spec.mode, kind, rows,
-                                  billable=RECORD_TYPES[kind].billable)
+                                  billable=self.kinds[kind].billable)
         for row in rows:
             if row["status"] == st.MIGRATED:
                 self._emit(RECORD_MIGRATED, {"kind": kind, "source_id": row["source_id"],

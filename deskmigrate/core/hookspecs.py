@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from .connector import Platform
     from .events import Event
+    from .kinds import KindSpec
     from .options import Option
     from .records import Record
     from .run import Authorization, RunContext, RunRequest
@@ -33,6 +34,11 @@ def register_platforms(register: Callable[[Platform], None]) -> None:
 @hookspec
 def register_options(register: Callable[[Option], None]) -> None:
     """Register paid options (add tag, skip attachments, ...) by calling ``register(option)``."""
+
+
+@hookspec
+def register_kinds(register: Callable[[KindSpec], None]) -> None:
+    """Register record kinds by calling ``register(KindSpec(...))`` for each."""
 
 
 @hookspec

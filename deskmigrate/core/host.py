@@ -2,7 +2,8 @@
 entry-point group (first-party plugins are registered there too).
 
 ``DESKMIGRATE_LOAD_PLUGINS`` is an allowlist of entry-point names (comma-separated; empty
-means none). A plugin that fails to import or implements an unknown hook is skipped with a
+means none); deskmigrate's own record kinds (``builtin_kinds``) are always registered. A
+plugin that fails to import or implements an unknown hook is skipped with a
 warning; it never breaks the CLI.
 """
 
@@ -15,13 +16,16 @@ from types import ModuleType
 
 import pluggy
 
-from . import hookspecs
+from .. import __version__
+from . import builtin_kinds, hookspecs
 from .connector import Platform
 from .errors import ConfigError
+from .kinds import Kinds, KindSpec
 from .options import Option
 
 _pm: pluggy.PluginManager | None = None
 BUILT_IN = "deskmigrate"  # the distribution shipping the first-party plugins
+BUILTIN_KINDS = "builtin_kinds"  # the plugin registering deskmigrate's own record kinds
 VERSIONS: dict[str, str] = {}  # entry-point name → version of the package that ships it
 
 
@@ -39,6 +43,8 @@ def allowlist() -> set[str] | None:
 def new_plugin_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("deskmigrate")
     pm.add_hookspecs(hookspecs)
+    pm.register(builtin_kinds, name=BUILTIN_KINDS)
+    VERSIONS[BUILTIN_KINDS] = __version__
     allowed = allowlist()
     loaded = []
     for ep in entry_points(group="deskmigrate"):
@@ -120,3 +126,10 @@ def options(pm: pluggy.PluginManager | None = None) -> dict[str, Option]:
     found: dict[str, Option] = {}
     (pm or plugin_manager()).hook.register_options(register=lambda o: found.setdefault(o.name, o))
     return dict(sorted(found.items()))
+
+
+def kinds(pm: pluggy.PluginManager | None = None) -> Kinds:
+    """Every registered record kind, in dependency order."""
+    found: list[KindSpec] = []
+    (pm or plugin_manager()).hook.register_kinds(register=found.append)
+    return Kinds(found)

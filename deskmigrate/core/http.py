@@ -119,6 +119,7 @@ Backoff = Callable[[httpx.Response], "float | None"]
 class HttpOptions:
     """What a platform tells its :class:`HttpClient` (``Platform.http_options``).
 
+    ``rate_window`` is how many seconds the platform's rate limit counts (60: per minute).
     ``backoff`` is the platform's say on how long to wait after a 429 or a retryable
     answer (seconds), for platforms signalling it in their own way; None falls back to
     Retry-After, then the rate-limit reset header.
@@ -130,62 +131,129 @@ class HttpOptions:
     credentialed_hosts: tuple[str, ...] = ()
     status_verdicts: Mapping[int, Verdict] | None = None
     backoff: Backoff | None = None
+    rate_window: float = 60.0
 
     def client_arguments(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 class RateBudget:
-    """A token bucket shared by every request on one connection.
+    """The request allowance of one connection, counted per window as the platforms count it
+    (a minute for Zendesk and Freshdesk, ten seconds for Intercom).
 
-    It refills at ``per_minute`` tokens a minute with a small burst, so concurrent workers
-    together keep the platform's limit full without crossing it. Rate-limit headers lower
-    the rate when the platform's limit is lower than configured; a 429 stops everyone until
-    its Retry-After has passed.
+    The window's allowance is spent as fast as the platform answers. What is left and when
+    the window resets are learnt from the rate-limit headers; sending stops ``reserve``
+    requests short of empty and resumes when the window resets, so a steady run meets no
+    429. A 429 or a 503's Retry-After holds every thread (:meth:`block_for`).
+
+    What the platform says is left is trusted through the lowest ``remaining`` seen in the
+    window: every answered request was counted before it, or is itself the lowest, so only
+    requests still in flight can have been counted since.
     """
 
-    def __init__(self, per_minute: int, burst: int | None = None, *,
+    def __init__(self, per_minute: int, *, window: float = 60.0, reserve: int = 1,
                  follow_headers: bool = False, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], Any] = time.sleep) -> None:
+        self.window = window
         self.per_minute = max(1, per_minute)
         self.follow_headers = follow_headers  # the limit was a default, not configured
-        self.burst = burst or max(1, min(10, self.per_minute // 60 or 1))
+        self.reserve = reserve
         self._clock, self._sleep = clock, sleep
-        self._tokens = float(self.burst)
-        self._stamp = clock()
+        self._reset_at: float | None = None  # when this window ends (None: not begun)
+        self._reset_known = False  # the reset came from a header, not a guess
+        self._sent = 0  # requests sent in this window (or in flight when it began)
+        self._low: int | None = None  # the lowest ``remaining`` the platform gave this window
+        self._in_flight = 0
+        self._metered = False  # the platform has told what is left at least once
+        self._peak = 1  # most requests in flight together so far
         self._blocked_until = 0.0
         self._lock = threading.Lock()
 
+    @property
+    def allowance(self) -> int:
+        """Requests a window allows at ``per_minute``."""
+        return max(1, int(self.per_minute * self.window / 60))
+
     def acquire(self) -> None:
+        """Wait until a request may be sent, then count it as in flight."""
         while True:
             with self._lock:
                 now = self._clock()
-                rate = self.per_minute / 60.0
-                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * rate)
-                self._stamp = now
+                self._roll(now)
+                assert self._reset_at is not None
                 wait = self._blocked_until - now
-                if wait <= 0 and self._tokens >= 1:
-                    self._tokens -= 1
+                if wait <= 0 and self._left() > self.reserve:
+                    self._sent += 1
+                    self._in_flight += 1
+                    self._peak = max(self._peak, self._in_flight)
                     return
-                if wait <= 0:
-                    wait = (1 - self._tokens) / rate
-            self._sleep(min(wait, 1.0))
+                wait = max(wait, self._reset_at - now)
+            self._sleep(min(max(wait, 0.01), 0.25))
+
+    def settle(self, limit: int | None = None, remaining: int | None = None,
+               reset: float | None = None, *, unmetered: bool = False) -> None:
+        """A request came back (or failed): learn the window's ``limit``, what is
+        ``remaining`` and the seconds until it ``reset`` from the answer's headers. An
+        ``unmetered`` answer (no rate headers from a platform that sends them) gives its
+        place in the window back."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            now = self._clock()
+            if limit and (limit < self.allowance or self.follow_headers):
+                self.per_minute = max(1, round(limit * 60 / self.window))
+            if reset is not None and not self._same_window(now + reset):
+                return  # an answer from the window before: what it says is out of date
+            if remaining is None:
+                if self._metered and unmetered:
+                    self._sent = max(0, self._sent - 1)  # e.g. a signed file URL: not counted
+                elif self._low is not None:
+                    self._low -= 1  # no answer (a dropped connection): it may have counted
+                return
+            self._metered = True
+            if reset is None and self._low is not None and remaining > self._low + self._peak:
+                self._begin(now + self.window, known=False)  # the platform began a window
+            self._low = remaining if self._low is None else min(self._low, remaining)
 
     def block_for(self, seconds: float) -> None:
-        """Hold every request on this budget for ``seconds`` (a 429, a spent window)."""
+        """Hold every request on this budget for ``seconds`` (a 429, a 503)."""
         with self._lock:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
-            self._tokens = 0
 
-    def observe(self, limit: int | None, remaining: int | None) -> None:
-        """Correct the rate from the platform's headers: lower it to the account's limit;
-        raise it too when the rate was a platform default rather than configured."""
-        with self._lock:
-            if limit and (limit < self.per_minute or self.follow_headers):
-                self.per_minute = limit
-                self.burst = max(1, min(10, limit // 60 or 1))
-            if remaining is not None and remaining <= 0:
-                self._tokens = min(self._tokens, 0)
+    # -- internals (called with the lock held) ---------------------------------------------
+    def _left(self) -> int:
+        own = self.allowance - self._sent
+        if self._low is None:
+            return own
+        told = self._low - self._in_flight
+        return told if self.follow_headers else min(own, told)
+
+    def _roll(self, now: float) -> None:
+        if self._reset_at is None:
+            self._begin(now + self.window, known=False)
+        elif now >= self._reset_at:
+            ahead = self._reset_at + self.window
+            self._begin(ahead if self._reset_known and ahead > now else now + self.window,
+                        known=self._reset_known and ahead > now)
+
+    def _begin(self, reset_at: float, *, known: bool) -> None:
+        """A new window: requests still in flight may count against it."""
+        self._reset_at, self._reset_known = reset_at, known
+        self._sent, self._low = self._in_flight, None
+
+    def _same_window(self, reset_at: float) -> bool:
+        """Whether a header's reset time is this window's (then the earliest wins, as the
+        header is rounded up); a later one begins a new window."""
+        assert self._reset_at is not None
+        if not self._reset_known or reset_at > self._reset_at + self.window / 2:
+            if self._reset_known:
+                self._begin(reset_at, known=True)
+            else:
+                self._reset_at, self._reset_known = reset_at, True
+            return True
+        if reset_at < self._reset_at - self.window / 2:
+            return False
+        self._reset_at = min(self._reset_at, reset_at)
+        return True
 
 
 @dataclass
@@ -274,10 +342,11 @@ class HttpClient:
         status_verdicts: Mapping[int, Verdict] | None = None,
         backoff: Backoff | None = None,
         budget: RateBudget | None = None,
+        rate_window: float = 60.0,
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
-        self.budget = budget or RateBudget(rate_per_minute or default_rate,
+        self.budget = budget or RateBudget(rate_per_minute or default_rate, window=rate_window,
                                            follow_headers=rate_per_minute is None)
         self._backoff = backoff
         self.stats = HttpStats()
@@ -364,6 +433,7 @@ class HttpClient:
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
         self.budget.acquire()
         self.stats.count(method)
+        response: httpx.Response | None = None
         try:
             request = self._client.build_request(method, url, **{
                 k: v for k, v in kwargs.items() if v is not None})
@@ -375,17 +445,14 @@ class HttpClient:
                 raise
             raise AmbiguousWrite(f"{self.platform} dropped the connection during {method} "
                                  f"{urlsplit(url).path}.") from None
-        remaining = _header_int(response.headers, self.rate_headers.remaining)
-        self.budget.observe(_header_int(response.headers, self.rate_headers.limit), remaining)
-        reset = self._reset(response)
-        if remaining is not None and remaining <= 0 and reset is not None:
-            self.budget.block_for(min(reset, self.max_wait))  # the window is spent
+        finally:
+            self._settle(response)
         verdict = classify(response.status_code, self._verdicts)
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
             return response
         if verdict is Verdict.RATE_LIMITED:
             delay = self._delay(response)
-            delay = reset if delay is None else delay
+            delay = self._reset(response) if delay is None else delay
             with self.stats._lock:
                 self.stats.rate_limited += 1
             self.budget.block_for(min(delay if delay is not None else 1.0, self.max_wait))
@@ -399,6 +466,16 @@ class HttpClient:
                 self.budget.block_for(min(delay, self.max_wait))  # unavailable for everyone
             raise _Retryable(response, delay, f"status {response.status_code}")
         raise self._error(response)
+
+    def _settle(self, response: httpx.Response | None) -> None:
+        """Tell the budget what the answer's rate-limit headers say."""
+        if response is None:
+            self.budget.settle()
+            return
+        headers = response.headers
+        remaining = _header_int(headers, self.rate_headers.remaining)
+        self.budget.settle(_header_int(headers, self.rate_headers.limit), remaining,
+                           self._reset(response), unmetered=remaining is None)
 
     def _delay(self, response: httpx.Response) -> float | None:
         """How long the platform asks us to wait: its backoff hook, else Retry-After."""

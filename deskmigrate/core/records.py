@@ -3,7 +3,8 @@
 Sources yield these records; targets consume them. Every reference between records is a
 *source* id (a string); the engine resolves it to a target id through the id map.
 People (agents and contacts) share one id namespace, ``user``: a ticket's requester or a
-comment's author may be either, and :meth:`WriteContext.user` resolves both.
+comment's author may be either, and :meth:`WriteContext.user` resolves both. The kinds a
+migration knows are registered in :mod:`.kinds` (built-in ones in :mod:`.builtin_kinds`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ R = TypeVar("R")
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_TYPES = ("question", "incident", "problem", "task", "change")
+USER = "user"  # the namespace of people: any kind registered with person=True
 
 
 @dataclass(kw_only=True)
@@ -26,10 +28,14 @@ class Record:
     """Base of every migratable record; ``source_id`` is the id in the source platform."""
 
     kind: ClassVar[str] = "record"
-    billable: ClassVar[bool] = True
     source_id: str
     # What the source found odd while reading this record (the report lists it).
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+
+    def links(self) -> Iterator[tuple[str, str]]:
+        """``(kind, source id)`` of every record this one refers to (``USER`` for a person),
+        e.g. what a demo takes along with the records it draws."""
+        return iter(())
 
 
 @dataclass(kw_only=True)
@@ -47,6 +53,9 @@ class Agent(Record):
     role: str = "agent"  # "agent" | "admin"
     active: bool = True  # False = suspended / deactivated
     group_ids: list[str] = field(default_factory=list)
+
+    def links(self) -> Iterator[tuple[str, str]]:
+        return (("group", g) for g in self.group_ids)
 
 
 @dataclass(kw_only=True)
@@ -71,6 +80,10 @@ class Contact(Record):
     custom_fields: dict[str, Any] = field(default_factory=dict)
     active: bool = True  # False = suspended / blocked
     deleted: bool = False
+
+    def links(self) -> Iterator[tuple[str, str]]:
+        if self.company_id:
+            yield "company", self.company_id
 
 
 @dataclass(kw_only=True)
@@ -136,6 +149,14 @@ class Ticket(Record):
     comments: list[Comment] = field(default_factory=list)
     side_conversations: list[SideConversation] = field(default_factory=list)
 
+    def links(self) -> Iterator[tuple[str, str]]:
+        people = (self.requester_id, self.assignee_id, *self.cc_ids,
+                  *(c.author_id for c in self.comments))
+        yield from ((USER, p) for p in people if p)
+        for kind, source_id in (("group", self.group_id), ("company", self.company_id)):
+            if source_id:
+                yield kind, source_id
+
     def messages(self) -> Iterator[Comment]:
         """Every message of the ticket: its comments, then the messages of its side
         conversations. Options visit a ticket's messages through this one walk, so a
@@ -195,7 +216,6 @@ class FieldDefinition(Record):
     """A custom field schema (ticket, contact or company), used for mapping."""
 
     kind: ClassVar[str] = "field"
-    billable: ClassVar[bool] = False
     object_type: str  # "ticket" | "contact" | "company"
     key: str
     title: str
@@ -210,7 +230,6 @@ class Unreadable(Record):
     a date...): the engine reports it as failed with ``reason`` and goes on."""
 
     kind: ClassVar[str] = "unreadable"
-    billable: ClassVar[bool] = False
     reason: str
 
 
@@ -223,27 +242,6 @@ def readable(source_id: Any, convert: Callable[[], R]) -> R | Unreadable:
         return Unreadable(source_id=str(source_id),
                           reason=f"the source record cannot be read ({type(exc).__name__}: "
                                  f"{exc})")
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.kind: cls
-    for cls in (
-        FieldDefinition, Group, Agent, Company, Contact, Ticket, KbCategory, KbFolder, KbArticle
-    )
-}
-
-# Dependency order: each kind only references kinds before it.
-KIND_ORDER: tuple[str, ...] = (
-    "field", "group", "agent", "company", "contact", "ticket",
-    "kb_category", "kb_folder", "kb_article",
-)
-# The kinds whose target ids writing a record of each kind may need (ctx.target_id / user).
-REFERENCES: dict[str, tuple[str, ...]] = {
-    "field": (), "group": (), "agent": ("group",), "company": (), "contact": ("company",),
-    "ticket": ("group", "agent", "company", "contact"), "kb_category": (),
-    "kb_folder": ("kb_category",), "kb_article": ("kb_folder", "agent", "contact"),
-}
-BILLABLE_KINDS: tuple[str, ...] = tuple(k for k in KIND_ORDER if RECORD_TYPES[k].billable)
 
 
 VOLATILE = {"fetch", "url", "warnings"}  # signed URLs change on every read; remarks are no data

@@ -22,7 +22,6 @@ from .connector import Connection, Platform, Source, Target
 from .engine import Engine, Progress, RunSpec, default_agent
 from .errors import DeskmigrateError, RunRefused
 from .options import validate_options
-from .records import KIND_ORDER
 from .report import summary
 from .run import RunRequest
 from .seats import measure
@@ -142,13 +141,13 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                     if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
                             and earlier["id"] != run_id
                             and earlier["status"] != st.ROLLED_BACK):
-                        rollback(state, accounts.target, earlier["id"])
+                        rollback(state, accounts.target, earlier["id"], pm)
                 # seats once the earlier demo's agents are gone from the target
                 public["seats"] = measure(accounts.source, accounts.target).as_dict()
                 state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
-                    rollback(state, accounts.target, earlier["id"])
+                    rollback(state, accounts.target, earlier["id"], pm)
             return _execute(state, pm, accounts, config, run_id, launch)
 
 
@@ -227,7 +226,8 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     assert run is not None
     since = run["config"].get("since")
     if run["mode"] == "demo":
-        selection: Selection = DemoSelection(accounts.source, seed=run["seed"])
+        selection: Selection = DemoSelection(accounts.source, seed=run["seed"],
+                                             kinds=host.kinds(pm))
     elif run["mode"] == "retry":
         selection = RetrySelection(accounts.source, retry_ids(state, run))
     else:
@@ -252,7 +252,8 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     return result
 
 
-def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int]:
+def rollback(state: st.StateStore, target: Target, run_id: int,
+             pm: pluggy.PluginManager | None = None) -> dict[str, int]:
     """Delete from the target what ``run_id`` created and still owns (never what it
     matched, nor what a later run adopted), newest kinds first. Only deletions the target
     confirms leave the id map and are counted; the run is rolled back once nothing it
@@ -262,7 +263,7 @@ def rollback(state: st.StateStore, target: Target, run_id: int) -> dict[str, int
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
-    for kind in reversed(KIND_ORDER):
+    for kind in reversed(host.kinds(pm).order):
         ids = state.created_by(run_id, kind)
         if ids and kind in target.kinds:
             gone = target.delete(kind, ids) or []

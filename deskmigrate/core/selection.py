@@ -10,7 +10,8 @@ from itertools import islice
 from typing import Any
 
 from .connector import Source
-from .records import Contact, Record, Ticket
+from .kinds import Kinds
+from .records import USER, Record
 from .state import FAILED, SKIPPED, StateStore
 
 DEMO_TICKETS = 20
@@ -29,48 +30,52 @@ class Selection:
 
 
 class DemoSelection(Selection):
-    """``tickets`` tickets drawn with ``seed``, each with everything it needs: the people,
-    companies and groups it references; every agent, group and field; a few KB articles."""
+    """``tickets`` records of the kind registered with ``demo="sample"`` drawn with ``seed``,
+    each with everything it needs: the records of ``"linked"`` kinds they link to (people,
+    companies); every record of the other kinds; the first few of ``"few"`` kinds (KB
+    articles)."""
 
-    def __init__(self, source: Source, *, seed: int, tickets: int = DEMO_TICKETS,
-                 articles: int = DEMO_ARTICLES) -> None:
+    def __init__(self, source: Source, *, seed: int, kinds: Kinds,
+                 tickets: int = DEMO_TICKETS, articles: int = DEMO_ARTICLES) -> None:
         super().__init__(source)
         self.seed = seed
+        self.kinds = kinds
         self.size = tickets
         self.articles = articles
-        self._tickets: list[Ticket] | None = None
-        self._contacts: list[Record] = []
+        self._chosen: dict[str, list[Record]] | None = None
 
     def sample_ids(self) -> list[str]:
-        ids = sorted(self.source.ids("ticket"), key=_natural)
+        sampled = self.kinds.with_demo("sample")
+        ids = sorted(self.source.ids(sampled[0]) if sampled else [], key=_natural)
         picked = random.Random(self.seed).sample(ids, min(self.size, len(ids)))
         return sorted(picked, key=_natural)
 
-    def _prepare(self) -> list[Ticket]:
-        if self._tickets is None:
-            self._tickets = [t for t in self.source.get("ticket", self.sample_ids())
-                             if isinstance(t, Ticket)]
-            people: set[str] = set()
-            for ticket in self._tickets:
-                people.update(p for p in (ticket.requester_id, ticket.assignee_id,
-                                          *ticket.cc_ids) if p)
-                people.update(c.author_id for c in ticket.comments if c.author_id)
-            self._contacts = list(self.source.get("contact", sorted(people, key=_natural)))
-        return self._tickets
+    def _prepare(self) -> dict[str, list[Record]]:
+        """The drawn records, then (latest kinds first: contacts before the companies they
+        link to) the records of each linked kind that those chosen so far link to."""
+        if self._chosen is None:
+            chosen: dict[str, list[Record]] = {}
+            links: dict[str, set[str]] = {}
+            for kind in (*self.kinds.with_demo("sample")[:1],
+                         *reversed(self.kinds.with_demo("linked"))):
+                if self.kinds[kind].demo == "sample":
+                    ids = set(self.sample_ids())
+                else:
+                    ids = links.get(kind, set()) | (
+                        links.get(USER, set()) if self.kinds[kind].person else set())
+                chosen[kind] = [r for r in self.source.get(kind, sorted(ids, key=_natural))
+                                if r.kind == kind] if ids and kind in self.source.kinds else []
+                for record in chosen[kind]:
+                    for linked, source_id in record.links():
+                        links.setdefault(linked, set()).add(source_id)
+            self._chosen = chosen
+        return self._chosen
 
     def records(self, kind: str) -> Iterable[Record]:
-        if kind == "ticket":
-            return self._prepare()
-        if kind == "contact":
-            self._prepare()
-            return self._contacts
-        if kind == "company":
-            tickets = self._prepare()
-            ids = {t.company_id for t in tickets if t.company_id}
-            ids |= {c.company_id for c in self._contacts
-                    if isinstance(c, Contact) and c.company_id}
-            return self.source.get("company", sorted(ids, key=_natural)) if ids else []
-        if kind == "kb_article":
+        demo = self.kinds[kind].demo if kind in self.kinds else "all"
+        if demo in ("sample", "linked"):
+            return self._prepare().get(kind, [])
+        if demo == "few":
             return islice(self.source.read(kind), self.articles)
         return self.source.read(kind)
 

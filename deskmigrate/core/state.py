@@ -16,7 +16,6 @@ import sqlite_utils
 
 from .errors import DeskmigrateError
 from .lease import LIVE, interrupted_note, owner_alive, this_host
-from .records import KIND_ORDER
 from .sqlite import Database
 from .state_schema import migrate_schema
 
@@ -237,10 +236,12 @@ class StateStore:
 
     def created_remaining(self, run_id: int) -> int:
         """How many records a run created are still in the id map (rollback left them);
-        nested records (comments) go with their parent and are not counted."""
-        marks = ",".join("?" * len(KIND_ORDER))
-        row = self._one(f"SELECT count(*) AS n FROM id_map WHERE run_id=? AND created=1 AND "
-                        f"target_id IS NOT NULL AND kind IN ({marks})", [run_id, *KIND_ORDER])
+        nested records (comments: no outcome of their own) go with their parent and are not
+        counted."""
+        row = self._one("SELECT count(*) AS n FROM id_map m WHERE run_id=? AND created=1 AND "
+                        "target_id IS NOT NULL AND EXISTS (SELECT 1 FROM outcomes o WHERE "
+                        "o.run_id=m.run_id AND o.kind=m.kind AND o.source_id=m.source_id)",
+                        [run_id])
         return row["n"] if row else 0
 
     # -- outcomes -----------------------------------------------------------------------

@@ -4,11 +4,8 @@ changed. The unchanged package passes (tests/conformance/test_scaffold.py)."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,24 +13,8 @@ from deskmigrate import hookimpl
 from deskmigrate.core.connector import Found, WriteResult
 from deskmigrate.core.http import HttpOptions, Verdict
 from deskmigrate.core.records import Ticket
-from deskmigrate.scaffold import new_plugin
 from deskmigrate.testing import PlatformConformance
 from deskmigrate.testing.kit import Kit
-
-
-@pytest.fixture(scope="module")
-def acme(tmp_path_factory):
-    """The scaffold's package, importable as ``deskmigrate_acme``."""
-    folder = new_plugin("acme", tmp_path_factory.mktemp("scaffold"))
-    sys.path.insert(0, str(folder / "src"))
-    try:
-        modules = {name: importlib.import_module(f"deskmigrate_acme.{name}")
-                   for name in ("platform", "source", "target", "sandbox")}
-        yield SimpleNamespace(**modules, package=importlib.import_module("deskmigrate_acme"))
-    finally:
-        sys.path.remove(str(folder / "src"))
-        for name in [m for m in sys.modules if m.startswith("deskmigrate_acme")]:
-            del sys.modules[name]
 
 
 def catches(platform, test: str, promise: str, tmp_path: Path, **attributes) -> None:

@@ -8,9 +8,10 @@ import pytest
 from memory_connectors import MemorySource, MemoryTarget, sample_records
 
 from deskmigrate import hookimpl
-from deskmigrate.core import hookspecs
+from deskmigrate.core import builtin_kinds, hookspecs
 from deskmigrate.core import state as st
 from deskmigrate.core.engine import Engine, RunSpec
+from deskmigrate.core.host import kinds
 from deskmigrate.core.records import Comment, Ticket
 from deskmigrate.core.selection import DemoSelection, Selection
 
@@ -18,10 +19,13 @@ from deskmigrate.core.selection import DemoSelection, Selection
 def bare_pm(*plugins):
     pm = pluggy.PluginManager("deskmigrate")
     pm.add_hookspecs(hookspecs)
-    for plugin in plugins:
+    for plugin in (builtin_kinds, *plugins):
         pm.register(plugin)
     pm.check_pending()
     return pm
+
+
+KINDS = kinds(bare_pm())
 
 
 def engine(state, source, target, run_id=None, mode="full", pm=None):
@@ -128,9 +132,10 @@ def test_pipeline_hooks_transform_skip_and_meter_options(state):
 
 def test_demo_sample_is_reproducible_and_brings_what_it_needs():
     source = MemorySource(sample_records(tickets=100))
-    first = DemoSelection(source, seed=5, tickets=20)
-    assert first.sample_ids() == DemoSelection(source, seed=5, tickets=20).sample_ids()
-    assert first.sample_ids() != DemoSelection(source, seed=6, tickets=20).sample_ids()
+    first = DemoSelection(source, seed=5, tickets=20, kinds=KINDS)
+    again = DemoSelection(source, seed=5, tickets=20, kinds=KINDS)
+    other = DemoSelection(source, seed=6, tickets=20, kinds=KINDS)
+    assert first.sample_ids() == again.sample_ids() != other.sample_ids()
     tickets = list(first.records("ticket"))
     assert len(tickets) == 20
     needed = {t.requester_id for t in tickets}
@@ -141,7 +146,7 @@ def test_a_later_run_carries_over_what_a_demo_already_migrated(state):
     records = sample_records()
     target = MemoryTarget()
     demo, _ = engine(state, MemorySource(records), target, mode="demo")
-    demo.run(DemoSelection(demo.spec.source, seed=1, tickets=5))
+    demo.run(DemoSelection(demo.spec.source, seed=1, tickets=5, kinds=KINDS))
     assert len(target.store["ticket"]) == 5
     full, run = engine(state, MemorySource(records), target)
     full.run(Selection(full.spec.source))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from memory_connectors import MemorySource, MemoryTarget, sample_records
-from test_engine import engine
+from test_engine import KINDS, engine
 
 from deskmigrate.core import state as st
 from deskmigrate.core.records import Agent, Contact, Group
@@ -77,7 +77,7 @@ def test_rollback_of_a_demo_leaves_what_a_later_full_run_adopted(state):
     records = sample_records(tickets=12)
     target = MemoryTarget()
     demo, demo_run = engine(state, MemorySource(records), target, mode="demo")
-    demo.run(DemoSelection(demo.spec.source, seed=1, tickets=4))
+    demo.run(DemoSelection(demo.spec.source, seed=1, tickets=4, kinds=KINDS))
     full, full_run = engine(state, MemorySource(records), target)
     full.run(Selection(full.spec.source))
     assert len(target.store["ticket"]) == 12

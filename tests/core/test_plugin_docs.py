@@ -10,7 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from deskmigrate.core import connector, errors, history, hookspecs, http, options, paging, run
+from deskmigrate.core import (
+    connector,
+    errors,
+    history,
+    hookspecs,
+    http,
+    kinds,
+    options,
+    paging,
+    records,
+    run,
+)
 from deskmigrate.sandbox import SandboxApp, SandboxStore
 from deskmigrate.testing import PlatformConformance
 
@@ -24,7 +35,8 @@ CLASSES = (connector.Platform, connector.Source, connector.Target, connector.Wri
            connector.Identity, connector.ChildResult, connector.WriteResult,
            http.HttpClient, http.HttpOptions, http.RateBudget, http.RateHeaders,
            options.Option, run.RunContext, paging.Paginator, paging.PageRequest, paging.Page,
-           SandboxApp, SandboxStore, PlatformConformance)
+           kinds.KindSpec, kinds.Kinds, records.Record, SandboxApp, SandboxStore,
+           PlatformConformance)
 MODULES = (history, paging)
 
 

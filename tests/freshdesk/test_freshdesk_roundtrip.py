@@ -7,8 +7,9 @@ from pathlib import Path
 
 from fd_support import MemoryContext, open_connection
 
-from deskmigrate.core.records import KIND_ORDER, Ticket
+from deskmigrate.core.records import Ticket
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
+from deskmigrate.plugins.freshdesk.platform import KINDS
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 from deskmigrate.plugins.freshdesk.sandbox.account import add_field
 from deskmigrate.sandbox import serve_in_thread
@@ -19,7 +20,7 @@ def _migrate(platform: FreshdeskPlatform, source_url: str, source_app: Freshdesk
     source = platform.source(open_connection(platform, source_app, url=source_url))
     target = platform.target(open_connection(platform, target_app, url=target_url))
     ctx = MemoryContext(default_agent=target.check().id)
-    for kind in KIND_ORDER:
+    for kind in KINDS:
         if kind not in target.kinds:
             continue
         for record in source.read(kind):

@@ -9,14 +9,13 @@ from zendesk_support import MapContext, api_client, connection, migrate, sandbox
 
 from deskmigrate.core.connector import Found
 from deskmigrate.core.records import (
-    KIND_ORDER,
     Comment,
     KbArticle,
     Record,
     SideConversation,
     Ticket,
 )
-from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
+from deskmigrate.plugins.zendesk.platform import KINDS, ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
 
 PLATFORM = ZendeskPlatform()
@@ -94,7 +93,7 @@ def test_ticket_import_costs_few_requests_and_errors_stay_per_record(
     conn = connection(empty)
     target = PLATFORM.target(conn)
     ctx = MapContext(default_agent=target.check().id or "")
-    assert not any(migrate(source, target, ctx, KIND_ORDER[:5]).values())
+    assert not any(migrate(source, target, ctx, KINDS[:5]).values())
     tickets = [t for t in source.read("ticket") if isinstance(t, Ticket)]
     for ticket in tickets:  # the side_conversations option is off: only the import is counted
         ticket.side_conversations = []
@@ -116,7 +115,7 @@ def test_find_update_and_delete(seeded: ZendeskSandbox, empty: ZendeskSandbox) -
     source = PLATFORM.source(connection(seeded))
     target = PLATFORM.target(connection(empty))
     ctx = MapContext(default_agent=target.check().id or "")
-    migrate(source, target, ctx, KIND_ORDER[:5])
+    migrate(source, target, ctx, KINDS[:5])
     ticket = next(t for t in source.get("ticket", ["2"]) if isinstance(t, Ticket))
     ticket.status = "open"
     [written] = target.write("ticket", [ticket], ctx)

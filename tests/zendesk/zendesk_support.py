@@ -9,8 +9,8 @@ import httpx
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Connection, WriteContext, WriteResult
-from deskmigrate.core.records import KIND_ORDER, Record
-from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
+from deskmigrate.core.records import Record
+from deskmigrate.plugins.zendesk.platform import KINDS, ZendeskPlatform
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
 from deskmigrate.plugins.zendesk.source import ZendeskSource
 from deskmigrate.plugins.zendesk.target import ZendeskTarget
@@ -84,7 +84,7 @@ def real_comments(app: ZendeskSandbox) -> int:
 
 
 def migrate(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext,
-            kinds: tuple[str, ...] = KIND_ORDER) -> dict[str, list[str]]:
+            kinds: tuple[str, ...] = KINDS) -> dict[str, list[str]]:
     """Copy every kind in dependency order, like the engine; returns errors per kind."""
     errors: dict[str, list[str]] = {}
     for kind in kinds:

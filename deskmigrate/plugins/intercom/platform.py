@@ -93,10 +93,10 @@ class IntercomPlatform(Platform):
 
     def http_options(self, url: str) -> HttpOptions:
         return HttpOptions(
-            # X-RateLimit-Limit counts a 10-second window, not a minute: it is not read.
-            # Remaining at 0 or a 429 waits until X-RateLimit-Reset (an epoch second).
-            rate_headers=RateHeaders(limit=(), remaining=("x-ratelimit-remaining",),
-                                     reset=("x-ratelimit-reset",)),
+            # The limit counts 10-second windows; X-RateLimit-Reset is an epoch second.
+            rate_headers=RateHeaders(limit=("x-ratelimit-limit",),
+                                     remaining=("x-ratelimit-remaining",),
+                                     reset=("x-ratelimit-reset",)), rate_window=10.0,
             error_message=error_message, allowed_hosts=ATTACHMENT_HOSTS)
 
 

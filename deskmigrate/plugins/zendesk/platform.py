@@ -9,14 +9,14 @@ import httpx
 
 from deskmigrate.core.connector import Capabilities, ConfigField, Connection, Platform, page_url
 from deskmigrate.core.http import HttpOptions, RateHeaders
-from deskmigrate.core.records import KIND_ORDER
 
 if TYPE_CHECKING:
     from .sandbox import ZendeskSandbox
     from .source import ZendeskSource
     from .target import ZendeskTarget
 
-KINDS = tuple(KIND_ORDER)
+KINDS = ("field", "group", "agent", "company", "contact", "ticket",
+         "kb_category", "kb_folder", "kb_article")
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 

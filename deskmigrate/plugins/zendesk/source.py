@@ -11,11 +11,12 @@ from functools import partial
 from typing import Any
 
 from deskmigrate.core.connector import Connection, Identity, Source
-from deskmigrate.core.records import KIND_ORDER, Record, readable
+from deskmigrate.core.records import Record, readable
 
 from . import convert
 from .client import ZendeskApi
 from .mapping import parse_time
+from .platform import KINDS
 from .source_side import has_side_activity, read_side_conversations
 from .spool import CommentSpool
 
@@ -27,7 +28,7 @@ HC = "api/v2/help_center"
 class ZendeskSource(Source):
     """A Zendesk account as a source (the credentials must belong to an admin)."""
 
-    kinds = KIND_ORDER
+    kinds = KINDS
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)

@@ -20,7 +20,6 @@ from deskmigrate.core.connector import (
 )
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import (
-    KIND_ORDER,
     Agent,
     Company,
     Contact,
@@ -34,6 +33,7 @@ from .client import ZendeskApi
 from .fields import FieldCache, split_field_id, target_field_id
 from .jobs import created_id, failure, job_results
 from .kb_writer import KbWriter
+from .platform import KINDS
 from .side_writer import SideConversationWriter
 from .ticket_writer import TicketWriter
 
@@ -44,7 +44,7 @@ TAKEN = ("already being used", "already been taken")
 class ZendeskTarget(Target):
     """A Zendesk account as a target (the credentials must belong to an admin)."""
 
-    kinds = KIND_ORDER
+    kinds = KINDS
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)

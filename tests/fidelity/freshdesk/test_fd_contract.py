@@ -25,8 +25,8 @@ from fd_support import MemoryContext
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Found
-from deskmigrate.core.records import KIND_ORDER
 from deskmigrate.plugins.freshdesk import FreshdeskPlatform
+from deskmigrate.plugins.freshdesk.platform import KINDS
 from deskmigrate.plugins.freshdesk.sandbox import FreshdeskSandbox
 
 Exchange = tuple[httpx.Request, httpx.Response]
@@ -59,7 +59,7 @@ def traffic(tmp_path_factory: pytest.TempPathFactory
     ctx = MemoryContext(default_agent=target.check().id)
     source.count()
     written = {}
-    for kind in KIND_ORDER:
+    for kind in KINDS:
         records = list(source.read(kind))
         results = target.write(kind, records, ctx)
         assert all(r.error is None for r in results), [r.error for r in results]
@@ -69,7 +69,7 @@ def traffic(tmp_path_factory: pytest.TempPathFactory
     target.update("ticket", [(tickets[0], results[0].target_id)], ctx)
     assert target.find("ticket", tickets[1], ctx) == Found(results[1].target_id or "",
                                                            owned=True)
-    for kind in reversed(KIND_ORDER):
+    for kind in reversed(KINDS):
         target.delete(kind, [r.target_id for r in written[kind][1]
                              if r.target_id and not r.matched])
     yield [(source_app, e) for e in recorders[0].exchanges] + [

@@ -1,0 +1,142 @@
+"""deskmigrate against the peer (``bench/peer_zenpy.py``, the copy script an admin writes
+with zenpy): both copy the same seeded Zendesk sandbox into an empty one, served on loopback
+in their own processes under the same per-minute limit, runs interleaved, several per size.
+
+    python bench/compare.py --sizes 100,300,1000,5000 --runs 3 --rate-limit 700
+
+Each sandbox is seeded once per size and copied for every run, so every run starts from the
+same help desk. Prints, per size, the median wall time and requests of each side and the
+ratio (peer / deskmigrate), plus the load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from migrate_bench import account, serve
+
+BENCH = Path(__file__).parent
+
+
+def seeded(folder: Path, name: str, tickets: int, seed: int, attachments: bool) -> Path:
+    """A sandbox file seeded once (the server seeds an empty file, then is stopped)."""
+    process, _ = serve("zendesk", folder, name, tickets, seed, 700, attachments)
+    process.terminate()
+    process.wait()
+    return folder / f"{name}.sqlite"
+
+
+def fresh(template: Path, folder: Path, name: str) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{template}{suffix}").exists():
+            shutil.copyfile(f"{template}{suffix}", folder / f"{name}.sqlite{suffix}")
+
+
+def run_deskmigrate(folder: Path, source: dict, target: dict, rate: int) -> dict:
+    config = folder / "bench.toml"
+    config.write_text(account("source", "zendesk", source, rate)
+                      + account("target", "zendesk", target, rate)
+                      + "[billing]\nenforce = false\n")
+    began = time.monotonic()
+    run = subprocess.run([sys.executable, "-m", "deskmigrate", "--db", str(folder / "state.db"),
+                          "migrate", "--config", str(config), "--json"],
+                         capture_output=True, text=True)
+    seconds = time.monotonic() - began
+    if run.returncode != 0:
+        raise SystemExit(run.stderr)
+    result = json.loads(run.stdout)
+    return {"seconds": seconds, "source": result["requests"]["source"],
+            "target": result["requests"]["target"],
+            "tickets": result["records"]["ticket"]["migrated"]}
+
+
+def run_peer(source: dict, target: dict) -> dict:
+    began = time.monotonic()
+    run = subprocess.run([sys.executable, str(BENCH / "peer_zenpy.py"), source["url"],
+                          target["url"],
+                          "--source-email", source["credentials"]["email"],
+                          "--source-token", source["credentials"]["token"],
+                          "--target-email", target["credentials"]["email"],
+                          "--target-token", target["credentials"]["token"]],
+                         capture_output=True, text=True)
+    seconds = time.monotonic() - began
+    if run.returncode != 0:
+        raise SystemExit(run.stderr)
+    result = json.loads(run.stdout)
+    return {"seconds": seconds, "source": result["source_requests"],
+            "target": result["target_requests"], "tickets": result["tickets"],
+            "429": result["source_429"] + result["target_429"]}
+
+
+def one_run(tool: str, folder: Path, templates: tuple[Path, Path], args: argparse.Namespace,
+            size: int) -> dict:
+    """One migration by ``tool`` between copies of the seeded sandboxes (served with the
+    arguments they were seeded with, so that they are not seeded again)."""
+    fresh(templates[0], folder, "source")
+    fresh(templates[1], folder, "target")
+    rate = args.rate_limit
+    source, source_info = serve("zendesk", folder, "source", size, args.seed, rate,
+                                not args.no_attachments)
+    target, target_info = serve("zendesk", folder, "target", 0, args.seed, rate, True)
+    try:
+        if tool == "peer":
+            return run_peer(source_info, target_info)
+        return run_deskmigrate(folder, source_info, target_info, rate)
+    finally:
+        source.terminate()
+        target.terminate()
+        source.wait()
+        target.wait()
+
+
+def median(rows: list[dict], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,300,1000,5000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate-limit", type=int, default=700)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--no-attachments", action="store_true")
+    args = parser.parse_args()
+    print(json.dumps({"load_before": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix="deskmigrate-compare-") as tmp:
+            base = Path(tmp)
+            (base / "seed").mkdir()
+            templates = (seeded(base / "seed", "source", size, args.seed,
+                                not args.no_attachments),
+                         seeded(base / "seed", "target", 0, args.seed, True))
+            rows: dict[str, list[dict]] = {"deskmigrate": [], "peer": []}
+            for n in range(args.runs):
+                for tool in ("deskmigrate", "peer") if n % 2 == 0 else ("peer", "deskmigrate"):
+                    folder = base / f"{tool}-{n}"
+                    folder.mkdir()
+                    rows[tool].append(one_run(tool, folder, templates, args, size))
+        summary = {tool: {"seconds": round(median(r, "seconds"), 1),
+                          "source_requests": median(r, "source"),
+                          "target_requests": median(r, "target"),
+                          "tickets": median(r, "tickets"),
+                          "runs_seconds": [round(x["seconds"], 1) for x in r]}
+                   for tool, r in rows.items()}
+        summary["peer"]["429"] = sum(r["429"] for r in rows["peer"])
+        print(json.dumps({"tickets": size, "attachments": not args.no_attachments,
+                          "rate_limit": args.rate_limit, **summary,
+                          "wall_ratio": round(summary["peer"]["seconds"]
+                                              / summary["deskmigrate"]["seconds"], 2),
+                          "load": os.getloadavg()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
