@@ -15,6 +15,10 @@ def print_summary(result: dict[str, Any]) -> None:
     for kind, row in result["records"].items():
         click.echo(f"  {kind:<12} total {row['total']:>6}  migrated {row['migrated']:>6}  "
                    f"skipped {row['skipped']:>4}  failed {row['failed']:>4}")
+    phases = result.get("phases")
+    if phases:
+        click.echo(f"  express order: {phases.get('express', 0)} open and recent tickets "
+                   f"first, then {phases.get('history', 0)} of history")
     for name, count in result.get("options", {}).items():
         click.echo(f"  option {name}: applied to {count} records")
     if result.get("warnings"):
@@ -27,6 +31,8 @@ def print_summary(result: dict[str, Any]) -> None:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
     if result.get("error"):
         click.echo(f"  stopped: {result['error']}")
+    for note in result.get("notes", []):
+        click.echo(f"  {note}")
     if result.get("archived_at"):
         click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
                    "at the end of the plan's data retention; counts, invoices and the meter "

@@ -96,11 +96,15 @@ class Seats:
 
 @dataclass
 class ChildResult:
-    """A nested record written with its parent (a comment inside a ticket)."""
+    """A nested record written with its parent (a comment inside a ticket). ``owned``:
+    None when it goes with its parent; True for one this write added to a parent it may
+    not own (an agent's group membership), which rollback removes; False for one that was
+    there before."""
 
     kind: str
     source_id: str
     target_id: str | None
+    owned: bool | None = None
 
 
 @dataclass
@@ -125,6 +129,7 @@ class Found:
 
     target_id: str
     owned: bool
+    children: tuple[ChildResult, ...] = ()  # what completing it added (its memberships)
 
 
 class WriteContext(ABC):

@@ -1,7 +1,8 @@
 """Agent seats: how many the target needs for a migration, against what it has.
 
 Agents need paid seats on a help desk, customers are free. The target needs one seat for
-each source agent assigned to a ticket that is not an agent of the target already; whether
+each source agent assigned to a ticket the run migrates that is not an agent of the target
+already; whether
 it has them is what its API tells (:meth:`Target.seats`), or "unknown".
 """
 
@@ -11,7 +12,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .connector import Seats, Source, Target
-from .records import Agent
+from .filters import TICKET, Filters
+from .records import Agent, Ticket
+from .selection import Selection
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,19 @@ class SeatNeeds:
                 **asdict(self.seats), "to_buy": self.to_buy}
 
 
-def measure(source: Source, target: Target) -> SeatNeeds:
-    """Count the source's agents with tickets, look each up in the target by email, and ask
-    the target for its seats."""
+def measure(source: Source, target: Target, filters: Filters | None = None) -> SeatNeeds:
+    """Count the source's agents with tickets among those the ``[select]`` filters keep,
+    look each up in the target by email, and ask the target for its seats."""
+    filters = filters or Filters()
+    if not filters.keeps_kind(TICKET):
+        assigned: set[str] = set()
+    elif filters.filters_tickets():  # the kept tickets only: read as the run reads them
+        assigned = {t.assignee_id for t in Selection(source, filters=filters).tickets()
+                    if isinstance(t, Ticket) and t.assignee_id}
+    else:
+        assigned = source.ticket_agents()
     agents = {a.source_id: a for a in source.read("agent") if isinstance(a, Agent)}
-    with_tickets = [agents[i] for i in sorted(source.ticket_agents()) if i in agents]
+    with_tickets = [agents[i] for i in sorted(assigned) if i in agents]
     already = sum(1 for a in with_tickets if a.email and target.find_agent(a.email))
     return SeatNeeds(len(with_tickets), already, target.seats())
 

@@ -99,8 +99,7 @@ def test_jsm_target_check_demo_and_quote_say_how_many_seats_to_add(
              "to_buy": 4}
     assert demo["seats"] == seats
     assert demo["quote"]["seats"] == seats
-    assert cli_text(db, "demo", "--config", str(config), "--seed", "1")[-2] == \
-        f"  {expected}"  # the text summary says it too, above the quote line
+    assert f"  {expected}" in cli_text(db, "demo", "--config", str(config), "--seed", "1")
     assert cli_text(db, "billing", "quote", str(demo["run_id"]))[-1] == expected
     assert json.loads(CliRunner().invoke(cli, ["--db", str(db), "billing", "quote",
                                                str(demo["run_id"]), "--json"]).stdout
@@ -222,3 +221,17 @@ def test_each_source_lists_the_same_assignees_as_reading_every_ticket(
     listed = source.ticket_agents()
     assert listed == Source.ticket_agents(source)
     assert listed and listed <= {a.source_id for a in source.read("agent")}
+
+
+def test_only_the_tickets_the_select_filters_keep_need_seats(tmp_path: Path,
+                                                             served: Served) -> None:
+    source, target, _ = served("freshdesk")
+    http = zendesk_reader.client(source.url, source.credentials)
+    solved = {t["assignee_id"] for t in zendesk_reader.export_tickets(http)
+              if t["status"] == "solved"}
+    assert len(solved) == 4  # the 5 solved tickets of seed 13 have 4 distinct assignees
+    config = write_config(tmp_path / "c.toml", source, target,
+                          '[select]\nstatus = ["solved"]\n')
+    assert cli_text(tmp_path / "s.db", "check", "--config", str(config))[-1].startswith(
+        "Agent seats: the target needs 4 (4 source agents with tickets, 0 already agents "
+        "there); its free seats are unknown")
