@@ -27,6 +27,8 @@ def print_summary(result: dict[str, Any]) -> None:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
     if result.get("error"):
         click.echo(f"  stopped: {result['error']}")
+    for note in result.get("notes", []):
+        click.echo(f"  {note}")
     if result.get("archived_at"):
         click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
                    "at the end of the plan's data retention; counts, invoices and the meter "

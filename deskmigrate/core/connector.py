@@ -83,11 +83,15 @@ class Identity:
 
 @dataclass
 class ChildResult:
-    """A nested record written with its parent (a comment inside a ticket)."""
+    """A nested record written with its parent (a comment inside a ticket). ``owned``:
+    None when it goes with its parent; True for one this write added to a parent it may
+    not own (an agent's group membership), which rollback removes; False for one that was
+    there before."""
 
     kind: str
     source_id: str
     target_id: str | None
+    owned: bool | None = None
 
 
 @dataclass
@@ -112,6 +116,7 @@ class Found:
 
     target_id: str
     owned: bool
+    children: tuple[ChildResult, ...] = ()  # what completing it added (its memberships)
 
 
 class WriteContext(ABC):

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from .errors import DeskmigrateError
 from .lease import LIVE, interrupted_note, owner_alive, this_host
+from .records import NESTED, NESTED_KINDS, nested_id
 from .sqlite import Database
 from .state_schema import migrate_schema
 
@@ -237,11 +238,12 @@ class StateStore:
     def created_remaining(self, run_id: int) -> int:
         """How many records a run created are still in the id map (rollback left them);
         nested records (comments: no outcome of their own) go with their parent and are not
-        counted."""
+        counted, except those rollback removes on their own (group memberships)."""
+        marks = ",".join("?" * len(NESTED_KINDS))
         row = self._one("SELECT count(*) AS n FROM id_map m WHERE run_id=? AND created=1 AND "
-                        "target_id IS NOT NULL AND EXISTS (SELECT 1 FROM outcomes o WHERE "
-                        "o.run_id=m.run_id AND o.kind=m.kind AND o.source_id=m.source_id)",
-                        [run_id])
+                        "target_id IS NOT NULL AND (EXISTS (SELECT 1 FROM outcomes o WHERE "
+                        "o.run_id=m.run_id AND o.kind=m.kind AND o.source_id=m.source_id) "
+                        f"OR kind IN ({marks}))", [run_id, *NESTED_KINDS])
         return row["n"] if row else 0
 
     # -- outcomes -----------------------------------------------------------------------
@@ -287,10 +289,16 @@ class StateStore:
                     continue
                 if r.get("adopted"):
                     # carried over from an earlier run (a demo): it belongs to this run
-                    # now, and that run's rollback never touches it
+                    # now, with what was added to it, and that run's rollback never
+                    # touches it
                     self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
                                     "kind=? AND source_id=?",
                                     [run_id, migration_id, kind, r["source_id"]])
+                    prefix = nested_id(r["source_id"], "")
+                    for nested in NESTED.get(kind, ()):
+                        self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
+                                        "kind=? AND substr(source_id, 1, ?)=?",
+                                        [run_id, migration_id, nested, len(prefix), prefix])
                 created = int(not r.get("matched", False))
                 self.db.execute(
                     "INSERT INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -300,10 +308,11 @@ class StateStore:
                     "target_id=excluded.target_id",
                     [migration_id, kind, r["source_id"], r["target_id"], run_id, created,
                      stamp, r.get("fingerprint")])
-                for child_kind, source_id, target_id in r.get("children", ()):
+                for child_kind, source_id, target_id, *owned in r.get("children", ()):
+                    mine = created if not owned or owned[0] is None else int(owned[0])
                     self.db.execute(
                         "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                        [migration_id, child_kind, source_id, target_id, run_id, created,
+                        [migration_id, child_kind, source_id, target_id, run_id, mine,
                          stamp])
                 self.db.execute(
                     "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -348,6 +357,21 @@ class StateStore:
         with self.transaction():
             self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
                             "source_id=?", [run_id, kind, source_id])
+
+    def mark_intent(self, run_id: int, kind: str, source_id: str) -> None:
+        """Write-ahead for a nested record (an agent's group membership): nothing alike was
+        there when this run sent its create request, so finding it later proves it ours."""
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO intents VALUES (?, ?, ?)",
+                            [run_id, kind, source_id])
+
+    def intents(self, migration_id: int) -> set[tuple[str, str]]:
+        """``(kind, source_id)`` of the nested records announced by :meth:`mark_intent` in
+        the migration's runs that were not rolled back."""
+        rows = self.db.query("SELECT i.kind, i.source_id FROM intents i JOIN runs r ON "
+                             "r.id=i.run_id WHERE r.migration_id=? AND r.status!=?",
+                             [migration_id, ROLLED_BACK])
+        return {(r["kind"], r["source_id"]) for r in rows}
 
     def absent(self, migration_id: int, kind: str) -> set[str]:
         """The pending records of ``kind`` marked by :meth:`mark_absent` in the migration's

@@ -1,6 +1,7 @@
-"""Delta both ways after real activity in the source (through its API): new conversations
-once, new messages once on the right conversations, state and tags carried; and rollback of
-a Zendesk -> Intercom run, which deletes what the run created and keeps what it matched."""
+"""Delta after real activity in the source (through its API), Zendesk <-> Intercom and
+Intercom -> Freshdesk: new conversations once, new messages once on the right conversations,
+state and tags carried; and rollback of a Zendesk -> Intercom run, which deletes what the
+run created and keeps what it matched."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ic_e2e import (
     zendesk_snapshot,
 )
 from test_intercom_e2e import check_zendesk_to_intercom
+from test_intercom_freshdesk import check_intercom_to_freshdesk
 from zendesk_reader import client as zendesk_client
 
 from deskmigrate.cli import cli
@@ -54,6 +56,22 @@ def test_delta_intercom_to_zendesk(tmp_path, pair):
     assert len(expected) == TICKETS + 2
     for cid, conversation in expected.items():
         assert_intercom_in_zendesk(conversation, actual[mapping[cid]], late)
+
+
+def test_delta_intercom_to_freshdesk_then_nothing(tmp_path, pair):
+    source, target, source_app, _ = pair("intercom", "freshdesk")
+    db = tmp_path / "state.db"
+    full = cli_json(db, "migrate", "--config",
+                    str(write_config(tmp_path / "c.toml", source, target)))
+    late = int(time.time()) - 1
+    with intercom_reader.client(source.url, source.credentials) as http:
+        source_app.activity(http, new=2, updated=2, seed=5)
+    delta = cli_json(db, "delta", str(full["run_id"]))
+    assert delta["records"]["ticket"] == {"total": 4, "migrated": 4, "skipped": 0,
+                                          "failed": 0}
+    check_intercom_to_freshdesk(source, target, db, late)
+    again = cli_json(db, "delta", str(full["run_id"]))
+    assert all(row["migrated"] == 0 for row in again["records"].values())
 
 
 def test_rollback_deletes_what_the_run_created_and_keeps_the_rest(tmp_path, pair):

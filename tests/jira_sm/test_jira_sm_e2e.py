@@ -29,9 +29,9 @@ def migrate(tmp_path, source, target, *args: str) -> dict:
 def assert_zendesk_in_jsm(source, target) -> None:
     """Every Zendesk ticket is one request, field by field and comment by comment."""
     zendesk = jsm_zd_snapshot.snapshot(source.url, source.credentials)
-    jsm = {r["origin"]["sourceId"]: r for r in
-           jsm_api_reader.snapshot(target.url, target.credentials).values()}
-    assert sorted(jsm) == sorted(zendesk)  # nothing missing, nothing twice
+    requests = jsm_api_reader.snapshot(target.url, target.credentials)
+    jsm = {r["origin"]["sourceId"]: r for r in requests.values()}
+    assert sorted(jsm) == sorted(zendesk) and len(requests) == len(jsm)  # none missing, twice
     admin = target.credentials["email"]
     for ticket_id, zd in zendesk.items():
         request = jsm[ticket_id]
@@ -70,9 +70,9 @@ def assert_jsm_in_zendesk(source, target, *, times: bool = True) -> None:
     """Every request is one Zendesk ticket with the same times, authors and files
     (``times=False``: a delta's comments, which Zendesk dates when they are written)."""
     jsm = jsm_api_reader.snapshot(source.url, source.credentials)
-    zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in
-               jsm_zd_snapshot.snapshot(target.url, target.credentials).values()}
-    assert sorted(zendesk) == sorted(jsm)
+    tickets = jsm_zd_snapshot.snapshot(target.url, target.credentials)
+    zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in tickets.values()}
+    assert sorted(zendesk) == sorted(jsm) and len(tickets) == len(zendesk)
     orgs = {email: name for name, members in jsm_api_reader.organizations(
         source.url, source.credentials).items() for email in members}
     for key, request in jsm.items():
