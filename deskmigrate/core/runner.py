@@ -30,6 +30,7 @@ from .progress import Board
 from .records import NESTED_KINDS, rollback_order
 from .report import summary
 from .run import RunRequest
+from .seats import measure
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule
 
@@ -157,6 +158,9 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                             and earlier["status"] != st.ROLLED_BACK):
                         deleted = rollback(state, accounts.target, earlier["id"], pm)
                         removed.append({"run_id": earlier["id"], "deleted": deleted})
+                # seats once the earlier demo's agents are gone from the target
+                public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
+                state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
                     rollback(state, accounts.target, earlier["id"], pm)
@@ -286,6 +290,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     log.info("run.finished", run_id=run_id, status=result["status"], records=result["records"])
     result["requests"] = accounts.requests()
     if run["mode"] == "demo":
+        result["seats"] = run["config"].get("seats")
         result["quote"] = pm.hook.quote_run(state=state, run_id=run_id)
     return result
 
