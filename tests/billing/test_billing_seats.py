@@ -235,3 +235,17 @@ def test_only_the_tickets_the_select_filters_keep_need_seats(tmp_path: Path,
     assert cli_text(tmp_path / "s.db", "check", "--config", str(config))[-1].startswith(
         "Agent seats: the target needs 4 (4 source agents with tickets, 0 already agents "
         "there); its free seats are unknown")
+
+
+def test_intercom_target_counts_the_teammates_with_a_seat(tmp_path: Path) -> None:
+    from deskmigrate.core import host
+
+    app = open_sandbox("intercom", tmp_path / "ic.sqlite", tickets=4, seed=2)
+    with serve_in_thread(app) as url:
+        admins = httpx.get(f"{url}/admins", headers={
+            "Authorization": f"Bearer {app.credentials()['token']}"}).raise_for_status().json()
+        plugin = host.platform("intercom")
+        seats = plugin.target(connect(plugin, url, app.credentials())).seats()
+    holding = sum(1 for a in admins["admins"] if a["has_inbox_seat"])
+    assert 0 < holding < len(admins["admins"])  # the seed leaves one teammate without a seat
+    assert (seats.total, seats.used, seats.free) == (None, holding, None)
