@@ -89,6 +89,13 @@ class JiraSmSource(Source):
         else:
             yield from super().ids(kind)
 
+    def ticket_agents(self) -> set[str]:
+        """Assignees from a JQL search that asks for no other field."""
+        return {str(user["accountId"]) for issue in self.api.search(
+            f"project = {self.desk().project_key} ORDER BY created ASC", "assignee")
+            if isinstance(user := (issue.get("fields") or {}).get("assignee"), dict)
+            and user.get("accountId")}
+
     def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
         if kind == "ticket":
             yield from self.tickets.read(self._jql(since))
