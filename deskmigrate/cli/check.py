@@ -19,7 +19,7 @@ from .app import cli, emit, json_option
 @click.pass_context
 def check(ctx: click.Context, config_path: str, as_json: bool) -> None:
     """Validate the config, then check both accounts: credentials, each permission the run
-    needs, what the source holds, and what the target cannot keep.
+    needs, what the source holds, the agent seats the target needs, and what it cannot keep.
 
     \b
     Example:
@@ -39,7 +39,7 @@ def _first_failure(result: dict[str, Any]) -> tuple[str, int]:
     if result["config"]["problems"]:
         return str(result["config"]["problems"][0]), exits.USAGE
     steps = [*(s for side in ("source", "target") for s in result[side]["checks"]),
-             *([result["options"]] if "options" in result else [])]
+             *result.get("pair", [])]
     step = next(step for step in steps if not step["ok"])
     return str(step["detail"]), int(step["exit_code"])
 
@@ -59,9 +59,10 @@ def _print(result: dict[str, Any]) -> None:
         click.echo(f"{side}: {info['platform']} at {info['url']}")
         for step in info["checks"]:
             click.echo(f"  {'OK  ' if step['ok'] else 'FAIL'}  {step['name']}: {step['detail']}")
-    if "options" in result:
-        step = result["options"]
-        click.echo(f"{'OK  ' if step['ok'] else 'FAIL'}  {step['name']}: {step['detail']}")
+    if "pair" in result:
+        click.echo(f"{result['source']['platform']} → {result['target']['platform']}:")
+    for step in result.get("pair", []):
+        click.echo(f"  {'OK  ' if step['ok'] else 'FAIL'}  {step['name']}: {step['detail']}")
     if result.get("cannot_keep"):
         click.echo(f"What {result['target']['platform']} cannot keep of "
                    f"{result['source']['platform']}:")

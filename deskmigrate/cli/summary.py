@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..core import exits
+from ..core.seats import describe
 from .app import emit
 
 
@@ -64,11 +65,15 @@ def print_summary(result: dict[str, Any]) -> None:
     for name, count in result.get("options", {}).items():
         click.echo(f"  option {name}: applied to {count} records")
     for loss in result.get("cannot_keep", []):
-        if loss["records"]:
+        if loss["records"] is None:
+            click.echo(f"  not kept: {loss['what']}")
+        elif loss["records"]:
             click.echo(f"  not kept ({loss['records']} records): {loss['what']}")
     if result.get("warnings"):
         click.echo(f"  {len(result['warnings'])} warnings: "
                    f"`deskmigrate report {result['run_id']}` lists them")
+    if result.get("seats"):
+        click.echo(f"  {describe(result['seats'])}")
     quote = result.get("quote")
     if quote:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")

@@ -17,6 +17,7 @@ class Loss:
     what: str  # a sentence without its final full stop
     kinds: tuple[str, ...]
     option: str | None = None  # the option whose usage counts the records, if any
+    counted: bool = True  # False: which records it touches is not known (None in reports)
 
 
 def losses(source: str, source_caps: Capabilities, target: str, target_caps: Capabilities
@@ -36,6 +37,11 @@ def losses(source: str, source_caps: Capabilities, target: str, target_caps: Cap
     if source_caps.kb_translations and not target_caps.kb_translations:
         found.append(Loss("kb_translations", f"{target} keeps one language per knowledge-base "
                           "article: translations are left out", ("kb_article",)))
+    for item in target_caps.lossy:  # "ticket.custom_fields": the plugin says it cannot keep it
+        kind, _, part = item.partition(".")
+        found.append(Loss(f"lossy:{item}", f"{target} cannot keep the "
+                          f"{part.replace('_', ' ')} of {kind.replace('_', ' ')} records",
+                          ("ticket",) if kind == "comment" else (kind,), counted=False))
     missing = tuple(k for k in source_caps.source_kinds if k not in target_caps.target_kinds)
     if missing:
         found.append(Loss("kinds", f"{target} takes no {', '.join(missing)} records: they "
@@ -46,10 +52,14 @@ def losses(source: str, source_caps: Capabilities, target: str, target_caps: Cap
 def affected(found: list[Loss], records: dict[str, dict[str, int]],
              options: dict[str, int]) -> list[dict[str, object]]:
     """Each loss with the number of records of the run it touched: migrated records of its
-    kinds, the records its option changed, or (kinds left out) those the source counted."""
+    kinds, the records its option changed, or (kinds left out) those the source counted;
+    None when which records it touched cannot be told."""
     rows: list[dict[str, object]] = []
     for loss in found:
-        if loss.option is not None:
+        count: int | None
+        if not loss.counted:
+            count = None
+        elif loss.option is not None:
             count = options.get(loss.option, 0)
         elif loss.key == "kinds":
             count = sum(records.get(k, {}).get("total", 0) for k in loss.kinds)

@@ -44,6 +44,8 @@ class FreshdeskPlatform(Platform):
         max_attachment_bytes=MAX_REQUEST_BYTES,
         default_rate_per_minute=200,
         update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
+        ticket_statuses=("open", "pending", "solved", "closed"),  # new/hold: a status tag
+        lossy=("kb_article.attachments",),  # article files are not uploaded (docs/freshdesk.md)
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:

@@ -62,6 +62,11 @@ class IntercomPlatform(Platform):
         max_attachment_bytes=None,
         default_rate_per_minute=1000,
         update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
+        ticket_statuses=("open", "pending", "solved"),  # open, snoozed, closed
+        # no ticket fields nor company on a conversation through the API, no files on a
+        # customer's message nor on articles (docs/intercom.md)
+        lossy=("ticket.custom_fields", "ticket.company", "comment.attachments",
+               "kb_article.attachments"),
     )
 
     def source(self, connection: Connection) -> IntercomSource:

@@ -45,6 +45,7 @@ class JiraSmPlatform(Platform):
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
         default_rate_per_minute=300,
         update_kinds=("ticket",),  # what its Target.update brings up to date
+        lossy=("ticket.custom_fields",),  # fields cannot be created (docs/jira_sm.md)
     )
 
     def source(self, connection: Connection) -> JiraSmSource:
