@@ -6,18 +6,17 @@ from typing import Any
 
 import click
 
-from ..core import host
+from ..core import exits, host
 from ..core import runner as rn
-from ..core.errors import DeskmigrateError
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..verify import render, verify_run
-from .app import cli, emit, state_of
+from .app import cli, emit, json_option, run_argument, run_of, state_of
 from .start import resume_config
 
 
 @cli.command()
-@click.argument("run_id", type=int)
+@run_argument
 @click.option("--sample", type=click.IntRange(1), metavar="N",
               help="Check N records of each kind, drawn reproducibly (default: every one).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
@@ -25,18 +24,22 @@ from .start import resume_config
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]),
               help="Write the verification report in this format (with -o, or to stdout).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@json_option
 @click.pass_context
 def verify(ctx: click.Context, run_id: int, sample: int | None, config_path: str | None,
            fmt: str | None, output: str | None, as_json: bool) -> None:
     """Read back what RUN (and its deltas) wrote and compare it with the source (read-only).
 
     Exit code 0 when every record checked is identical (differences the target cannot keep
-    are listed as expected), 1 when some differ or are missing."""
+    are listed as expected), 3 when some differ or are missing (docs/cli.md).
+
+    \b
+    Examples:
+      deskmigrate verify 2
+      deskmigrate verify 2 --sample 50 --format html -o verify-2.html
+    """
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
+    run = run_of(state, run_id)
     config, transports = resume_config(run, config_path)
     config = config or rn.config_of(run)
     result = verify_run(state, run_id, config, host.plugin_manager(), sample=sample,
@@ -50,7 +53,7 @@ def verify(ctx: click.Context, run_id: int, sample: int | None, config_path: str
     if not fmt or output:
         emit(result, as_json, lambda: _print(result, output))
     if not result["ok"]:
-        ctx.exit(1)
+        ctx.exit(exits.FAILURES)
 
 
 def _print(result: dict[str, Any], output: str | None) -> None:

@@ -34,7 +34,7 @@ def test_a_clean_run_exits_0_and_status_follows_the_run(tmp_path, config):
     db = tmp_path / "s.db"
     done = invoke(db, "migrate", "--config", str(config()), "--json")
     assert done.exit_code == exits.OK, done.output
-    assert json.loads(done.stdout)["next"] == ["deskmigrate delta 1"]
+    assert json.loads(done.stdout)["next"] == ["deskmigrate verify 1", "deskmigrate delta 1"]
     state = StateStore(db)
     for status, code in (("paused", exits.PAUSED), ("waiting", exits.WAITING),
                          ("running", exits.RUNNING), ("completed", exits.OK)):

@@ -13,6 +13,7 @@ from e2e_accounts import write_config
 from tamper import ALTER, REMOVE, Desk
 
 from deskmigrate.cli import cli
+from deskmigrate.core import exits
 
 PLATFORMS = ("zendesk", "freshdesk", "intercom", "jira_sm")
 PAIRS = list(product(PLATFORMS, PLATFORMS))
@@ -20,7 +21,7 @@ PAIRS = list(product(PLATFORMS, PLATFORMS))
 
 def run(db, *args: str) -> tuple[int, dict]:
     result = CliRunner().invoke(cli, ["--db", str(db), *args, "--json"])
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code in (0, exits.FAILURES), result.output
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -47,8 +48,8 @@ def test_verify_clean_then_catches_tampering(tmp_path, pair, source: str, target
 
 
 def caught(db) -> list[str]:
-    """The fields verify finds different in tickets (it must find some: exit code 1)."""
+    """The fields verify finds different in tickets (it must find some: exit code 3)."""
     code, result = run(db, "verify", "1")
-    assert code == 1 and not result["ok"] and result["kinds"]["ticket"]["differs"] >= 1
+    assert code == exits.FAILURES and not result["ok"] and result["kinds"]["ticket"]["differs"] >= 1
     return [d["field"] for r in result["records"] if r["kind"] == "ticket"
             for d in r["differences"] if not d["expected"]]
