@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from deskmigrate.core import host
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.paths import open_state, write_file
 from deskmigrate.core.seats import describe
@@ -83,12 +84,13 @@ def pricebook_show(ctx: click.Context, as_json: bool) -> None:
         _echo_json(pricebook_dict(book))
         return
     lines = [f"Currency {book.currency}; enforcement {'on' if book.enforce else 'off'}; "
-             f"minimum {book.minimum}", "Records (graduated):"]
+             f"minimum {book.minimum}", f"Records (graduated: {', '.join(book.tiered)}):"]
     lower = 0
     for tier in book.tiers:
         span = f"{lower + 1:,}-{tier.up_to:,}" if tier.up_to else f"above {lower:,}"
         lines.append(f"  {span:<22} {tier.price} each")
         lower = tier.up_to or lower
+    lines += [f"Records of kind {kind}: {each} each" for kind, each in book.kind_prices.items()]
     lines.append(f"Pair multipliers: default x{book.pair_default}; " + ", ".join(
         f"{pair} x{m}" for pair, m in book.pairs.items()))
     lines.append("Options:")
@@ -115,8 +117,9 @@ def pricebook_show(ctx: click.Context, as_json: bool) -> None:
 @pricebook_group.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
 def pricebook_check(file: str) -> None:
-    """Check a price book file; one sentence tells what is wrong."""
+    """Check a price book file (prices for every installed billable record kind)."""
     book = load_pricebook(file)
+    book.require_prices(host.kinds().billable)
     click.echo(f"{Path(file).name} is a valid price book ({book.currency}, "
                f"{len(book.tiers)} tiers, {len(book.plans)} plans).")
 
