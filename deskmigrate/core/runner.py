@@ -313,6 +313,12 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
             state.forget_run(run_id, kind, gone)
             if gone:
                 deleted[kind] = len(gone)
+        partial = state.partial(run_id, kind)  # created in part, never settled
+        if partial and kind in target.kinds:
+            gone = target.delete(kind, partial) or []
+            state.forget_partial(run_id, kind, gone)
+            if gone:
+                deleted[kind] = deleted.get(kind, 0) + len(gone)
         if not state.created_by(run_id, kind):
             state.forget_run(run_id, kind)  # what it matched: mapping rows only
     if state.created_remaining(run_id) == 0:
