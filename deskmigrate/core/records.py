@@ -88,7 +88,9 @@ class Contact(Record):
 
 @dataclass(kw_only=True)
 class Attachment:
-    """A file on a comment or article. ``fetch`` returns its bytes (the source binds it)."""
+    """A file on a comment or article. ``fetch`` returns its bytes (the source binds it).
+    ``public_url``: ``url`` gives the bytes to anyone (an open or signed link), so a target
+    platform that downloads files by URL may be handed it."""
 
     source_id: str
     file_name: str
@@ -96,6 +98,7 @@ class Attachment:
     size: int
     url: str = ""
     inline: bool = False
+    public_url: bool = False
     fetch: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
     def read(self) -> bytes:

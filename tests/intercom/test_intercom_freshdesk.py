@@ -57,6 +57,15 @@ def test_freshdesk_to_intercom(tmp_path, pair):
     db, result = migrate(tmp_path, source, target)
     assert result["records"]["ticket"]["migrated"] == len(id_map(db, "ticket"))
     check_freshdesk_to_intercom(source, target, db)
+    # Freshdesk's files are signed links: Intercom downloads them, so a customer's files
+    # come with the customer's message, never on a "Files of ..." note
+    with intercom_reader.client(target.url, target.credentials) as http:
+        messages = []
+        for cid in id_map(db, "ticket").values():
+            body = http.get(f"/conversations/{cid}").json()
+            messages += [body["source"], *body["conversation_parts"]["conversation_parts"]]
+    assert not [m for m in messages if "Files of" in (m.get("body") or "")]
+    assert any(m["attachments"] and m["author"]["type"] == "user" for m in messages)
 
 
 def test_intercom_to_freshdesk(tmp_path, pair):

@@ -10,7 +10,7 @@ import intercom_reader
 import jsm_api_reader
 import jsm_reader
 from e2e_accounts import id_map
-from ic_e2e import TICKETS, cli_json, migrate
+from ic_e2e import TICKETS, full_then_delta, intercom_activity, migrate
 
 from deskmigrate.plugins.jira_sm.sandbox.activity import simulate as jsm_activity
 
@@ -81,25 +81,17 @@ def test_intercom_to_jira_service_management(tmp_path, pair):
 
 def test_delta_intercom_to_jira_service_management(tmp_path, pair):
     source, target, source_app, _ = pair("intercom", "jira_sm")
-    db, full = migrate(tmp_path, source, target)
-    with intercom_reader.client(source.url, source.credentials) as http:
-        done = source_app.activity(http, new=2, updated=2, seed=4)
-    assert done == {"conversations created": 2, "conversations updated": 2}
-    delta = cli_json(db, "delta", str(full["run_id"]))
-    assert delta["status"] == "completed"
-    assert delta["records"]["ticket"] == {"total": 4, "migrated": 4, "skipped": 0,
-                                          "failed": 0}
+    db, _, _ = full_then_delta(tmp_path, source, target, intercom_activity(
+        source, source_app, new=2, updated=2, seed=4), changed=4)
     assert len(check_intercom_in_jsm(source, target, db)) == TICKETS + 2
 
 
 def test_delta_jira_service_management_to_intercom(tmp_path, pair):
     source, target, _, _ = pair("jira_sm", "intercom")
-    db, full = migrate(tmp_path, source, target)
-    with jsm_api_reader.client(source.url, source.credentials) as http:
-        done = jsm_activity(http, new=2, updated=2, seed=3)
-    assert done == {"tickets created": 2, "tickets updated": 2}
-    delta = cli_json(db, "delta", str(full["run_id"]))
-    assert delta["status"] == "completed"
-    assert delta["records"]["ticket"] == {"total": 4, "migrated": 4, "skipped": 0,
-                                          "failed": 0}
+
+    def activity() -> dict[str, int]:
+        with jsm_api_reader.client(source.url, source.credentials) as http:
+            return jsm_activity(http, new=2, updated=2, seed=3)
+
+    db, _, _ = full_then_delta(tmp_path, source, target, activity, changed=4)
     assert len(check_jsm_in_intercom(source, target, db)) == TICKETS + 2

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import jsm_api_reader
-from jsm_e2e_support import TICKETS
 from jsm_zd_snapshot import words
-from test_jira_sm_e2e import migrate
+from test_jira_sm_e2e import migrate_all
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "e2e_freshdesk"))
 import freshdesk_api  # noqa: E402  the Freshdesk e2e suite's reader, shared
@@ -76,17 +75,8 @@ def assert_jsm_in_freshdesk(source, target) -> None:
 
 
 def test_freshdesk_to_jsm(tmp_path, pair):
-    source, target = pair("freshdesk", "jira_sm")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"]["failed"] == 0
-    assert_freshdesk_in_jsm(source, target)
+    assert_freshdesk_in_jsm(*migrate_all(tmp_path, pair, "freshdesk", "jira_sm"))
 
 
 def test_jsm_to_freshdesk(tmp_path, pair):
-    source, target = pair("jira_sm", "freshdesk")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
-                                           "skipped": 0, "failed": 0}
-    assert_jsm_in_freshdesk(source, target)
+    assert_jsm_in_freshdesk(*migrate_all(tmp_path, pair, "jira_sm", "freshdesk"))
