@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from plugin_kind import MACROS, live_macros, scaffolded_acme
 
 from deskmigrate.cli import cli
+from deskmigrate.core import exits
 from deskmigrate.core.connector import Platform
 from deskmigrate.core.state import StateStore
 from deskmigrate.sandbox import serve_in_thread
@@ -135,7 +136,7 @@ def test_a_billable_kind_without_a_price_is_refused_before_anything_runs(macros,
                "records.kinds to count in the graduated tiers.\n")
     with acme_pair(macros, tmp_path, BOOK) as (_, target, config):
         result = CliRunner().invoke(cli, ["--db", str(db), "demo", "--config", str(config)])
-        assert (result.exit_code, result.output) == (1, refusal)
+        assert (result.exit_code, result.output) == (exits.REFUSED, refusal)
         assert StateStore(db).runs() == []  # refused before the demo started
         assert all(target.store.query(c) == [] for c in ("contacts", "tickets", "macros"))
     result = CliRunner().invoke(cli, ["billing", "pricebook", "check",

@@ -69,5 +69,6 @@ def test_check_names_the_desk_the_project_and_the_role(tmp_path, pair):
     config = write_config(tmp_path / "c.toml", source, target)
     result = CliRunner().invoke(cli, ["check", "--config", str(config)])
     assert result.exit_code == 0, result.output
-    assert ("target: jira_sm OK as Site Admin <admin@sandbox.atlassian.test> (admin) on "
-            "Help Centre ✓ (HELP, service desk 1) on Cloud") in result.output
+    assert ("  OK    credentials and write permission: as Site Admin "
+            "<admin@sandbox.atlassian.test> (admin) on Help Centre ✓ (HELP, service desk 1) "
+            "on Cloud") in result.output

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from report_support import REFUSED, SEED, DemoRun, FaultyTarget, invoke
 
-from deskmigrate.core import sandboxes
+from deskmigrate.core import exits, sandboxes
 from deskmigrate.sandbox.app import SandboxApp
 
 
@@ -38,7 +38,7 @@ def demo(tmp_path, monkeypatch):
         tail = ["--json"] if "--json" in args else []
         code, out, err = invoke("--db", str(db), *global_args, "demo", "--seed", str(SEED),
                                 *tail, env=env)
-        assert code in (0, 1), err
+        assert code in (exits.OK, exits.ERROR, exits.FAILURES), err
         runs = json.loads(invoke("--db", str(db), "runs", "--json")[1])["runs"]
         run_id = runs[-1]["run_id"]
         result = json.loads(invoke("--db", str(db), "status", str(run_id), "--json")[1])
