@@ -12,14 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from billing_support import make_demo, make_migration
 from click.testing import CliRunner
 from plugin_kind import MACROS, live_macros, scaffolded_acme
 
-from deskmigrate.billing.runs import quote_demo
 from deskmigrate.cli import cli
 from deskmigrate.core.connector import Platform
-from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.state import StateStore
 from deskmigrate.sandbox import serve_in_thread
 
@@ -144,15 +141,3 @@ def test_a_billable_kind_without_a_price_is_refused_before_anything_runs(macros,
     result = CliRunner().invoke(cli, ["billing", "pricebook", "check",
                                       str(tmp_path / "prices.toml")])
     assert (result.exit_code, result.output) == (2, refusal)
-
-
-def test_a_kind_no_installed_plugin_registers_is_not_quoted(state: StateStore) -> None:
-    """A demo that counted a plugin's kind, quoted where that plugin is not installed:
-    whether the kind is billable is unknown, so there is no quote rather than a free one."""
-    run_id = make_demo(state, make_migration(state, "acme", "acme"),
-                       {"ticket": 4, "macro": MACROS})
-    with pytest.raises(DeskmigrateError) as caught:
-        quote_demo(state, run_id)
-    assert str(caught.value) == (
-        f"Demo run {run_id} counted records of the kind 'macro', which no installed plugin "
-        "registers: install the plugin that reads it, then quote again.")
