@@ -48,6 +48,11 @@ class Capabilities:
     call_recordings: bool = False  # the source has voice-call recordings on comments
     max_attachment_bytes: int | None = None
     default_rate_per_minute: int = 200
+    # What `deskmigrate verify` lists as expected differences, not errors: the canonical
+    # ticket statuses the target keeps apart (empty: all of them), and the canonical fields
+    # it cannot keep as the source had them ("subject", "custom_fields", "comment.public").
+    ticket_statuses: tuple[str, ...] = ()
+    lossy: tuple[str, ...] = ()
     # Removed fields, accepted and ignored so plugins written before their removal load:
     bulk_ticket_batch: InitVar[int | None] = None  # Target.batch_size() says it now
     notes: InitVar[tuple[str, ...] | None] = None  # the plugin's docs say it now
