@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from deskmigrate.core import host
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.state import StateStore, now
 
@@ -27,10 +28,11 @@ class Quote:
     book: PriceBook
     pricing: Pricing
     priced: Priced
+    seats: dict[str, Any] | None = None  # the agent seats the demo measured (not priced)
 
     def as_dict(self) -> dict[str, Any]:
         return {"quote_id": self.id, "run_id": self.run_id, "migration_id": self.migration_id,
-                **self.priced.as_dict()}
+                **self.priced.as_dict(), "seats": self.seats}
 
 
 def get_run(state: StateStore, run_id: int) -> dict[str, Any]:
@@ -99,7 +101,7 @@ def pricing_for_run(state: StateStore, run_id: int, *, plan: str | None = None,
     book = load_pricebook(pricebook_path(pricebook, config))
     chosen = tuple(sorted(k for k, v in (run["options"] or {}).items() if v))
     pricing = Pricing(
-        records=billable_counts(run["counts"]),
+        records=billable_counts(run["counts"], host.kinds().billable),
         source=migration.get("source_platform", ""),
         target=migration.get("target_platform", ""),
         options=chosen,
@@ -127,4 +129,5 @@ def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
             "document": json.dumps({"pricing": pricing.as_dict(), **priced.as_dict()}),
         }).last_pk
     assert quote_id is not None  # a rowid table always reports the new row's key
-    return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced)
+    return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced,
+                 (run.get("config") or {}).get("seats"))

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from ..core.seats import describe
+
 
 def print_summary(result: dict[str, Any]) -> None:
     click.echo(f"Run {result['run_id']} ({result['mode']}, {result['source']} → "
@@ -22,6 +24,8 @@ def print_summary(result: dict[str, Any]) -> None:
     if result.get("warnings"):
         click.echo(f"  {len(result['warnings'])} warnings: "
                    f"`deskmigrate report {result['run_id']}` lists them")
+    if result.get("seats"):
+        click.echo(f"  {describe(result['seats'])}")
     quote = result.get("quote")
     if quote:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")

@@ -109,13 +109,20 @@ class EngineContext(WriteContext):
     def creating(self, kind: str, source_id: str) -> None:
         with self._lock:
             self._absent.add((kind, str(source_id)))
-        store = getattr(self._local, "store", None)
-        if store is None:  # SQLite connections stay in their thread
-            store = self._local.store = StateStore(self.state.path)
+        store = self._store()
         if kind in NESTED_KINDS:  # a nested record has no outcome row of its own
             store.mark_intent(self.run_id, kind, str(source_id))
         else:
             store.mark_absent(self.run_id, kind, str(source_id))
+
+    def created(self, kind: str, source_id: str, target_id: str) -> None:
+        self._store().mark_created(self.run_id, kind, str(source_id), str(target_id))
+
+    def _store(self) -> StateStore:
+        store = getattr(self._local, "store", None)
+        if store is None:  # SQLite connections stay in their thread
+            store = self._local.store = StateStore(self.state.path)
+        return store
 
     def warn(self, source_id: str, message: str) -> None:
         with self._lock:

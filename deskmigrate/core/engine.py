@@ -264,8 +264,9 @@ class Engine:
                 row = self._look_up(kind, record, printed)
                 if row is not None:
                     self._prints.pop((kind, sid), None)
+                    options = self._options.pop((kind, sid), [])
                     if row["status"] == st.MIGRATED:  # the options it was written with
-                        row["options"] = self._options.pop((kind, sid), [])
+                        row["options"] = options
                     settled.append(row)
                     continue
             self._prints[(kind, sid)] = printed

@@ -30,6 +30,7 @@ from .progress import Board
 from .records import NESTED_KINDS, rollback_order
 from .report import summary
 from .run import RunRequest
+from .seats import measure
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule
 
@@ -157,6 +158,9 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                             and earlier["status"] != st.ROLLED_BACK):
                         deleted = rollback(state, accounts.target, earlier["id"], pm)
                         removed.append({"run_id": earlier["id"], "deleted": deleted})
+                # seats once the earlier demo's agents are gone from the target
+                public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
+                state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
                     rollback(state, accounts.target, earlier["id"], pm)
@@ -286,6 +290,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     log.info("run.finished", run_id=run_id, status=result["status"], records=result["records"])
     result["requests"] = accounts.requests()
     if run["mode"] == "demo":
+        result["seats"] = run["config"].get("seats")
         result["quote"] = pm.hook.quote_run(state=state, run_id=run_id)
     return result
 
@@ -308,6 +313,12 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
             state.forget_run(run_id, kind, gone)
             if gone:
                 deleted[kind] = len(gone)
+        partial = state.partial(run_id, kind)  # created in part, never settled
+        if partial and kind in target.kinds:
+            gone = target.delete(kind, partial) or []
+            state.forget_partial(run_id, kind, gone)
+            if gone:
+                deleted[kind] = deleted.get(kind, 0) + len(gone)
         if not state.created_by(run_id, kind):
             state.forget_run(run_id, kind)  # what it matched: mapping rows only
     if state.created_remaining(run_id) == 0:

@@ -59,6 +59,12 @@ class ConversationReader:
         for row in search(self.http, "tickets/search", "tickets", query):
             yield TICKET_PREFIX + str(row["id"])
 
+    def assignees(self) -> set[str]:
+        """Admins assigned to a conversation or ticket, from list rows alone."""
+        rows = (*cursor_list(self.http, "conversations", "conversations"),
+                *search(self.http, "tickets/search", "tickets", EVERYTHING))
+        return {str(row["admin_assignee_id"]) for row in rows if row.get("admin_assignee_id")}
+
     def read(self, since: datetime | None = None) -> Iterator[Ticket]:
         for ticket_id in (*self.conversation_ids(since), *self.ticket_ids(since)):
             found = self.get(ticket_id)

@@ -204,6 +204,7 @@ class ConversationWriter:
         answer = self._send("conversations", {**payload, "attachment_urls": links} if links
                             else payload, lambda: payload)
         conversation = str(answer["conversation_id"])
+        ctx.created("ticket", ticket.source_id, conversation)  # before its parts: rollback
         self.stamp(conversation, ticket, ctx)
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
         children += self.send_missing(conversation, self.replies(ticket, ctx), present=[])

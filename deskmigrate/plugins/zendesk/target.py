@@ -13,6 +13,7 @@ from deskmigrate.core.connector import (
     Connection,
     Found,
     Identity,
+    Seats,
     Target,
     WriteContext,
     WriteResult,
@@ -274,6 +275,13 @@ class ZendeskTarget(Target):
 
     def find_agent(self, email: str) -> str | None:
         return self._search_user(f"email:{email}", agents_only=True)
+
+    def seats(self) -> Seats:
+        """Zendesk's API has no endpoint for the seats an account has bought: only the
+        agents and admins holding one are counted."""
+        used = self.api.count("api/v2/users/count.json", {"role[]": ["agent", "admin"]})
+        return Seats(used=used, basis="Zendesk's API does not tell how many seats the "
+                                      "account has bought")
 
     # -- groups -------------------------------------------------------------------------
     def _group_ids(self) -> dict[str, str]:
