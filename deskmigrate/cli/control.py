@@ -9,7 +9,7 @@ from ..core import runner as rn
 from ..core.errors import ConfigError, DeskmigrateError
 from ..core.run import RunRequest
 from .app import cli, emit, json_option, run_argument, run_of, state_of
-from .start import resume_config
+from .start import run_config
 
 
 @cli.command()
@@ -57,9 +57,7 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
       deskmigrate rollback 1 --yes
     """
     state = state_of(ctx)
-    run = run_of(state, run_id)
-    config, transports = resume_config(run, config_path)
-    config = config or rn.config_of(run)
+    config, transports = run_config(state, run_id, config_path)
     if not yes:
         if as_json:
             raise ConfigError("Pass --yes with --json: a rollback asks for confirmation.")

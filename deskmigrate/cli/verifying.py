@@ -7,12 +7,11 @@ from typing import Any
 import click
 
 from ..core import exits, host
-from ..core import runner as rn
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..verify import render, verify_run
-from .app import cli, emit, json_option, run_argument, run_of, state_of
-from .start import resume_config
+from .app import cli, emit, json_option, run_argument, state_of
+from .start import run_config
 
 
 @cli.command()
@@ -39,9 +38,7 @@ def verify(ctx: click.Context, run_id: int, sample: int | None, config_path: str
       deskmigrate verify 2 --sample 50 --format html -o verify-2.html
     """
     state = state_of(ctx)
-    run = run_of(state, run_id)
-    config, transports = resume_config(run, config_path)
-    config = config or rn.config_of(run)
+    config, transports = run_config(state, run_id, config_path)
     result = verify_run(state, run_id, config, host.plugin_manager(), sample=sample,
                         transports=transports)
     if output or fmt:
