@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from zendesk_support import PLATFORM, UNLIMITED, URL, api_client, sandbox
 
 from deskmigrate.core.connect import connect
 from deskmigrate.plugins.zendesk.source import ZendeskSource
-
-from zendesk_support import PLATFORM, UNLIMITED, URL, api_client, sandbox
 
 
 class Recording(httpx.BaseTransport):
