@@ -15,6 +15,7 @@ from ..core.paths import sandbox_dir
 from ..core.sandboxes import builtin_demo
 from .app import cli, emit, notify, state_of
 from .progress import progress_display
+from .selecting import select_options, with_select
 from .summary import print_summary
 
 
@@ -22,9 +23,11 @@ from .summary import print_summary
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML config (default: the built-in sandboxes).")
 @click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
+@select_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
-def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool) -> None:
+def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json: bool,
+         select: dict[str, Any]) -> None:
     """Free demo: count everything, migrate 20 tickets with all they need, quote."""
     transports = None
     if config_path is None:
@@ -35,7 +38,7 @@ def demo(ctx: click.Context, config_path: str | None, seed: int | None, as_json:
                        f"(in {sandbox_dir()}).", err=True)
     else:
         config = load(config_path)
-    _start(ctx, config, "demo", as_json, transports=transports, seed=seed,
+    _start(ctx, with_select(config, select), "demo", as_json, transports=transports, seed=seed,
            config_path=rn.config_path(config_path))
 
 
@@ -53,12 +56,14 @@ def _interval_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--again", "again", type=int, metavar="RUN",
               help="Re-migrate: remove what full run RUN created, then migrate again.")
 @_interval_options
+@select_options
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @click.pass_context
 def migrate(ctx: click.Context, config_path: str, again: int | None, windows: tuple[str, ...],
-            timezone: str | None, as_json: bool) -> None:
-    """Full migration of everything, in dependency order."""
-    _start(ctx, load(config_path), "remigrate" if again else "full", as_json, again,
+            timezone: str | None, as_json: bool, select: dict[str, Any]) -> None:
+    """Full migration of everything [select] keeps, in dependency order."""
+    config = with_select(load(config_path), select)
+    _start(ctx, config, "remigrate" if again else "full", as_json, again,
            windows=list(windows), timezone=timezone, config_path=rn.config_path(config_path))
 
 

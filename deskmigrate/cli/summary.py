@@ -13,6 +13,10 @@ def print_summary(result: dict[str, Any]) -> None:
     for kind, row in result["records"].items():
         click.echo(f"  {kind:<12} total {row['total']:>6}  migrated {row['migrated']:>6}  "
                    f"skipped {row['skipped']:>4}  failed {row['failed']:>4}")
+    phases = result.get("phases")
+    if phases:
+        click.echo(f"  express order: {phases.get('express', 0)} open and recent tickets "
+                   f"first, then {phases.get('history', 0)} of history")
     for name, count in result.get("options", {}).items():
         click.echo(f"  option {name}: applied to {count} records")
     if result.get("warnings"):

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .filters import Filters
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 ACCOUNT_SETTINGS = ("platform", "url", "rate_limit", "concurrency")
@@ -40,6 +41,7 @@ class Config:
     run: dict[str, Any] = field(default_factory=dict)
     billing: dict[str, Any] = field(default_factory=dict)
     customer: dict[str, Any] = field(default_factory=dict)
+    select: dict[str, Any] = field(default_factory=dict)  # filters and order (core.filters)
 
     def public(self) -> dict[str, Any]:
         return {"source": self.source.public(), "target": self.target.public(),
@@ -85,7 +87,7 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
 def parse(data: dict[str, Any]) -> Config:
     """Validate a parsed TOML document."""
     tables = {}
-    for name in ("options", "mapping", "run", "billing", "customer"):
+    for name in ("options", "mapping", "run", "billing", "customer", "select"):
         value = data.get(name, {})
         if not isinstance(value, dict):
             raise ConfigError(f"[{name}] must be a table.")
@@ -93,6 +95,7 @@ def parse(data: dict[str, Any]) -> Config:
     workers = tables["run"].get("concurrency", 8)
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
         raise ConfigError("[run] concurrency must be a whole number from 1 to 64.")
+    Filters.parse(tables["select"])  # one sentence for a bad filter, before anything runs
     return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
 
 

@@ -92,6 +92,7 @@ class Engine:
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
         self._options: dict[tuple[str, str], list[str]] = {}  # options that changed each
+        self._phase = ""  # the selection's phase being migrated ("express", "history")
 
     # -- the run ------------------------------------------------------------------------
     def run(self, selection: Selection) -> str:
@@ -104,7 +105,8 @@ class Engine:
             for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
-                    self._migrate_kind(kind, selection.records(kind))
+                    for self._phase, records in selection.phases(kind):
+                        self._migrate_kind(kind, records)
                 finally:
                     after = self._request_counts()
                     self.state.add_requests(spec.run_id, kind, after[0] - source,
@@ -431,7 +433,7 @@ class Engine:
 
     def _progress(self, kind: str, done: int) -> None:
         if self.spec.progress:
-            self.spec.progress(kind, done, None)
+            self.spec.progress(f"{kind} {self._phase}".strip(), done, None)
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

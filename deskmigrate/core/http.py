@@ -139,7 +139,7 @@ class HttpOptions:
 
 class RateBudget:
     """The request allowance of one connection, counted per window as the platforms count it
-    (a minute for Zendesk and Freshdesk, ten seconds for Intercom).
+    (a minute for most, ten seconds for some).
 
     The window's allowance is spent as fast as the platform answers. What is left and when
     the window resets are learnt from the rate-limit headers; sending stops ``reserve``

@@ -48,6 +48,18 @@ class Requester(Protocol):
                 json: Any = ...) -> httpx.Response: ...
 
 
+class RaisingClient:
+    """A plain ``httpx.Client`` as a :class:`Requester` that raises ``httpx.HTTPStatusError``
+    for an error answer (scripts and simulators paging an API without the host's client)."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None) -> httpx.Response:
+        return self.client.request(method, path, params=params, json=json).raise_for_status()
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """One page's request: a path (or absolute URL), query parameters and a JSON body."""
@@ -176,7 +188,7 @@ class NextUrlPaginator(Paginator):
 class CursorPaginator(Paginator):
     """An opaque cursor in the body sent back as a query parameter while ``has_more`` (a
     flag that must be true for another page) and until ``done`` (a flag ending the list,
-    Jira's ``isLast``)."""
+    such as ``isLast``)."""
 
     def __init__(self, cursor: str, param: str, *, items: str | None = None,
                  has_more: str | None = None, done: str | None = None) -> None:
@@ -323,7 +335,7 @@ class PageNumberPaginator(Paginator):
 
 class ScrollPaginator(Paginator):
     """A scroll: one token (``scroll_param``) names the whole walk and is sent back until a
-    page comes empty (Intercom's companies scroll). The token does not change from page to
+    page comes empty (a companies scroll, say). The token does not change from page to
     page, so a repeat is seen in the records: a page whose records ``key`` were all read
     already raises :class:`PagingError`."""
 

@@ -47,6 +47,8 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         "finished_at": run["finished_at"],
         "seed": run["seed"],
         "records": records,
+        "select": run["config"].get("select") or {},  # the filters and order it ran with
+        "phases": run["config"].get("phases") or {},  # express order: tickets per phase
         "options": options,
         "warnings": state.warnings(run_id),
         "requests_by_kind": run["requests"],

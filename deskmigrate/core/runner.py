@@ -21,6 +21,7 @@ from .connect import connect
 from .connector import Connection, Platform, Source, Target
 from .engine import Engine, Progress, RunSpec, default_agent
 from .errors import DeskmigrateError, RunRefused
+from .filters import Filters
 from .options import validate_options
 from .report import summary
 from .run import RunRequest
@@ -107,6 +108,7 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     if mode not in ("demo", "full", "delta", "remigrate", "retry"):
         raise DeskmigrateError(f"Unknown mode '{mode}'.")
     Schedule.parse(launch.windows, launch.timezone)  # refuse a bad window before anything
+    filters = Filters.parse(config.select, kinds=host.kinds(pm))  # and a bad filter
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    accounts.source_platform, accounts.target_platform)
@@ -122,11 +124,15 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                                  target_platform=config.target.platform, options=options,
                                  billing=config.billing, state=state,
                                  run_id=base["id"] if base else None, windows=launch.windows))
-        counts = accounts.source.count() if mode not in ("delta", "retry") else {}
+        # a delta keeps the filters of the run it follows
+        select = base["config"].get("select", {}) if mode == "delta" and base else \
+            filters.as_table()
+        counts = Selection(accounts.source, filters=filters, kinds=host.kinds(pm)).count() \
+            if mode not in ("delta", "retry") else {}
         seed = launch.seed
         if mode == "demo":
             seed = seed if seed is not None else random.SystemRandom().randrange(1 << 31)
-        public = {**config.public(), "config_path": launch.config_path,
+        public = {**config.public(), "select": select, "config_path": launch.config_path,
                   "windows": launch.windows, "timezone": launch.timezone,
                   "since": base["started_at"] if mode == "delta" and base else None}
         # the lease first: nothing (not even an earlier demo's rollback) runs twice at once
@@ -221,13 +227,14 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
     run = state.run(run_id)
     assert run is not None
     since = run["config"].get("since")
+    filters = Filters.parse(run["config"].get("select") or {})
     if run["mode"] == "demo":
         selection: Selection = DemoSelection(accounts.source, seed=run["seed"],
-                                             kinds=host.kinds(pm))
+                                             kinds=host.kinds(pm), filters=filters)
     elif run["mode"] == "retry":
         selection = RetrySelection(accounts.source, retry_ids(state, run))
     else:
-        selection = Selection(accounts.source,
+        selection = Selection(accounts.source, filters=filters, kinds=host.kinds(pm),
                               since=datetime.fromisoformat(since) if since else None)
     engine = Engine(RunSpec(
         state=state, pm=pm, source=accounts.source, target=accounts.target,
@@ -239,7 +246,11 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
         schedule=Schedule.parse(launch.windows, launch.timezone), notify=launch.notify,
     ))
-    engine.run(selection)
+    try:
+        engine.run(selection)
+    finally:
+        if selection.phase_sizes:  # the report shows the express order's two phases
+            state.update_run(run_id, config={**run["config"], "phases": selection.phase_sizes})
     result = summary(state, run_id)
     result["requests"] = accounts.requests()
     if run["mode"] == "demo":

@@ -25,6 +25,7 @@ from ..core.records import Record
 from ..core.runner import Launch, resume_run, start_run
 from ..core.sandboxes import IN_PROCESS_RATE
 from ..sandbox import SandboxApp
+from .sample import NAME, SamplePlatform
 
 if TYPE_CHECKING:
     from .suite import PlatformConformance
@@ -39,7 +40,7 @@ class Migration:
     state: st.StateStore
     result: dict[str, Any]
     config: Config
-    source_app: SandboxApp
+    source_app: SandboxApp | None  # None: the built-in sample source (a target-only platform)
     target_app: SandboxApp
     pm: pluggy.PluginManager
     before: dict[str, int]  # the target's counts before the run (its own admin, ...)
@@ -58,7 +59,8 @@ class Migration:
         return ctx
 
     def transports(self) -> dict[str, httpx.BaseTransport]:
-        return {"source": self.source_app.transport(), "target": self.target_app.transport()}
+        apps = {"source": self.source_app, "target": self.target_app}
+        return {side: app.transport() for side, app in apps.items() if app is not None}
 
 
 class Kit:
@@ -68,6 +70,10 @@ class Kit:
         self.suite = suite
         self.platform: Platform = suite.platform
         self.folder = folder
+        # A target-only platform is written from the built-in sample source.
+        self.sample = (None if suite.platform.capabilities.source_kinds
+                       else SamplePlatform(suite.tickets, suite.seed,
+                                           suite.platform.capabilities.target_kinds))
 
     # -- sandboxes and connections --------------------------------------------------------
     def sandbox(self, label: str, tickets: int, **kwargs: Any) -> SandboxApp:
@@ -102,11 +108,30 @@ class Kit:
         """The platform's source reading a target sandbox back."""
         return self.platform.source(self.connection(app))
 
+    def source_of(self, migration: Migration) -> Source:
+        """A source reading what ``migration`` read: its source sandbox, or the sample."""
+        if migration.source_app is not None:
+            return self.reader(migration.source_app)
+        assert self.sample is not None
+        return self.sample.source(connect(self.sample, "http://127.0.0.1:1", {}))
+
+    def counts(self, app: SandboxApp) -> dict[str, int]:
+        """Records per kind in a target sandbox: read by the platform's source, or (a
+        target-only platform) counted by the suite's ``count_written``."""
+        if self.sample is None:
+            return self.reader(app).count()
+        counted = self.suite.count_written(app)
+        assert counted is not None, (
+            f"{self.platform.name} has no source to read its target back: its suite "
+            f"defines count_written(app), the records per kind in its sandbox")
+        return counted
+
     # -- runs through the engine ----------------------------------------------------------
-    def config(self, source_app: SandboxApp, target_app: SandboxApp) -> Config:
+    def config(self, source_app: SandboxApp | None, target_app: SandboxApp) -> Config:
+        source = ({"platform": self.platform.name, **source_app.credentials()}
+                  if source_app is not None else {"platform": NAME})
         return parse({
-            "source": {"platform": self.platform.name, "url": "http://127.0.0.1:1",
-                       "rate_limit": IN_PROCESS_RATE, **source_app.credentials()},
+            "source": {**source, "url": "http://127.0.0.1:1", "rate_limit": IN_PROCESS_RATE},
             "target": {"platform": self.platform.name, "url": "http://127.0.0.1:2",
                        "rate_limit": IN_PROCESS_RATE, **target_app.credentials()},
             "billing": {"enforce": False}, "run": {"concurrency": 2},
@@ -119,6 +144,8 @@ class Kit:
         if existing is not None:
             pm.unregister(existing)
         pm.register(_Registers(platform or self.platform), name=self.platform.name)
+        if self.sample is not None:
+            pm.register(_Registers(self.sample), name=NAME)
         return pm
 
     @cached_property
@@ -127,13 +154,13 @@ class Kit:
 
     def migrate(self, label: str, platform: Platform | None = None) -> Migration:
         """A full run into a new, empty target (``platform`` may wrap the suite's)."""
-        source_app = self.sandbox(f"{label}-source", self.suite.tickets)
+        source_app = (self.sandbox(f"{label}-source", self.suite.tickets)
+                      if self.sample is None else None)
         target_app = self.sandbox(f"{label}-target", 0)
         config = self.config(source_app, target_app)
         state = st.StateStore(self.folder / f"{label}-state-{next(_folders)}.sqlite")
         pm = self.plugin_manager(platform)
-        before = self.reader(target_app).count() if self.platform.capabilities.source_kinds \
-            else {}
+        before = self.counts(target_app)
         migration = Migration(state, {}, config, source_app, target_app, pm, before)
         self.last_migration = migration  # kept when the run is killed on the way
         migration.result = start_run(config, "full", state=state, pm=pm,
@@ -143,7 +170,7 @@ class Kit:
     def arrived(self, migration: Migration) -> dict[str, tuple[int, int]]:
         """Per kind written: (records the runs say they created, records they added to the
         target). Records matched to existing ones (people by email) are in neither."""
-        after = self.reader(migration.target_app).count()
+        after = self.counts(migration.target_app)
         runs = [r["id"] for r in migration.state.runs()]
         return {kind: (sum(len(migration.state.created_by(run, kind)) for run in runs),
                        after.get(kind, 0) - migration.before.get(kind, 0))

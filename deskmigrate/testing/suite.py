@@ -7,7 +7,10 @@
 
 Every test runs hermetically against the plugin's own sandbox (in-process, no socket) and
 fails with a sentence naming the promise that is broken. Source tests are skipped for a
-target-only platform and target tests for a source-only one.
+target-only platform and target tests for a source-only one. A target-only platform is
+written from the built-in sample source (``deskmigrate.testing.sample``) and, having no
+source to read its target back, tells the suite how many records its sandbox holds
+(``count_written``); only the record-by-record comparisons need a source.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ..core.errors import AuthError, NoSandbox
 from ..core.host import kinds
 from ..core.records import Record, Ticket
 from ..core.runner import Launch, start_run
+from ..sandbox import SandboxApp
 from .kit import CrashAfterWrites, Killed, Kit, RateLimitEvery, expect
 
 
@@ -70,8 +74,15 @@ class PlatformConformance:
 
     @classmethod
     def _needs_both(cls) -> None:
+        """Tests that read the target back record by record need the platform's source."""
         cls._needs("source")
         cls._needs("target")
+
+    @classmethod
+    def count_written(cls, app: SandboxApp) -> dict[str, int] | None:
+        """Records per kind in a target sandbox. A target-only platform (no source to read
+        its target back) overrides it, e.g. counting its sandbox's store."""
+        return None
 
     # -- the plugin -----------------------------------------------------------------------
     def test_hooks_are_spelled_as_deskmigrate_defines_them(self) -> None:
@@ -182,7 +193,7 @@ class PlatformConformance:
 
     # -- the target, written by the engine -------------------------------------------------
     def test_migration_writes_every_record(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         result = kit.migration.result
         assert result["status"] == st.COMPLETED, (
             f"A full migration completes, but it ended {result['status']}: {result.get('error')}")
@@ -200,7 +211,7 @@ class PlatformConformance:
         """(source record, the same record read back from the target) for ``kind``."""
         migration = kit.migration
         ids = migration.state.id_map(migration.migration_id, kind)
-        source = {r.source_id: r for r in kit.reader(migration.source_app).read(kind)}
+        source = {r.source_id: r for r in kit.source_of(migration).read(kind)}
         back = {r.source_id: r for r in kit.reader(migration.target_app).get(
             kind, [t for t in ids.values() if t])}
         return [(record, back[target_id]) for sid, record in source.items()
@@ -229,12 +240,12 @@ class PlatformConformance:
                 f"was {original.created_at} and became {copy.created_at} (comments: {times})")
 
     def test_find_locates_what_a_run_created(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         migration, target = kit.migration, kit.target(kit.migration.target_app)
         ctx = migration.context()
         for kind in ("contact", "ticket"):
             ids = migration.state.id_map(migration.migration_id, kind)
-            for record in kit.reader(migration.source_app).get(kind, sorted(ids)[:2]):
+            for record in kit.source_of(migration).get(kind, sorted(ids)[:2]):
                 with expect(f"find({kind!r}) locates what an interrupted write created"):
                     found = located(target.find(kind, record, ctx))
                 assert found == ids[record.source_id], (
@@ -243,31 +254,31 @@ class PlatformConformance:
                     f"not {ids[record.source_id]!r}")
 
     def test_find_ignores_what_other_runs_created(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         migration, target = kit.migration, kit.target(kit.migration.target_app)
         other = migration.context(migration.migration_id + 1000)
         for kind in ("contact", "ticket"):
             ids = migration.state.id_map(migration.migration_id, kind)
-            for record in kit.reader(migration.source_app).get(kind, sorted(ids)[:2]):
+            for record in kit.source_of(migration).get(kind, sorted(ids)[:2]):
                 found = owned(target.find(kind, record, other))
                 assert found is None, (
                     f"find() reports only records this migration created (by its stamp, never "
                     f"a natural key), but it claimed {kind} {found} created by another one")
 
     def test_delete_removes_what_was_written(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         migration = kit.migrate("delete")
         target, ctx = kit.target(migration.target_app), migration.context()
         ids = migration.state.id_map(migration.migration_id, "ticket")
         source_id, target_id = next((s, t) for s, t in sorted(ids.items()) if t is not None)
         with expect("delete() removes the records it is given"):
             target.delete("ticket", [target_id, target_id])  # a missing id is no error
-        record = next(iter(kit.reader(migration.source_app).get("ticket", [source_id])))
+        record = next(iter(kit.source_of(migration).get("ticket", [source_id])))
         assert owned(target.find("ticket", record, ctx)) is None, (
             f"delete() removes the records it is given, but ticket {target_id} is still there")
 
     def test_delta_after_no_change_writes_nothing(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         migration = kit.migrate("delta")
         result = start_run(migration.config, "delta", state=migration.state, pm=migration.pm,
                            launch=Launch(transports=migration.transports()),
@@ -278,7 +289,7 @@ class PlatformConformance:
             f"(status {result['status']}: {result.get('error')})")
 
     def test_kill_and_resume_leaves_no_duplicate(self, kit: Kit) -> None:
-        self._needs_both()
+        self._needs("target")
         with contextlib.suppress(Killed):  # "died" right after a ticket reached the platform
             kit.migrate("killed", CrashAfterWrites(self.platform, 1))
         migration = kit.last_migration

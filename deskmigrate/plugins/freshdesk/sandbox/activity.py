@@ -2,32 +2,28 @@
 new tickets from existing contacts (the description is their first message), and open or
 pending tickets given a new message - a private agent note or a customer message written
 as an incoming note, never a reply (which would send email) - with a changed status and
-an extra tag. It is what a delta run must then carry over."""
+an extra tag. It is what a delta run must then carry over. A client of the emulator, it
+pages with the core paginators like any other client."""
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
+from deskmigrate.core.paging import LinkHeaderPaginator, PageRequest, RaisingClient
+
 EPOCH = "1970-01-01T00:00:00Z"
 OPEN, PENDING = 2, 3
-_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 TOPICS = ("login", "billing", "export", "invoice", "password reset")
 
 
 def _rows(client: httpx.Client, path: str, params: dict[str, Any]) -> Iterator[dict]:
     """Every row of a list, following ``Link: <...>; rel="next"``."""
-    response = client.get(path, params={**params, "per_page": 100}).raise_for_status()
-    while True:
-        yield from response.json()
-        match = _NEXT.search(response.headers.get("link", ""))
-        if match is None:
-            return
-        response = client.get(match.group(1)).raise_for_status()
+    return LinkHeaderPaginator().items(RaisingClient(client),
+                                       PageRequest(path, {**params, "per_page": 100}))
 
 
 def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict[str, int]:

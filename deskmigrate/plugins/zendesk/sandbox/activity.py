@@ -1,6 +1,7 @@
 """Simulated support activity in a Zendesk sandbox, through the public REST API only: new
 tickets from existing end users, and existing tickets answered by an agent with a changed
-status and an extra tag (what a delta run must then carry over)."""
+status and an extra tag (what a delta run must then carry over). A client of the emulator,
+it pages with the core paginators like any other client."""
 
 from __future__ import annotations
 
@@ -9,16 +10,13 @@ from typing import Any
 
 import httpx
 
+from deskmigrate.core.paging import NextUrlPaginator, PageRequest, RaisingClient
+
 
 def _all(client: httpx.Client, path: str, key: str, params: dict[str, Any]) -> list[dict]:
-    rows: list[dict] = []
-    url: str | None = path
-    query: dict[str, Any] | None = {**params, "page[size]": 100}
-    while url:
-        body = client.get(url, params=query).raise_for_status().json()
-        rows.extend(body[key])
-        url, query = (body["links"]["next"], None) if body["meta"]["has_more"] else (None, None)
-    return rows
+    pages = NextUrlPaginator("links.next", items=key, has_more="meta.has_more")
+    return list(pages.items(RaisingClient(client), PageRequest(path, {**params,
+                                                                      "page[size]": 100})))
 
 
 def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict[str, int]:
