@@ -10,6 +10,7 @@ import click
 
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.paths import open_state, write_file
+from deskmigrate.core.seats import describe
 from deskmigrate.core.state import StateStore
 
 from . import render
@@ -199,6 +200,8 @@ def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, pro
     click.echo(render.document_text(quote.priced.as_dict(), f"Quote for migration "
                                     f"{quote.migration_id} (demo run {run}), "
                                     f"{quote.priced.plan_name} plan"))
+    if quote.seats:  # not priced: the target's own subscription
+        click.echo(describe(quote.seats))
 
 
 @billing_group.command("invoice")

@@ -221,7 +221,8 @@ def pay_invoice(state: StateStore, number: str, method: str, reference: str = ""
 
 
 def void_invoice(state: StateStore, number: str) -> Invoice:
-    """Cancel an open invoice (a paid one is corrected with a credit note instead)."""
+    """Cancel an open invoice (a paid one is corrected with a credit note instead), unless
+    a later document of its chain was priced on it (a reconciliation, an upgrade)."""
     invoice = get_invoice(state, number)
     with state.transaction():
         status = state.db.execute("SELECT status FROM invoices WHERE id=?",
@@ -229,5 +230,14 @@ def void_invoice(state: StateStore, number: str) -> Invoice:
         if invoice.kind == CREDIT_NOTE or status != OPEN:
             raise DeskmigrateError(f"Only an unpaid invoice can be voided; {invoice.number} "
                                    f"is {STATUS_LABELS[status]}.")
+        root = invoice.refers_to or invoice.number
+        later = list_invoices(state, invoice.migration_id, "refers_to=? AND status!=? AND id>?",
+                              (root, VOID, invoice.id))
+        if later:  # voiding it would leave a document priced on it without its basis
+            raise DeskmigrateError(
+                f"{KIND_LABELS[invoice.kind]} {invoice.number} cannot be voided: "
+                f"{KIND_LABELS[later[0].kind].lower()} {later[0].number} was priced on it "
+                f"after it was issued; record its payment with "
+                f"{PAY.format(number=invoice.number)}.")
         state.db.execute("UPDATE invoices SET status=? WHERE id=?", [VOID, invoice.id])
     return get_invoice(state, invoice.number)

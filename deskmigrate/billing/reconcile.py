@@ -25,7 +25,9 @@ from .invoices import (
     INVOICE,
     ISSUED,
     OPEN,
+    PAY,
     SUPPLEMENTARY,
+    UPGRADE,
     VOID,
     Invoice,
     insert_document,
@@ -133,6 +135,12 @@ def _reconcile(state: StateStore, run: dict[str, Any]) -> Reconciliation:
     invoice = earlier[-1] if earlier else invoices[0]
     chain = list_invoices(state, migration_id, "refers_to=? AND status!=?",
                           (invoice.number, VOID))
+    for doc in chain:  # an unpaid upgrade is an offer: bill the actuals on what was bought
+        if doc.kind == UPGRADE and doc.status == OPEN:
+            raise DeskmigrateError(
+                f"Upgrade {doc.number} of invoice {invoice.number} is unpaid: record its "
+                f"payment with {PAY.format(number=doc.number)} or void it with "
+                f"`deskmigrate billing void {doc.number}`, then reconcile.")
     baseline = chain[-1] if chain else invoice
     book = pricebook_from_snapshot(invoice.pricebook)
     actual = metered_actuals(state, migration_id)

@@ -27,10 +27,11 @@ class Quote:
     book: PriceBook
     pricing: Pricing
     priced: Priced
+    seats: dict[str, Any] | None = None  # the agent seats the demo measured (not priced)
 
     def as_dict(self) -> dict[str, Any]:
         return {"quote_id": self.id, "run_id": self.run_id, "migration_id": self.migration_id,
-                **self.priced.as_dict()}
+                **self.priced.as_dict(), "seats": self.seats}
 
 
 def get_run(state: StateStore, run_id: int) -> dict[str, Any]:
@@ -127,4 +128,5 @@ def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
             "document": json.dumps({"pricing": pricing.as_dict(), **priced.as_dict()}),
         }).last_pk
     assert quote_id is not None  # a rowid table always reports the new row's key
-    return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced)
+    return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced,
+                 (run.get("config") or {}).get("seats"))

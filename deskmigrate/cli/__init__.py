@@ -9,7 +9,15 @@ import warnings
 from typing import Any
 
 from ..core import host
-from . import catalog, check, control, results, sandbox, start  # noqa: F401  (register commands)
+from . import (  # noqa: F401  (register commands)
+    catalog,
+    check,
+    control,
+    results,
+    sandbox,
+    start,
+    verifying,
+)
 from .app import cli
 
 __all__ = ["cli", "main"]

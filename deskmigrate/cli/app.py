@@ -10,7 +10,7 @@ import click
 
 from .. import __version__
 from ..core.errors import DeskmigrateError
-from ..core.logs import configure, scrub
+from ..core.logs import FORMATS, configure, scrub
 from ..core.paths import open_state
 from ..core.state import StateStore
 
@@ -76,8 +76,11 @@ def emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
 @click.option("--db", type=click.Path(dir_okay=False), envvar="DESKMIGRATE_DB",
               help="State database (default: $DESKMIGRATE_HOME/state.sqlite).")
 @click.option("-v", "--verbose", is_flag=True, help="Log HTTP retries and engine events.")
+@click.option("--log-format", type=click.Choice(FORMATS), default="text", show_default=True,
+              envvar="DESKMIGRATE_LOG_FORMAT",
+              help="json: events (progress included) as one JSON object a line on stderr.")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, verbose: bool) -> None:
+def cli(ctx: click.Context, db: str | None, verbose: bool, log_format: str) -> None:
     """Migrate help-desk data between platforms."""
-    configure(verbose)
-    ctx.obj = {"db": db}
+    configure(verbose, fmt=log_format)
+    ctx.obj = {"db": db, "log_format": log_format}

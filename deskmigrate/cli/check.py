@@ -7,6 +7,8 @@ import click
 from ..core import host
 from ..core import runner as rn
 from ..core.config import load
+from ..core.filters import Filters
+from ..core.seats import describe, measure
 from .app import cli
 
 
@@ -15,6 +17,7 @@ from .app import cli
 def check(config_path: str) -> None:
     """Verify the credentials and permissions of source and target."""
     config = load(config_path)
+    filters = Filters.parse(config.select, kinds=host.kinds())  # a bad filter: before asking
     with rn.open_accounts(config, host.plugin_manager()) as accounts:
         for side, endpoint in (("source", accounts.source), ("target", accounts.target)):
             who = endpoint.check()
@@ -22,3 +25,4 @@ def check(config_path: str) -> None:
                        f"{f' <{who.email}>' if who.email else ''}"
                        f"{f' ({who.role})' if who.role else ''}"
                        f"{f' on {who.account}' if who.account else ''}")
+        click.echo(describe(measure(accounts.source, accounts.target, filters).as_dict()))

@@ -106,7 +106,7 @@ def _follow(ctx: click.Context, mode: str, run_id: int, config_path: str | None,
 def _start(ctx: click.Context, config: Config, mode: str, as_json: bool,
            base_run_id: int | None = None, **launch: Any) -> None:
     """Start a run with a progress display (not with --json) and print its summary."""
-    with progress_display(not as_json) as progress:
+    with progress_display(ctx, as_json) as progress:
         result = rn.start_run(config, mode, state=state_of(ctx), pm=host.plugin_manager(),
                               launch=rn.Launch(progress=progress, notify=notify, **launch),
                               base_run_id=base_run_id)
@@ -137,7 +137,7 @@ def resume(ctx: click.Context, run_id: int, config_path: str | None,
     if run is None:
         raise DeskmigrateError(f"There is no run {run_id}.")
     config, transports = resume_config(run, config_path)
-    with progress_display(not as_json) as progress:
+    with progress_display(ctx, as_json) as progress:
         launch = rn.Launch(progress=progress, notify=notify, transports=transports,
                            windows=list(windows), timezone=timezone)
         result = rn.resume_run(run_id, state=state, pm=host.plugin_manager(), config=config,

@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 
+from ..core.seats import describe
+
 
 def print_summary(result: dict[str, Any]) -> None:
     click.echo(f"Run {result['run_id']} ({result['mode']}, {result['source']} → "
@@ -22,11 +24,15 @@ def print_summary(result: dict[str, Any]) -> None:
     if result.get("warnings"):
         click.echo(f"  {len(result['warnings'])} warnings: "
                    f"`deskmigrate report {result['run_id']}` lists them")
+    if result.get("seats"):
+        click.echo(f"  {describe(result['seats'])}")
     quote = result.get("quote")
     if quote:
         click.echo(f"  quote for the full migration: {quote['total']} {quote['currency']}")
     if result.get("error"):
         click.echo(f"  stopped: {result['error']}")
+    for note in result.get("notes", []):
+        click.echo(f"  {note}")
     if result.get("archived_at"):
         click.echo(f"  archived {result['archived_at'][:10]}: the per-record data was purged "
                    "at the end of the plan's data retention; counts, invoices and the meter "

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from .errors import ApiError, NoSandbox
 from .http import HttpOptions
-from .records import Record
+from .records import Record, Ticket
 
 if TYPE_CHECKING:
     from ..sandbox.app import SandboxApp
@@ -48,6 +48,11 @@ class Capabilities:
     call_recordings: bool = False  # the source has voice-call recordings on comments
     max_attachment_bytes: int | None = None
     default_rate_per_minute: int = 200
+    # What `deskmigrate verify` lists as expected differences, not errors: the canonical
+    # ticket statuses the target keeps apart (empty: all of them), and the canonical fields
+    # it cannot keep as the source had them ("subject", "custom_fields", "comment.public").
+    ticket_statuses: tuple[str, ...] = ()
+    lossy: tuple[str, ...] = ()
     # Removed fields, accepted and ignored so plugins written before their removal load:
     bulk_ticket_batch: InitVar[int | None] = None  # Target.batch_size() says it now
     notes: InitVar[tuple[str, ...] | None] = None  # the plugin's docs say it now
@@ -81,13 +86,30 @@ class Identity:
     account: str | None = None
 
 
+@dataclass(frozen=True)
+class Seats:
+    """A target account's agent seats (paid licences), as far as its API tells: ``None``
+    where it does not. ``basis`` names the endpoint the figures come from, or why a figure
+    is unknown; never a guess."""
+
+    total: int | None = None  # seats the account has paid for
+    used: int | None = None  # seats its agents hold now
+    free: int | None = None  # seats left to give new agents
+    unlimited: bool = False
+    basis: str = ""
+
+
 @dataclass
 class ChildResult:
-    """A nested record written with its parent (a comment inside a ticket)."""
+    """A nested record written with its parent (a comment inside a ticket). ``owned``:
+    None when it goes with its parent; True for one this write added to a parent it may
+    not own (an agent's group membership), which rollback removes; False for one that was
+    there before."""
 
     kind: str
     source_id: str
     target_id: str | None
+    owned: bool | None = None
 
 
 @dataclass
@@ -112,6 +134,7 @@ class Found:
 
     target_id: str
     owned: bool
+    children: tuple[ChildResult, ...] = ()  # what completing it added (its memberships)
 
 
 class WriteContext(ABC):
@@ -161,6 +184,12 @@ class WriteContext(ABC):
         """Whether an interrupted attempt announced :meth:`creating` for this record."""
         return False
 
+    def created(self, kind: str, source_id: str, target_id: str) -> None:
+        """Say, as soon as the target answers the first request of a record written in
+        several (a ticket, then its notes), that it now exists as ``target_id``: if the
+        rest of the write is lost and the record cannot be looked up, rollback still
+        removes it."""
+
 
 class Source(ABC):
     """Reads records from a platform. Override points are small on purpose."""
@@ -194,6 +223,13 @@ class Source(ABC):
         """Every id of ``kind``; override with a cheaper listing where the API has one."""
         for record in self.read(kind):
             yield record.source_id
+
+    def ticket_agents(self) -> set[str]:
+        """Source ids of the people assigned to at least one ticket: the agents who need a
+        seat in the target. The default reads every ticket in full; override it with a
+        listing that reads no conversation."""
+        return {t.assignee_id for t in self.read("ticket")
+                if isinstance(t, Ticket) and t.assignee_id}
 
     def close(self) -> None:
         """Release what the source holds (spool files)."""
@@ -241,6 +277,10 @@ class Target(ABC):
     def find_agent(self, email: str) -> str | None:
         """The target id of the agent with this email, if there is one."""
         return None
+
+    def seats(self) -> Seats:
+        """The account's agent seats as far as its API tells (by default: nothing known)."""
+        return Seats(basis=f"the {self.connection.platform} plugin cannot read seats")
 
     @abstractmethod
     def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:

@@ -9,7 +9,7 @@ import threading
 from collections import defaultdict
 
 from .connector import Source, WriteContext
-from .records import Record
+from .records import NESTED_KINDS, Record
 from .state import StateStore
 
 
@@ -47,10 +47,12 @@ class EngineContext(WriteContext):
             self._maps.setdefault(kind, {})[source_id] = target_id
 
     def load_absent(self, kind: str) -> None:
-        """Which pending records of ``kind`` an interrupted attempt was creating."""
+        """Which pending records of ``kind`` (and nested records) an interrupted attempt
+        was creating."""
         found = self.state.absent(self.migration_id, kind)
+        nested = self.state.intents(self.migration_id)
         with self._lock:
-            self._absent |= {(kind, s) for s in found}
+            self._absent |= {(kind, s) for s in found} | nested
 
     def was_absent(self, kind: str, source_id: str) -> bool:
         with self._lock:
@@ -107,10 +109,20 @@ class EngineContext(WriteContext):
     def creating(self, kind: str, source_id: str) -> None:
         with self._lock:
             self._absent.add((kind, str(source_id)))
+        store = self._store()
+        if kind in NESTED_KINDS:  # a nested record has no outcome row of its own
+            store.mark_intent(self.run_id, kind, str(source_id))
+        else:
+            store.mark_absent(self.run_id, kind, str(source_id))
+
+    def created(self, kind: str, source_id: str, target_id: str) -> None:
+        self._store().mark_created(self.run_id, kind, str(source_id), str(target_id))
+
+    def _store(self) -> StateStore:
         store = getattr(self._local, "store", None)
         if store is None:  # SQLite connections stay in their thread
             store = self._local.store = StateStore(self.state.path)
-        store.mark_absent(self.run_id, kind, str(source_id))
+        return store
 
     def warn(self, source_id: str, message: str) -> None:
         with self._lock:

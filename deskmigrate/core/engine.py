@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -61,6 +62,7 @@ class RunSpec:
     progress: Progress | None = None
     schedule: Schedule | None = None  # interval windows: outside them the run waits
     notify: Callable[[str], None] | None = None  # one-line messages for the operator
+    waiting: Callable[[datetime | None], None] | None = None  # the window it waits for
 
 
 def default_agent(target: Target, email: str | None, platform: str) -> str | None:
@@ -102,11 +104,13 @@ class Engine:
         status = st.COMPLETED
         try:
             self.ctx.default_agent = self._default_agent()
+            counts = (self.state.run(spec.run_id) or {}).get("counts") or {}
             for kind in self._kinds():
                 source, target = self._request_counts()
                 try:
                     for self._phase, records in selection.phases(kind):
-                        self._migrate_kind(kind, records)
+                        self._migrate_kind(kind, records,
+                                           partial(selection.total, kind, counts, self._phase))
                 finally:
                     after = self._request_counts()
                     self.state.add_requests(spec.run_id, kind, after[0] - source,
@@ -140,7 +144,9 @@ class Engine:
                              self.spec.target_platform)
 
     # -- one kind -----------------------------------------------------------------------
-    def _migrate_kind(self, kind: str, records: Iterable[Record]) -> None:
+    def _migrate_kind(self, kind: str, records: Iterable[Record],
+                      total: Callable[[], int | None]) -> None:
+        """Write ``records`` of ``kind``; ``total()`` says how many there are once known."""
         spec = self.spec
         needed = set(self.kinds[kind].references)
         if spec.mode == "delta":  # which children (comments) earlier runs already wrote
@@ -167,10 +173,13 @@ class Engine:
                             done += self._collect(kind, in_flight, pool)
                         self._submit(pool, in_flight, kind, todo, 1, op)
                 done += len(batch) - len(writes) - len(updates)
-                self._progress(kind, done)
+                self._progress(kind, done, total())
             while in_flight:
                 done += self._collect(kind, in_flight, pool)
-                self._progress(kind, done)
+                self._progress(kind, done, total())
+        self._progress(kind, done, total())
+        log.info("run.kind", run_id=spec.run_id, kind=kind, phase=self._phase or None,
+                 done=done, total=total())
 
     def _safe_point(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> None:
         """Between batches: stop if a pause was asked for; wait while the windows are shut."""
@@ -184,6 +193,8 @@ class Engine:
         self._drain(kind, in_flight, pool)
         opening = schedule.next_opening(datetime.now(UTC))
         self.state.set_status(spec.run_id, st.WAITING)
+        if spec.waiting:
+            spec.waiting(opening)
         self._notify(f"Run {spec.run_id} is outside its windows; it waits until "
                      f"{opening.astimezone(schedule.tz):%a %Y-%m-%d %H:%M:%S %Z}.")
         while not schedule.is_open(datetime.now(UTC)):
@@ -191,6 +202,8 @@ class Engine:
                 raise Paused
             time.sleep(min(1.0, max(0.05, (opening - datetime.now(UTC)).total_seconds())))
         self.state.set_status(spec.run_id, st.RUNNING)
+        if spec.waiting:
+            spec.waiting(None)
         self._notify(f"Run {spec.run_id}: a window opened; carrying on.")
 
     def _drain(self, kind: str, in_flight: InFlight, pool: ThreadPoolExecutor) -> None:
@@ -251,8 +264,9 @@ class Engine:
                 row = self._look_up(kind, record, printed)
                 if row is not None:
                     self._prints.pop((kind, sid), None)
+                    options = self._options.pop((kind, sid), [])
                     if row["status"] == st.MIGRATED:  # the options it was written with
-                        row["options"] = self._options.pop((kind, sid), [])
+                        row["options"] = options
                     settled.append(row)
                     continue
             self._prints[(kind, sid)] = printed
@@ -282,7 +296,9 @@ class Engine:
                 found = Found(str(found), owned=False)
             owned = found.owned or self.ctx.was_absent(kind, sid)
             return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
-                    "matched": not owned, "fingerprint": printed}
+                    "matched": not owned, "fingerprint": printed,
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in found.children]}
         return {"source_id": sid, "status": st.PENDING,
                 "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
                           "a resume looks again"}
@@ -371,7 +387,8 @@ class Engine:
                     "target_id": result.target_id, "warnings": warnings,
                     "matched": result.matched, "options": options,
                     "fingerprint": self._prints.pop((kind, result.source_id), None),
-                    "children": [(c.kind, c.source_id, c.target_id) for c in result.children]}
+                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
+                                 for c in result.children]}
         if result.skipped is not None:
             return {"source_id": result.source_id, "status": st.SKIPPED,
                     "reason": scrub(result.skipped), "warnings": warnings}
@@ -431,9 +448,9 @@ class Engine:
         if self.spec.notify:
             self.spec.notify(message)
 
-    def _progress(self, kind: str, done: int) -> None:
+    def _progress(self, kind: str, done: int, total: int | None) -> None:
         if self.spec.progress:
-            self.spec.progress(f"{kind} {self._phase}".strip(), done, None)
+            self.spec.progress(f"{kind} {self._phase}".strip(), done, total)
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

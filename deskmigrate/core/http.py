@@ -219,6 +219,16 @@ class RateBudget:
         with self._lock:
             self._blocked_until = max(self._blocked_until, self._clock() + seconds)
 
+    def held_for(self) -> float:
+        """Seconds every request on this budget still waits: a 429's Retry-After, a 503, or
+        the rest of a spent window; 0 when a request may go now. Progress displays poll it."""
+        with self._lock:
+            now = self._clock()
+            wait = self._blocked_until - now
+            if self._reset_at is not None and self._left() <= self.reserve:
+                wait = max(wait, self._reset_at - now)
+            return max(0.0, wait)
+
     # -- internals (called with the lock held) ---------------------------------------------
     def _left(self) -> int:
         own = self.allowance - self._sent
@@ -455,7 +465,9 @@ class HttpClient:
             delay = self._reset(response) if delay is None else delay
             with self.stats._lock:
                 self.stats.rate_limited += 1
-            self.budget.block_for(min(delay if delay is not None else 1.0, self.max_wait))
+            hold = min(delay if delay is not None else 1.0, self.max_wait)
+            log.info("http.rate_limited", platform=self.platform, wait_s=hold)
+            self.budget.block_for(hold)
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:

@@ -22,14 +22,16 @@ CLOSERS = {"{": "}", "[": "]"}
 def zone(name: str | None = None) -> tzinfo:
     """The operator's time zone: ``name`` (e.g. ``Europe/Paris``), else ``$TZ``, else the
     machine's local zone."""
-    name = name or os.environ.get("TZ") or None
-    if name:
+    for candidate, asked in ((name, True), (os.environ.get("TZ"), False)):
+        if not candidate:
+            continue
         try:
-            return ZoneInfo(name.removeprefix(":"))
+            return ZoneInfo(candidate.removeprefix(":"))
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"Unknown time zone '{name}'; use a name such as "
-                              "Europe/Paris or UTC.") from None
-    return datetime.now().astimezone().tzinfo or UTC
+            if asked:
+                raise ConfigError(f"Unknown time zone '{candidate}'; use a name such as "
+                                  "Europe/Paris or UTC.") from None
+    return datetime.now().astimezone().tzinfo or UTC  # TZ unset or not a zone name
 
 
 def when(stamp: str | None, tz: tzinfo, now: datetime | None = None) -> str:

@@ -9,14 +9,17 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import MutableMapping
-from typing import Any
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
 from urllib.parse import quote, quote_plus
 
 import structlog
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
+_files_lock = threading.Lock()
 MASK = "[REDACTED]"
 MIN_LENGTH = 4  # shorter values would mask ordinary words
 
@@ -86,17 +89,68 @@ def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> dict[
     return {k: _scrub_value(v) for k, v in event.items()}
 
 
-def configure(verbose: bool = False, stream: Any = None) -> None:
-    """Log to stderr; INFO by default, DEBUG with ``verbose``."""
+LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING,
+          "warn": logging.WARNING, "error": logging.ERROR, "critical": logging.CRITICAL,
+          "exception": logging.ERROR, "fatal": logging.CRITICAL, "msg": logging.INFO}
+FORMATS = ("text", "json")
+_run_files: list[IO[str]] = []  # the log files of the runs this process is driving
+_json = structlog.processors.JSONRenderer(default=str)
+
+
+class _Fanout:
+    """The end of the processor chain: each event rendered for stderr (text or JSON, from
+    the chosen level up) and as a JSON line for every open run log (INFO and up)."""
+
+    def __init__(self, stream: IO[str] | None, level: int, fmt: str) -> None:
+        self.stream, self.level = stream, level  # None: sys.stderr as it is at each event
+        self.render: Any = _json if fmt == "json" else structlog.dev.ConsoleRenderer(
+            colors=False)
+
+    def _write(self, method: str, event: dict[str, Any]) -> None:
+        level = LEVELS.get(method, logging.INFO)
+        if level >= self.level:
+            print(self.render(None, method, dict(event)), file=self.stream or sys.stderr,
+                  flush=True)
+        if level >= logging.INFO:
+            line = _json(None, method, dict(event))
+            with _files_lock:
+                for file in _run_files:
+                    print(line, file=file, flush=True)
+
+    def __getattr__(self, method: str) -> Any:
+        if method not in LEVELS:
+            raise AttributeError(method)
+        return lambda **event: self._write(method, event)
+
+
+def configure(verbose: bool = False, stream: Any = None, fmt: str = "text") -> None:
+    """Log to stderr: warnings in text by default; with ``verbose`` everything from DEBUG;
+    ``fmt="json"``: one JSON object a line, from INFO (progress events included). Every
+    event from INFO also goes to the log file of each run in progress (:func:`run_log`)."""
+    level = logging.DEBUG if verbose else logging.INFO if fmt == "json" else logging.WARNING
+    sink = _Fanout(stream, level, fmt)
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             _redact_processor,
-            structlog.dev.ConsoleRenderer(colors=False),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if verbose else logging.WARNING),
-        logger_factory=structlog.PrintLoggerFactory(stream or sys.stderr),
+        wrapper_class=structlog.make_filtering_bound_logger(min(level, logging.INFO)),
+        logger_factory=lambda *args: sink,
         cache_logger_on_first_use=False,
     )
+
+
+@contextmanager
+def run_log(path: Path) -> Iterator[Path]:
+    """Append every event from INFO to ``path`` (JSON lines, secrets masked) while the
+    block runs."""
+    file = path.open("a", encoding="utf-8")
+    with _files_lock:
+        _run_files.append(file)
+    try:
+        yield path
+    finally:
+        with _files_lock:
+            _run_files.remove(file)
+        file.close()

@@ -51,6 +51,18 @@ def sandbox_dir() -> Path:
     return path
 
 
+def log_dir(db: str | os.PathLike[str] | None = None) -> Path:
+    """Where run logs go: ``logs/`` beside the state database (so under the data directory
+    by default); each run appends JSON lines to ``run-N.log``."""
+    path = state_path(db).parent / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def run_log_path(db: str | os.PathLike[str] | None, run_id: int) -> Path:
+    return log_dir(db) / f"run-{run_id}.log"
+
+
 def write_file(path: str | os.PathLike[str], text: str, what: str) -> None:
     """Write ``what`` (e.g. "the report") to ``path``; a missing or unwritable folder is one
     sentence."""

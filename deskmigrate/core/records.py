@@ -88,7 +88,9 @@ class Contact(Record):
 
 @dataclass(kw_only=True)
 class Attachment:
-    """A file on a comment or article. ``fetch`` returns its bytes (the source binds it)."""
+    """A file on a comment or article. ``fetch`` returns its bytes (the source binds it).
+    ``public_url``: ``url`` gives the bytes to anyone (an open or signed link), so a target
+    platform that downloads files by URL may be handed it."""
 
     source_id: str
     file_name: str
@@ -96,6 +98,7 @@ class Attachment:
     size: int
     url: str = ""
     inline: bool = False
+    public_url: bool = False
     fetch: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
     def read(self) -> bytes:
@@ -242,6 +245,24 @@ def readable(source_id: Any, convert: Callable[[], R]) -> R | Unreadable:
         return Unreadable(source_id=str(source_id),
                           reason=f"the source record cannot be read ({type(exc).__name__}: "
                                  f"{exc})")
+
+
+# Records a target adds to a record it may not own (an agent's group memberships): each is
+# written as a child with its own ownership, ``nested_id(parent, child)``, and rollback
+# removes those the run added before it deletes the kind they hang on.
+NESTED: dict[str, tuple[str, ...]] = {"agent": ("group_membership",)}
+NESTED_KINDS: tuple[str, ...] = tuple(k for kinds in NESTED.values() for k in kinds)
+
+
+def nested_id(parent_id: str, child_id: str) -> str:
+    """The source id of a nested record: its parent's and its own (``12/7``)."""
+    return f"{parent_id}/{child_id}"
+
+
+def rollback_order(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The order rollback deletes in: newest kinds first (``order`` is the dependency
+    order), each kind's nested records before it."""
+    return tuple(k for kind in reversed(order) for k in (*NESTED.get(kind, ()), kind))
 
 
 VOLATILE = {"fetch", "url", "warnings"}  # signed URLs change on every read; remarks are no data

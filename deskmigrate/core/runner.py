@@ -13,21 +13,28 @@ from typing import Any
 
 import httpx
 import pluggy
+import structlog
 
-from . import host, lease
+from . import host, lease, logs
 from . import state as st
 from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
 from .engine import Engine, Progress, RunSpec, default_agent
 from .errors import DeskmigrateError, RunRefused
+from .explain import demo_notes
 from .filters import Filters
 from .options import validate_options
+from .paths import run_log_path
+from .progress import Board
+from .records import NESTED_KINDS, rollback_order
 from .report import summary
 from .run import RunRequest
+from .seats import measure
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule
 
+log = structlog.get_logger("deskmigrate.run")
 Transports = dict[str, httpx.BaseTransport]  # "source" / "target" → in-process transport
 
 
@@ -141,18 +148,41 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
         run_id = state.start_run(migration_id, mode,
                                  config=public, options=options, seed=seed, pid=os.getpid(),
                                  parent_run_id=base["id"] if base else None)
-        with lease.held(state, run_id):
+        with lease.held(state, run_id), logs.run_log(run_log_path(state.path, run_id)):
+            log.info("run.started", run_id=run_id, mode=mode, seed=seed, counts=counts,
+                     source=config.source.platform, target=config.target.platform)
             state.update_run(run_id, counts=counts)
+            removed = []
             if mode == "demo":
                 for earlier in state.runs():
                     if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
                             and earlier["id"] != run_id
                             and earlier["status"] != st.ROLLED_BACK):
-                        rollback(state, accounts.target, earlier["id"], pm)
+                        deleted = rollback(state, accounts.target, earlier["id"], pm)
+                        removed.append({"run_id": earlier["id"], "deleted": deleted})
+                # seats once the earlier demo's agents are gone from the target
+                public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
+                state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
                     rollback(state, accounts.target, earlier["id"], pm)
-            return _execute(state, pm, accounts, config, run_id, launch)
+            result = _execute(state, pm, accounts, config, run_id, launch)
+            if mode == "demo":
+                result["removed_demos"] = removed
+                result["notes"] = demo_notes(state, result, host.kinds(pm),
+                                             config_path=launch.config_path,
+                                             default_agent=_agent_name(config, accounts))
+            return result
+
+
+def _agent_name(config: Config, accounts: Accounts) -> str:
+    """The default agent as the operator knows it: the configured email, else the target
+    account's own user."""
+    email = config.run.get("default_agent")
+    if email:
+        return str(email)
+    who = accounts.target.check()
+    return f"{who.name} <{who.email}>" if who.email else who.name
 
 
 def _base_run(state: st.StateStore, migration_id: int, mode: str, base_run_id: int | None
@@ -210,7 +240,8 @@ def resume_run(run_id: int, *, state: st.StateStore, pm: pluggy.PluginManager,
                                  options=run["options"], billing=config.billing, state=state,
                                  run_id=run_id, windows=launch.windows))
         state.take_over(run_id, os.getpid())  # re-checked inside one transaction
-        with lease.held(state, run_id):
+        with lease.held(state, run_id), logs.run_log(run_log_path(state.path, run_id)):
+            log.info("run.resumed", run_id=run_id, mode=run["mode"])
             return _execute(state, pm, accounts, config, run_id, launch)
 
 
@@ -247,15 +278,21 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
         schedule=Schedule.parse(launch.windows, launch.timezone), notify=launch.notify,
+        waiting=board.wait if isinstance(board := launch.progress, Board) else None,
     ))
+    if isinstance(board, Board):
+        for side, connection in zip(("source", "target"), accounts.connections, strict=True):
+            board.watch(f"the {side}'s rate limit", connection.http.budget.held_for)
     try:
         engine.run(selection)
     finally:
         if selection.phase_sizes:  # the report shows the express order's two phases
             state.update_run(run_id, config={**run["config"], "phases": selection.phase_sizes})
     result = summary(state, run_id)
+    log.info("run.finished", run_id=run_id, status=result["status"], records=result["records"])
     result["requests"] = accounts.requests()
     if run["mode"] == "demo":
+        result["seats"] = run["config"].get("seats")
         result["quote"] = pm.hook.quote_run(state=state, run_id=run_id)
     return result
 
@@ -271,13 +308,19 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
     deleted: dict[str, int] = {}
-    for kind in reversed(host.kinds(pm).order):
+    for kind in rollback_order(host.kinds(pm).order):
         ids = state.created_by(run_id, kind)
-        if ids and kind in target.kinds:
+        if ids and (kind in target.kinds or kind in NESTED_KINDS):
             gone = target.delete(kind, ids) or []
             state.forget_run(run_id, kind, gone)
             if gone:
                 deleted[kind] = len(gone)
+        partial = state.partial(run_id, kind)  # created in part, never settled
+        if partial and kind in target.kinds:
+            gone = target.delete(kind, partial) or []
+            state.forget_partial(run_id, kind, gone)
+            if gone:
+                deleted[kind] = deleted.get(kind, 0) + len(gone)
         if not state.created_by(run_id, kind):
             state.forget_run(run_id, kind)  # what it matched: mapping rows only
     if state.created_remaining(run_id) == 0:

@@ -73,6 +73,18 @@ class Selection:
 
         return [("express", express()), ("history", history())]
 
+    def total(self, kind: str, counts: dict[str, int], phase: str = "") -> int | None:
+        """How many records of ``kind`` (in ``phase``) :meth:`phases` gives, when known: the
+        progress bars' total. ``counts`` are the run's, from :meth:`count`."""
+        if self.since is not None:
+            return None  # a delta reads only what changed: unknown until read
+        whole, first = counts.get(kind), self.phase_sizes.get("express")
+        if phase == "express":
+            return first
+        if phase == "history":
+            return whole - first if whole is not None and first is not None else None
+        return whole
+
     def count(self) -> dict[str, int]:
         """How many records of each kind this selection migrates (the demo's quote)."""
         counts = self.source.count()
@@ -180,6 +192,14 @@ class DemoSelection(Selection):
     def phases(self, kind: str) -> list[tuple[str, Iterable[Record]]]:
         return [("", self.records(kind))]  # a sample of 20 has no history to wait for
 
+    def total(self, kind: str, counts: dict[str, int], phase: str = "") -> int | None:
+        demo = self.kinds[kind].demo if kind in self.kinds else "all"
+        if demo in ("sample", "linked") or not self.filters.keeps_kind(kind):
+            return len(self._prepare().get(kind, []))
+        if demo == "few":
+            return min(self.articles, counts.get(kind, self.articles))
+        return counts.get(kind)
+
 
 class RetrySelection(Selection):
     """Only ``ids`` (``{kind: [source id]}``): the records a retry writes again."""
@@ -194,6 +214,9 @@ class RetrySelection(Selection):
 
     def phases(self, kind: str) -> list[tuple[str, Iterable[Record]]]:
         return [("", self.records(kind))]
+
+    def total(self, kind: str, counts: dict[str, int], phase: str = "") -> int | None:
+        return len(self.ids.get(kind) or [])
 
 
 def retry_ids(state: StateStore, retry_run: dict[str, Any]) -> dict[str, list[str]]:

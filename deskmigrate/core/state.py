@@ -16,13 +16,17 @@ import sqlite_utils
 
 from .errors import DeskmigrateError
 from .lease import LIVE, interrupted_note, owner_alive, this_host
+from .records import NESTED, nested_id
 from .sqlite import Database
+from .state_claims import MIGRATED, PENDING, ROLLED_BACK, Claims
 from .state_schema import migrate_schema
 
-PENDING, MIGRATED, SKIPPED, FAILED = "pending", "migrated", "skipped", "failed"
-RUNNING, WAITING, PAUSING, PAUSED, COMPLETED, INTERRUPTED, ROLLED_BACK = (
-    "running", "waiting", "pausing", "paused", "completed", "interrupted", "rolled_back",
+SKIPPED, FAILED = "skipped", "failed"
+RUNNING, WAITING, PAUSING, PAUSED, COMPLETED, INTERRUPTED = (
+    "running", "waiting", "pausing", "paused", "completed", "interrupted",
 )
+__all__ = ["COMPLETED", "FAILED", "INTERRUPTED", "MIGRATED", "PAUSED", "PAUSING", "PENDING",
+           "ROLLED_BACK", "RUNNING", "SKIPPED", "WAITING", "StateStore", "meter_key", "now"]
 
 
 def now() -> str:
@@ -40,7 +44,7 @@ def _rowid(cursor: sqlite3.Cursor) -> int:
     return cursor.lastrowid
 
 
-class StateStore:
+class StateStore(Claims):
     """One SQLite file; every method commits before it returns."""
 
     def __init__(self, path: str | Path) -> None:
@@ -217,33 +221,6 @@ class StateStore:
             f"source_id IN ({marks})", [run_id, kind, *ids])}
         return mapped, prints, statuses
 
-    def created_by(self, run_id: int, kind: str) -> list[str]:
-        """Target ids of ``kind`` that a run created (not those it matched)."""
-        rows = self.db.query("SELECT target_id FROM id_map WHERE run_id=? AND kind=? AND "
-                             "created=1 AND target_id IS NOT NULL", [run_id, kind])
-        return [r["target_id"] for r in rows]
-
-    def forget_run(self, run_id: int, kind: str, target_ids: Iterable[str] | None = None
-                   ) -> None:
-        """Drop a run's id-map rows of ``kind`` (after rollback deleted them): those of
-        ``target_ids`` only, or every one (records the run matched, never deleted)."""
-        with self.transaction():
-            if target_ids is None:
-                self.db.execute("DELETE FROM id_map WHERE run_id=? AND kind=?", [run_id, kind])
-                return
-            self.db.conn.executemany("DELETE FROM id_map WHERE run_id=? AND kind=? AND "
-                                     "target_id=?", [(run_id, kind, t) for t in target_ids])
-
-    def created_remaining(self, run_id: int) -> int:
-        """How many records a run created are still in the id map (rollback left them);
-        nested records (comments: no outcome of their own) go with their parent and are not
-        counted."""
-        row = self._one("SELECT count(*) AS n FROM id_map m WHERE run_id=? AND created=1 AND "
-                        "target_id IS NOT NULL AND EXISTS (SELECT 1 FROM outcomes o WHERE "
-                        "o.run_id=m.run_id AND o.kind=m.kind AND o.source_id=m.source_id)",
-                        [run_id])
-        return row["n"] if row else 0
-
     # -- outcomes -----------------------------------------------------------------------
     def mark_pending(self, run_id: int, kind: str, source_ids: Iterable[str]) -> None:
         """Write-ahead: these writes are about to be attempted (their outcome is unknown
@@ -252,7 +229,7 @@ class StateStore:
         with self.transaction():
             self.db.table("outcomes").upsert_all(
                 ({"run_id": run_id, "kind": kind, "source_id": s, "status": PENDING,
-                  "target_id": None, "reason": None, "updated_at": stamp} for s in source_ids),
+                  "reason": None, "updated_at": stamp} for s in source_ids),
                 pk=("run_id", "kind", "source_id"),
             )
 
@@ -275,7 +252,8 @@ class StateStore:
                 self.db.execute(
                     "INSERT INTO outcomes (run_id, kind, source_id, status, target_id, reason, "
                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                    "status=excluded.status, target_id=excluded.target_id, "
+                    "status=excluded.status, target_id=coalesce(excluded.target_id, "
+                    "target_id), "
                     "reason=excluded.reason, updated_at=excluded.updated_at",
                     [run_id, kind, r["source_id"], r["status"], r.get("target_id"),
                      r.get("reason"), stamp])
@@ -287,10 +265,16 @@ class StateStore:
                     continue
                 if r.get("adopted"):
                     # carried over from an earlier run (a demo): it belongs to this run
-                    # now, and that run's rollback never touches it
+                    # now, with what was added to it, and that run's rollback never
+                    # touches it
                     self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
                                     "kind=? AND source_id=?",
                                     [run_id, migration_id, kind, r["source_id"]])
+                    prefix = nested_id(r["source_id"], "")
+                    for nested in NESTED.get(kind, ()):
+                        self.db.execute("UPDATE id_map SET run_id=? WHERE migration_id=? AND "
+                                        "kind=? AND substr(source_id, 1, ?)=?",
+                                        [run_id, migration_id, nested, len(prefix), prefix])
                 created = int(not r.get("matched", False))
                 self.db.execute(
                     "INSERT INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -300,10 +284,11 @@ class StateStore:
                     "target_id=excluded.target_id",
                     [migration_id, kind, r["source_id"], r["target_id"], run_id, created,
                      stamp, r.get("fingerprint")])
-                for child_kind, source_id, target_id in r.get("children", ()):
+                for child_kind, source_id, target_id, *owned in r.get("children", ()):
+                    mine = created if not owned or owned[0] is None else int(owned[0])
                     self.db.execute(
                         "INSERT OR IGNORE INTO id_map VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                        [migration_id, child_kind, source_id, target_id, run_id, created,
+                        [migration_id, child_kind, source_id, target_id, run_id, mine,
                          stamp])
                 self.db.execute(
                     "INSERT OR IGNORE INTO meter_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -341,34 +326,6 @@ class StateStore:
         rows = self.db.query("SELECT source_id, status FROM outcomes WHERE run_id=? AND kind=?",
                              [run_id, kind])
         return {r["source_id"]: r["status"] for r in rows}
-
-    def mark_absent(self, run_id: int, kind: str, source_id: str) -> None:
-        """Write-ahead: nothing in the target matched this pending record before its create
-        request was sent, so whatever is found by natural key later was created by it."""
-        with self.transaction():
-            self.db.execute("UPDATE outcomes SET absent=1 WHERE run_id=? AND kind=? AND "
-                            "source_id=?", [run_id, kind, source_id])
-
-    def absent(self, migration_id: int, kind: str) -> set[str]:
-        """The pending records of ``kind`` marked by :meth:`mark_absent` in the migration's
-        runs that were not rolled back."""
-        rows = self.db.query("SELECT o.source_id FROM outcomes o JOIN runs r ON r.id=o.run_id "
-                             "WHERE r.migration_id=? AND r.status!=? AND o.kind=? AND "
-                             "o.status=? AND o.absent=1",
-                             [migration_id, ROLLED_BACK, kind, PENDING])
-        return {r["source_id"] for r in rows}
-
-    def uncertain(self, migration_id: int, run_id: int, kind: str) -> set[str]:
-        """Records of ``kind`` whose last write's outcome is unknown: pending in this run,
-        or left pending by another run of the migration (not rolled back) and never mapped
-        since; they are looked for in the target before being written."""
-        rows = self.db.query(
-            "SELECT o.source_id FROM outcomes o JOIN runs r ON r.id=o.run_id WHERE "
-            "r.migration_id=? AND o.kind=? AND o.status=? AND (o.run_id=? OR (r.status!=? "
-            "AND NOT EXISTS (SELECT 1 FROM id_map m WHERE m.migration_id=r.migration_id AND "
-            "m.kind=o.kind AND m.source_id=o.source_id)))",
-            [migration_id, kind, PENDING, run_id, ROLLED_BACK])
-        return {r["source_id"] for r in rows}
 
     def pending(self, run_id: int, kind: str) -> list[str]:
         rows = self.db.query("SELECT source_id FROM outcomes WHERE run_id=? AND kind=? AND "

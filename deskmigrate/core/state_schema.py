@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .state import StateStore
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ADDED = {  # columns added since version 1: table -> {column: type}
     "runs": {"heartbeat": "TEXT", "host": "TEXT"},
     "outcomes": {"absent": "INTEGER"},
@@ -64,6 +64,10 @@ def migrate_schema(store: StateStore) -> None:
         db.table("option_uses").create(  # which records each option changed, per run
             {"run_id": int, "option": str, "kind": str, "source_id": str},
             pk=("run_id", "option", "kind", "source_id"), if_not_exists=True,
+        )
+        db.table("intents").create(  # nested records a run announced creating (v3)
+            {"run_id": int, "kind": str, "source_id": str},
+            pk=("run_id", "kind", "source_id"), if_not_exists=True,
         )
         for table, columns in ADDED.items():
             have = {c.name for c in db[table].columns}

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 from memory_connectors import MemorySource, MemoryTarget, sample_records
-from test_engine import engine
+from test_engine import bare_pm, engine
 
+from deskmigrate import hookimpl
 from deskmigrate.core import state as st
 from deskmigrate.core.records import Ticket, Unreadable, readable
 from deskmigrate.core.selection import Selection
@@ -89,3 +90,44 @@ def test_a_ticket_whose_requester_the_target_lacks_says_the_default_agent_stands
               if w["kind"] == "ticket"}
     assert sorted(warned, key=int) == ["1", "6", "11"]
     assert warned["1"] == "its requester u1 is not in the target; the default agent stands in"
+
+
+class _Recording(MemoryTarget):
+    """Remembers the subjects of the tickets it was asked to find."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.looked_for: list[str] = []
+
+    def find(self, kind, record, ctx):
+        if isinstance(record, Ticket):
+            self.looked_for.append(record.subject)
+        return super().find(kind, record, ctx)
+
+
+class _Marker:
+    """A pipeline hook changing every ticket, as an option does (inline images off strips
+    inline files)."""
+
+    @hookimpl
+    def prepare_record(self, context, kind, record):
+        if isinstance(record, Ticket) and not record.subject.startswith("[prepared] "):
+            record.subject = "[prepared] " + record.subject
+
+
+def test_a_look_up_after_a_crash_sees_the_record_as_the_options_made_it(state):
+    """A target's find() may complete what a crash left half-written (JSM, Intercom): it must
+    be given the record the write would have had, not the raw one (a resumed FD -> JSM run
+    uploaded inline images the option had stripped)."""
+    records = sample_records(tickets=12)
+    target = _Recording()
+    target.lose = {"3"}
+    eng, first = engine(state, MemorySource(records), target, pm=bare_pm(_Marker()))
+    with pytest.raises(SystemExit):
+        eng.run(Selection(eng.spec.source))
+    state.set_status(first, st.INTERRUPTED)
+    fresh, _ = engine(state, MemorySource(sample_records(tickets=12)), target,
+                      pm=bare_pm(_Marker()))
+    assert fresh.run(Selection(fresh.spec.source)) == st.COMPLETED
+    assert target.looked_for and all(s.startswith("[prepared] ") for s in target.looked_for)
+    assert len(target.store["ticket"]) == 12

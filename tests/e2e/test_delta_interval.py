@@ -157,11 +157,17 @@ def test_a_window_that_opens_during_the_run(tmp_path, zendesk_pair):
     opens = datetime.now(UTC) + timedelta(seconds=12)
     closes = opens + timedelta(hours=2)
     window = f"{opens:%a %H:%M:%S}-{closes:%a %H:%M:%S}".lower()
-    command = [sys.executable, "-m", "deskmigrate", "--db", str(db), "migrate", "--config",
-               str(config), "--window", window, "--timezone", "UTC", "--json"]
-    finished = subprocess.run(command, env=ENV, capture_output=True, text=True, timeout=180)
+    command = [sys.executable, "-m", "deskmigrate", "--db", str(db), "--log-format", "json",
+               "migrate", "--config", str(config), "--window", window, "--timezone", "UTC",
+               "--json"]
+    finished = subprocess.run(command, env={**ENV, "DESKMIGRATE_PROGRESS_INTERVAL": "0.2"},
+                              capture_output=True, text=True, timeout=180)
     assert finished.returncode == 0, finished.stderr
     assert "is outside its windows; it waits until" in finished.stderr
+    waits = [json.loads(line) for line in finished.stderr.splitlines()
+             if '"run.waiting"' in line]  # the progress display says it, and for how long
+    assert waits and waits[0]["waiting"].startswith("waiting for its next window, which "
+                                                    "opens ")
     assert "a window opened; carrying on." in finished.stderr
     assert json.loads(finished.stdout)["status"] == "completed"
     import sqlite3

@@ -1,7 +1,9 @@
-"""A target that already holds some of the source's agents, contacts, companies, groups and
-fields (same emails, names and titles): killed at several points, resumed, then rolled
-back. Memberships are complete before the rollback; afterwards every record that was there
-before is unchanged and everything the run created is gone."""
+"""A target that already holds some of the source's agents, contacts, companies, groups,
+fields and a Help Center category (same emails, names and titles): killed at several
+points, resumed, then rolled back. Memberships are complete before the rollback; afterwards
+every record that was there before is unchanged and everything the run created is gone: its
+tickets, Help Center items (a crash orphan too) and the group memberships it gave agents
+that were there before."""
 
 from __future__ import annotations
 
@@ -24,10 +26,14 @@ KILL_POINTS = [
     "SELECT count(*) FROM outcomes WHERE kind='agent' AND status='pending'",
     "SELECT count(*) FROM outcomes WHERE kind='contact' AND status='migrated'",
     "SELECT count(*) FROM outcomes WHERE kind='ticket' AND status='pending'",
+    "SELECT count(*) FROM outcomes WHERE kind='kb_article' AND status='pending'",
 ]
 KEEP = {"users": ("name", "email", "role", "active", "external_id"),
         "organizations": ("name", "external_id", "domain_names"),
-        "groups": ("name", "description", "deleted"), "ticket_fields": ("title", "type")}
+        "groups": ("name", "description", "deleted"), "ticket_fields": ("title", "type"),
+        "categories": ("name", "description"), "sections": ("name", "category_id"),
+        "articles": ("title", "section_id")}
+HC = "/api/v2/help_center"
 
 
 def live(http: httpx.Client) -> dict[str, dict[int, dict[str, Any]]]:
@@ -40,7 +46,9 @@ def live(http: httpx.Client) -> dict[str, dict[int, dict[str, Any]]]:
             "groups": {g["id"]: g for g in groups},
             "ticket_fields": {f["id"]: f for f in pages(http, "/api/v2/ticket_fields.json",
                                                         "ticket_fields")},
-            "tickets": {t["id"]: t for t in pages(http, "/api/v2/tickets.json", "tickets")}}
+            "tickets": {t["id"]: t for t in pages(http, "/api/v2/tickets.json", "tickets")},
+            **{key: {i["id"]: i for i in pages(http, f"{HC}/{key}.json", key)}
+               for key in ("categories", "sections", "articles")}}
 
 
 def shown(records: dict[int, dict[str, Any]], collection: str) -> dict[int, tuple]:
@@ -66,6 +74,9 @@ def preload(source: httpx.Client, target: httpx.Client) -> None:
                  if f.get("removable", True) and f["type"] == "text")
     target.post("/api/v2/ticket_fields.json", json={"ticket_field": {
         "type": "text", "title": field["title"]}}).raise_for_status()
+    category = pages(source, f"{HC}/categories.json", "categories")[0]
+    target.post(f"{HC}/categories.json", json={"category": {
+        "name": category["name"], "description": "theirs"}}).raise_for_status()
 
 
 def memberships(http: httpx.Client) -> set[tuple[str, str]]:
@@ -88,7 +99,7 @@ def test_kill_resume_rollback_into_a_target_that_had_some_of_it(tmp_path):
         zd_source = stack.enter_context(client(source.url, source.credentials))
         zd_target = stack.enter_context(client(target.url, target.credentials))
         preload(zd_source, zd_target)
-        before = live(zd_target)
+        before, members_before = live(zd_target), memberships(zd_target)
         db = tmp_path / "state.db"
         kills, result = kill_and_resume(write_config(tmp_path / "c.toml", source, target),
                                         db, KILL_POINTS)
@@ -100,6 +111,9 @@ def test_kill_resume_rollback_into_a_target_that_had_some_of_it(tmp_path):
                                             "users")}
         expected = {m for m in memberships(zd_source) if m[0] in agents}
         assert expected and expected <= memberships(zd_target)
+        theirs = {u["email"] for u in before["users"].values()}
+        given = {m for m in memberships(zd_target) - members_before if m[0] in theirs}
+        assert given  # the run put agents that were there before into groups
 
         rolled = subprocess.run([sys.executable, "-m", "deskmigrate", "--db", str(db),
                                  "rollback", "1", "--yes"], env=ENV, capture_output=True,
@@ -110,3 +124,4 @@ def test_kill_resume_rollback_into_a_target_that_had_some_of_it(tmp_path):
             assert shown(after[collection], collection) == shown(before[collection],
                                                                  collection), collection
         assert after["tickets"] == {}
+        assert memberships(zd_target) == members_before  # what it gave theirs is undone

@@ -9,14 +9,14 @@ import sqlite3
 from contextlib import ExitStack
 
 import pytest
-from conftest import SEEDS
-from fd_e2e_support import Account, cli_json, id_map, write_config
+from fd_e2e_support import FRESHDESK_SEED, ZENDESK_SEED, Account, cli_json, id_map, write_config
 from test_e2e_fd_resume import DIRECTIONS, _check
 
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.sandbox import serve_in_thread
 
 TICKETS = 8
+SEEDS = {"zendesk": ZENDESK_SEED, "freshdesk": FRESHDESK_SEED}
 
 
 @pytest.mark.slow

@@ -4,6 +4,8 @@ in-process, the id map, a Zendesk reader built on tests/support, and the compari
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -126,3 +128,27 @@ def migrate(folder: Path, source: Account, target: Account) -> tuple[Path, dict]
                                                                   target)))
     assert result["status"] == "completed" and result["records"]["ticket"]["failed"] == 0
     return db, result
+
+
+def full_then_delta(folder: Path, source: Account, target: Account,
+                    activity: Callable[[], dict[str, int]], changed: int
+                    ) -> tuple[Path, dict, int]:
+    """A full run, ``activity()`` in the source through its API (it says what it did:
+    ``changed`` tickets in all), then a delta that migrates exactly those: (state db, the
+    full run's summary, the epoch second before the activity)."""
+    db, full = migrate(folder, source, target)
+    late = int(time.time()) - 1
+    assert sum(activity().values()) == changed
+    delta = cli_json(db, "delta", str(full["run_id"]))
+    assert delta["status"] == "completed"
+    assert delta["records"]["ticket"] == {"total": changed, "migrated": changed,
+                                          "skipped": 0, "failed": 0}
+    return db, full, late
+
+
+def intercom_activity(account: Account, app: Any, **kwargs: int) -> Callable[[], dict]:
+    """New and answered conversations in an Intercom sandbox, through its API."""
+    def run() -> dict[str, int]:
+        with intercom_reader.client(account.url, account.credentials) as http:
+            return app.activity(http, **kwargs)
+    return run

@@ -1,19 +1,21 @@
 """The connector's tricky parts against the sandbox in-process: the 500-part cap reported,
-files split by ten, a customer's files on a note, agents falling back to the default admin,
-and check() refusing a workspace without the stamp attribute."""
+files split by ten, a customer's files on a note, files by public link (and uploaded when a
+link is refused), agents falling back to the default admin, and check() refusing a
+workspace without the stamp attribute."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from ic_support import sandbox
+from ic_support import client, sandbox
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Found, WriteContext
 from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.records import Attachment, Comment, Ticket
 from deskmigrate.plugins.intercom import IntercomPlatform
+from deskmigrate.sandbox import serve_in_thread
 
 URL = "http://127.0.0.1:9"
 
@@ -48,6 +50,19 @@ class Context(WriteContext):
         self.warnings.append(message)
 
 
+WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def empty_workspace(tmp_path, context: type[Context] = Context):
+    """An empty sandbox, its target connector, and a write context knowing one contact
+    (source id ``c``) and the default admin: (app, target, owner id, ctx)."""
+    app = sandbox(tmp_path, tickets=0)
+    target = IntercomPlatform().target(connection(app))
+    owner = target.check().id
+    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
+    return app, target, owner, context({("contact", "c"): contact["id"]}, owner)
+
+
 def files(count: int) -> list[Attachment]:
     return [Attachment(source_id=f"f{i}", file_name=f"f{i}.txt", content_type="text/plain",
                        size=1, fetch=lambda i=i: f"file {i}".encode()) for i in range(count)]
@@ -63,20 +78,15 @@ def test_a_conversation_over_500_parts_is_reported(tmp_path):
 
 
 def test_files_split_by_ten_and_customer_files_on_a_note(tmp_path):
-    app = sandbox(tmp_path, tickets=0)
-    target = IntercomPlatform().target(connection(app))
-    owner = target.check().id
-    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
-    ctx = Context({("contact", "c"): contact["id"]}, owner)
-    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    app, target, owner, ctx = empty_workspace(tmp_path)
     ticket = Ticket(source_id="t1", subject="Files", requester_id="c", status="solved",
-                    created_at=when, comments=[
+                    created_at=WHEN, comments=[
                         Comment(source_id="1", author_id="c", body_html="<p>Hi</p>",
-                                created_at=when),
+                                created_at=WHEN),
                         Comment(source_id="2", author_id="c", body_html="<p>Logs</p>",
-                                created_at=when, attachments=files(2)),
+                                created_at=WHEN, attachments=files(2)),
                         Comment(source_id="3", author_id="agent-x", body_html="<p>Here</p>",
-                                created_at=when, attachments=files(23))])
+                                created_at=WHEN, attachments=files(23))])
     result = target.write("ticket", [ticket], ctx)[0]
     assert result.error is None
     doc = app.store.get("conversations", result.target_id)
@@ -85,7 +95,7 @@ def test_files_split_by_ten_and_customer_files_on_a_note(tmp_path):
                      ("comment", "admin", 10), ("note", "admin", 10), ("note", "admin", 3),
                      ("close", "admin", 0)]
     assert doc["parts"][2]["author"]["id"] == owner  # agent-x has no admin: the default one
-    assert all(p["created_at"] == int(when.timestamp()) for p in doc["parts"][:5])
+    assert all(p["created_at"] == int(WHEN.timestamp()) for p in doc["parts"][:5])
     assert any("10 per message" in w for w in ctx.warnings)
     assert doc["custom_attributes"]["deskmigrate_id"] == "deskmigrate-1-ticket-t1"
     # found by the stamp, so it is this tool's
@@ -102,23 +112,54 @@ def test_check_refuses_a_workspace_without_the_stamp_attribute(tmp_path):
 
 
 def test_file_names_are_made_safe_keeping_the_extension(tmp_path):
-    app = sandbox(tmp_path, tickets=0)
-    target = IntercomPlatform().target(connection(app))
-    owner = target.check().id
-    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
-    when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    app, target, owner, ctx = empty_workspace(tmp_path)
     names = ["CON", f"{'x' * 300}.pdf", "a/b:c?.txt"]
     attachments = [Attachment(source_id=str(i), file_name=n, content_type="text/plain", size=1,
                               fetch=lambda: b"x") for i, n in enumerate(names)]
     ticket = Ticket(source_id="t1", subject="Names", requester_id="c", status="open",
-                    created_at=when, comments=[
+                    created_at=WHEN, comments=[
                         Comment(source_id="1", author_id="c", body_html="<p>Hi</p>",
-                                created_at=when),
+                                created_at=WHEN),
                         Comment(source_id="2", author_id="agent", body_html="<p>Files</p>",
-                                created_at=when, attachments=attachments)])
-    ctx = Context({("contact", "c"): contact["id"]}, owner)
+                                created_at=WHEN, attachments=attachments)])
     result = target.write("ticket", [ticket], ctx)
     assert result[0].error is None, result[0].error
     doc = app.store.get("conversations", result[0].target_id)
     sent = [a["name"] for a in doc["parts"][0]["attachments"]]
     assert sent == ["CON_", f"{'x' * 196}.pdf", "b_c_.txt"]  # 196 + ".pdf" = 200 characters
+
+
+def test_files_by_link_go_with_any_message_and_a_refused_link_is_uploaded(tmp_path):
+    """Public links (``attachment_urls``) go with a customer's message and the first one;
+    a link Intercom cannot download (400) makes the writer upload instead."""
+    files_host = sandbox(tmp_path, "files", tickets=0)
+    saved = files_host.save_file("log.txt", "text/plain", b"the log")
+    app, target, owner, ctx = empty_workspace(tmp_path)
+    with serve_in_thread(files_host) as base:
+        def link(name: str, path: str) -> Attachment:
+            return Attachment(source_id=name, file_name=name, content_type="text/plain",
+                              size=7, url=f"{base}{path}", public_url=True,
+                              fetch=lambda: b"the log")
+
+        good = link("log.txt", "/downloads/" + saved["url"].split("/downloads/", 1)[1])
+        ticket = Ticket(source_id="t1", subject="Links", requester_id="c", status="open",
+                        created_at=WHEN, comments=[
+                            Comment(source_id="1", author_id="c", body_html="<p>Hi</p>",
+                                    created_at=WHEN, attachments=[good]),
+                            Comment(source_id="2", author_id="c", body_html="<p>More</p>",
+                                    created_at=WHEN, attachments=[good]),
+                            Comment(source_id="3", author_id="agent", body_html="<p>Gone</p>",
+                                    created_at=WHEN,
+                                    attachments=[link("gone.txt", "/downloads/999/gone.txt")])])
+        result = target.write("ticket", [ticket], ctx)[0]
+    assert result.error is None, result.error
+    with client(app) as http:
+        doc = http.get(f"/conversations/{result.target_id}").json()
+        parts = doc["conversation_parts"]["conversation_parts"]
+        assert [a["name"] for a in doc["source"]["attachments"]] == ["log.txt"]  # by link
+        shape = [(p["part_type"], p["author"]["type"], [a["name"] for a in p["attachments"]])
+                 for p in parts]
+        assert shape == [("comment", "user", ["log.txt"]),  # a customer's file, by link
+                         ("comment", "admin", ["gone.txt"])]  # refused link: uploaded
+        copies = [doc["source"]["attachments"][0], *(a for p in parts for a in p["attachments"])]
+        assert all(http.get(a["url"]).content == b"the log" for a in copies)  # Intercom's own

@@ -1,10 +1,9 @@
-"""Delta both ways after real activity in the source (through its API): new conversations
-once, new messages once on the right conversations, state and tags carried; and rollback of
-a Zendesk -> Intercom run, which deletes what the run created and keeps what it matched."""
+"""Delta after real activity in the source (through its API), Zendesk <-> Intercom and
+Intercom -> Freshdesk: new conversations once, new messages once on the right conversations,
+state and tags carried; and rollback of a Zendesk -> Intercom run, which deletes what the
+run created and keeps what it matched."""
 
 from __future__ import annotations
-
-import time
 
 import intercom_reader
 from click.testing import CliRunner
@@ -13,10 +12,13 @@ from ic_e2e import (
     TICKETS,
     assert_intercom_in_zendesk,
     cli_json,
+    full_then_delta,
+    intercom_activity,
     write_config,
     zendesk_snapshot,
 )
 from test_intercom_e2e import check_zendesk_to_intercom
+from test_intercom_freshdesk import check_intercom_to_freshdesk
 from zendesk_reader import client as zendesk_client
 
 from deskmigrate.cli import cli
@@ -40,20 +42,22 @@ def test_delta_zendesk_to_intercom_then_nothing(tmp_path, pair):
 
 def test_delta_intercom_to_zendesk(tmp_path, pair):
     source, target, source_app, _ = pair("intercom", "zendesk")
-    db = tmp_path / "state.db"
-    full = cli_json(db, "migrate", "--config",
-                    str(write_config(tmp_path / "c.toml", source, target)))
-    late = int(time.time()) - 1
-    with intercom_reader.client(source.url, source.credentials) as http:
-        done = source_app.activity(http, new=2, updated=3, seed=4)
-    assert done == {"conversations created": 2, "conversations updated": 3}
-    delta = cli_json(db, "delta", str(full["run_id"]))
-    assert delta["records"]["ticket"]["migrated"] == 5
+    db, _, late = full_then_delta(tmp_path, source, target, intercom_activity(
+        source, source_app, new=2, updated=3, seed=4), changed=5)
     expected = intercom_reader.snapshot(source.url, source.credentials)
     actual, mapping = zendesk_snapshot(target), id_map(db, "ticket")
     assert len(expected) == TICKETS + 2
     for cid, conversation in expected.items():
         assert_intercom_in_zendesk(conversation, actual[mapping[cid]], late)
+
+
+def test_delta_intercom_to_freshdesk_then_nothing(tmp_path, pair):
+    source, target, source_app, _ = pair("intercom", "freshdesk")
+    db, full, late = full_then_delta(tmp_path, source, target, intercom_activity(
+        source, source_app, new=2, updated=2, seed=5), changed=4)
+    check_intercom_to_freshdesk(source, target, db, late)
+    again = cli_json(db, "delta", str(full["run_id"]))
+    assert all(row["migrated"] == 0 for row in again["records"].values())
 
 
 def test_rollback_deletes_what_the_run_created_and_keeps_the_rest(tmp_path, pair):

@@ -75,7 +75,7 @@ def test_intercom_to_zendesk(tmp_path, pair):
         hc = http.get("/api/v2/help_center/articles.json").json()["articles"]
         translations = http.get(f"/api/v2/help_center/articles/{hc[0]['id']}/translations.json"
                                 ).json()["translations"]
-    assert len(hc) == 8 and {t["locale"] for t in translations} >= {"fr", "de"}
+    assert len(hc) == 9 and {t["locale"] for t in translations} >= {"fr", "de"}
 
 
 def test_demo_from_and_to_intercom(tmp_path, pair):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from ic_support import sandbox
-from test_intercom_connector import Context, connection
+from test_intercom_connector import Context, connection, empty_workspace
 
 from deskmigrate.core.connector import Found
 from deskmigrate.core.records import Comment, KbCategory, Ticket
@@ -56,11 +56,7 @@ def test_a_same_named_collection_that_was_there_survives_a_rollback(tmp_path):
 
 
 def test_an_unstamped_lookalike_conversation_is_never_adopted(tmp_path):
-    app = sandbox(tmp_path, tickets=0)
-    target = IntercomPlatform().target(connection(app))
-    owner = target.check().id
-    contact = target.http.request("POST", "contacts", json={"email": "c@example.com"}).json()
-    ctx = CrashContext({("contact", "c"): contact["id"]}, owner)
+    app, target, owner, ctx = empty_workspace(tmp_path, CrashContext)
     when = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
     ticket = Ticket(source_id="t1", subject="Hello", requester_id="c", status="solved",
                     created_at=when, comments=[Comment(source_id="1", author_id="c",
@@ -68,7 +64,7 @@ def test_an_unstamped_lookalike_conversation_is_never_adopted(tmp_path):
                                                        created_at=when)])
     # the same text at the same second, already in the workspace (another import)
     theirs = str(target.http.request("POST", "conversations", json={
-        "from": {"type": "user", "id": contact["id"]}, "body": "<p>Hi</p>",
+        "from": {"type": "user", "id": ctx.target_id("contact", "c")}, "body": "<p>Hi</p>",
         "created_at": int(when.timestamp())}).json()["conversation_id"])
     before = app.store.get("conversations", theirs)
     assert target.find("ticket", ticket, ctx) is None  # not announced: not ours
@@ -84,7 +80,7 @@ def test_an_unstamped_lookalike_conversation_is_never_adopted(tmp_path):
                                                       created_at=when)])
     ctx.creating("ticket", "t2")
     left = str(target.http.request("POST", "conversations", json={
-        "from": {"type": "user", "id": contact["id"]}, "body": "<p>Other</p>",
+        "from": {"type": "user", "id": ctx.target_id("contact", "c")}, "body": "<p>Other</p>",
         "created_at": int(when.timestamp())}).json()["conversation_id"])
     assert target.find("ticket", other, ctx) == Found(left, owned=True)
     stamp = app.store.get("conversations", left)["custom_attributes"]["deskmigrate_id"]

@@ -10,6 +10,7 @@ from e2e_accounts import id_map
 from e2e_runs import count, kill_and_resume
 from ic_e2e import assert_intercom_in_zendesk, cli_json, write_config, zendesk_snapshot
 from test_intercom_e2e import check_zendesk_to_intercom
+from test_intercom_freshdesk import check_freshdesk_to_intercom, check_intercom_to_freshdesk
 
 KILL_POINTS = [
     "SELECT count(*) FROM outcomes WHERE kind='contact' AND status='migrated'",
@@ -23,6 +24,12 @@ def check(source, target, db) -> None:
     if source.platform == "zendesk":
         check_zendesk_to_intercom(source, target, db)
         return
+    if source.platform == "freshdesk":
+        check_freshdesk_to_intercom(source, target, db)
+        return
+    if target.platform == "freshdesk":
+        check_intercom_to_freshdesk(source, target, db)
+        return
     expected = intercom_reader.snapshot(source.url, source.credentials)
     actual = zendesk_snapshot(target)
     mapping = id_map(db, "ticket")
@@ -32,7 +39,8 @@ def check(source, target, db) -> None:
         assert_intercom_in_zendesk(conversation, actual[mapping[cid]])
 
 
-DIRECTIONS = [("zendesk", "intercom"), ("intercom", "zendesk")]
+DIRECTIONS = [("zendesk", "intercom"), ("intercom", "zendesk"), ("freshdesk", "intercom"),
+              ("intercom", "freshdesk")]
 
 
 @pytest.mark.slow

@@ -26,12 +26,23 @@ def migrate(tmp_path, source, target, *args: str) -> dict:
     return json.loads(result.stdout)
 
 
+def migrate_all(tmp_path, pair, source_platform: str, target_platform: str):
+    """Loopback sandboxes and a full run through the CLI in which every ticket migrated;
+    the two accounts."""
+    source, target = pair(source_platform, target_platform)
+    result = migrate(tmp_path, source, target)
+    assert result["status"] == "completed"
+    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
+                                           "skipped": 0, "failed": 0}
+    return source, target
+
+
 def assert_zendesk_in_jsm(source, target) -> None:
     """Every Zendesk ticket is one request, field by field and comment by comment."""
     zendesk = jsm_zd_snapshot.snapshot(source.url, source.credentials)
-    jsm = {r["origin"]["sourceId"]: r for r in
-           jsm_api_reader.snapshot(target.url, target.credentials).values()}
-    assert sorted(jsm) == sorted(zendesk)  # nothing missing, nothing twice
+    requests = jsm_api_reader.snapshot(target.url, target.credentials)
+    jsm = {r["origin"]["sourceId"]: r for r in requests.values()}
+    assert sorted(jsm) == sorted(zendesk) and len(requests) == len(jsm)  # none missing, twice
     admin = target.credentials["email"]
     for ticket_id, zd in zendesk.items():
         request = jsm[ticket_id]
@@ -55,12 +66,7 @@ def assert_zendesk_in_jsm(source, target) -> None:
 
 
 def test_zendesk_to_jsm_keeps_every_request_comment_and_file(tmp_path, pair):
-    source, target = pair("zendesk", "jira_sm")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
-                                           "skipped": 0, "failed": 0}
-    assert_zendesk_in_jsm(source, target)
+    assert_zendesk_in_jsm(*migrate_all(tmp_path, pair, "zendesk", "jira_sm"))
 
 
 JSM_TO_ZD_STATUS = {v: k for k, v in ZD_TO_JSM_STATUS.items()} | {"Canceled": "closed"}
@@ -70,9 +76,9 @@ def assert_jsm_in_zendesk(source, target, *, times: bool = True) -> None:
     """Every request is one Zendesk ticket with the same times, authors and files
     (``times=False``: a delta's comments, which Zendesk dates when they are written)."""
     jsm = jsm_api_reader.snapshot(source.url, source.credentials)
-    zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in
-               jsm_zd_snapshot.snapshot(target.url, target.credentials).values()}
-    assert sorted(zendesk) == sorted(jsm)
+    tickets = jsm_zd_snapshot.snapshot(target.url, target.credentials)
+    zendesk = {str(t["external_id"]).rsplit("-ticket-", 1)[-1]: t for t in tickets.values()}
+    assert sorted(zendesk) == sorted(jsm) and len(tickets) == len(zendesk)
     orgs = {email: name for name, members in jsm_api_reader.organizations(
         source.url, source.credentials).items() for email in members}
     for key, request in jsm.items():
@@ -97,9 +103,4 @@ def assert_jsm_in_zendesk(source, target, *, times: bool = True) -> None:
 
 
 def test_jsm_to_zendesk_keeps_every_request_comment_time_and_file(tmp_path, pair):
-    source, target = pair("jira_sm", "zendesk")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
-                                           "skipped": 0, "failed": 0}
-    assert_jsm_in_zendesk(source, target)
+    assert_jsm_in_zendesk(*migrate_all(tmp_path, pair, "jira_sm", "zendesk"))

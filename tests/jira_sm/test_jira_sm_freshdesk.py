@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import jsm_api_reader
-from jsm_e2e_support import TICKETS
 from jsm_zd_snapshot import words
-from test_jira_sm_e2e import migrate
+from test_jira_sm_e2e import migrate_all
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "e2e_freshdesk"))
 import freshdesk_api  # noqa: E402  the Freshdesk e2e suite's reader, shared
@@ -20,15 +19,12 @@ JSM_TO_FD_STATUS = {"Waiting for support": 2, "In progress": 2, "Waiting for cus
 STATUS_TAGS = {"Waiting for support": "status-new", "Pending": "status-on-hold"}
 
 
-def test_freshdesk_to_jsm(tmp_path, pair):
-    source, target = pair("freshdesk", "jira_sm")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"]["failed"] == 0
+def assert_freshdesk_in_jsm(source, target) -> None:
+    """Every Freshdesk ticket is one request, field by field and comment by comment."""
     freshdesk = freshdesk_api.snapshot(source.url, source.credentials)
-    jsm = {r["origin"]["sourceId"]: r for r in
-           jsm_api_reader.snapshot(target.url, target.credentials).values()}
-    assert sorted(jsm) == sorted(freshdesk)
+    requests = jsm_api_reader.snapshot(target.url, target.credentials)
+    jsm = {r["origin"]["sourceId"]: r for r in requests.values()}
+    assert sorted(jsm) == sorted(freshdesk) and len(requests) == len(jsm)  # none twice
     with freshdesk_api.client(source.url, source.credentials) as http:
         contacts = {c.get("email") for state in (None, "deleted", "blocked") for c in
                     freshdesk_api.rows(http, "/contacts", {"state": state} if state else {})}
@@ -54,16 +50,13 @@ def test_freshdesk_to_jsm(tmp_path, pair):
                                           for f in c["attachments"])
 
 
-def test_jsm_to_freshdesk(tmp_path, pair):
-    source, target = pair("jira_sm", "freshdesk")
-    result = migrate(tmp_path, source, target)
-    assert result["status"] == "completed"
-    assert result["records"]["ticket"] == {"total": TICKETS, "migrated": TICKETS,
-                                           "skipped": 0, "failed": 0}
+def assert_jsm_in_freshdesk(source, target) -> None:
+    """Every request is one Freshdesk ticket (nothing twice: subjects are unique)."""
     jsm = jsm_api_reader.snapshot(source.url, source.credentials)
-    freshdesk = {t["subject"]: t for t in
-                 freshdesk_api.snapshot(target.url, target.credentials).values()}
+    tickets = freshdesk_api.snapshot(target.url, target.credentials)
+    freshdesk = {t["subject"]: t for t in tickets.values()}
     assert sorted(freshdesk) == sorted(r["summary"] for r in jsm.values())
+    assert len(tickets) == len(freshdesk)  # none twice
     for request in jsm.values():
         fd = freshdesk[request["summary"]]
         assert fd["status"] == JSM_TO_FD_STATUS[request["status"]]
@@ -79,3 +72,11 @@ def test_jsm_to_freshdesk(tmp_path, pair):
             assert after["public"] == before["public"]
         assert sorted(f for c in fd["comments"] for f in c["attachments"]) == \
             request["attached"]
+
+
+def test_freshdesk_to_jsm(tmp_path, pair):
+    assert_freshdesk_in_jsm(*migrate_all(tmp_path, pair, "freshdesk", "jira_sm"))
+
+
+def test_jsm_to_freshdesk(tmp_path, pair):
+    assert_jsm_in_freshdesk(*migrate_all(tmp_path, pair, "jira_sm", "freshdesk"))

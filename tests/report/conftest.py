@@ -1,69 +1,53 @@
-"""A demo run through the CLI (built-in sandboxes, made small) where the Freshdesk target
-refuses two tickets with its real validation-error body: a run with failures to report."""
+"""A demo run through the CLI (built-in sandboxes, made small) into a Freshdesk target that
+may refuse tickets or throttle writes (:mod:`report_support`)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner
+from report_support import REFUSED, SEED, DemoRun, FaultyTarget, invoke
 
-from deskmigrate.cli import cli
 from deskmigrate.core import sandboxes
 from deskmigrate.sandbox.app import SandboxApp
 
-SEED = 5
-REFUSED = 2  # ticket creations the target answers with 400
-# Freshdesk's documented validation error (API v2 "Error Handling").
-VALIDATION_ERROR = {"description": "Validation failed", "errors": [
-    {"field": "priority", "message": "It should be one of these values: '1,2,3,4'",
-     "code": "invalid_value"}]}
-
-
-class RefusingTransport(httpx.BaseTransport):
-    """The sandbox's own transport, except for the first ``REFUSED`` ``POST /tickets``."""
-
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.refused = 0
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if (request.method == "POST" and request.url.path == "/api/v2/tickets"
-                and self.refused < REFUSED):
-            self.refused += 1
-            return httpx.Response(400, json=VALIDATION_ERROR)
-        return self.inner.handle_request(request)
-
-
-@dataclass
-class DemoRun:
-    db: Path
-    run_id: int
-    result: dict
-    stderr: str
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
 
 @pytest.fixture
-def failed_demo(tmp_path, monkeypatch) -> DemoRun:
-    """``deskmigrate demo --seed 5 --json`` into a Freshdesk that refuses two tickets."""
+def demo(tmp_path, monkeypatch):
+    """``demo(*args, refuse=0, throttle=0)``: ``deskmigrate --db DB ARGS demo --seed 5``
+    from the built-in sandboxes (40 tickets) into a Freshdesk that refuses ``refuse`` tickets
+    and throttles ``throttle`` writes; the JSON summary is read back with ``status``."""
     monkeypatch.setattr(sandboxes, "DEMO_TICKETS", 40)
     plain = SandboxApp.transport
+    faults = {"refuse": 0, "throttle": 0}
 
     def transport(self: SandboxApp) -> httpx.BaseTransport:
         inner = plain(self)
-        return RefusingTransport(inner) if "freshdesk" in type(self).__module__ else inner
+        if "freshdesk" not in type(self).__module__:
+            return inner
+        return FaultyTarget(inner, faults["refuse"], faults["throttle"])
 
     monkeypatch.setattr(SandboxApp, "transport", transport)
     db = tmp_path / "state.sqlite"
-    code, out, err = invoke("--db", str(db), "demo", "--seed", str(SEED), "--json")
-    assert out, err
-    result = json.loads(out)
-    return DemoRun(db, result["run_id"], result, err)
+
+    def run(*args: str, refuse: int = 0, throttle: int = 0,
+            env: dict[str, str] | None = None) -> DemoRun:
+        faults.update(refuse=refuse, throttle=throttle)
+        global_args = [a for a in args if a != "--json"]
+        tail = ["--json"] if "--json" in args else []
+        code, out, err = invoke("--db", str(db), *global_args, "demo", "--seed", str(SEED),
+                                *tail, env=env)
+        assert code in (0, 1), err
+        runs = json.loads(invoke("--db", str(db), "runs", "--json")[1])["runs"]
+        run_id = runs[-1]["run_id"]
+        result = json.loads(invoke("--db", str(db), "status", str(run_id), "--json")[1])
+        return DemoRun(db, run_id, result, out, err)
+
+    return run
+
+
+@pytest.fixture
+def failed_demo(demo) -> DemoRun:
+    """A demo where the Freshdesk target refused ``REFUSED`` tickets."""
+    return demo(refuse=REFUSED)

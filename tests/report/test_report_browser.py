@@ -11,7 +11,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from conftest import REFUSED, invoke
+from report_support import REFUSED, invoke
 
 from deskmigrate.core.report_html import render
 

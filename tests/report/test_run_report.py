@@ -8,7 +8,7 @@ import csv
 import io
 import json
 
-from conftest import REFUSED, invoke
+from report_support import REFUSED, invoke
 from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core.humane import masked, sentence

@@ -8,9 +8,14 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
+from e2e_accounts import write_config
 from select_support import Desk, key, migrate
 
 from deskmigrate.cli import cli
+from deskmigrate.core import host
+from deskmigrate.core import runner as rn
+from deskmigrate.core.config import load
+from deskmigrate.core.state import StateStore
 
 UNSOLVED = ("new", "open", "pending", "hold")
 
@@ -45,3 +50,17 @@ def test_express_order_is_the_targets_creation_order(tmp_path, source: Desk, tar
     report = CliRunner().invoke(cli, ["--db", str(tmp_path / "state.sqlite"), "report", "1",
                                       "--format", "html"])
     assert f"{len(express)} open and recent tickets first" in report.stdout
+
+
+def test_progress_names_both_phases(tmp_path, source: Desk, target: Desk) -> None:
+    """The progress display is told which phase each count belongs to."""
+    config = write_config(tmp_path / "c.toml", source.account, target.account,
+                          '[select]\norder = "express"\n')
+    seen: list[tuple[str, int]] = []
+    result = rn.start_run(load(config), "full", state=StateStore(tmp_path / "s.sqlite"),
+                          pm=host.plugin_manager(), launch=rn.Launch(
+                              progress=lambda kind, done, total: seen.append((kind, done))))
+    express, history = result["phases"]["express"], result["phases"]["history"]
+    assert max(n for k, n in seen if k == "ticket express") == express
+    assert max(n for k, n in seen if k == "ticket history") == history
+    assert express + history == 30

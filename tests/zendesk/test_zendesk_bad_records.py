@@ -8,7 +8,6 @@ from pathlib import Path
 
 from zendesk_support import MapContext, connection, sandbox
 
-from deskmigrate.core.connector import Found
 from deskmigrate.core.errors import ApiError
 from deskmigrate.core.records import Agent, Attachment, Comment, Group, Ticket
 from deskmigrate.plugins.zendesk.platform import ZendeskPlatform
@@ -45,7 +44,10 @@ def test_finding_an_agent_after_a_lost_answer_completes_its_groups(tmp_path: Pat
     created = target.api.http.request("POST", "api/v2/users.json", json={"user": {
         "name": "Ann", "email": "ann@tier2.example", "role": "agent",
         "external_id": ctx.external_id("agent", "a1")}}).json()["user"]
-    assert target.find("agent", agent, ctx) == Found(str(created["id"]), owned=True)
+    found = target.find("agent", agent, ctx)
+    assert found is not None and (found.target_id, found.owned) == (str(created["id"]), True)
+    assert [(c.kind, c.source_id, c.owned) for c in found.children] == [
+        ("group_membership", "a1/g1", True)]  # the run's: rollback removes it
     memberships = target.api.get("api/v2/group_memberships.json")["group_memberships"]
     assert {(m["user_id"], str(m["group_id"])) for m in memberships} >= {
         (created["id"], group.target_id)}

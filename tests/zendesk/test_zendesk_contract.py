@@ -52,6 +52,9 @@ DOCUMENTED_ELSEWHERE = {
     ("GET", "/api/v2/channels/voice/calls/{}/twilio/call/recording"):
         "Talk: a voice comment's data.recording_url (ticket comments reference)",
     ("GET", "/attachments/token/{}/"): "an attachment's content_url (attachments reference)",
+    ("GET", "/api/v2/users/{}/group_memberships"): "List Memberships of a user: developer."
+        "zendesk.com/api-reference/ticketing/groups/group_memberships/ (the OAS folds it "
+        "into /api/v2/group_memberships, whose user_id is a path parameter)",
     ("GET", "/hc/article_attachments/{}/{}"): "an article attachment's content_url",
 }
 

@@ -43,6 +43,8 @@ class FreshdeskPlatform(Platform):
         kb_translations=True,
         max_attachment_bytes=MAX_REQUEST_BYTES,
         default_rate_per_minute=200,
+        ticket_statuses=("open", "pending", "solved", "closed"),  # new/hold: a status tag
+        lossy=("kb_article.attachments",),  # article files are not uploaded (docs/freshdesk.md)
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:

@@ -69,6 +69,11 @@ class FreshdeskSource(Source):
         else:
             yield from super().ids(kind)
 
+    def ticket_agents(self) -> set[str]:
+        """Responders from the ticket list pages alone (no conversation read)."""
+        return {str(row["responder_id"]) for row in self.tickets.listed()
+                if row.get("responder_id")}
+
     def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
         if kind == "ticket":
             for row in self.tickets.listed(since):

@@ -155,7 +155,8 @@ class TicketReader:
             files.append(Attachment(
                 source_id=str(item["id"]), file_name=item["name"],
                 content_type=item.get("content_type") or "application/octet-stream",
-                size=len(data), url=url, fetch=_held(data)))
+                size=len(data), url=url, public_url=True,  # a signed link, for minutes
+                fetch=_held(data)))
         return files + self._inline_images(body_html or "", warnings)
 
     def _inline_images(self, body_html: str, warnings: list[str]) -> list[Attachment]:

@@ -10,13 +10,14 @@ from deskmigrate.core.connector import (
     Connection,
     Found,
     Identity,
+    Seats,
     Target,
     WriteContext,
     WriteResult,
     delete_each,
     write_each,
 )
-from deskmigrate.core.errors import ApiError
+from deskmigrate.core.errors import ApiError, AuthError
 from deskmigrate.core.records import (
     Agent,
     Company,
@@ -228,6 +229,16 @@ class FreshdeskTarget(Target):
             self.people.remember(str(agent["id"]), contact.get("name") or "", email)
             return str(agent["id"])
         return None
+
+    def seats(self) -> Seats:
+        """``GET /api/v2/account`` counts the full-time agents (each holds a seat); the
+        seats bought are not in Freshdesk's API."""
+        try:
+            agents = self.api.get_json("account").get("total_agents") or {}
+        except (ApiError, AuthError) as exc:
+            return Seats(basis=f"Freshdesk refused GET /api/v2/account: {exc}")
+        return Seats(used=agents.get("full_time"), basis="Freshdesk's API counts the agents "
+                                                         "but not the seats bought")
 
     def _contact_by_email(self, email: str | None) -> str | None:
         if not email:

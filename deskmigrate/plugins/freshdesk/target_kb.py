@@ -36,7 +36,13 @@ class KbWriter:
         if parent is False:
             return WriteResult(source_id=record.source_id,
                                error="its parent was not migrated to Freshdesk")
+        existing = self.find(kind, record, ctx)
+        if existing is not None:  # there before: used, never the run's to delete
+            return WriteResult(source_id=record.source_id, target_id=existing, matched=True,
+                               warnings=["one of this name was already there in its place; "
+                                         "reused as it is"])
         path, payload = self._create(kind, record, parent)
+        ctx.creating(kind, record.source_id)  # no stamp: nothing alike was there
         created = self.api.request("POST", path, json=payload).json()
         item = f"solutions/{PLURALS[kind]}/{created['id']}"
         for translation in getattr(record, "translations", []):

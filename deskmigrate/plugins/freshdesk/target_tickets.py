@@ -121,6 +121,7 @@ class TicketWriter:
         payload = self.payload(ticket, requester, messages[0].body, ctx, warn)
         created = self._send("tickets", payload, messages[0].files)
         ticket_id = str(created["id"])
+        ctx.created("ticket", ticket.source_id, ticket_id)  # before its notes: rollback
         children: list[ChildResult] = []
         if messages[0].comment is not None:
             children.append(ChildResult("comment", messages[0].comment.source_id, None))

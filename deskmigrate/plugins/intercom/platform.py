@@ -61,6 +61,11 @@ class IntercomPlatform(Platform):
         kb_translations=True,  # articles and collections carry translated_content
         max_attachment_bytes=None,
         default_rate_per_minute=1000,
+        ticket_statuses=("open", "pending", "solved"),  # open, snoozed, closed
+        # no ticket fields nor company on a conversation through the API, no files on a
+        # customer's message nor on articles (docs/intercom.md)
+        lossy=("ticket.custom_fields", "ticket.company", "comment.attachments",
+               "kb_article.attachments"),
     )
 
     def source(self, connection: Connection) -> IntercomSource:

@@ -63,6 +63,9 @@ class IntercomSource(Source):
         else:
             yield from super().ids(kind)
 
+    def ticket_agents(self) -> set[str]:
+        return self.conversations.assignees()
+
     def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
         if kind == "ticket":
             yield from self.conversations.read(since)

@@ -59,6 +59,12 @@ class ConversationReader:
         for row in search(self.http, "tickets/search", "tickets", query):
             yield TICKET_PREFIX + str(row["id"])
 
+    def assignees(self) -> set[str]:
+        """Admins assigned to a conversation or ticket, from list rows alone."""
+        rows = (*cursor_list(self.http, "conversations", "conversations"),
+                *search(self.http, "tickets/search", "tickets", EVERYTHING))
+        return {str(row["admin_assignee_id"]) for row in rows if row.get("admin_assignee_id")}
+
     def read(self, since: datetime | None = None) -> Iterator[Ticket]:
         for ticket_id in (*self.conversation_ids(since), *self.ticket_ids(since)):
             found = self.get(ticket_id)
@@ -141,7 +147,7 @@ class ConversationReader:
     def attachments(self, owner: str, files: list[dict], html: str) -> list[Attachment]:
         found = [Attachment(source_id=f"{owner}-{i}", file_name=f.get("name") or "file",
                             content_type=f.get("content_type") or "application/octet-stream",
-                            size=int(f.get("filesize") or 0), url=f["url"],
+                            size=int(f.get("filesize") or 0), url=f["url"], public_url=True,
                             fetch=self._fetcher(f["url"]))
                  for i, f in enumerate(files) if f.get("url")]
         for i, src in enumerate(image_sources(html)):
@@ -150,7 +156,8 @@ class ConversationReader:
                 found.append(Attachment(
                     source_id=f"{owner}-img{i}", file_name=src.rsplit("/", 1)[-1] or "image",
                     content_type="image/png" if src.endswith(".png") else "image/jpeg",
-                    size=0, url=src, inline=True, fetch=self._fetcher(src)))
+                    size=0, url=src, inline=True, public_url=True,
+                    fetch=self._fetcher(src)))
         return found
 
     def _fetcher(self, url: str) -> Callable[[], bytes]:

@@ -1,7 +1,8 @@
 """The help center as a neutral knowledge base: top-level collections are categories,
 collections inside them folders (deeper ones join their top-level category), articles
-keep every language of ``translated_content``. An article placed straight in a top-level
-collection has no folder: it is logged and left out."""
+keep every language of ``translated_content``. Articles placed straight in a top-level
+collection go to a folder of that collection's name made for them (every other help desk
+needs one); an article in no collection is logged and left out."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from .api import numbered
 from .mapping import from_epoch, locale_in
 
 log = structlog.get_logger("deskmigrate.intercom")
+DIRECT = "-direct"  # the folder id of a top-level collection's own articles: "{id}-direct"
 
 
 class KbReader:
@@ -43,14 +45,19 @@ class KbReader:
             rows = [c for c in collections.values() if c.get("parent_id")]
             yield from (self.folder(c, self._top(collections, str(c["id"])))
                         for c in rows if _since(c, since))
+            articles = [(_folder_id(collections, a), _since(a, since))
+                        for a in numbered(self.http, "articles")]
+            for row in collections.values():  # wanted when it or one of its articles changed
+                changed = [new for folder, new in articles if folder == f"{row['id']}{DIRECT}"]
+                if changed and (any(changed) or _since(row, since)):
+                    yield self.folder(row, str(row["id"]), direct=True)
         elif kind == "kb_article":
             for row in numbered(self.http, "articles"):
-                parent = str(row.get("parent_id") or "")
-                if not collections.get(parent, {}).get("parent_id"):
-                    log.warning("intercom.article_without_folder", article=row["id"])
-                    continue
-                if _since(row, since):
-                    yield self.article(row)
+                folder = _folder_id(collections, row)
+                if folder is None:
+                    log.warning("intercom.article_without_collection", article=row["id"])
+                elif _since(row, since):
+                    yield self.article(row, folder)
 
     def get(self, kind: str, ids: list[str]) -> Iterator[Record]:
         wanted = set(ids)
@@ -75,28 +82,40 @@ class KbReader:
                           position=int(row.get("order") or 0),
                           translations=self._group_translations(row))
 
-    def folder(self, row: dict, category: str) -> KbFolder:
-        return KbFolder(source_id=str(row["id"]), category_id=category,
+    def folder(self, row: dict, category: str, *, direct: bool = False) -> KbFolder:
+        """A collection inside a category, or (``direct``) the folder made for the
+        articles placed straight in top-level collection ``row``."""
+        return KbFolder(source_id=f"{row['id']}{DIRECT if direct else ''}",
+                        category_id=category,
                         name=row.get("name") or "", description=row.get("description") or "",
                         locale=locale_in(row.get("default_locale") or "en"),
                         position=int(row.get("order") or 0),
                         translations=self._group_translations(row))
 
     @staticmethod
-    def article(row: dict) -> KbArticle:
+    def article(row: dict, folder: str) -> KbArticle:
         default = row.get("default_locale") or "en"
         translations = [
             Translation(locale=locale_in(locale), title=item.get("title") or "",
                         body=item.get("body") or "", draft=item.get("state") == "draft")
             for locale, item in (row.get("translated_content") or {}).items()
             if locale not in ("type", default) and isinstance(item, dict)]
-        return KbArticle(source_id=str(row["id"]), folder_id=str(row["parent_id"]),
+        return KbArticle(source_id=str(row["id"]), folder_id=folder,
                          title=row.get("title") or "", body=row.get("body") or "",
                          locale=locale_in(default), author_id=str(row.get("author_id") or ""),
                          draft=row.get("state") == "draft",
                          created_at=from_epoch(row.get("created_at")),
                          updated_at=from_epoch(row.get("updated_at")),
                          translations=translations)
+
+
+def _folder_id(collections: dict[str, dict], article: dict) -> str | None:
+    """The folder an article goes to: its collection, or the folder made for a top-level
+    collection's own articles; None when it is in no collection that is listed."""
+    parent = collections.get(str(article.get("parent_id") or ""))
+    if parent is None:
+        return None
+    return str(parent["id"]) if parent.get("parent_id") else f"{parent['id']}{DIRECT}"
 
 
 def _since(row: dict, since: datetime | None) -> bool:

@@ -13,6 +13,7 @@ from deskmigrate.core.connector import (
     Connection,
     Found,
     Identity,
+    Seats,
     Target,
     WriteContext,
     WriteResult,
@@ -230,6 +231,14 @@ class IntercomTarget(Target):
     def find_agent(self, email: str) -> str | None:
         return next((str(a["id"]) for a in self.http.get_json("admins")["admins"]
                      if (a.get("email") or "").lower() == email.lower()), None)
+
+    def seats(self) -> Seats:
+        """``GET /admins``: the teammates holding a paid inbox seat (``has_inbox_seat``);
+        the seats bought are not in Intercom's API."""
+        admins = self.http.get_json("admins")["admins"]
+        return Seats(used=sum(1 for a in admins if a.get("has_inbox_seat")),
+                     basis="Intercom's API tells which teammates hold a seat, not the seats "
+                           "bought")
 
     def _team(self, name: str) -> str | None:
         return next((str(t["id"]) for t in self.http.get_json("teams")["teams"]

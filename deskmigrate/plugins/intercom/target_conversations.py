@@ -1,8 +1,14 @@
 """Writing tickets as Intercom conversations: created from the requester's first message
 with its ``created_at``, stamped with the ``deskmigrate_id`` attribute, then every further
 message as a reply (``comment`` or ``note``, as the admin or the contact who wrote it,
-``created_at`` kept), then tags, assignee and state. At most 10 files go with one message;
-more, and a customer's files (the API takes files only from admins), go on following notes.
+``created_at`` kept), then tags, assignee and state.
+
+Files: at most 10 go with one message. A file the source gives by a public link
+(``Attachment.public_url``) goes by that link (``attachment_urls``: Intercom downloads it),
+which every message takes, a customer's and the first one too; other files are uploaded
+(``attachment_files``), which only admins' replies take. Files beyond ten, and a customer's
+files that cannot go by link, follow on notes. Should Intercom refuse a link (400), the
+writer stops sending links and the message goes again with its files uploaded.
 
 An interrupted write is found again by its stamp and completed: the replies already there
 are recognised in order by time and text, only the missing ones are sent."""
@@ -11,14 +17,16 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
-from deskmigrate.core.errors import AmbiguousWrite
+from deskmigrate.core.errors import AmbiguousWrite, ApiError
 from deskmigrate.core.filenames import safe_file_name
-from deskmigrate.core.http import HttpClient
+from deskmigrate.core.http import HttpClient, is_loopback
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .api import search
@@ -33,7 +41,8 @@ EMPTY = "<p>(no text)</p>"
 
 @dataclass
 class Message:
-    """One reply request: by an admin (``admin_id``) or a contact (``user_id``)."""
+    """One reply request: by an admin (``admin_id``) or a contact (``user_id``), with files
+    uploaded (``files``, admins only) and files Intercom downloads itself (``links``)."""
 
     source_id: str | None
     body: str
@@ -42,6 +51,12 @@ class Message:
     user_id: str | None = None
     note: bool = False
     files: list[Attachment] = field(default_factory=list)
+    links: list[Attachment] = field(default_factory=list)
+
+    def room(self, link: bool) -> bool:
+        """Whether one more file fits: ten in all; uploads only on an admin's message."""
+        return len(self.files) + len(self.links) < MAX_FILES and (
+            link or self.user_id is None)
 
     def payload(self) -> dict[str, Any]:
         out: dict[str, Any] = {"message_type": "note" if self.note else "comment",
@@ -54,6 +69,8 @@ class Message:
                 out["attachment_files"] = [
                     {"name": safe_file_name(f.file_name), "content_type": f.content_type,
                      "data": base64.b64encode(f.read()).decode()} for f in self.files]
+        if self.links:
+            out["attachment_urls"] = [f.url for f in self.links]
         if self.created_at is not None:
             out["created_at"] = self.created_at
         return out
@@ -77,6 +94,17 @@ class ConversationWriter:
         self.default_admin = default_admin  # callable: the token's admin id
         self._tags: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._links_refused = False
+        self._local = is_loopback(urlsplit(http.base_url).hostname or "")
+
+    def linkable(self, item: Attachment) -> bool:
+        """Whether Intercom can download the file itself: a public link of the source, on
+        https (plain http only when the target is a sandbox on loopback, as is the link)."""
+        if self._links_refused or not item.public_url:
+            return False
+        parts = urlsplit(item.url)
+        return parts.scheme == "https" or (parts.scheme == "http" and self._local
+                                           and is_loopback(parts.hostname or ""))
 
     # -- planning -------------------------------------------------------------------------
     def plan(self, ticket: Ticket, ctx: WriteContext, comments: list[Comment]
@@ -87,50 +115,66 @@ class ConversationWriter:
         return out
 
     def messages(self, ticket: Ticket, comment: Comment, ctx: WriteContext) -> list[Message]:
-        """A comment as one reply, plus notes carrying files beyond the reply's."""
-        def warn(message: str) -> None:
-            ctx.warn(ticket.source_id, message)
-
+        """A comment as one reply with the files it may carry, plus notes with the rest."""
         when = to_epoch(comment.created_at)
         body = comment.body_html if text_of(comment.body_html) or "<img" in (
             comment.body_html or "") else EMPTY
         contact = ctx.target_id("contact", comment.author_id)
-        files = list(comment.attachments)  # recordings arrive here (call_recordings)
         if contact is not None and comment.public:
             first = Message(comment.source_id, body, when, user_id=contact)
-            carried = files
-            if files:
-                warn(f"the files of message {comment.source_id} by a customer are on a note "
-                     "after it (Intercom takes files only from admins)")
         else:
             admin = (ctx.target_id("agent", comment.author_id)
                      or ctx.user(comment.author_id, agent=True) or self.default_admin())
             if contact is not None:
-                warn(f"private message {comment.source_id} by a customer became a note by "
-                     "the default agent")
+                ctx.warn(ticket.source_id, f"private message {comment.source_id} by a customer "
+                                           "became a note by the default agent")
             first = Message(comment.source_id, body, when, admin_id=admin,
-                            note=not comment.public, files=files[:MAX_FILES])
-            carried = files[MAX_FILES:]
-            if carried:
-                warn(f"message {comment.source_id} has {len(files)} files: Intercom takes "
-                     f"{MAX_FILES} per message, the rest follow on notes")
-        out = [first]
-        for start in range(0, len(carried), MAX_FILES):
-            chunk = carried[start:start + MAX_FILES]
-            out.append(Message(None, f"<p>Files of the message above ({start + 1}-"
-                                     f"{start + len(chunk)} of {len(carried)})</p>", when,
-                               admin_id=self.default_admin(), note=True, files=chunk))
+                            note=not comment.public)
+        out = self.spread(first, list(comment.attachments))  # recordings arrive here too
+        if len(out) > 1:
+            ctx.warn(ticket.source_id, f"files of message {comment.source_id} follow on notes "
+                     f"after it (Intercom takes {MAX_FILES} per message, and a customer's "
+                     "only by a link it can download)")
         return out
 
+    def spread(self, first: Message, files: list[Attachment]) -> list[Message]:
+        """``first`` with the files it may carry, then notes by the default agent with the
+        rest, ten each."""
+        rest = []
+        for item in files:
+            link = self.linkable(item)
+            if first.room(link):
+                (first.links if link else first.files).append(item)
+            else:
+                rest.append(item)
+        out = [first]
+        for start in range(0, len(rest), MAX_FILES):
+            chunk = rest[start:start + MAX_FILES]
+            note = Message(None, f"<p>Files of the message above ({start + 1}-"
+                                 f"{start + len(chunk)} of {len(rest)})</p>",
+                           first.created_at, admin_id=self.default_admin(), note=True)
+            for item in chunk:
+                (note.links if self.linkable(item) else note.files).append(item)
+            out.append(note)
+        return out
+
+    def opening_links(self, first: Comment | None) -> list[Attachment]:
+        """The first message's files that go with it by link (a conversation is created
+        without uploads)."""
+        return [a for a in (first.attachments if first else []) if self.linkable(a)
+                ][:MAX_FILES]
+
     def replies(self, ticket: Ticket, ctx: WriteContext) -> list[Message]:
-        """Everything after the first message: a note with the first message's files
-        (a conversation is created without files), then every further message."""
+        """Everything after the first message: a note with the first message's files that
+        did not go with it, then every further message."""
         planned = self.plan(ticket, ctx, ticket.comments[1:])
         first = ticket.comments[0] if ticket.comments else None
-        if first is not None and first.attachments:
+        linked = self.opening_links(first)
+        rest = [a for a in (first.attachments if first else []) if a not in linked]
+        if first is not None and rest:
             carrier = Comment(source_id=f"{first.source_id}-files", author_id=None,
                               body_html="<p>Files of the first message</p>", public=False,
-                              created_at=first.created_at, attachments=first.attachments)
+                              created_at=first.created_at, attachments=rest)
             planned = self.messages(ticket, carrier, ctx) + planned
         return planned
 
@@ -156,8 +200,11 @@ class ConversationWriter:
             payload["created_at"] = created
         if not self._unstamped(ticket, ctx):  # no lookalike: a crash's leftover is ours
             ctx.creating("ticket", ticket.source_id)
-        answer = self.http.request("POST", "conversations", json=payload).json()
+        links = [a.url for a in self.opening_links(first)]
+        answer = self._send("conversations", {**payload, "attachment_urls": links} if links
+                            else payload, lambda: payload)
         conversation = str(answer["conversation_id"])
+        ctx.created("ticket", ticket.source_id, conversation)  # before its parts: rollback
         self.stamp(conversation, ticket, ctx)
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
         children += self.send_missing(conversation, self.replies(ticket, ctx), present=[])
@@ -184,13 +231,39 @@ class ConversationWriter:
                 part_id = present[position][1]
                 position += 1
             else:
-                body = self.http.request("POST", f"conversations/{conversation}/reply",
-                                         json=message.payload()).json()
-                parts = (body.get("conversation_parts") or {}).get("conversation_parts") or []
-                part_id = str(parts[-1]["id"]) if parts else ""
+                part_id = self._reply(conversation, message)
             if message.source_id is not None:
                 children.append(ChildResult("comment", message.source_id, part_id or None))
         return children
+
+    def _reply(self, conversation: str, message: Message) -> str:
+        """Send one reply (and, should its links be refused, its files uploaded instead)."""
+        path = f"conversations/{conversation}/reply"
+        spread: list[Message] = []
+
+        def again() -> dict[str, Any]:
+            bare = Message(message.source_id, message.body, message.created_at,
+                           message.admin_id, message.user_id, message.note)
+            spread[:] = self.spread(bare, message.files + message.links)
+            return spread[0].payload()
+
+        body = self._send(path, message.payload(), again if message.links else None)
+        for note in spread[1:]:
+            self.http.request("POST", path, json=note.payload())
+        parts = (body.get("conversation_parts") or {}).get("conversation_parts") or []
+        return str(parts[-1]["id"]) if parts else ""
+
+    def _send(self, path: str, payload: dict[str, Any],
+              again: Callable[[], dict[str, Any]] | None) -> dict[str, Any]:
+        """POST ``payload``; when it carried links and Intercom refused it (400: it could not
+        download one), stop sending links and POST ``again()`` (the files uploaded)."""
+        try:
+            return dict(self.http.request("POST", path, json=payload).json())
+        except ApiError as exc:
+            if exc.status != 400 or again is None or not payload.get("attachment_urls"):
+                raise
+            self._links_refused = True
+            return dict(self.http.request("POST", path, json=again()).json())
 
     def finish(self, conversation: str, ticket: Ticket, ctx: WriteContext,
                current: dict | None = None) -> None:

@@ -44,6 +44,7 @@ class JiraSmPlatform(Platform):
         embeds_inline_images=True,
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
         default_rate_per_minute=300,
+        lossy=("ticket.custom_fields",),  # fields cannot be created (docs/jira_sm.md)
     )
 
     def source(self, connection: Connection) -> JiraSmSource:

@@ -12,7 +12,7 @@ from deskmigrate.core.errors import AuthError, ConfigError, NotFound
 from deskmigrate.core.records import Agent, Company, Contact, FieldDefinition, Group, Record
 
 from .api import EXPERIMENTAL, SD, V3, JiraApi
-from .mapping import FIELD_TYPES, SERVICEDESK_PREFIX
+from .mapping import FIELD_TYPES, REQUEST_TYPE_LABEL, SERVICEDESK_PREFIX
 from .platform import SOURCE_KINDS
 from .source_tickets import TicketReader
 
@@ -89,6 +89,13 @@ class JiraSmSource(Source):
         else:
             yield from super().ids(kind)
 
+    def ticket_agents(self) -> set[str]:
+        """Assignees from a JQL search that asks for no other field."""
+        return {str(user["accountId"]) for issue in self.api.search(
+            f"project = {self.desk().project_key} ORDER BY created ASC", "assignee")
+            if isinstance(user := (issue.get("fields") or {}).get("assignee"), dict)
+            and user.get("accountId")}
+
     def read(self, kind: str, *, since: datetime | None = None) -> Iterator[Record]:
         if kind == "ticket":
             yield from self.tickets.read(self._jql(since))
@@ -138,7 +145,9 @@ class JiraSmSource(Source):
     def _field_definitions(self) -> Iterator[FieldDefinition]:
         options: dict[str, list[str]] = {}
         required: set[str] = set()
+        names: list[str] = []  # the request types: a drop-down other platforms can keep
         for rtype in self.api.sd_values(f"servicedesk/{self.desk().id}/requesttype"):
+            names.append(rtype["name"])
             meta = self.api.get(f"{SD}/servicedesk/{self.desk().id}/requesttype/"
                                 f"{rtype['id']}/field")
             for f in meta.get("requestTypeFields") or []:
@@ -152,6 +161,10 @@ class JiraSmSource(Source):
                                   title=f["name"], field_type=FIELD_TYPES.get(kind, "text"),
                                   options=options.get(f["id"], []),
                                   required=f["id"] in required)
+        if names:  # each ticket carries its request type under this key (source_tickets)
+            yield FieldDefinition(source_id=REQUEST_TYPE_LABEL, object_type="ticket",
+                                  key=REQUEST_TYPE_LABEL, title=REQUEST_TYPE_LABEL,
+                                  field_type="dropdown", options=names)
 
     # -- people -------------------------------------------------------------------------
     def _contacts(self) -> Iterator[Contact]:

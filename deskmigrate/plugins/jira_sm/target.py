@@ -14,13 +14,14 @@ from deskmigrate.core.connector import (
     Connection,
     Found,
     Identity,
+    Seats,
     Target,
     WriteContext,
     WriteResult,
     delete_each,
     write_each,
 )
-from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.errors import AmbiguousWrite, ApiError, AuthError
 from deskmigrate.core.records import Agent, Company, Contact, Record, Ticket
 
 from .api import SD, V3, JiraApi
@@ -197,6 +198,21 @@ class JiraSmTarget(Target):
                     user.get("accountType") == "atlassian":
                 return str(user["accountId"])
         return None
+
+    def seats(self) -> Seats:
+        """``GET /rest/api/3/applicationrole/jira-servicedesk``: the JSM agent licence's
+        seats (needs the Administer Jira permission)."""
+        try:
+            role = self.api.get(f"{V3}/applicationrole/jira-servicedesk")
+        except (ApiError, AuthError) as exc:
+            return Seats(basis=f"Jira refused GET /rest/api/3/applicationrole/"
+                               f"jira-servicedesk: {exc}")
+        if role.get("hasUnlimitedSeats"):
+            return Seats(used=role.get("userCount"), unlimited=True,
+                         basis="Jira's jira-servicedesk application role")
+        return Seats(total=role.get("numberOfSeats"), used=role.get("userCount"),
+                     free=role.get("remainingSeats"),
+                     basis="Jira's jira-servicedesk application role")
 
     def _account_by_email(self, email: str) -> str | None:
         for user in self.api.get(f"{V3}/user/search", {"query": email}):

@@ -98,6 +98,7 @@ class RequestWriter:
             "isAdfRequest": True, "raiseOnBehalfOf": requester,
             "requestFieldValues": values}).json()
         key = body["issueKey"]
+        ctx.created("ticket", ticket.source_id, key)  # before its comments: rollback
         children = self.complete(ticket, key, ctx)
         if first is not None:
             children.insert(0, ChildResult("comment", first.source_id, f"{key}-description"))

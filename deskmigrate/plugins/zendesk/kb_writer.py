@@ -1,6 +1,8 @@
 """Write the Help Center: categories → sections → articles, each with its translations,
 articles with their attachments; find what an interrupted run created, and delete for
-rollback."""
+rollback. Help Center items carry no stamp: one of the same name already in its parent is
+reused (matched, never deleted); otherwise the create is announced (``ctx.creating``), so
+what a crash leaves is found by name as the run's and rollback removes it."""
 
 from __future__ import annotations
 
@@ -29,6 +31,15 @@ class KbWriter:
 
     def write(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         result = WriteResult(source_id=record.source_id)
+        existing = self.find(kind, record, ctx)
+        if existing is not None:  # there before: used, never the run's to delete
+            result.target_id, result.matched = existing, True
+            result.warnings.append("one of this name was already there in its place; "
+                                   "reused as it is")
+            return result
+        # no stamp on Help Center items: announced as created after seeing nothing alike,
+        # what a crash leaves found by name is this run's
+        ctx.creating(kind, record.source_id)
         if isinstance(record, KbCategory):
             created = self._post(f"{HC}/categories.json", "category", {
                 "name": record.name, "description": record.description,

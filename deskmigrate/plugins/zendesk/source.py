@@ -83,6 +83,11 @@ class ZendeskSource(Source):
         return (str(t["id"]) for t in self._export_tickets(0, sideload=False)
                 if t.get("status") != "deleted")
 
+    def ticket_agents(self) -> set[str]:
+        """Assignees from the ticket export's rows alone (no comments read)."""
+        return {str(t["assignee_id"]) for t in self._export_tickets(0, sideload=False)
+                if t.get("assignee_id") and t.get("status") != "deleted"}
+
     def close(self) -> None:
         for spool in self._spools:
             spool.close()

@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from deskmigrate.core.connector import (
+    ChildResult,
     Connection,
     Found,
     Identity,
+    Seats,
     Target,
     WriteContext,
     WriteResult,
@@ -26,6 +28,7 @@ from deskmigrate.core.records import (
     Group,
     Record,
     Ticket,
+    nested_id,
 )
 
 from .client import ZendeskApi
@@ -38,6 +41,7 @@ from .ticket_writer import TicketWriter
 
 BULK = 100  # create_many, destroy_many and the ticket import take 100 records
 TAKEN = ("already being used", "already been taken")
+MEMBERSHIP = "group_membership"
 
 
 class ZendeskTarget(Target):
@@ -145,23 +149,44 @@ class ZendeskTarget(Target):
         for agent in agents:
             result = results[agent.source_id]
             if result.target_id:
-                self._memberships(agent, result.target_id, ctx)
+                fresh = not result.matched  # a user just created has no membership yet
+                result.children += self._memberships(agent, result.target_id, ctx,
+                                                     owned=fresh, fresh=fresh)
         return [results[a.source_id] for a in agents]
 
-    def _memberships(self, agent: Agent, target_id: str, ctx: WriteContext) -> None:
-        """Put the agent in its groups; one already there is fine (a look-up after an
-        interrupted write completes what the interruption left out)."""
+    def _memberships(self, agent: Agent, target_id: str, ctx: WriteContext, *, owned: bool,
+                     fresh: bool = False) -> list[ChildResult]:
+        """Put the agent in its groups (a look-up after an interrupted write completes what
+        it left out); the memberships this run added, which rollback removes even from an
+        agent that was there before. Each is announced before it is added; one already
+        there is the run's only when the agent is, or an interrupted attempt announced it."""
+        groups: dict[str, str] = {}
         for group_id in agent.group_ids:
             group = ctx.target_id("group", group_id)
             if group is None:
                 ctx.warn(agent.source_id, f"group {group_id} is not in the target")
+            else:
+                groups[group_id] = group
+        have = {} if fresh or not groups else {
+            str(m["group_id"]): str(m["id"]) for m in self.api.cursor_list(
+                f"api/v2/users/{target_id}/group_memberships.json", "group_memberships")}
+        added = []
+        for group_id, group in groups.items():
+            key = nested_id(agent.source_id, group_id)
+            if group in have:
+                if owned or ctx.was_absent(MEMBERSHIP, key):
+                    added.append(ChildResult(MEMBERSHIP, key, have[group], owned=True))
                 continue
+            ctx.creating(MEMBERSHIP, key)
             try:
-                self.api.http.request("POST", "api/v2/group_memberships.json", json={
+                made = self.api.http.request("POST", "api/v2/group_memberships.json", json={
                     "group_membership": {"user_id": int(target_id), "group_id": int(group)}})
             except ApiError as exc:
-                if "already" not in str(exc):
-                    ctx.warn(agent.source_id, f"group membership not added: {exc}")
+                ctx.warn(agent.source_id, f"group membership not added: {exc}")
+                continue
+            added.append(ChildResult(MEMBERSHIP, key,
+                                     str(made.json()["group_membership"]["id"]), owned=True))
+        return added
 
     def _bulk_users(self, contacts: list[Contact], ctx: WriteContext) -> list[WriteResult]:
         items: list[tuple[Record, dict[str, Any]]] = []
@@ -251,6 +276,13 @@ class ZendeskTarget(Target):
     def find_agent(self, email: str) -> str | None:
         return self._search_user(f"email:{email}", agents_only=True)
 
+    def seats(self) -> Seats:
+        """Zendesk's API has no endpoint for the seats an account has bought: only the
+        agents and admins holding one are counted."""
+        used = self.api.count("api/v2/users/count.json", {"role[]": ["agent", "admin"]})
+        return Seats(used=used, basis="Zendesk's API does not tell how many seats the "
+                                      "account has bought")
+
     # -- groups -------------------------------------------------------------------------
     def _group_ids(self) -> dict[str, str]:
         with self._lock:
@@ -279,7 +311,9 @@ class ZendeskTarget(Target):
                 email = self.find_agent(record.email) if found is None and record.email else None
                 found = found or (Found(email, owned=False) if email else None)
                 if found is not None:  # the groups an interrupted write left out
-                    self._memberships(record, found.target_id, ctx)
+                    owned = found.owned or ctx.was_absent("agent", record.source_id)
+                    found = Found(found.target_id, found.owned, tuple(self._memberships(
+                        record, found.target_id, ctx, owned=owned)))
             return found
         if isinstance(record, Company):
             for params, owned in (({"external_id": external}, True), ({"name": record.name},
@@ -316,6 +350,9 @@ class ZendeskTarget(Target):
                     done = []
                 gone += done + [i for i in chunk if i not in done and self._gone(bulk[kind], i)]
             return gone
+        if kind == MEMBERSHIP:
+            return delete_each(ids, lambda i: self.api.http.request(
+                "DELETE", f"api/v2/group_memberships/{i}.json", ok_404=True))
         if kind == "group":
             gone = delete_each(ids, lambda i: self.api.http.request(
                 "DELETE", f"api/v2/groups/{i}.json", ok_404=True))

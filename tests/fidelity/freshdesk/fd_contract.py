@@ -27,6 +27,7 @@ SERVER = "https://acme.freshdesk.com"
 DOCUMENTED_ELSEWHERE: dict[tuple[str, str], str] = {
     ("POST", "/agents"): "Agents › Create an Agent",
     ("GET", "/agents/me"): "Agents › Currently Authenticated Agent",
+    ("GET", "/account"): "Account › View Account (agents counted by type)",
     ("DELETE", "/contacts/{int}/hard_delete"): "Contacts › Permanently Delete a Contact",
     ("PUT", "/contacts/{int}/make_agent"): "Contacts › Make Agent",
     ("GET", "/companies/autocomplete"): "Companies › Autocomplete (search by name)",

@@ -167,3 +167,16 @@ def test_help_center(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
                                          user_segment_id=None,
                                          permission_group_id=articles[0].permission_group_id))
     assert zenpy.help_center.articles(id=created.id).title == "How to"
+
+
+def test_group_memberships_of_a_user_listed_added_and_deleted(zenpy: Zenpy,
+                                                              sandbox: ZendeskSandbox) -> None:
+    from zenpy.lib.api_objects import Group, GroupMembership
+    agent = zenpy.users.create(User(name="Mia", email="mia@members.example", role="agent"))
+    group = zenpy.groups.create(Group(name="Tier 3"))
+    added = zenpy.group_memberships.create(GroupMembership(user_id=agent.id,
+                                                           group_id=group.id))
+    assert [(m.id, m.group_id) for m in zenpy.users.group_memberships(user=agent.id)] == [
+        (added.id, group.id)]
+    zenpy.group_memberships.delete(added)
+    assert list(zenpy.users.group_memberships(user=agent.id)) == []

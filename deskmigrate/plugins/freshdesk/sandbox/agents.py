@@ -123,6 +123,28 @@ class AgentRoutes(PeopleRoutes):
         return {**self.render_contact(contact),
                 "agent": {k: v for k, v in agent.items() if k != "contact"}}
 
+    def show_account(self, request: Request, user: dict, **_: Any) -> dict:
+        """``GET /api/v2/account``: the account, with its agents counted by type (the real
+        endpoint tells the agents, never the seats bought)."""
+        owner = self._get("agents", int(self.store.meta("owner_id") or 0))["contact"]
+        domain = request.host.split(":")[0]
+        return {
+            "organisation_id": 1, "organisation_name": f"{domain.split('.')[0]}.myfreshworks.com",
+            "account_id": 1, "account_name": "Sandbox", "account_domain": domain,
+            "bundle_id": None, "hipaa_compliant": False,
+            "total_agents": {"full_time": self.seats_used(),
+                             "occasional": self.store.count(
+                                 "agents", "json_extract(doc, '$.occasional') = 1"),
+                             "field_service": 0, "collaborators": 0},
+            "timezone": "Eastern Time (US & Canada)", "data_center": "US",
+            "tier_type": "Garden",
+            "address": {"country": "USA", "state": "California", "city": "San Mateo",
+                        "street": "2950 S. Delaware Street", "postalcode": "94403"},
+            "contact_person": {"firstname": owner["name"].split()[0],
+                               "lastname": owner["name"].split()[-1],
+                               "email": owner["email"]},
+        }
+
     def seats(self) -> int:
         """Paid full-time agent seats (meta ``agent_seats``; the seed sets a few spare)."""
         return int(self.store.meta("agent_seats") or 5)

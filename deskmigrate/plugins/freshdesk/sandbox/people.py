@@ -70,6 +70,7 @@ class PeopleRoutes(FreshdeskBase):
             Rule("/api/v2/companies/autocomplete", methods=["GET"],
                  endpoint="autocomplete_companies"),
             Rule("/api/v2/agents/me", methods=["GET"], endpoint="show_me"),
+            Rule("/api/v2/account", methods=["GET"], endpoint="show_account"),
             Rule("/api/v2/roles", methods=["GET"], endpoint="list_roles"),
             Rule("/api/v2/roles/<int:item_id>", methods=["GET"], endpoint="show_role"),
             Rule("/api/v2/email_configs", methods=["GET"], endpoint="list_email_configs"),

@@ -9,7 +9,9 @@ import binascii
 import time
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import httpx
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
@@ -21,6 +23,8 @@ MAX_PARTS = 500  # the detail view returns only the newest 500 parts
 MAX_ATTACHMENTS = 10
 STATE_PARTS = {"close": "closed", "open": "open", "snoozed": "snoozed"}
 USER_TYPES = ("user", "lead", "contact")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DOWNLOAD_TIMEOUT = 30
 
 
 class ConversationRoutes(PeopleRoutes):
@@ -126,8 +130,8 @@ class ConversationRoutes(PeopleRoutes):
 
     # -- writing --------------------------------------------------------------------------
     def files_of(self, request: Request, data: dict, *, admin: bool) -> list[dict]:
-        """``attachment_urls`` (kept as given) and, for admins, ``attachment_files``
-        (base64 bytes); at most 10 together."""
+        """``attachment_urls`` (downloaded and kept, as Intercom does) and, for admins,
+        ``attachment_files`` (base64 bytes); at most 10 together."""
         urls = data.get("attachment_urls") or []
         files = data.get("attachment_files") or []
         if files and not admin:
@@ -135,12 +139,7 @@ class ConversationRoutes(PeopleRoutes):
         if len(urls) + len(files) > MAX_ATTACHMENTS:
             raise fail(400, "parameter_invalid",
                        f"A message can have at most {MAX_ATTACHMENTS} attachments")
-        out = []
-        for url in urls:
-            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-                raise fail(400, "parameter_invalid", "attachment_urls must be URLs")
-            out.append({"type": "upload", "name": url.rsplit("/", 1)[-1] or "file",
-                        "url": url, "content_type": "application/octet-stream", "filesize": 0})
+        out = [self.fetch_url(url) for url in urls]
         for item in files:
             try:
                 raw = base64.b64decode(item["data"], validate=True)
@@ -150,6 +149,25 @@ class ConversationRoutes(PeopleRoutes):
                                                      "data (base64) and name") from None
             out.append(self.save_file(name, kind, raw))
         return out
+
+    def fetch_url(self, url: Any) -> dict:
+        """An ``attachment_urls`` entry downloaded and kept under the file's own name; a URL
+        that cannot be downloaded is a 400. The sandbox fetches plain http only from
+        loopback (it serves tests and local trials)."""
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in ("http", "https") or (
+                parts.scheme == "http" and parts.hostname not in LOOPBACK):
+            raise fail(400, "parameter_invalid", "attachment_urls must be https URLs")
+        try:
+            response = httpx.get(url, timeout=DOWNLOAD_TIMEOUT, follow_redirects=True)
+        except httpx.HTTPError:
+            response = None
+        if response is None or response.status_code != 200:
+            raise fail(400, "parameter_invalid", f"attachment_urls: {url} could not be "
+                                                 "downloaded")
+        name = unquote(parts.path.rsplit("/", 1)[-1]) or "file"
+        kind = response.headers.get("content-type", "application/octet-stream")
+        return self.save_file(name, kind.split(";")[0].strip(), response.content)
 
     def new_part(self, part_type: str, author: dict, body: str | None, created_at: int,
                  attachments: list[dict] | None = None, assigned_to: dict | None = None

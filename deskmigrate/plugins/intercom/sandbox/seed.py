@@ -215,15 +215,17 @@ class Seeder:
                 "created_at": created, "updated_at": created + 3600, "parts": parts})
 
     def help_center(self, admins: list[int]) -> None:
-        order = 0
+        order, tops = 0, []
         for c in range(2):
             order += 1
             top = self.collection(f"{self.fake.catch_phrase()}", None, order)
+            tops.append(top)
             for s in range(2):
                 order += 1
                 section = self.collection(f"{self.fake.bs().title()}", top, order)
                 for a in range(2):
                     self.article(section, admins[1 + (c + a) % 3], draft=(s + a) == 2)
+        self.article(tops[0], admins[1], draft=False)  # straight in a top-level collection
 
     def collection(self, name: str, parent: int | None, order: int) -> int:
         when = self.when(400)

@@ -4,7 +4,8 @@ It serves the servicedeskapi (``/rest/servicedeskapi/...``: desks, request types
 fields, customers, organizations, requests, comments, temporary files) and the platform v3
 paths a migration needs (``/rest/api/3/...``: server info, JQL search with
 ``nextPageToken``, issues with ADF bodies, comments with ``jsdPublic``, transitions,
-attachments answered with a 303 to a signed media URL, entity properties, users and groups),
+attachments answered with a 303 to a signed media URL, entity properties, users and groups,
+the agent licence's seats),
 with Atlassian's error bodies and 429s carrying ``Retry-After``, ``X-RateLimit-*`` and
 ``RateLimit-Reason``. It never imports the connector.
 """
@@ -18,6 +19,7 @@ from werkzeug.routing import Rule
 
 from .files import FileRoutes
 from .issues import IssueRoutes
+from .licence import LicenceRoutes
 from .people import PeopleRoutes
 from .requests import RequestRoutes
 from .seed import seed_desk
@@ -25,12 +27,12 @@ from .seed import seed_desk
 __all__ = ["JiraSmSandbox"]
 
 
-class JiraSmSandbox(IssueRoutes, RequestRoutes, FileRoutes, PeopleRoutes):
+class JiraSmSandbox(IssueRoutes, RequestRoutes, FileRoutes, PeopleRoutes, LicenceRoutes):
     """State in one SQLite file; ``seed`` fills it deterministically."""
 
     def rules(self) -> Iterable[Rule]:
         return [*self.issue_rules(), *self.request_rules(), *self.file_rules(),
-                *self.people_rules()]
+                *self.people_rules(), *self.licence_rules()]
 
     def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
         seed_desk(self.store, tickets=tickets, seed=seed, attachments=attachments)

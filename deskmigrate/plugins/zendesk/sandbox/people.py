@@ -91,6 +91,8 @@ class PeopleHandlers:
             *r("/groups/<int:group_id>", "delete_group", ("DELETE",)),
             *r("/group_memberships", "list_memberships"),
             *r("/group_memberships", "create_membership", ("POST",)),
+            *r("/group_memberships/<int:membership_id>", "delete_membership", ("DELETE",)),
+            *r("/users/<int:user_id>/group_memberships", "list_user_memberships"),
         ]
 
     # -- users --------------------------------------------------------------------------
@@ -332,6 +334,18 @@ class PeopleHandlers:
     def list_memberships(self, request: Request, user: dict) -> dict[str, Any]:
         return list_page(request, self.store, "group_memberships", "group_memberships",
                          rendered("group_memberships", base_url(request)))
+
+    def list_user_memberships(self, request: Request, user: dict, user_id: int
+                              ) -> dict[str, Any]:
+        self._get("users", user_id)
+        return list_page(request, self.store, "group_memberships", "group_memberships",
+                         rendered("group_memberships", base_url(request)),
+                         "json_extract(doc, '$.user_id') = ?", [user_id])
+
+    def delete_membership(self, request: Request, user: dict, membership_id: int) -> Response:
+        self._get("group_memberships", membership_id)
+        self.store.delete("group_memberships", membership_id)
+        return Response(status=204)
 
     def create_membership(self, request: Request, user: dict) -> Response:
         data = body(request, "group_membership")

@@ -1,0 +1,48 @@
+"""``deskmigrate demo`` explains its numbers: skipped agents and who takes their tickets,
+contacts left out of the sample, the seed and how to draw the same sample, the previous
+demo removed, the next command."""
+
+from __future__ import annotations
+
+import json
+
+from report_support import SEED, invoke
+
+
+def ticket_ids(run) -> list[str]:
+    code, out, err = invoke("--db", str(run.db), "report", str(run.run_id), "--format", "json")
+    assert code == 0, err
+    return [o["source_id"] for o in json.loads(out)["outcomes"] if o["kind"] == "ticket"]
+
+
+def test_the_demo_output_explains_itself(demo):
+    first = demo()
+    second = demo()
+    out = second.stdout
+    records = second.result["records"]
+    agents = records["agent"]["skipped"]
+    assert agents and f"{agents} agents were not created in freshdesk, for example: “No " \
+        "Freshdesk seat for" in out
+    assert "Their tickets and messages go to the default agent Sandbox Owner " \
+        "<owner@sandbox.freshdesk.test>" in out
+    contacts = records["contact"]
+    others = contacts["total"] - contacts["migrated"]
+    assert f"{others} other contacts are simply not in the 20-ticket sample" in out
+    assert f"Sample: 20 of 40 tickets drawn with seed {SEED}; `deskmigrate demo --seed " \
+           f"{SEED}` draws the same sample again." in out
+    assert f"The previous demo (run {first.run_id}) was removed first: " in out
+    assert "The previous demo" not in first.stdout
+    assert f"Next: `deskmigrate report {second.run_id} --format html -o report.html`" in out
+    assert ticket_ids(first) == ticket_ids(second)  # the same seed, the same sample
+
+
+def test_the_demo_notes_are_in_its_json(demo):
+    run = demo("--json")
+    notes = json.loads(run.stdout)["notes"]
+    assert any(n.startswith("Sample: 20 of 40 tickets drawn with seed") for n in notes)
+    assert json.loads(run.stdout)["removed_demos"] == []
+
+
+def test_a_failed_demo_says_what_to_look_at(failed_demo):
+    assert "Next: `deskmigrate report" in failed_demo.stdout
+    assert "and why 2 failed" in failed_demo.stdout
