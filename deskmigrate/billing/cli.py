@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from deskmigrate.core import host
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.paths import open_state, write_file
 from deskmigrate.core.seats import describe
@@ -82,41 +83,15 @@ def pricebook_show(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _echo_json(pricebook_dict(book))
         return
-    lines = [f"Currency {book.currency}; enforcement {'on' if book.enforce else 'off'}; "
-             f"minimum {book.minimum}", "Records (graduated):"]
-    lower = 0
-    for tier in book.tiers:
-        span = f"{lower + 1:,}-{tier.up_to:,}" if tier.up_to else f"above {lower:,}"
-        lines.append(f"  {span:<22} {tier.price} each")
-        lower = tier.up_to or lower
-    lines.append(f"Pair multipliers: default x{book.pair_default}; " + ", ".join(
-        f"{pair} x{m}" for pair, m in book.pairs.items()))
-    lines.append("Options:")
-    for o in book.options.values():
-        how = f"{o.flat} per migration" if o.flat is not None else \
-            f"{o.per_record} per {'/'.join(o.kinds)}"
-        lines.append(f"  {o.name:<22} {how}")
-    lines.append("Plans:")
-    for p in book.plans.values():
-        allows = [a for a, ok in (("delta", p.delta), ("interval", p.interval)) if ok]
-        lines.append(f"  {p.name:<10} {p.percent}% of the migration price, at least "
-                     f"{p.minimum}; re-migration {p.remigration_days} days; retention "
-                     f"{p.retention_days} days; {', '.join(allows) or 'no delta/interval'}")
-    lines.append(f"Tax: default {book.tax_default}%; " + ", ".join(
-        f"{c} {r}%" for c, r in book.tax_rates.items()) + f"; seller in {book.seller.country}")
-    lines.append(f"Discounts: non-profit {book.non_profit_percent}%; promo codes " + (", ".join(
-        f"{p.code} ({f'{p.percent}%' if p.percent is not None else p.amount})"
-        for p in book.promo_codes.values()) or "none"))
-    lines.append(f"Custom development: {book.hourly_rate or 'not offered'} per hour, "
-                 f"{book.increment_minutes}-minute increments")
-    click.echo("\n".join(lines))
+    click.echo(render.pricebook_text(book))
 
 
 @pricebook_group.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
 def pricebook_check(file: str) -> None:
-    """Check a price book file; one sentence tells what is wrong."""
+    """Check a price book file (prices for every installed billable record kind)."""
     book = load_pricebook(file)
+    book.require_prices(host.kinds().billable)
     click.echo(f"{Path(file).name} is a valid price book ({book.currency}, "
                f"{len(book.tiers)} tiers, {len(book.plans)} plans).")
 

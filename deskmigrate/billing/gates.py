@@ -1,7 +1,9 @@
 """The plan gates behind the ``authorize_run`` hook.
 
 * enforcement off (config ``[billing] enforce = false`` or the price book's) -> no opinion;
-* demo, rollback -> no opinion (always allowed);
+* demo -> refused up front when the source reads a billable record kind the price book has
+  no price for (the demo's quote could not price it), even with enforcement off;
+* demo, rollback -> otherwise no opinion (always allowed);
 * an invoice pays for one full migration and the re-migrations its plan allows: every full
   or re-migration run started after its payment counts, whatever became of it (a rollback
   frees nothing); after the first, a run is a re-migration, allowed within the plan's
@@ -20,6 +22,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from deskmigrate.core import host
+from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.run import Authorization, RunRequest
 from deskmigrate.core.state import COMPLETED, PAUSED, PAUSING, ROLLED_BACK, StateStore
 
@@ -191,9 +195,25 @@ def _gate(state: StateStore, book: PriceBook, migration_id: int, mode: str,
     return _refuse(f"Billing does not know the run mode {mode!r}.")
 
 
+def _unpriced_demo(request: RunRequest) -> Authorization | None:
+    """A refusal when the demo's source reads a billable kind the price book cannot price."""
+    platform = host.platforms().get(request.source_platform)
+    if platform is None:
+        return None  # not on the process-wide manager: the quote itself checks the prices
+    billable = host.kinds().billable
+    try:
+        load_pricebook(pricebook_path(None, request.billing or {})).require_prices(
+            k for k in platform.capabilities.source_kinds if k in billable)
+    except DeskmigrateError as exc:
+        return _refuse(str(exc))
+    return None
+
+
 def authorize(request: RunRequest, now: datetime | None = None) -> Authorization | None:
     """Billing's answer to ``authorize_run``: None (no opinion), allowed, or refused."""
     billing = request.billing or {}
+    if request.mode == "demo":
+        return _unpriced_demo(request)
     if billing.get("enforce", True) is False or request.mode in FREE_MODES:
         return None
     book = load_pricebook(pricebook_path(None, billing))

@@ -1,7 +1,10 @@
 """The price book: a TOML file (a default ships as package data) parsed into a checked model.
 
-Every error is one sentence naming the file and the key, e.g.
-``prices.toml: records.tiers[2].up_to must be greater than 1000.``
+Which record kinds are billable is the kinds registry's decision (``KindSpec.billable``); the
+price book says what each costs: the kinds ``records.kinds`` lists (deskmigrate's own billable
+kinds when left out) share the graduated tiers, and ``records.prices`` gives any other kind
+(a plugin's) its own price per record. Every error is one sentence naming the file and the
+key (:mod:`.tables`).
 """
 
 from __future__ import annotations
@@ -9,24 +12,21 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from deskmigrate.core.errors import ConfigError
+from deskmigrate.core.builtin_kinds import KINDS
 
-from .money import dec, is_currency, minor_unit, representable
+from .money import is_currency, minor_unit, representable
+from .tables import PriceBookError, TableReader, country
 
-BILLABLE_KINDS = ("group", "agent", "company", "contact", "ticket", "kb_category", "kb_folder",
-                  "kb_article")
+TIERED_KINDS = tuple(spec.name for spec in KINDS if spec.billable)  # records.kinds by default
 DEFAULT_NAME = "pricebook.toml (default)"
 ENV = "DESKMIGRATE_PRICEBOOK"
-
-
-class PriceBookError(ConfigError):
-    """The price book is missing, unreadable or invalid."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,8 @@ class PriceBook:
     seller: Seller
     minimum: Decimal
     tiers: tuple[Tier, ...]
+    tiered: tuple[str, ...]  # the record kinds the tiers count
+    kind_prices: dict[str, Decimal]  # a price per record of each other priced kind
     pair_default: Decimal
     pairs: dict[str, Decimal]
     options: dict[str, OptionPrice]
@@ -103,6 +105,24 @@ class PriceBook:
     hourly_rate: Decimal | None
     increment_minutes: int
     raw: dict[str, Any]
+    source: str = DEFAULT_NAME  # where it was read from, for error sentences
+
+    def unpriced(self, kinds: Iterable[str]) -> list[str]:
+        """The ``kinds`` this price book has no price for, neither in the tiers nor its own."""
+        return [k for k in kinds if k not in self.tiered and k not in self.kind_prices]
+
+    def require_prices(self, kinds: Iterable[str]) -> None:
+        """Refuse in one sentence billable ``kinds`` without a price (never priced free)."""
+        missing = self.unpriced(kinds)
+        if missing:
+            plural = len(missing) > 1
+            names = " and ".join(f"'{k}'" for k in missing)
+            keys = " and ".join(f"records.prices.{k}" for k in missing)
+            raise PriceBookError(
+                f"{self.source} has no price for the billable record kind{'s' * plural} "
+                f"{names}: add {keys} (a price per record, e.g. \"0.10\") or list "
+                f"{'them' if plural else 'it'} in records.kinds to count in the graduated "
+                "tiers.")
 
     def multiplier(self, source: str, target: str) -> Decimal:
         """The records-price multiplier of a source/target pair (``default`` when unlisted)."""
@@ -132,67 +152,7 @@ class PriceBook:
         return json.dumps(self.raw, sort_keys=True)
 
 
-class _Reader:
-    """Reads one TOML table, turning every problem into a one-sentence PriceBookError."""
-
-    def __init__(self, source: str, table: dict[str, Any], path: str = "") -> None:
-        self.source, self.table, self.path = source, table, path
-
-    def fail(self, key: str, problem: str) -> PriceBookError:
-        where = f"{self.path}.{key}" if self.path else key
-        return PriceBookError(f"{self.source}: {where} {problem}.")
-
-    def allow(self, *keys: str) -> None:
-        for key in self.table:
-            if key not in keys:
-                raise self.fail(key, "is not a known key")
-
-    def get(self, key: str, default: Any = ..., *, kind: type | tuple[type, ...]) -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise self.fail(key, "is missing")
-            return default
-        value = self.table[key]
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(
-                k.__name__ for k in kind)
-            raise self.fail(key, f"must be a {names.replace('str', 'string')}")
-        return value
-
-    def sub(self, key: str, default: Any = ...) -> _Reader:
-        table = self.get(key, {} if default is ... else default, kind=dict)
-        return _Reader(self.source, table, f"{self.path}.{key}" if self.path else key)
-
-    def amount(self, key: str, default: Any = ...) -> Decimal:
-        value = self.get(key, default, kind=(str, int, float))
-        try:
-            result = dec(value)
-        except ValueError:
-            raise self.fail(key, f"must be an amount such as \"12.50\", not {value!r}") from None
-        if result < 0:
-            raise self.fail(key, "must not be negative")
-        return result
-
-    def percent(self, key: str, default: Any = ...) -> Decimal:
-        result = self.amount(key, default)
-        if result > 100:
-            raise self.fail(key, "must be a percentage between 0 and 100")
-        return result
-
-    def count(self, key: str, default: Any = ...) -> Any:
-        value = self.get(key, default, kind=int)
-        if value is not None and value < 0:
-            raise self.fail(key, "must not be negative")
-        return value
-
-
-def _country(reader: _Reader, key: str, value: str) -> str:
-    if len(value) != 2 or not value.isalpha():
-        raise reader.fail(key, f"must be a two-letter country code, not {value!r}")
-    return value.upper()
-
-
-def _tiers(records: _Reader) -> tuple[Tier, ...]:
+def _tiers(records: TableReader) -> tuple[Tier, ...]:
     raw = records.get("tiers", kind=list)
     if not raw:
         raise records.fail("tiers", "must list at least one tier")
@@ -202,7 +162,7 @@ def _tiers(records: _Reader) -> tuple[Tier, ...]:
         if not isinstance(item, dict):
             raise records.fail(f"tiers[{index}]", "must be a table such as "
                                "{ up_to = 1000, price = \"0.10\" }")
-        tier = _Reader(records.source, item, f"records.tiers[{index}]")
+        tier = TableReader(records.source, item, f"records.tiers[{index}]")
         tier.allow("up_to", "price")
         up_to = tier.count("up_to", None)
         last = index == len(raw) - 1
@@ -218,7 +178,21 @@ def _tiers(records: _Reader) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
-def _options(root: _Reader) -> dict[str, OptionPrice]:
+def _kinds(records: TableReader) -> tuple[tuple[str, ...], dict[str, Decimal]]:
+    """The kinds the tiers count and the per-record price of the others."""
+    tiered = tuple(records.get("kinds", list(TIERED_KINDS), kind=list))
+    for kind in tiered:
+        if not isinstance(kind, str) or not kind:
+            raise records.fail("kinds", f"must list record kind names, not {kind!r}")
+    prices = records.sub("prices", {})
+    both = [kind for kind in prices.table if kind in tiered]
+    if both:
+        raise prices.fail(both[0], "is also in records.kinds: price a kind in the tiers or "
+                          "on its own, not both")
+    return tiered, {kind: prices.amount(kind) for kind in prices.table}
+
+
+def _options(root: TableReader, priced: tuple[str, ...]) -> dict[str, OptionPrice]:
     options = root.sub("options", {})
     out: dict[str, OptionPrice] = {}
     for name in options.table:
@@ -228,8 +202,9 @@ def _options(root: _Reader) -> dict[str, OptionPrice]:
             raise opt.fail("flat", "or per_record must be given, and not both")
         kinds = tuple(opt.get("kinds", ["ticket"], kind=list))
         for kind in kinds:
-            if kind not in BILLABLE_KINDS:
-                raise opt.fail("kinds", f"lists {kind!r}, which is not a billable record kind")
+            if kind not in priced:
+                raise opt.fail("kinds", f"lists {kind!r}, a record kind the price book does not "
+                               "price (records.kinds, records.prices)")
         out[name] = OptionPrice(
             name=name, description=opt.get("description", name.replace("_", " ").capitalize(),
                                            kind=str),
@@ -240,7 +215,7 @@ def _options(root: _Reader) -> dict[str, OptionPrice]:
     return out
 
 
-def _plans(root: _Reader) -> dict[str, Plan]:
+def _plans(root: TableReader) -> dict[str, Plan]:
     plans = root.sub("plans")
     out: dict[str, Plan] = {}
     for key in plans.table:
@@ -266,7 +241,7 @@ def _plans(root: _Reader) -> dict[str, Plan]:
     return out
 
 
-def _promos(discounts: _Reader) -> dict[str, Promo]:
+def _promos(discounts: TableReader) -> dict[str, Promo]:
     codes = discounts.sub("promo_codes", {})
     out: dict[str, Promo] = {}
     for code in codes.table:
@@ -284,7 +259,7 @@ def _promos(discounts: _Reader) -> dict[str, Promo]:
 
 def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBook:
     """Check ``raw`` (parsed TOML) and build the model; raises PriceBookError."""
-    root = _Reader(source, raw)
+    root = TableReader(source, raw)
     root.allow("currency", "enforce", "payment_days", "seller", "records", "pairs", "options",
                "plans", "tax", "discounts", "custom_development")
     currency = root.get("currency", kind=str)
@@ -293,7 +268,8 @@ def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBoo
     seller = root.sub("seller")
     seller.allow("name", "address", "country", "vat_number", "email", "bank")
     records = root.sub("records")
-    records.allow("minimum", "tiers")
+    records.allow("minimum", "tiers", "kinds", "prices")
+    tiered, kind_prices = _kinds(records)
     pairs = root.sub("pairs", {})
     tax = root.sub("tax", {})
     tax.allow("default", "reverse_charge_note", "rates")
@@ -316,19 +292,21 @@ def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBoo
         seller=Seller(
             name=seller.get("name", kind=str),
             address=seller.get("address", "", kind=str),
-            country=_country(seller, "country", seller.get("country", kind=str)),
+            country=country(seller, "country", seller.get("country", kind=str)),
             vat_number=seller.get("vat_number", "", kind=str),
             email=seller.get("email", "", kind=str),
             bank=seller.get("bank", "", kind=str),
         ),
         minimum=records.amount("minimum", "0"),
         tiers=_tiers(records),
+        tiered=tiered,
+        kind_prices=kind_prices,
         pair_default=pairs.amount("default", "1"),
         pairs={key: pairs.amount(key) for key in pairs.table if key != "default"},
-        options=_options(root),
+        options=_options(root, (*tiered, *kind_prices)),
         plans=_plans(root),
         tax_default=tax.percent("default", 0),
-        tax_rates={_country(rates, c, c): rates.percent(c) for c in rates.table},
+        tax_rates={country(rates, c, c): rates.percent(c) for c in rates.table},
         reverse_charge_note=tax.get("reverse_charge_note", "Reverse charge: VAT to be "
                                     "accounted for by the recipient.", kind=str),
         non_profit_percent=discounts.percent("non_profit_percent", 0),
@@ -336,12 +314,13 @@ def parse_pricebook(raw: dict[str, Any], source: str = DEFAULT_NAME) -> PriceBoo
         hourly_rate=dev.amount("hourly_rate") if "hourly_rate" in dev.table else None,
         increment_minutes=increment,
         raw=raw,
+        source=source,
     )
     _check_representable(root, book)
     return book
 
 
-def _check_representable(root: _Reader, book: PriceBook) -> None:
+def _check_representable(root: TableReader, book: PriceBook) -> None:
     """Amounts printed as they are (flat prices, minimums, fixed promos) must be whole
     minor units of the currency: 29.005 USD or 0.5 JPY cannot be invoiced. Unit prices that
     are multiplied (tiers, per record, hourly) may be finer."""

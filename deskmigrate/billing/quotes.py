@@ -2,7 +2,9 @@
 
 Rules (docs/billing.md has worked examples):
 
-* records price: graduated tiers over the total of billable records, one line per tier;
+* records price: graduated tiers over the total of the billable records of the tiered kinds
+  (``records.kinds``), one line per tier, plus one line per kind with its own price per
+  record (``records.prices``, a plugin's kind); a billable kind with neither is refused;
 * pair multiplier: one adjustment line, ``records price x (multiplier - 1)``;
 * minimum: when the records price (after the multiplier) is below it, a line makes up the rest;
 * options: ``flat`` once, or ``per_record`` x the counted records of the option's kinds;
@@ -19,14 +21,14 @@ yen for JPY), where it is computed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .customers import Customer
 from .money import ZERO, money, qty, rounded, unit
-from .pricebook import BILLABLE_KINDS, PriceBook, PriceBookError
+from .pricebook import PriceBook, PriceBookError
 from .tax import tax_basis
 
 
@@ -65,8 +67,9 @@ class Pricing:
     dev_hours: Decimal = ZERO
 
     def with_records(self, records: Mapping[str, int]) -> Pricing:
-        return Pricing(billable_counts(records), self.source, self.target, self.options,
-                       self.plan, self.customer, self.promo_code, self.dev_hours)
+        """The same choices for other counts (already billable ones: metered actuals)."""
+        return Pricing({k: n for k, n in records.items() if n}, self.source, self.target,
+                       self.options, self.plan, self.customer, self.promo_code, self.dev_hours)
 
     def as_dict(self) -> dict[str, Any]:
         return {"records": self.records, "source": self.source, "target": self.target,
@@ -123,10 +126,11 @@ class Priced:
         }
 
 
-def billable_counts(counts: Mapping[str, Any]) -> dict[str, int]:
-    """The billable kinds of a run's counts (``{kind: n}`` or ``{kind: {"total": n}}``)."""
+def billable_counts(counts: Mapping[str, Any], billable: Iterable[str]) -> dict[str, int]:
+    """The ``billable`` kinds (the registry's) of a run's counts (``{kind: n}`` or
+    ``{kind: {"total": n}}``), in the order of ``billable``."""
     out: dict[str, int] = {}
-    for kind in BILLABLE_KINDS:
+    for kind in billable:
         value = counts.get(kind)
         if isinstance(value, Mapping):
             value = value.get("total")
@@ -155,6 +159,15 @@ def tier_lines(book: PriceBook, records: int) -> list[Line]:
                               Decimal(quantity), tier.price, rounded(quantity * tier.price, cur)))
         lower = upper
     return lines
+
+
+def kind_lines(book: PriceBook, records: Mapping[str, int]) -> list[Line]:
+    """One line per counted kind priced on its own (``records.prices``)."""
+    cur = book.currency
+    return [Line(f"kind:{kind}", f"{kind.replace('_', ' ').capitalize()} records at "
+                 f"{unit(book.kind_prices[kind], cur)} each", Decimal(n),
+                 book.kind_prices[kind], rounded(n * book.kind_prices[kind], cur))
+            for kind, n in records.items() if n and kind in book.kind_prices]
 
 
 def _flat(key: str, description: str, amount: Decimal, currency: str) -> Line:
@@ -219,7 +232,9 @@ def _tax(book: PriceBook, customer: Customer | None) -> tuple[Decimal, bool, lis
 def price(book: PriceBook, pricing: Pricing) -> Priced:
     """Price ``pricing`` with ``book`` (pure: no database, no clock)."""
     plan, cur = book.plan(pricing.plan), book.currency
-    lines = tier_lines(book, sum(pricing.records.values()))
+    book.require_prices(k for k, n in pricing.records.items() if n)
+    lines = tier_lines(book, sum(n for k, n in pricing.records.items() if k in book.tiered))
+    lines += kind_lines(book, pricing.records)
     records_price = sum((line.amount for line in lines), ZERO)
     multiplier = book.multiplier(pricing.source, pricing.target)
     if multiplier != 1:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .invoices import CREDIT_NOTE, STATUS_LABELS, Invoice
 from .money import money
+from .pricebook import PriceBook
 from .quotes import Pricing
 
 METHOD_LABELS = {"card": "card", "paypal": "PayPal", "bank_transfer": "bank transfer"}
@@ -161,3 +162,36 @@ tfoot tr:last-child {{ font-weight: bold; }}
 <p class="ref">Reference: migration {invoice.migration_id}, run {invoice.run_id}.</p>
 </body></html>
 """
+
+
+def pricebook_text(book: PriceBook) -> str:
+    """The price book in force, for ``billing pricebook show``."""
+    lines = [f"Currency {book.currency}; enforcement {'on' if book.enforce else 'off'}; "
+             f"minimum {book.minimum}", f"Records (graduated: {', '.join(book.tiered)}):"]
+    lower = 0
+    for tier in book.tiers:
+        span = f"{lower + 1:,}-{tier.up_to:,}" if tier.up_to else f"above {lower:,}"
+        lines.append(f"  {span:<22} {tier.price} each")
+        lower = tier.up_to or lower
+    lines += [f"Records of kind {kind}: {each} each" for kind, each in book.kind_prices.items()]
+    lines.append(f"Pair multipliers: default x{book.pair_default}; " + ", ".join(
+        f"{pair} x{m}" for pair, m in book.pairs.items()))
+    lines.append("Options:")
+    for o in book.options.values():
+        how = f"{o.flat} per migration" if o.flat is not None else \
+            f"{o.per_record} per {'/'.join(o.kinds)}"
+        lines.append(f"  {o.name:<22} {how}")
+    lines.append("Plans:")
+    for p in book.plans.values():
+        allows = [a for a, ok in (("delta", p.delta), ("interval", p.interval)) if ok]
+        lines.append(f"  {p.name:<10} {p.percent}% of the migration price, at least "
+                     f"{p.minimum}; re-migration {p.remigration_days} days; retention "
+                     f"{p.retention_days} days; {', '.join(allows) or 'no delta/interval'}")
+    lines.append(f"Tax: default {book.tax_default}%; " + ", ".join(
+        f"{c} {r}%" for c, r in book.tax_rates.items()) + f"; seller in {book.seller.country}")
+    lines.append(f"Discounts: non-profit {book.non_profit_percent}%; promo codes " + (", ".join(
+        f"{p.code} ({f'{p.percent}%' if p.percent is not None else p.amount})"
+        for p in book.promo_codes.values()) or "none"))
+    lines.append(f"Custom development: {book.hourly_rate or 'not offered'} per hour, "
+                 f"{book.increment_minutes}-minute increments")
+    return "\n".join(lines)

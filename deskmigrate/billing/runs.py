@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from deskmigrate.core import host
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.state import StateStore, now
 
@@ -100,7 +101,7 @@ def pricing_for_run(state: StateStore, run_id: int, *, plan: str | None = None,
     book = load_pricebook(pricebook_path(pricebook, config))
     chosen = tuple(sorted(k for k, v in (run["options"] or {}).items() if v))
     pricing = Pricing(
-        records=billable_counts(run["counts"]),
+        records=billable_counts(run["counts"], host.kinds().billable),
         source=migration.get("source_platform", ""),
         target=migration.get("target_platform", ""),
         options=chosen,

@@ -47,14 +47,15 @@ def measure(source: Source, target: Target, filters: Filters | None = None) -> S
     """Count the source's agents with tickets among those the ``[select]`` filters keep,
     look each up in the target by email, and ask the target for its seats."""
     filters = filters or Filters()
-    if not filters.keeps_kind(TICKET):
-        assigned: set[str] = set()
+    if not filters.keeps_kind(TICKET) or Agent.kind not in source.kinds:
+        assigned: set[str] = set()  # no ticket kept, or a source with no agents to seat
     elif filters.filters_tickets():  # the kept tickets only: read as the run reads them
         assigned = {t.assignee_id for t in Selection(source, filters=filters).tickets()
                     if isinstance(t, Ticket) and t.assignee_id}
     else:
         assigned = source.ticket_agents()
-    agents = {a.source_id: a for a in source.read("agent") if isinstance(a, Agent)}
+    agents = {a.source_id: a for a in source.read(Agent.kind) if isinstance(a, Agent)} \
+        if assigned else {}
     with_tickets = [agents[i] for i in sorted(assigned) if i in agents]
     already = sum(1 for a in with_tickets if a.email and target.find_agent(a.email))
     return SeatNeeds(len(with_tickets), already, target.seats())

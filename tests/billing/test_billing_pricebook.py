@@ -103,6 +103,14 @@ def _write(tmp_path: Path, text: str) -> str:
     (('country = "IE"', 'country = "Ireland"'),
      "prices.toml: seller.country must be a two-letter country code, not 'Ireland'."),
     (("[tax]", "tax = 3\n[taxes]"), "prices.toml: taxes is not a known key."),
+    (('minimum = "50.00"', 'minimum = "50.00"\nkinds = ["ticket", 7]'),
+     "prices.toml: records.kinds must list record kind names, not 7."),
+    (("[pairs]", '[records.prices]\nticket = "0.50"\n[pairs]'),
+     "prices.toml: records.prices.ticket is also in records.kinds: price a kind in the tiers "
+     "or on its own, not both."),
+    (('kinds = ["ticket"]', 'kinds = ["macro"]'),
+     "prices.toml: options.inline_images.kinds lists 'macro', a record kind the price book "
+     "does not price (records.kinds, records.prices)."),
 ])
 def test_check_gives_one_sentence(tmp_path: Path, change: tuple[str, str], message: str) -> None:
     assert change[0] in SMALL_BOOK

@@ -14,12 +14,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from billing_support import small_book
 
 from deskmigrate.billing.customers import Customer
 from deskmigrate.billing.money import money, rounded, unit
-from deskmigrate.billing.pricebook import PriceBook
+from deskmigrate.billing.pricebook import PriceBook, PriceBookError, load_pricebook
 from deskmigrate.billing.quotes import Pricing, price
 from deskmigrate.billing.reconcile import difference
+from deskmigrate.core import host
 
 D = Decimal
 IRISH = Customer("Dublin Co", "a@dublin.example", "IE")
@@ -209,3 +211,42 @@ def test_supplement_with_plan_and_discount(small: PriceBook) -> None:
     extra = difference(before, after, "note")
     assert [money(line.amount, "USD") for line in extra.lines] == ["100.00", "20.00"]
     assert (extra.discount, extra.tax, extra.total) == (D("12.00"), D("21.60"), D("129.60"))
+
+
+PLUGIN_KIND = """
+[records.prices]
+macro = "0.125"
+[options.macro_review]
+per_record = "0.50"
+kinds = ["macro"]
+"""
+
+
+def test_a_kind_priced_on_its_own_is_part_of_the_records_price() -> None:
+    book = small_book(PLUGIN_KIND)
+    priced = price(book, Pricing({"ticket": 100, "macro": 10}, "jira_sm", "zendesk",
+                                 ("macro_review",), "premium"))
+    assert [(line.key, line.quantity, line.amount) for line in priced.lines] == [
+        ("tier:1", 100, D("100.00")),     # the tiers count tickets only: 100 x 1.00
+        ("kind:macro", 10, D("1.25")),    # 10 x 0.125 = 1.25
+        ("pair", 1, D("50.63")),          # (100.00 + 1.25) x (1.5 - 1) = 50.625 -> 50.63
+        ("option:macro_review", 10, D("5.00")),  # 10 macros x 0.50
+        ("plan", 1, D("200.00")),         # max(200.00, 151.88 x 20 % = 30.38)
+    ]
+    assert priced.total == D("356.88")    # 100.00 + 1.25 + 50.63 + 5.00 + 200.00, no tax
+
+
+def test_a_billable_kind_without_a_price_is_never_priced_free(small: PriceBook) -> None:
+    with pytest.raises(PriceBookError) as caught:
+        price(small, Pricing({"ticket": 5, "macro": 1, "asset": 2}, "acme", "acme"))
+    assert str(caught.value) == (
+        "small.toml has no price for the billable record kinds 'macro' and 'asset': add "
+        'records.prices.macro and records.prices.asset (a price per record, e.g. "0.10") or '
+        "list them in records.kinds to count in the graduated tiers.")
+    # a kind counted 0 needs no price: 5 tickets x 1.00 = 5.00, made up to the 50.00 minimum
+    assert price(small, Pricing({"ticket": 5, "macro": 0}, "acme", "acme")).total == D("50.00")
+
+
+def test_the_default_tiers_count_the_registered_billable_kinds() -> None:
+    assert load_pricebook().tiered == host.kinds().billable  # deskmigrate's own: all tiered
+    assert "field" not in load_pricebook().tiered

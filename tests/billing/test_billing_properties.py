@@ -18,7 +18,7 @@ from deskmigrate.billing.customers import Customer, save_customer
 from deskmigrate.billing.invoices import VOID, issue_invoice, list_invoices, pay_invoice
 from deskmigrate.billing.metering import metered_actuals
 from deskmigrate.billing.money import minor_unit
-from deskmigrate.billing.pricebook import BILLABLE_KINDS, load_pricebook, parse_pricebook
+from deskmigrate.billing.pricebook import TIERED_KINDS, load_pricebook, parse_pricebook
 from deskmigrate.billing.quotes import Priced, Pricing, price
 from deskmigrate.billing.reconcile import difference, reconcile
 from deskmigrate.core.state import COMPLETED, ROLLED_BACK, StateStore
@@ -31,7 +31,7 @@ CUSTOMERS = [None, Customer("IE", "a@ie.example", "IE"), Customer("FR", "a@fr.ex
 PAIRS = [("zendesk", "freshdesk"), ("jira_sm", "zendesk"), ("intercom", "zendesk"),
          ("freshdesk", "intercom")]
 
-counts = st.dictionaries(st.sampled_from(BILLABLE_KINDS), st.integers(0, 250_000), max_size=8)
+counts = st.dictionaries(st.sampled_from(TIERED_KINDS), st.integers(0, 250_000), max_size=8)
 
 
 @st.composite
@@ -85,7 +85,7 @@ def test_reconciliation_documents_add_up(case: tuple[int, Pricing],
 
 
 @settings(max_examples=300, deadline=None)
-@given(pricings(), st.sampled_from(BILLABLE_KINDS), st.integers(1, 50_000))
+@given(pricings(), st.sampled_from(TIERED_KINDS), st.integers(1, 50_000))
 def test_a_quote_never_decreases_when_records_are_added(case: tuple[int, Pricing], kind: str,
                                                        more: int) -> None:
     book_index, pricing = case

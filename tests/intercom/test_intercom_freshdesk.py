@@ -11,6 +11,7 @@ from e2e_accounts import id_map
 from ic_e2e import migrate
 
 OWNER = "owner@sandbox.example"
+STATE_TO_FD = {"open": "open", "snoozed": "pending", "closed": "solved"}
 
 
 def check_freshdesk_to_intercom(source, target, db) -> None:
@@ -44,6 +45,8 @@ def check_intercom_to_freshdesk(source, target, db, late: int | None = None) -> 
     for cid, ic in expected.items():
         fd = actual[mapping[cid]]
         assert fd["requester"] == ic["requester"]
+        assert fd["status"] == STATE_TO_FD[ic["state"]], cid
+        assert [t for t in fd["tags"] if not t.startswith("dm-")] == ic["tags"], cid
         assert len(fd["messages"]) == len(ic["messages"]), ic["title"]
         for want, got in zip(ic["messages"], fd["messages"], strict=True):
             minute = datetime.fromtimestamp(want["created_at"], UTC).strftime("%Y-%m-%d %H:%M")

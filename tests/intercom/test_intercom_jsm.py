@@ -16,6 +16,9 @@ from deskmigrate.plugins.jira_sm.sandbox.activity import simulate as jsm_activit
 
 STATE_TO_JSM = {"open": "In progress", "snoozed": "Waiting for customer",
                 "closed": "Resolved"}
+JSM_TO_STATE = {"Waiting for support": "open", "In progress": "open",
+                "Waiting for customer": "snoozed", "Pending": "snoozed", "Resolved": "closed",
+                "Closed": "closed", "Canceled": "closed"}
 
 
 def minute(epoch: int) -> str:
@@ -49,15 +52,21 @@ def check_intercom_in_jsm(source, target, db) -> dict:
 
 def check_jsm_in_intercom(source, target, db) -> dict:
     """Every request is one conversation, with the original times kept (Intercom takes
-    ``created_at`` for imports)."""
+    ``created_at`` for imports), its labels as tags, its state and every file's bytes."""
     expected = jsm_reader.snapshot(source.url, source.credentials)
     actual = intercom_reader.snapshot(target.url, target.credentials)
     mapping = id_map(db, "ticket")
     assert sorted(mapping) == sorted(expected)
     assert len(actual) == len(set(mapping.values())) == len(mapping)  # nothing twice
+    fields = jsm_api_reader.snapshot(source.url, source.credentials)
     for issue_id, jsm in expected.items():
         ic = actual[mapping[issue_id]]
         assert (ic["title"], ic["requester"]) == (jsm["subject"], jsm["requester"])
+        request = fields[issue_id]
+        assert ic["tags"] == request["labels"], issue_id
+        assert ic["state"] == JSM_TO_STATE[request["status"]], issue_id
+        # every file's bytes; inline images stay links (the option is off)
+        assert sorted(f for m in ic["messages"] for f in m["files"]) == request["attached"]
         assert [(m["text"], m["public"] or n == 0, m["created_at"])
                 for n, m in enumerate(ic["messages"])] == [
             (m["text"], m["public"], m["created_at"]) for m in jsm["messages"]], jsm["subject"]

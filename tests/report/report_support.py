@@ -22,7 +22,7 @@ VALIDATION_ERROR = {"description": "Validation failed", "errors": [
 class FaultyTarget(httpx.BaseTransport):
     """The target sandbox's own transport, except that the first ``refuse`` ``POST /tickets``
     get Freshdesk's validation error and the first ``throttle`` writes a 429 with
-    ``Retry-After: 2``."""
+    ``Retry-After: 3``."""
 
     def __init__(self, inner: httpx.BaseTransport, refuse: int, throttle: int) -> None:
         self.inner, self.refuse, self.throttle = inner, refuse, throttle
@@ -30,7 +30,7 @@ class FaultyTarget(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "POST" and self.throttle > 0:
             self.throttle -= 1
-            return httpx.Response(429, headers={"Retry-After": "2"},
+            return httpx.Response(429, headers={"Retry-After": "3"},
                                   json={"code": "too_many_requests"})
         if request.method == "POST" and request.url.path == "/api/v2/tickets" and self.refuse:
             self.refuse -= 1

@@ -59,12 +59,17 @@ def test_a_log_file_per_run_without_credentials(demo):
     assert all(secret not in text for secret in secrets)
 
 
-def test_a_rate_limit_hold_is_logged(demo):
+def test_a_rate_limit_hold_is_logged_and_shown(demo):
     run = demo("--log-format", "json", throttle=1, env=FAST)
     held = [json.loads(line) for line in run.stderr.splitlines()
             if '"http.rate_limited"' in line]
-    assert [(e["platform"], e["wait_s"]) for e in held] == [("freshdesk", 2.0)]
+    assert [(e["platform"], e["wait_s"]) for e in held] == [("freshdesk", 3.0)]
     assert run.result["status"] == "completed"
+    # the display, polling every 0.05 s, said it during the 3 s hold (from 3 s left to 1 s)
+    waits = [json.loads(line)["waiting"] for line in run.stderr.splitlines()
+             if '"run.waiting"' in line]
+    assert waits and all(w.startswith("waiting on the target's rate limit: 0:00:0")
+                         for w in waits)
     log = (run.db.parent / "logs" / f"run-{run.run_id}.log").read_text()
     assert '"http.rate_limited"' in log
 
