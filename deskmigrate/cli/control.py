@@ -9,7 +9,7 @@ from ..core import runner as rn
 from ..core.errors import DeskmigrateError
 from ..core.run import RunRequest
 from .app import cli, state_of
-from .start import resume_config
+from .start import run_config
 
 
 @cli.command()
@@ -44,11 +44,7 @@ def pause(ctx: click.Context, run_id: int) -> None:
 def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool) -> None:
     """Delete from the target what RUN created (never what was there before)."""
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
-    config, transports = resume_config(run, config_path)
-    config = config or rn.config_of(run)
+    config, transports = run_config(state, run_id, config_path)
     if not yes:
         click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
                       abort=True)

@@ -13,6 +13,7 @@ from ..core.config import Config, load
 from ..core.errors import DeskmigrateError
 from ..core.paths import sandbox_dir
 from ..core.sandboxes import builtin_demo
+from ..core.state import StateStore
 from .app import cli, emit, notify, state_of
 from .progress import progress_display
 from .selecting import select_options, with_select
@@ -120,6 +121,17 @@ def resume_config(run: dict[str, Any], config_path: str | None
     if run["config"].get("run", {}).get("builtin_demo"):
         return builtin_demo(host.plugin_manager())
     return None, None
+
+
+def run_config(state: StateStore, run_id: int, config_path: str | None
+               ) -> tuple[Config, rn.Transports | None]:
+    """The config (and in-process transports, for the built-in demo) to reach the accounts
+    of run ``run_id``: ``config_path`` if given, else the one the run was started with."""
+    run = state.run(run_id)
+    if run is None:
+        raise DeskmigrateError(f"There is no run {run_id}.")
+    config, transports = resume_config(run, config_path)
+    return config or rn.config_of(run), transports
 
 
 @cli.command()

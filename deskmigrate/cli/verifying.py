@@ -7,13 +7,11 @@ from typing import Any
 import click
 
 from ..core import host
-from ..core import runner as rn
-from ..core.errors import DeskmigrateError
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..verify import render, verify_run
 from .app import cli, emit, state_of
-from .start import resume_config
+from .start import run_config
 
 
 @cli.command()
@@ -34,11 +32,7 @@ def verify(ctx: click.Context, run_id: int, sample: int | None, config_path: str
     Exit code 0 when every record checked is identical (differences the target cannot keep
     are listed as expected), 1 when some differ or are missing."""
     state = state_of(ctx)
-    run = state.run(run_id)
-    if run is None:
-        raise DeskmigrateError(f"There is no run {run_id}.")
-    config, transports = resume_config(run, config_path)
-    config = config or rn.config_of(run)
+    config, transports = run_config(state, run_id, config_path)
     result = verify_run(state, run_id, config, host.plugin_manager(), sample=sample,
                         transports=transports)
     if output or fmt:

@@ -243,3 +243,26 @@ def test_a_home_that_is_a_file_is_one_sentence(tmp_path: Path, monkeypatch) -> N
     assert result.stderr.startswith("Error: DESKMIGRATE_HOME") and \
         len(result.stderr.strip().splitlines()) == 1
     assert home.read_text() == "not a folder"
+
+
+def test_jira_sm_and_intercom_sources_turn_an_unreadable_ticket_into_a_failed_record():
+    """One ticket whose fields cannot be read becomes an Unreadable with the reason; the
+    stream goes on (as the Zendesk and Freshdesk sources do)."""
+    from types import SimpleNamespace
+
+    from deskmigrate.core.records import Unreadable
+    from deskmigrate.plugins.intercom.source_conversations import ConversationReader
+    from deskmigrate.plugins.jira_sm.source_tickets import TicketReader
+
+    jira_api = SimpleNamespace(search=lambda jql, fields: iter([{"key": "SD-1"}]),
+                               get=lambda path, *a, **k: [])
+    [bad] = TicketReader(jira_api, desk=lambda: None, fields=lambda: []).read("project=SD")
+    assert isinstance(bad, Unreadable) and bad.source_id == "SD-1"
+    assert "cannot be read" in bad.reason
+
+    answer = SimpleNamespace(status_code=200, json=lambda: {"id": 5, "created_at": "yesterday"})
+    reader = ConversationReader(SimpleNamespace(request=lambda *a, **k: answer), hosts=set())
+    reader.conversation_ids = lambda since=None: iter(["5"])  # type: ignore[method-assign]
+    reader.ticket_ids = lambda since=None: iter([])  # type: ignore[method-assign]
+    [bad] = reader.read()
+    assert isinstance(bad, Unreadable) and bad.source_id == "5"

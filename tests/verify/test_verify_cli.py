@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from e2e_accounts import write_config
 from selectolax.lexbor import LexborHTMLParser
+from zendesk_reader import client
 
 from deskmigrate.cli import cli
 
@@ -88,3 +89,33 @@ def test_verify_refuses_a_rolled_back_run(migrated) -> None:
     result = invoke(db, "verify", "1")
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: Run 1 was rolled back; there is nothing to verify."
+
+
+def test_verify_covers_the_deltas_after_the_run(tmp_path, pair) -> None:
+    """A ticket a delta brought is checked with the full run it follows."""
+    source, target, _ = pair("zendesk", "zendesk")
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "state.sqlite"
+    assert invoke(db, "migrate", "--config", str(config)).exit_code == 0
+    before = json.loads(invoke(db, "verify", "1", "--json").stdout)["kinds"]["ticket"]
+    with client(source.url, source.credentials) as http:
+        http.post("/api/v2/tickets.json", json={"ticket": {
+            "subject": "after the full run", "comment": {"body": "new"}}}).raise_for_status()
+    assert invoke(db, "delta", "1").exit_code == 0
+    after = json.loads(invoke(db, "verify", "1", "--json").stdout)
+    assert after["ok"] and after["kinds"]["ticket"]["identical"] == before["identical"] + 1
+
+
+def test_verify_lists_a_record_gone_from_the_source_as_unexpected(tmp_path, pair) -> None:
+    source, target, _ = pair("zendesk", "zendesk")
+    config = write_config(tmp_path / "c.toml", source, target)
+    db = tmp_path / "state.sqlite"
+    assert invoke(db, "migrate", "--config", str(config)).exit_code == 0
+    with client(source.url, source.credentials) as http:
+        http.delete("/api/v2/tickets/1.json").raise_for_status()
+    result = invoke(db, "verify", "1", "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [(r["kind"], r["source_id"]) for r in data["records"]
+            if r["status"] == "unexpected"] == [("ticket", "1")]
+    assert data["kinds"]["ticket"]["unexpected"] == 1

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import structlog
 
 from deskmigrate.core.http import HttpClient
-from deskmigrate.core.records import TICKET_TYPES, Attachment, Comment, Ticket
+from deskmigrate.core.records import (
+    TICKET_TYPES,
+    Attachment,
+    Comment,
+    Ticket,
+    Unreadable,
+    readable,
+)
 
 from .api import cursor_list, search
 from .mapping import (
@@ -65,9 +73,9 @@ class ConversationReader:
                 *search(self.http, "tickets/search", "tickets", EVERYTHING))
         return {str(row["admin_assignee_id"]) for row in rows if row.get("admin_assignee_id")}
 
-    def read(self, since: datetime | None = None) -> Iterator[Ticket]:
+    def read(self, since: datetime | None = None) -> Iterator[Ticket | Unreadable]:
         for ticket_id in (*self.conversation_ids(since), *self.ticket_ids(since)):
-            found = self.get(ticket_id)
+            found = readable(ticket_id, partial(self.get, ticket_id))
             if found is not None:
                 yield found
 

@@ -6,9 +6,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
-from deskmigrate.core.records import TICKET_TYPES, Attachment, Comment, Ticket
+from deskmigrate.core.records import (
+    TICKET_TYPES,
+    Attachment,
+    Comment,
+    Ticket,
+    Unreadable,
+    readable,
+)
 
 from .adf import adf_text, adf_to_html, media_names
 from .api import V3, JiraApi
@@ -53,11 +61,11 @@ class TicketReader:
                         self._special["organizations"] = f["id"]
             return self._special
 
-    def read(self, jql: str) -> Iterator[Ticket]:
+    def read(self, jql: str) -> Iterator[Ticket | Unreadable]:
         wanted = [*BASE_FIELDS, *self.special().values(),
                   *(f["id"] for f in self.custom_fields())]
         for issue in self.api.search(jql, ",".join(wanted)):
-            yield self.ticket(issue)
+            yield readable(issue.get("key"), partial(self.ticket, issue))
 
     def ticket(self, issue: dict) -> Ticket:
         fields = issue["fields"]
