@@ -56,7 +56,9 @@ def run_deskmigrate(folder: Path, source: dict, target: dict, rate: int) -> dict
     result = json.loads(run.stdout)
     return {"seconds": seconds, "source": result["requests"]["source"],
             "target": result["requests"]["target"],
-            "tickets": result["records"]["ticket"]["migrated"]}
+            "tickets": result["records"]["ticket"]["migrated"],
+            "429": result["requests"].get("source_429", 0)
+            + result["requests"].get("target_429", 0)}
 
 
 def run_peer(source: dict, target: dict) -> dict:
@@ -130,7 +132,8 @@ def main() -> None:
                           "tickets": median(r, "tickets"),
                           "runs_seconds": [round(x["seconds"], 1) for x in r]}
                    for tool, r in rows.items()}
-        summary["peer"]["429"] = sum(r["429"] for r in rows["peer"])
+        for tool, r in rows.items():
+            summary[tool]["429"] = sum(row["429"] for row in r)
         print(json.dumps({"tickets": size, "attachments": not args.no_attachments,
                           "rate_limit": args.rate_limit, **summary,
                           "wall_ratio": round(summary["peer"]["seconds"]

@@ -71,7 +71,8 @@ def main() -> None:
         "activity": activity["output"],
         "full": {"seconds": round(full_seconds, 1), **full["requests"]},
         "delta": {"seconds": round(delta_seconds, 1), **delta["requests"],
-                  "tickets_migrated": delta["records"].get("ticket", {}).get("migrated", 0)},
+                  "tickets_migrated": delta["records"].get("ticket", {}).get("migrated", 0),
+                  "by_kind": delta["requests_by_kind"]},
         "delta_share_of_full_requests": round(delta_total / full_total, 4),
     }, indent=2))
 

@@ -95,6 +95,8 @@ def main() -> None:
         "records_per_second": round(records / elapsed, 1),
         "source_requests": result["requests"]["source"],
         "target_requests": result["requests"]["target"],
+        "source_429": result["requests"].get("source_429"),
+        "target_429": result["requests"].get("target_429"),
         "source_requests_per_ticket": round(result["requests"]["source"] / max(tickets, 1), 4),
         "target_requests_per_ticket": round(result["requests"]["target"] / max(tickets, 1), 4),
         "ticket_stage_source_requests_per_ticket":

@@ -53,12 +53,14 @@ class Accounts:
             connection.http.close()
 
     def requests(self) -> dict[str, int]:
-        """Requests sent to each side; ``target_writes`` counts those that change data."""
+        """Requests sent to each side; ``target_writes`` counts those that change data,
+        ``source_429`` and ``target_429`` the answers that were rate-limited."""
         source, target = self.connections
         writes = sum(n for method, n in target.http.stats.by_method.items()
                      if method not in ("GET", "HEAD"))
         return {"source": source.http.stats.requests, "target": target.http.stats.requests,
-                "target_writes": writes}
+                "target_writes": writes, "source_429": source.http.stats.rate_limited,
+                "target_429": target.http.stats.rate_limited}
 
 
 @contextmanager

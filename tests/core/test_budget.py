@@ -27,12 +27,17 @@ def budget(per_minute: int, clock: Clock, **kwargs) -> RateBudget:
     return RateBudget(per_minute, clock=clock, sleep=clock.sleep, **kwargs)
 
 
+def spend(b: RateBudget, requests: int, **answer) -> None:
+    """Send ``requests`` one after another, each answered with ``answer``'s headers."""
+    for _ in range(requests):
+        b.acquire()
+        b.settle(**answer)
+
+
 def test_a_window_allowance_is_spent_without_waiting_then_the_reset_is_awaited():
     clock = Clock()
     b = budget(700, clock)
-    for _ in range(699):  # one short of empty (the reserve)
-        b.acquire()
-        b.settle()
+    spend(b, 699)  # one short of empty (the reserve)
     assert clock.now == 1000.0  # no pacing: 699 requests in the first instant
     b.acquire()
     assert 1060.0 <= clock.now < 1060.3  # the next one waited for the window to reset
@@ -43,9 +48,7 @@ def test_what_is_left_and_the_reset_come_from_the_headers():
     b = budget(700, clock)
     b.acquire()
     b.settle(limit=700, remaining=11, reset=20)  # another client spent most of the window
-    for _ in range(10):  # 11 left, one kept in reserve
-        b.acquire()
-        b.settle()
+    spend(b, 10)  # 11 left, one kept in reserve
     assert clock.now == 1000.0
     b.acquire()
     assert 1020.0 <= clock.now < 1020.3  # resumed at the reset the header gave, not at 60 s
@@ -104,9 +107,7 @@ def test_without_a_reset_header_a_jump_in_remaining_begins_the_window():
     clock.sleep(25)
     b.acquire()
     b.settle(limit=200, remaining=199)  # the platform began a new window 25 s in
-    for _ in range(198):  # 199 left, one kept in reserve
-        b.acquire()
-        b.settle()
+    spend(b, 198)  # 199 left, one kept in reserve
     assert clock.now == 1025.0
     b.acquire()
     assert 1085.0 <= clock.now < 1085.3
@@ -117,9 +118,7 @@ def test_a_platform_default_follows_what_the_headers_say_is_left():
     b = budget(100, clock, follow_headers=True)
     b.acquire()
     b.settle(remaining=500, reset=60)  # the account allows more than the default assumed
-    for _ in range(300):
-        b.acquire()
-        b.settle(remaining=499)
+    spend(b, 300, remaining=499)
     assert clock.now == 1000.0
 
 
@@ -128,9 +127,7 @@ def test_a_configured_limit_is_a_ceiling_whatever_is_left():
     b = budget(100, clock)
     b.acquire()
     b.settle(remaining=500, reset=60)
-    for _ in range(98):
-        b.acquire()
-        b.settle(remaining=499)
+    spend(b, 98, remaining=499)
     assert clock.now == 1000.0
     b.acquire()
     assert clock.now >= 1060.0
@@ -142,18 +139,14 @@ def test_unmetered_answers_give_their_place_back():
     b = budget(10, clock)
     b.acquire()
     b.settle(remaining=9, reset=60)
-    for _ in range(50):
-        b.acquire()
-        b.settle(unmetered=True)
+    spend(b, 50, unmetered=True)
     assert clock.now == 1000.0
 
 
 def test_a_ten_second_window():
     clock = Clock()
     b = budget(600, clock, window=10)  # Intercom: 600 a minute is 100 each 10 s
-    for _ in range(99):
-        b.acquire()
-        b.settle()
+    spend(b, 99)
     assert clock.now == 1000.0
     b.acquire()
     assert 1010.0 <= clock.now < 1010.3

@@ -99,14 +99,15 @@ def contacts(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]
 
 
 def help_center(url: str, credentials: dict[str, str]) -> list[dict[str, Any]]:
-    """Every article with its collection path and every language version."""
+    """Every article with its collection path and every language version (an article
+    straight in a top-level collection has that collection as category and folder)."""
     with client(url, credentials) as http:
         collections = {c["id"]: c for c in http.get(
             "/help_center/collections", params={"per_page": 150}).json()["data"]}
         out = []
         for article in http.get("/articles", params={"per_page": 150}).json()["data"]:
             folder = collections[str(article["parent_id"])]
-            category = collections[str(folder["parent_id"])]
+            category = collections.get(str(folder["parent_id"]), folder)
             versions = {locale: {"title": v["title"], "body": letters(v["body"]),
                                  "draft": v["state"] == "draft"}
                         for locale, v in article["translated_content"].items()

@@ -14,7 +14,7 @@ from deskmigrate.core.http import HttpClient
 from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 
 PAGE_SIZE = 100
-JOB_POLL_FIRST = 0.2  # seconds before the first poll; doubles up to JOB_POLL_MAX
+JOB_POLL_FIRST = 0.05  # seconds before the first poll (soon); doubles up to JOB_POLL_MAX
 JOB_POLL_MAX = 5.0
 JOB_TIMEOUT = 900.0
 

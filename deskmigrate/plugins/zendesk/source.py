@@ -34,6 +34,8 @@ class ZendeskSource(Source):
         super().__init__(connection)
         self.api = ZendeskApi(self.http)
         self._schemas: dict[str, convert.Schemas] = {}
+        self._lists: dict[str, list[dict[str, Any]]] = {}  # field schemas, read once a run
+        self._changed_users: tuple[int, list[dict[str, Any]]] | None = None
         self._spools: list[CommentSpool] = []
 
     # -- contract -----------------------------------------------------------------------
@@ -182,18 +184,35 @@ class ZendeskSource(Source):
         return groups
 
     def _read_agents(self, since: datetime | None) -> Iterator[Record]:
+        if since is not None:  # a delta: the agents among the users that changed
+            agents = [u for u in self._users_since(since) if u.get("role") in ("agent", "admin")]
+            groups = self._memberships() if agents else {}
+            yield from (convert.agent(u, groups.get(str(u["id"]), [])) for u in agents)
+            return
         groups = self._memberships()
         for user in self.api.cursor_list("api/v2/users.json", "users", AGENT_ROLES):
-            if _changed(user, since):
-                yield convert.agent(user, groups[str(user["id"])])
+            yield convert.agent(user, groups[str(user["id"])])
 
     def _read_contacts(self, since: datetime | None) -> Iterator[Record]:
         schemas = self._keyed_schemas("user_fields")
-        for users, _ in self.api.export_cursor("api/v2/incremental/users/cursor.json", "users",
-                                               _start(since)):
-            for user in users:
-                if user.get("role") == "end-user":
-                    yield readable(user.get("id"), partial(convert.contact, user, schemas))
+        users: Iterator[dict[str, Any]] | list[dict[str, Any]]
+        if since is None:
+            users = (u for page, _ in self.api.export_cursor(
+                "api/v2/incremental/users/cursor.json", "users", 0) for u in page)
+        else:
+            users = self._users_since(since)
+        for user in users:
+            if user.get("role") == "end-user":
+                yield readable(user.get("id"), partial(convert.contact, user, schemas))
+
+    def _users_since(self, since: datetime) -> list[dict[str, Any]]:
+        """The users changed since ``since`` (a delta's agents and contacts), exported once."""
+        start = _start(since)
+        if self._changed_users is None or self._changed_users[0] != start:
+            users = [u for page, _ in self.api.export_cursor(
+                "api/v2/incremental/users/cursor.json", "users", start) for u in page]
+            self._changed_users = (start, users)
+        return self._changed_users[1]
 
     def _read_companies(self, since: datetime | None) -> Iterator[Record]:
         schemas = self._keyed_schemas("organization_fields")
@@ -218,7 +237,10 @@ class ZendeskSource(Source):
                     yield convert.field(item, collection)
 
     def _schema_list(self, collection: str) -> list[dict[str, Any]]:
-        return list(self.api.cursor_list(f"api/v2/{collection}.json", collection))
+        if collection not in self._lists:
+            self._lists[collection] = list(self.api.cursor_list(f"api/v2/{collection}.json",
+                                                                collection))
+        return self._lists[collection]
 
     def _ticket_schemas(self) -> convert.Schemas:
         if "ticket_fields" not in self._schemas:
