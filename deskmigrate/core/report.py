@@ -139,7 +139,8 @@ REPORT_COLUMNS = ("kind", "source_id", "status", "target_id", "target_url", "rea
 
 def to_csv(state: st.StateStore, run_id: int, *, tz: tzinfo | None = None,
            pm: pluggy.PluginManager | None = None) -> str:
-    """One row per record: its outcome, target id and page, reason."""
+    """One row per record: its outcome, target id and page, reason. The run-wide
+    ``cannot_keep`` and ``not_updated`` counts are in the JSON and HTML only."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS, lineterminator="\n",
                             extrasaction="ignore")

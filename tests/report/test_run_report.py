@@ -73,6 +73,13 @@ def test_html_report_sections_escaping_and_none(failed_demo):
     assert len(links) == data["records"]["ticket"]["migrated"]
     counts = [int(td.text()) for td in page.css("#warnings tbody td.n")]
     assert sum(counts) == len(data["warnings"])
+    # what the freshdesk target cannot keep, with the records each loss touched
+    lost = [(r.css("td")[0].text(), r.css("td")[1].text()) for r in page.css("#not-kept tbody tr")]
+    assert lost == [(f"{loss['what']}.", "not counted" if loss["records"] is None
+                     else str(loss["records"])) for loss in data["cannot_keep"]]
+    assert ("freshdesk sets its own created times on tickets and comments; the original time "
+            "is kept in the text.", str(data["records"]["ticket"]["migrated"])) in lost
+    assert page.css_first("#not-selected .none").text() == "none"  # not a delta
 
 
 def test_migrated_records_are_paged(failed_demo):
