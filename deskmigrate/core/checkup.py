@@ -16,11 +16,11 @@ from . import fidelity, host
 from .config import Config, parse_file, read
 from .config_keys import problems
 from .connector import Identity, Platform, Source, Target
-from .engine import default_agent
 from .errors import ConfigError, DeskmigrateError
 from .filters import Filters
 from .options import validate_options
 from .runner import open_side
+from .runspec import default_agent
 from .seats import describe, measure
 
 

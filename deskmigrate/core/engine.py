@@ -7,31 +7,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
 from typing import Any
 
-import pluggy
 import structlog
 
 from . import host
 from . import state as st
-from .connector import Capabilities, Found, Source, Target, WriteResult
+from .connector import Found, WriteResult
 from .context import EngineContext
 from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
+from .outcomes import found_row, result_row, stand_ins, whole_batch_failed
 from .pipeline import run_pipeline
-from .records import Record, Ticket, Unreadable, fingerprint
+from .records import Record, Unreadable, fingerprint
 from .run import RunContext
+from .runspec import RunSpec, default_agent
 from .selection import Selection
-from .windows import Schedule
 
 log = structlog.get_logger("deskmigrate.engine")
 
-Progress = Callable[[str, int, int | None], None]  # kind, records done, total (if known)
 WRITE, UPDATE = "write", "update"
 InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str]]  # batch, attempt, op
 MAX_AMBIGUOUS_ATTEMPTS = 8  # under 30 % faults a record of several requests needs a few
@@ -39,42 +37,6 @@ MAX_AMBIGUOUS_ATTEMPTS = 8  # under 30 % faults a record of several requests nee
 
 class Paused(Exception):
     """The run was asked to pause and stopped at a safe point."""
-
-
-@dataclass
-class RunSpec:
-    """Everything one run needs, built by the CLI (or a test) from the config."""
-
-    state: st.StateStore
-    pm: pluggy.PluginManager
-    source: Source
-    target: Target
-    source_platform: str
-    target_platform: str
-    migration_id: int
-    run_id: int
-    mode: str
-    options: dict[str, Any] = field(default_factory=dict)
-    source_capabilities: Capabilities = field(default_factory=Capabilities)
-    target_capabilities: Capabilities = field(default_factory=Capabilities)
-    default_agent_email: str | None = None
-    concurrency: int = 8
-    progress: Progress | None = None
-    schedule: Schedule | None = None  # interval windows: outside them the run waits
-    notify: Callable[[str], None] | None = None  # one-line messages for the operator
-    waiting: Callable[[datetime | None], None] | None = None  # the window it waits for
-
-
-def default_agent(target: Target, email: str | None, platform: str) -> str | None:
-    """The target id standing in for unknown agents: the configured ``default_agent``, which
-    must be an agent of the target, else the account the target acts as."""
-    if email:
-        found = target.find_agent(email)
-        if found is None:
-            raise DeskmigrateError(f"The default agent {email} is not an agent in the "
-                                   f"{platform} target.")
-        return found
-    return target.check().id
 
 
 class Engine:
@@ -300,11 +262,8 @@ class Engine:
                 return None
             if not isinstance(found, Found):  # a plugin answering a bare id: not proven ours
                 found = Found(str(found), owned=False)
-            owned = found.owned or self.ctx.was_absent(kind, sid)
-            return {"source_id": sid, "status": st.MIGRATED, "target_id": found.target_id,
-                    "matched": not owned, "fingerprint": printed,
-                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
-                                 for c in found.children]}
+            return found_row(sid, found, owned=found.owned or self.ctx.was_absent(kind, sid),
+                             fingerprint=printed)
         return {"source_id": sid, "status": st.PENDING,
                 "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
                           "a resume looks again"}
@@ -335,7 +294,7 @@ class Engine:
             except Exception as exc:  # noqa: BLE001 - AmbiguousWrite or not: what landed is unknown
                 count += self._uncertain_batch(kind, batch, attempt, op, exc, pool, in_flight)
                 continue
-            if len(batch) > 1 and _whole_batch_failed(results):
+            if len(batch) > 1 and whole_batch_failed(results):
                 for record in batch:  # one bad record must not fail its neighbours
                     self._submit(pool, in_flight, kind, [record], attempt, op)
                 continue
@@ -378,47 +337,6 @@ class Engine:
         self._commit(kind, rows)
         return len(batch)
 
-    def _row(self, kind: str, result: WriteResult, record: Record | None = None
-             ) -> dict[str, Any]:
-        if result.target_id is None:
-            self._prints.pop((kind, result.source_id), None)
-        warnings = [scrub(w) for w in (*result.warnings,
-                                        *self.ctx.take_warnings(result.source_id),
-                                        *(self._stand_ins(record) if result.target_id else ()))]
-        options = self._options.pop((kind, result.source_id), [])
-        if result.target_id is not None:
-            # The id map of the kind being written and its children (comments) stay in the
-            # state database: kept in memory they would grow with the help desk.
-            return {"source_id": result.source_id, "status": st.MIGRATED,
-                    "target_id": result.target_id, "warnings": warnings,
-                    "matched": result.matched, "options": options,
-                    "fingerprint": self._prints.pop((kind, result.source_id), None),
-                    "children": [(c.kind, c.source_id, c.target_id, c.owned)
-                                 for c in result.children]}
-        if result.skipped is not None:
-            return {"source_id": result.source_id, "status": st.SKIPPED,
-                    "reason": scrub(result.skipped), "warnings": warnings}
-        return {"source_id": result.source_id, "status": st.FAILED,
-                "reason": scrub(result.error or "the target returned no id"),
-                "warnings": warnings}
-
-    def _stand_ins(self, record: Record | None) -> list[str]:
-        """A ticket's requester and authors the target does not have: the default agent
-        stood in for them, which the report must say."""
-        if not isinstance(record, Ticket):
-            return []
-        notes = []
-        requester = record.requester_id
-        if requester and self.ctx.user(requester) is None:
-            notes.append(f"its requester {requester} is not in the target; the default "
-                         "agent stands in")
-        authors = sorted({c.author_id for c in record.comments if c.author_id
-                          and c.author_id != requester and self.ctx.user(c.author_id) is None})
-        if authors:
-            notes.append(f"message authors not in the target ({', '.join(authors)}); the "
-                         "default agent stands in")
-        return notes
-
     def _commit(self, kind: str, rows: list[dict[str, Any]]) -> None:
         spec = self.spec
         self.state.record_results(spec.run_id, spec.migration_id, spec.mode, kind, rows,
@@ -427,6 +345,15 @@ class Engine:
             if row["status"] == st.MIGRATED:
                 self._emit(RECORD_MIGRATED, {"kind": kind, "source_id": row["source_id"],
                                              "target_id": row["target_id"]})
+
+    def _row(self, kind: str, result: WriteResult, record: Record | None = None
+             ) -> dict[str, Any]:
+        """The outcome row of one write result, with its warnings, fingerprint and options."""
+        key = (kind, result.source_id)
+        warnings = [*result.warnings, *self.ctx.take_warnings(result.source_id),
+                    *(stand_ins(record, self.ctx) if result.target_id else ())]
+        return result_row(result, warnings=warnings, options=self._options.pop(key, []),
+                          fingerprint=self._prints.pop(key, None))
 
     # -- run-level bookkeeping ------------------------------------------------------------
     def _flush_fallbacks(self) -> None:
@@ -464,8 +391,3 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     while batch := list(islice(iterator, size)):
         yield batch
 
-
-def _whole_batch_failed(results: list[WriteResult]) -> bool:
-    """Every record of a batch failed for one same reason: the request, not the records."""
-    errors = {r.error for r in results}
-    return len(results) > 1 and None not in errors and len(errors) == 1

@@ -64,8 +64,9 @@ def next_step(result: dict[str, Any], config_path: str | None) -> str:
     if failed:
         return f"Next: {report} and why {failed} failed; `deskmigrate demo` tries again."
     if config_path is None:
-        return (f"Next: {report}; to try your own accounts, write a config (README, "
-                "“The config file”) and run `deskmigrate demo --config FILE`.")
+        init = ["deskmigrate", "init", result["source"], result["target"]]
+        return (f"Next: {report}; to try your own accounts, `{shlex.join(init)}` writes "
+                "deskmigrate.toml, then `deskmigrate demo --config deskmigrate.toml`.")
     return (f"Next: {report}; `deskmigrate billing invoice {run_id}` orders the full run, "
             f"then `deskmigrate migrate --config {shlex.quote(config_path)}`.")
 

@@ -20,7 +20,7 @@ from . import state as st
 from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
-from .engine import Engine, Progress, RunSpec, default_agent
+from .engine import Engine
 from .errors import DeskmigrateError, RunInterrupted, RunRefused
 from .explain import demo_notes
 from .filters import Filters
@@ -30,6 +30,7 @@ from .progress import Board
 from .records import NESTED_KINDS, rollback_order
 from .report import summary
 from .run import RunRequest
+from .runspec import Progress, RunSpec, default_agent
 from .seats import measure
 from .selection import DemoSelection, RetrySelection, Selection, retry_ids
 from .windows import Schedule

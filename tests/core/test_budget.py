@@ -7,7 +7,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from deskmigrate.core.http import HttpClient, RateBudget
+from deskmigrate.core.budget import RateBudget
+from deskmigrate.core.http import HttpClient
 
 
 class Clock:

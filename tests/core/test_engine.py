@@ -10,9 +10,10 @@ from memory_connectors import MemorySource, MemoryTarget, sample_records
 from deskmigrate import hookimpl
 from deskmigrate.core import builtin_kinds, hookspecs
 from deskmigrate.core import state as st
-from deskmigrate.core.engine import Engine, RunSpec
+from deskmigrate.core.engine import Engine
 from deskmigrate.core.host import kinds
 from deskmigrate.core.records import Comment, Ticket
+from deskmigrate.core.runspec import RunSpec
 from deskmigrate.core.selection import DemoSelection, Selection
 
 

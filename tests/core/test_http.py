@@ -9,6 +9,7 @@ from email.utils import formatdate
 import httpx
 import pytest
 
+from deskmigrate.core.budget import RateBudget, retry_after, seconds_until
 from deskmigrate.core.errors import (
     AmbiguousWrite,
     ApiError,
@@ -17,15 +18,7 @@ from deskmigrate.core.errors import (
     NotFound,
     Unreachable,
 )
-from deskmigrate.core.http import (
-    HttpClient,
-    RateBudget,
-    Verdict,
-    check_url,
-    classify,
-    retry_after,
-    seconds_until,
-)
+from deskmigrate.core.http import HttpClient, Verdict, check_url, classify
 
 SECRET = "s3cr3t-token-value"
 

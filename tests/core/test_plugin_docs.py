@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from deskmigrate.core import (
+    budget,
     connector,
     errors,
     history,
@@ -33,7 +34,7 @@ CODE = FENCES + re.findall(r"`([^`]+)`", re.sub(r"^```\w*\n.*?^```", "", DOC,
 CLASSES = (connector.Platform, connector.Source, connector.Target, connector.WriteContext,
            connector.Capabilities, connector.ConfigField, connector.Connection,
            connector.Identity, connector.ChildResult, connector.WriteResult,
-           http.HttpClient, http.HttpOptions, http.RateBudget, http.RateHeaders,
+           http.HttpClient, http.HttpOptions, budget.RateBudget, http.RateHeaders,
            options.Option, run.RunContext, paging.Paginator, paging.PageRequest, paging.Page,
            kinds.KindSpec, kinds.Kinds, records.Record, SandboxApp, SandboxStore,
            PlatformConformance)

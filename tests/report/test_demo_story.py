@@ -5,6 +5,7 @@ demo removed, the next command."""
 from __future__ import annotations
 
 import json
+import shlex
 
 from report_support import SEED, invoke
 
@@ -15,7 +16,7 @@ def ticket_ids(run) -> list[str]:
     return [o["source_id"] for o in json.loads(out)["outcomes"] if o["kind"] == "ticket"]
 
 
-def test_the_demo_output_explains_itself(demo):
+def test_the_demo_output_explains_itself(demo, tmp_path, monkeypatch):
     first = demo()
     second = demo()
     out = second.stdout
@@ -32,8 +33,15 @@ def test_the_demo_output_explains_itself(demo):
            f"{SEED}` draws the same sample again." in out
     assert f"The previous demo (run {first.run_id}) was removed first: " in out
     assert "The previous demo" not in first.stdout
-    assert f"Next: `deskmigrate report {second.run_id} --format html -o report.html`" in out
+    assert f"Next: `deskmigrate report {second.run_id} --format html -o report.html` shows " \
+           "every record; to try your own accounts, `deskmigrate init zendesk freshdesk` " \
+           "writes deskmigrate.toml, then `deskmigrate demo --config deskmigrate.toml`." in out
     assert ticket_ids(first) == ticket_ids(second)  # the same seed, the same sample
+    monkeypatch.chdir(tmp_path)  # the next command it names is real: it writes the config
+    code, _, err = invoke(*shlex.split(out.split("accounts, `deskmigrate ")[1].split("`")[0]))
+    assert code == 0, err
+    assert (tmp_path / "deskmigrate.toml").read_text().startswith(
+        "# deskmigrate config: zendesk → freshdesk")
 
 
 def test_the_demo_notes_are_in_its_json(demo):
