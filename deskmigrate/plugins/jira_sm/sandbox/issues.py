@@ -45,6 +45,7 @@ class IssueRoutes(CommentRoutes):
             Rule(f"{V3}/issue/<key>", methods=["GET"], endpoint="get_issue"),
             Rule(f"{V3}/issue/<key>", methods=["PUT"], endpoint="edit_issue"),
             Rule(f"{V3}/issue/<key>", methods=["DELETE"], endpoint="delete_issue"),
+            Rule(f"{V3}/issue/<key>/assignee", methods=["PUT"], endpoint="assign_issue"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["GET"], endpoint="get_transitions"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["POST"], endpoint="do_transition"),
             Rule(f"{V3}/issue/<key>/properties", methods=["GET"], endpoint="issue_prop_keys"),
@@ -233,6 +234,20 @@ class IssueRoutes(CommentRoutes):
                     issue["labels"].append(value)
                 elif verb == "remove" and value in issue["labels"]:
                     issue["labels"].remove(value)
+        self.touch(issue)
+        return Response(status=204)
+
+    def assign_issue(self, request: Request, user: dict, key: str) -> Response:
+        """``{"accountId": id}`` assigns, ``null`` unassigns; only licensed (atlassian)
+        accounts can be assigned, like Jira ("User '…' cannot be assigned issues.")."""
+        issue = self.issue(key)
+        account = json_body(request).get("accountId")
+        if account is not None:
+            person = self.user_by_account(account)
+            if person is None or person["accountType"] != "atlassian" or not person["active"]:
+                raise platform_error(400, "", {"assignee": f"User '{account}' cannot be "
+                                                           "assigned issues."})
+        issue["assignee"] = account
         self.touch(issue)
         return Response(status=204)
 
