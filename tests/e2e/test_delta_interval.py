@@ -86,6 +86,17 @@ def _tickets_done(db, run):
         return 0
 
 
+def _runs(db):
+    """Each run's mode, status and outcome counts: what to read when a kill test misses."""
+    import sqlite3
+    with sqlite3.connect(db, timeout=5) as conn:
+        runs = conn.execute("SELECT id, mode, status, config FROM runs").fetchall()
+        counts = conn.execute("SELECT run_id, kind, status, count(*) FROM outcomes "
+                              "GROUP BY run_id, kind, status").fetchall()
+    return [(i, mode, status, json.loads(config).get("since")) for i, mode, status, config
+            in runs], counts
+
+
 @pytest.mark.slow
 def test_a_killed_delta_resumes_to_the_same_result(tmp_path, zendesk_pair):
     source, target = zendesk_pair(rate_limit=3000)
@@ -102,8 +113,8 @@ def test_a_killed_delta_resumes_to_the_same_result(tmp_path, zendesk_pair):
     process.send_signal(signal.SIGKILL)
     _, err = process.communicate()
     assert killed, (f"the delta was to be killed after 5 tickets, but it ended with exit "
-                    f"{process.returncode} having done {_tickets_done(db, full['run_id'] + 1)}:"
-                    f" {err[-2000:]}")
+                    f"{process.returncode} having done {_tickets_done(db, full['run_id'] + 1)}"
+                    f" ({_runs(db)}): {err[-2000:]}")
     resumed = cli_json(db, "resume", str(full["run_id"] + 1))
     assert resumed["status"] == "completed"
     assert resumed["records"]["ticket"]["migrated"] == 70

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from jsm_e2e_support import TICKETS, write_config
 
 from deskmigrate.cli import cli
+from deskmigrate.plugins.jira_sm.sandbox.people import add_user
 
 ZD_TO_JSM_STATUS = {"new": "Waiting for support", "open": "In progress",
                     "pending": "Waiting for customer", "hold": "Pending",
@@ -104,3 +105,19 @@ def assert_jsm_in_zendesk(source, target, *, times: bool = True) -> None:
 
 def test_jsm_to_zendesk_keeps_every_request_comment_time_and_file(tmp_path, pair):
     assert_jsm_in_zendesk(*migrate_all(tmp_path, pair, "jira_sm", "zendesk"))
+
+
+def test_zendesk_to_jsm_assigns_each_request_to_its_agent(tmp_path, pair):
+    """Zendesk agents who have a Jira agent account (same email) are the assignees of
+    their migrated requests, read back through the Jira API."""
+    source, target = pair("zendesk", "jira_sm")
+    zendesk = jsm_zd_snapshot.snapshot(source.url, source.credentials)
+    agents = {zd["assignee"] for zd in zendesk.values() if zd["assignee"]}
+    assert len(agents) >= 2  # the seed assigns tickets to several agents
+    for email in agents:
+        add_user(target.app.store, email, email.split("@")[0], customer=False,
+                 groups=("jira-servicemanagement-users",))
+    assert migrate(tmp_path, source, target)["status"] == "completed"
+    requests = jsm_api_reader.snapshot(target.url, target.credentials)
+    assigned = {r["origin"]["sourceId"]: r["assignee"] for r in requests.values()}
+    assert assigned == {ticket_id: zd["assignee"] for ticket_id, zd in zendesk.items()}

@@ -79,6 +79,7 @@ def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]
                 "summary": fields["summary"], "status": fields["status"]["name"],
                 "priority": fields["priority"]["name"], "labels": sorted(fields["labels"]),
                 "reporter": (fields.get("reporter") or {}).get("emailAddress"),
+                "assignee": (fields.get("assignee") or {}).get("emailAddress"),
                 "organizations": [o["name"] for o in fields.get("customfield_10002") or []],
                 "request_type": (fields.get("customfield_10010") or {}).get(
                     "requestType", {}).get("name"),

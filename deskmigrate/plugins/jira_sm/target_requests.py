@@ -144,7 +144,7 @@ class RequestWriter:
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
-        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status",
+        issue = self.api.get(f"{V3}/issue/{key}", {"fields": "attachment,labels,status,assignee",
                                                     "properties": ORIGIN_PROPERTY})
         if ORIGIN_PROPERTY not in (issue.get("properties") or {}):
             self.pacer.wait(key)
@@ -166,6 +166,7 @@ class RequestWriter:
                 children.append(ChildResult("comment", comment.source_id, target))
             self._attach(key, comment, have_files, warn)
         self._fields(key, ticket, issue["fields"].get("labels") or [], ctx, warn)
+        self._assign(key, ticket, issue["fields"].get("assignee"), ctx, warn)
         self._status(key, ticket, (issue["fields"].get("status") or {}).get("name"), warn)
         self.pacer.forget(key)
         return children
@@ -234,6 +235,21 @@ class RequestWriter:
             fields.pop("priority", None)
             self.pacer.wait(key)
             self.http.request("PUT", f"{V3}/issue/{key}", json={"fields": fields})
+
+    def _assign(self, key: str, ticket: Ticket, current: dict[str, Any] | None,
+                ctx: WriteContext, warn: Callable[[str], None]) -> None:
+        """``PUT /issue/{key}/assignee``: the mapped agent, else the default agent."""
+        if not ticket.assignee_id:
+            return
+        account = ctx.target_id("agent", ticket.assignee_id) or \
+            ctx.user(ticket.assignee_id, agent=True)
+        if account is None or (current or {}).get("accountId") == account:
+            return
+        self.pacer.wait(key)
+        try:
+            self.http.request("PUT", f"{V3}/issue/{key}/assignee", json={"accountId": account})
+        except ApiError:
+            warn("the assignee cannot be assigned requests in Jira: left unassigned")
 
     def _status(self, key: str, ticket: Ticket, current: str | None,
                 warn: Callable[[str], None]) -> None:

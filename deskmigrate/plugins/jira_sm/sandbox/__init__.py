@@ -31,8 +31,8 @@ class JiraSmSandbox(IssueRoutes, RequestRoutes, FileRoutes, PeopleRoutes, Licenc
     """State in one SQLite file; ``seed`` fills it deterministically."""
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.issue_rules(), *self.request_rules(), *self.file_rules(),
-                *self.people_rules(), *self.licence_rules()]
+        return [*self.issue_rules(), *self.comment_rules(), *self.request_rules(),
+                *self.file_rules(), *self.people_rules(), *self.licence_rules()]
 
     def seed(self, *, tickets: int, seed: int, attachments: bool = True) -> None:
         seed_desk(self.store, tickets=tickets, seed=seed, attachments=attachments)

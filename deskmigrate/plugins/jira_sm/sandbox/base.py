@@ -77,6 +77,17 @@ def int_arg(request: Request, name: str, default: int, maximum: int | None = Non
     return min(int(value), maximum) if maximum else int(value)
 
 
+def property_value(request: Request) -> Any:
+    """An entity property's JSON value (32 KB at most, as Jira allows)."""
+    try:
+        value = json.loads(request.get_data() or b"null")
+    except ValueError:
+        raise platform_error(400, "The property value must be valid JSON.") from None
+    if len(request.get_data()) > 32768:
+        raise platform_error(400, "The property value is too large (32768 bytes at most).")
+    return value
+
+
 def adf_text(node: Any) -> str:
     """The plain text of an ADF document (servicedeskapi shows comment bodies as text)."""
     if not isinstance(node, dict):

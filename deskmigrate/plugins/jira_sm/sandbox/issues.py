@@ -1,11 +1,10 @@
-"""Platform v3 issues: JQL search with ``nextPageToken``, issues, comments (ADF bodies,
-``jsdPublic``), transitions, labels and entity properties."""
+"""Platform v3 issues: JQL search with ``nextPageToken``, issues, transitions, labels and
+issue properties (comments are in ``comments.py``)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -14,7 +13,8 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.sandbox.app import json_response
 
 from . import jql
-from .base import JsmBase, int_arg, json_body, now_stamp, platform_error, valid_adf
+from .base import V3, int_arg, json_body, now_stamp, platform_error, property_value, valid_adf
+from .comments import CommentRoutes
 from .workflow import (
     ISSUE_TYPES,
     ORGANIZATIONS_FIELD,
@@ -28,15 +28,13 @@ from .workflow import (
     transitions,
 )
 
-V3 = "/rest/api/3"
 SEARCH_MAX = 100
 NAVIGABLE = ("summary", "description", "status", "priority", "labels", "reporter", "creator",
              "assignee", "created", "updated", "resolutiondate", "issuetype", "project",
              REQUEST_TYPE_FIELD, ORGANIZATIONS_FIELD, "attachment")
-INTERNAL = "sd.public.comment"
 
 
-class IssueRoutes(JsmBase):
+class IssueRoutes(CommentRoutes):
     def issue_rules(self) -> list[Rule]:
         return [
             Rule(f"{V3}/search/jql", methods=["GET", "POST"], endpoint="search_jql"),
@@ -47,23 +45,14 @@ class IssueRoutes(JsmBase):
             Rule(f"{V3}/issue/<key>", methods=["GET"], endpoint="get_issue"),
             Rule(f"{V3}/issue/<key>", methods=["PUT"], endpoint="edit_issue"),
             Rule(f"{V3}/issue/<key>", methods=["DELETE"], endpoint="delete_issue"),
+            Rule(f"{V3}/issue/<key>/assignee", methods=["PUT"], endpoint="assign_issue"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["GET"], endpoint="get_transitions"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["POST"], endpoint="do_transition"),
-            Rule(f"{V3}/issue/<key>/comment", methods=["GET"], endpoint="list_comments"),
-            Rule(f"{V3}/issue/<key>/comment", methods=["POST"], endpoint="add_comment"),
-            Rule(f"{V3}/issue/<key>/comment/<int:comment_id>", methods=["GET"],
-                 endpoint="get_comment"),
-            Rule(f"{V3}/issue/<key>/comment/<int:comment_id>", methods=["DELETE"],
-                 endpoint="delete_comment"),
             Rule(f"{V3}/issue/<key>/properties", methods=["GET"], endpoint="issue_prop_keys"),
             Rule(f"{V3}/issue/<key>/properties/<prop>", methods=["GET"],
                  endpoint="get_issue_prop"),
             Rule(f"{V3}/issue/<key>/properties/<prop>", methods=["PUT"],
                  endpoint="put_issue_prop"),
-            Rule(f"{V3}/comment/<int:comment_id>/properties/<prop>", methods=["GET"],
-                 endpoint="get_comment_prop"),
-            Rule(f"{V3}/comment/<int:comment_id>/properties/<prop>", methods=["PUT"],
-                 endpoint="put_comment_prop"),
         ]
 
     # -- fields and priorities ----------------------------------------------------------
@@ -130,19 +119,6 @@ class IssueRoutes(JsmBase):
         for field in self.store.query("fields"):
             values[field["fieldId"]] = issue["custom"].get(field["fieldId"])
         return values
-
-    def render_comment(self, request: Request, row: dict, with_properties: bool = False
-                       ) -> dict:
-        base = self.base_url(request)
-        author = self.render_user(request, self.user_by_account(row["author"]))
-        out = {"self": f"{base}{V3}/issue/{row['issueId']}/comment/{row['id']}",
-               "id": str(row["id"]), "author": author, "updateAuthor": author,
-               "body": row["body"], "created": row["created"], "updated": row["updated"],
-               "jsdPublic": row["public"]}
-        if with_properties:
-            props = {**row["properties"], INTERNAL: {"internal": not row["public"]}}
-            out["properties"] = [{"key": k, "value": v} for k, v in props.items()]
-        return out
 
     # -- search -------------------------------------------------------------------------
     def search_removed(self, request: Request, user: dict, **_: Any) -> Response:
@@ -261,6 +237,20 @@ class IssueRoutes(JsmBase):
         self.touch(issue)
         return Response(status=204)
 
+    def assign_issue(self, request: Request, user: dict, key: str) -> Response:
+        """``{"accountId": id}`` assigns, ``null`` unassigns; only licensed (atlassian)
+        accounts can be assigned, like Jira ("User '…' cannot be assigned issues.")."""
+        issue = self.issue(key)
+        account = json_body(request).get("accountId")
+        if account is not None:
+            person = self.user_by_account(account)
+            if person is None or person["accountType"] != "atlassian" or not person["active"]:
+                raise platform_error(400, "", {"assignee": f"User '{account}' cannot be "
+                                                           "assigned issues."})
+        issue["assignee"] = account
+        self.touch(issue)
+        return Response(status=204)
+
     def delete_issue(self, request: Request, user: dict, key: str) -> Response:
         issue = self.issue(key)
         for collection in ("comments", "attachments"):
@@ -289,46 +279,6 @@ class IssueRoutes(JsmBase):
         self.touch(issue)
         return Response(status=204)
 
-    # -- comments -----------------------------------------------------------------------
-    def list_comments(self, request: Request, user: dict, key: str) -> dict:
-        issue = self.issue(key)
-        rows = self.comments_of(issue["id"])
-        if request.args.get("orderBy", "").startswith("-"):
-            rows.reverse()
-        start = int_arg(request, "startAt", 0)
-        size = int_arg(request, "maxResults", 100, 100)
-        expand = "properties" in request.args.get("expand", "")
-        return {"startAt": start, "maxResults": size, "total": len(rows),
-                "comments": [self.render_comment(request, c, expand)
-                             for c in rows[start:start + size]]}
-
-    def add_comment(self, request: Request, user: dict, key: str) -> Response:
-        issue = self.issue(key)
-        body = json_body(request)
-        if not valid_adf(body.get("body")):
-            raise platform_error(400, "", {"comment": "Comment body is not valid!"})
-        props = {p["key"]: p["value"] for p in body.get("properties") or []
-                 if isinstance(p, dict) and "key" in p}
-        internal = bool((props.pop(INTERNAL, None) or {}).get("internal"))
-        row = self.insert_comment(issue, user["accountId"], body["body"], not internal, props)
-        return json_response(self.render_comment(request, row, True), 201)
-
-    def comment(self, issue: dict, comment_id: int) -> dict:
-        row = self.store.get("comments", comment_id)
-        if row is None or row["issueId"] != issue["id"]:
-            raise platform_error(404, "Can not find a comment for the id: "
-                                      f"{comment_id}.")
-        return row
-
-    def get_comment(self, request: Request, user: dict, key: str, comment_id: int) -> dict:
-        expand = "properties" in request.args.get("expand", "")
-        return self.render_comment(request, self.comment(self.issue(key), comment_id), expand)
-
-    def delete_comment(self, request: Request, user: dict, key: str, comment_id: int
-                       ) -> Response:
-        self.store.delete("comments", self.comment(self.issue(key), comment_id)["id"])
-        return Response(status=204)
-
     # -- entity properties --------------------------------------------------------------
     def issue_prop_keys(self, request: Request, user: dict, key: str) -> dict:
         issue = self.issue(key)
@@ -345,41 +295,10 @@ class IssueRoutes(JsmBase):
     def put_issue_prop(self, request: Request, user: dict, key: str, prop: str) -> Response:
         issue = self.issue(key)
         created = prop not in issue["properties"]
-        issue["properties"][prop] = _property_value(request)
+        issue["properties"][prop] = property_value(request)
         self.store.put("issues", issue)
         return Response(status=201 if created else 200)
 
-    def get_comment_prop(self, request: Request, user: dict, comment_id: int, prop: str
-                         ) -> dict:
-        row = self.store.get("comments", comment_id)
-        props = {} if row is None else {**row["properties"],
-                                        INTERNAL: {"internal": not row["public"]}}
-        if prop not in props:
-            raise platform_error(404, f"The property with key '{prop}' does not exist.")
-        return {"key": prop, "value": props[prop]}
-
-    def put_comment_prop(self, request: Request, user: dict, comment_id: int, prop: str
-                         ) -> Response:
-        row = self.store.get("comments", comment_id)
-        if row is None:
-            raise platform_error(404, f"Can not find a comment for the id: {comment_id}.")
-        value = _property_value(request)
-        if prop == INTERNAL:
-            row["public"] = not bool((value or {}).get("internal"))
-        else:
-            row["properties"][prop] = value
-        self.store.put("comments", row)
-        return Response(status=200)
-
-
-def _property_value(request: Request) -> Any:
-    try:
-        value = json.loads(request.get_data() or b"null")
-    except ValueError:
-        raise platform_error(400, "The property value must be valid JSON.") from None
-    if len(request.get_data()) > 32768:
-        raise platform_error(400, "The property value is too large (32768 bytes at most).")
-    return value
 
 
 def _split(values: list[str]) -> list[str]:

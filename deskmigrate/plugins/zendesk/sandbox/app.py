@@ -20,6 +20,7 @@ from deskmigrate.sandbox import SandboxApp
 from .exports import ExportHandlers
 from .fields import FieldHandlers
 from .files import FileHandlers
+from .groups import GroupHandlers
 from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .help_center import HelpCenterHandlers
 from .jobs import JobHandlers, JobQueue
@@ -40,10 +41,10 @@ INDEXES = {
 }
 
 
-class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, FieldHandlers, TicketHandlers,
-                     TicketOpsHandlers, ExportHandlers, SearchHandlers, SideConversationHandlers,
-                     VoiceHandlers, FileHandlers, HelpCenterHandlers, ArticleAttachmentHandlers,
-                     JobHandlers, SandboxApp):
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHandlers,
+                     TicketHandlers, TicketOpsHandlers, ExportHandlers, SearchHandlers,
+                     SideConversationHandlers, VoiceHandlers, FileHandlers, HelpCenterHandlers,
+                     ArticleAttachmentHandlers, JobHandlers, SandboxApp):
     """Zendesk Support (with side conversations and Talk recordings) + Help Center."""
 
     platform = "zendesk"
@@ -61,11 +62,11 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, FieldHandlers, TicketHan
         self._agents_lock = threading.Lock()
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.people_op_rules(), *self.field_rules(),
-                *self.ticket_rules(), *self.ticket_op_rules(), *self.export_rules(),
-                *self.search_rules(),
-                *self.side_conversation_rules(), *self.voice_rules(), *self.file_rules(),
-                *self.help_center_rules(), *self.article_attachment_rules(), *self.job_rules()]
+        return [*self.people_rules(), *self.people_op_rules(), *self.group_rules(),
+                *self.field_rules(), *self.ticket_rules(), *self.ticket_op_rules(),
+                *self.export_rules(), *self.search_rules(), *self.side_conversation_rules(),
+                *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),
+                *self.article_attachment_rules(), *self.job_rules()]
 
     # -- seeding and credentials ----------------------------------------------------------
     def seed(self, *, tickets: int, seed: int, attachments: bool = True,

@@ -12,8 +12,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.sandbox import SandboxStore, json_response
 
 from .paging import list_page
-from .people import rendered
-from .support import Ids, base_url, body, invalid, iso, not_found, now, routes
+from .support import Ids, base_url, body, invalid, iso, not_found, now, rendered, routes
 
 # Zendesk's field types: ticket fields call a drop-down "tagger"; user and organization
 # fields call it "dropdown" and have no multi-select or credit-card type.

@@ -1,5 +1,5 @@
-"""Sandbox handlers for people and their containers: users, organizations, groups, group
-memberships and the custom field schemas (ticket, user and organization fields)."""
+"""Sandbox handlers for users and organizations: list, show, search, create (one or in
+bulk), delete and the cursor exports (groups are in ``groups.py``)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,14 @@ from .support import (
     bad_request,
     base_url,
     body,
+    count_body,
     failure_details,
     id_list,
     invalid,
     iso,
     not_found,
     now,
-    public,
+    rendered,
     routes,
 )
 
@@ -36,17 +37,6 @@ ROLE = "json_extract(doc, '$.role')"
 ACTIVE = "json_extract(doc, '$.active') = 1"
 ROLES = ("end-user", "agent", "admin")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-def count_body(value: int) -> dict[str, Any]:
-    return {"count": {"value": value, "refreshed_at": iso(now())}}
-
-
-def rendered(collection: str, base: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Render stored documents of ``collection`` with their API ``url``."""
-    def render(doc: dict[str, Any]) -> dict[str, Any]:
-        return {**public(doc, base), "url": f"{base}/api/v2/{collection}/{doc['id']}.json"}
-    return render
-
-
 def _role_filter(request: Request) -> tuple[str, list[Any]]:
     roles = request.args.getlist("role[]") or request.args.getlist("role")
     if not roles:
@@ -57,7 +47,7 @@ def _role_filter(request: Request) -> tuple[str, list[Any]]:
 
 
 class PeopleHandlers:
-    """Users, organizations, groups, memberships and field schemas."""
+    """Users and organizations."""
 
     store: SandboxStore
     ids: Ids
@@ -86,13 +76,6 @@ class PeopleHandlers:
             *r("/organizations/create_many", "create_many_organizations", ("POST",)),
             *r("/organizations/destroy_many", "destroy_many_organizations", ("DELETE",)),
             *r("/incremental/organizations", "export_organizations"),
-            *r("/groups", "list_groups"), *r("/groups", "create_group", ("POST",)),
-            *r("/groups/count", "count_groups"), *r("/groups/<int:group_id>", "show_group"),
-            *r("/groups/<int:group_id>", "delete_group", ("DELETE",)),
-            *r("/group_memberships", "list_memberships"),
-            *r("/group_memberships", "create_membership", ("POST",)),
-            *r("/group_memberships/<int:membership_id>", "delete_membership", ("DELETE",)),
-            *r("/users/<int:user_id>/group_memberships", "list_user_memberships"),
         ]
 
     # -- users --------------------------------------------------------------------------
@@ -296,75 +279,6 @@ class PeopleHandlers:
             "organization_fields": {k: values.get(k) for k in keys},
             "created_at": iso(stamp), "updated_at": iso(stamp), "_ts": stamp,
         }
-
-    # -- groups and memberships ---------------------------------------------------------
-    def list_groups(self, request: Request, user: dict) -> dict[str, Any]:
-        return list_page(request, self.store, "groups", "groups",
-                         rendered("groups", base_url(request)),
-                         "json_extract(doc, '$.deleted') = 0")
-
-    def count_groups(self, request: Request, user: dict) -> dict[str, Any]:
-        return count_body(self.store.count("groups", "json_extract(doc, '$.deleted') = 0"))
-
-    def show_group(self, request: Request, user: dict, group_id: int) -> dict[str, Any]:
-        return {"group": rendered("groups", base_url(request))(self._get("groups", group_id))}
-
-    def create_group(self, request: Request, user: dict) -> Response:
-        data = body(request, "group")
-        name = (data.get("name") or "").strip()
-        if not name:
-            raise invalid("Record validation errors", {"name": "cannot be blank"})
-        stamp = now()
-        doc = self.store.insert("groups", {
-            "name": name, "description": data.get("description", ""), "default": False,
-            "deleted": False, "is_public": True, "created_at": iso(stamp),
-            "updated_at": iso(stamp), "_ts": stamp}, id=self.ids.next("groups"))
-        return json_response({"group": rendered("groups", base_url(request))(doc)}, 201)
-
-    def delete_group(self, request: Request, user: dict, group_id: int) -> Response:
-        doc = self._get("groups", group_id)
-        if doc["deleted"]:
-            raise not_found()
-        self.store.put("groups", {**doc, "deleted": True, "_ts": now()})
-        for membership in self.store.query("group_memberships",
-                                           "json_extract(doc, '$.group_id') = ?", [group_id]):
-            self.store.delete("group_memberships", membership["id"])
-        return Response(status=204)
-
-    def list_memberships(self, request: Request, user: dict) -> dict[str, Any]:
-        return list_page(request, self.store, "group_memberships", "group_memberships",
-                         rendered("group_memberships", base_url(request)))
-
-    def list_user_memberships(self, request: Request, user: dict, user_id: int
-                              ) -> dict[str, Any]:
-        self._get("users", user_id)
-        return list_page(request, self.store, "group_memberships", "group_memberships",
-                         rendered("group_memberships", base_url(request)),
-                         "json_extract(doc, '$.user_id') = ?", [user_id])
-
-    def delete_membership(self, request: Request, user: dict, membership_id: int) -> Response:
-        self._get("group_memberships", membership_id)
-        self.store.delete("group_memberships", membership_id)
-        return Response(status=204)
-
-    def create_membership(self, request: Request, user: dict) -> Response:
-        data = body(request, "group_membership")
-        member = self.store.get("users", data.get("user_id"))
-        group = self.store.get("groups", data.get("group_id"))
-        if member is None or member["role"] == "end-user" or not member["active"]:
-            raise invalid("Record validation errors", {"user": "must be an agent"})
-        if group is None or group["deleted"]:
-            raise invalid("Record validation errors", {"group": "does not exist"})
-        if self.store.count("group_memberships", "json_extract(doc, '$.user_id') = ? AND "
-                            "json_extract(doc, '$.group_id') = ?", [member["id"], group["id"]]):
-            raise invalid("Record validation errors", {"user": "is already in this group"})
-        stamp = now()
-        doc = self.store.insert("group_memberships", {
-            "user_id": member["id"], "group_id": group["id"], "default": False,
-            "created_at": iso(stamp), "updated_at": iso(stamp), "_ts": stamp},
-            id=self.ids.next("group_memberships"))
-        return json_response(
-            {"group_membership": rendered("group_memberships", base_url(request))(doc)}, 201)
 
     # -- shared -------------------------------------------------------------------------
     def _get(self, collection: str, doc_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.sandbox import SandboxStore, json_response
 
 from .paging import incremental_time
-from .support import Ids, base_url, body, invalid, iso, not_found, now, public, routes
+from .support import Ids, base_url, body, invalid, iso, not_found, now, rendered, routes
 
 USER_FIELDS = ("name", "email", "phone", "organization_id", "tags", "user_fields",
                "external_id", "role", "suspended", "notes", "details", "verified",
@@ -20,10 +20,6 @@ USER_FIELDS = ("name", "email", "phone", "organization_id", "tags", "user_fields
 ORG_FIELDS = ("name", "external_id", "domain_names", "tags", "details", "notes", "group_id",
               "shared_tickets", "shared_comments", "organization_fields")
 ROLES = ("end-user", "agent", "admin")
-
-
-def _render(collection: str, doc: dict[str, Any], base: str) -> dict[str, Any]:
-    return {**public(doc, base), "url": f"{base}/api/v2/{collection}/{doc['id']}.json"}
 
 
 class PeopleOpsHandlers:
@@ -66,7 +62,7 @@ class PeopleOpsHandlers:
         doc = self.store.put("users", {**doc, **changes, "updated_at": iso(stamp),
                                        "_ts": stamp})
         self.forget_user(user_id)
-        return {"user": _render("users", doc, base_url(request))}
+        return {"user": rendered("users", base_url(request))(doc)}
 
     def create_or_update_user(self, request: Request, user: dict) -> Response:
         """Matched on email, then ``external_id``: updated (200) or created (201)."""
@@ -75,13 +71,13 @@ class PeopleOpsHandlers:
         base = base_url(request)
         if existing is None:
             doc = self.store.insert("users", self._new_user(data), id=self.ids.next("users"))
-            return json_response({"user": _render("users", doc, base)}, 201)
+            return json_response({"user": rendered("users", base)(doc)}, 201)
         allowed = {k: v for k, v in data.items() if k in USER_FIELDS and k != "email"}
         stamp = now()
         doc = self.store.put("users", {**existing, **allowed, "updated_at": iso(stamp),
                                        "_ts": stamp})
         self.forget_user(doc["id"])
-        return json_response({"user": _render("users", doc, base)}, 200)
+        return json_response({"user": rendered("users", base)(doc)}, 200)
 
     def update_organization(self, request: Request, user: dict, org_id: int
                             ) -> dict[str, Any]:
@@ -101,12 +97,12 @@ class PeopleOpsHandlers:
         stamp = now()
         doc = self.store.put("organizations", {**doc, **changes, "name": name,
                                                "updated_at": iso(stamp), "_ts": stamp})
-        return {"organization": _render("organizations", doc, base_url(request))}
+        return {"organization": rendered("organizations", base_url(request))(doc)}
 
     def export_users_by_time(self, request: Request, user: dict) -> dict[str, Any]:
         base = base_url(request)
         return incremental_time(request, self.store, "users", "users",
-                                lambda rows: [_render("users", r, base) for r in rows])
+                                lambda rows: [rendered("users", base)(r) for r in rows])
 
     def _check_org(self, org_id: Any) -> None:
         if org_id is not None and self.store.get("organizations", org_id) is None:

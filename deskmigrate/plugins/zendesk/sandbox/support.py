@@ -8,6 +8,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -128,6 +129,18 @@ def base_url(request: Request) -> str:
 def public(doc: dict[str, Any], base: str) -> dict[str, Any]:
     """A stored document as the API shows it: no ``_private`` keys, host placeholders filled."""
     return {k: _fill(v, base) for k, v in doc.items() if not k.startswith("_")}
+
+
+def count_body(value: int) -> dict[str, Any]:
+    """A ``/count`` answer."""
+    return {"count": {"value": value, "refreshed_at": iso(now())}}
+
+
+def rendered(collection: str, base: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Render stored documents of ``collection`` with their API ``url``."""
+    def render(doc: dict[str, Any]) -> dict[str, Any]:
+        return {**public(doc, base), "url": f"{base}/api/v2/{collection}/{doc['id']}.json"}
+    return render
 
 
 def _fill(value: Any, base: str) -> Any:

@@ -15,13 +15,13 @@ from deskmigrate.sandbox.app import ApiHTTPError
 from .files import attachment_view
 from .jobs import JobQueue, queued
 from .paging import list_page
-from .people import count_body
 from .support import (
     ACCOUNT_ID,
     Ids,
     bad_request,
     base_url,
     body,
+    count_body,
     failure_details,
     html_to_text,
     id_list,
