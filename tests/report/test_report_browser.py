@@ -18,7 +18,8 @@ from deskmigrate.core.report_html import render
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync")
-SECTIONS = ["Run", "Records", "Options", "Config", "Warnings", "Failed", "Skipped", "Migrated"]
+SECTIONS = ["Run", "Records", "Options", "Not kept by the target", "Not selected",
+            "Config", "Warnings", "Failed", "Skipped", "Migrated"]
 
 
 def unavailable(message: str) -> None:
@@ -70,6 +71,9 @@ def test_report_and_invoice_in_a_browser(failed_demo, browser, tmp_path):
     assert verdict.is_displayed() and verdict.text.startswith(f"{REFUSED} records failed")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#failed tbody tr")) == REFUSED
     assert browser.find_element(By.CSS_SELECTOR, "#options .none").text == "none"
+    lost = browser.find_element(By.ID, "not-kept").text  # freshdesk cannot keep times
+    assert "freshdesk sets its own created times on tickets and comments" in lost
+    assert browser.find_element(By.CSS_SELECTOR, "#not-selected .none").text == "none"
     target = failed_demo.result["target"]
     assert target == "freshdesk"
     links = browser.find_elements(By.CSS_SELECTOR, "#migrated-ticket a.target")
