@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ..core.humane import zone
 from ..core.logs import scrub
 from ..core.paths import write_file
 from ..core.report import summary, to_csv, to_html, to_json
@@ -59,24 +60,27 @@ def status(ctx: click.Context, run_id: int, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "html"]), default="json",
               show_default=True, help="The report's format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--timezone", "tz_name", metavar="ZONE",
+              help="Say times in ZONE (e.g. Europe/Paris); default $TZ, else this machine's.")
 @json_option
 @click.pass_context
-def report(ctx: click.Context, run_id: int, fmt: str, output: str | None,
+def report(ctx: click.Context, run_id: int, fmt: str, output: str | None, tz_name: str | None,
            as_json: bool) -> None:
     """Every record of RUN with its outcome and reason.
 
     \b
     Example:
-      deskmigrate report 2 --format html -o run-2.html
+      deskmigrate report 2 --format html -o run-2.html --timezone Europe/Paris
     """
     state = state_of(ctx)
     summary(state, run_id)  # refuses an unknown run with one sentence
+    tz = zone(tz_name)  # refuses an unknown zone with one sentence
     if fmt == "json":
-        text = json.dumps(to_json(state, run_id), indent=2, default=str)
+        text = json.dumps(to_json(state, run_id, tz=tz), indent=2, default=str)
     elif fmt == "csv":
-        text = to_csv(state, run_id)
+        text = to_csv(state, run_id, tz=tz)
     else:
-        text = to_html(state, run_id)
+        text = to_html(state, run_id, tz=tz)
     text = scrub(text)
     if output:
         write_file(output, text, "the report")

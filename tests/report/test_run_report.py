@@ -106,3 +106,17 @@ def test_config_secrets_are_masked():
                     "billing": {"promo_token": "p-999", "plan": "premium"}})
     assert shown == {"target": {"url": "https://x", "api_key": "[REDACTED]"},
                      "billing": {"promo_token": "[REDACTED]", "plan": "premium"}}
+
+
+def test_report_times_in_the_asked_zone_and_a_bad_zone_refused(failed_demo, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    args = ("--db", str(failed_demo.db), "report", str(failed_demo.run_id), "--timezone")
+    code, out, err = invoke(*args, "America/New_York")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["time_zone"] == "America/New_York" and "+0900" not in data["started"]
+    assert "EST" in data["started"] or "-0500" in data["started"]
+    code, out, err = invoke(*args, "Mars/Olympus")
+    assert code == 2 and out == ""
+    assert err.strip() == "Error: Unknown time zone 'Mars/Olympus'; use a name such as " \
+        "Europe/Paris or UTC."
