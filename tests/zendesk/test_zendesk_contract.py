@@ -119,7 +119,7 @@ class Recorder(httpx.BaseTransport):
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Call]]:
     """Every request of a Zendesk → Zendesk migration (source reads, target writes)."""
     base = tmp_path_factory.mktemp("contract")
-    source_app = sandbox(base / "source.sqlite", tickets=6, seed=3)
+    source_app = sandbox(base / "source.sqlite", tickets=6, seed=11)  # calls, sides
     side_conversation_with_a_file(source_app)
     target_app = sandbox(base / "target.sqlite", tickets=0, seed=4)
     reads, writes = Recorder(source_app.transport()), Recorder(target_app.transport())
@@ -160,8 +160,11 @@ def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> 
         mine = [s for k, s in ctx.ids if k == kind][:3]
         assert list(source.get(kind, mine)), kind
         assert list(reader.get(kind, [ctx.ids[(kind, s)] for s in mine])), kind
-    tickets = [t for t in source.get("ticket", [s for k, s in ctx.ids if k == "ticket"])
-               if isinstance(t, Ticket) and t.status != "closed"][:2]
+    every = [t for t in source.get("ticket", [s for k, s in ctx.ids if k == "ticket"])
+             if isinstance(t, Ticket)]
+    recordings = [c.recording for t in every for c in t.comments if c.recording]
+    assert recordings and all(r.read() for r in recordings)  # call_recordings fetches them
+    tickets = [t for t in every if t.status != "closed"][:2]
     for ticket in tickets:
         ticket.subject += " (changed)"
     assert not any(r.error for r in target.update(
