@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -174,8 +175,14 @@ def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> 
         ctx.ids[("contact", contact.source_id)], owned=True)
     assert target.find("ticket", tickets[0], ctx) == Found(
         ctx.ids[("ticket", tickets[0].source_id)], owned=True)
+    for kind in ("ticket", "contact", "agent", "company"):  # what a delta reads
+        list(source.read(kind, since=datetime(2026, 1, 1, tzinfo=UTC)))
     target.delete("ticket", [ctx.ids[("ticket", tickets[1].source_id)]])
     target.delete("contact", [ctx.ids[("contact", contact.source_id)]])
+    for kind in ("group_membership", "group", "field", "kb_article", "kb_folder",
+                 "kb_category"):  # a rollback of the rest, one of each
+        created = [t for (k, _), t in ctx.ids.items() if k == kind and t][:1]
+        assert created and target.delete(kind, created) == created, kind
 
 
 def test_every_sandbox_route_is_documented(tmp_path: Path) -> None:
