@@ -20,10 +20,11 @@ from . import state as st
 from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
-from .engine import Engine
+from .engine import MAX_AMBIGUOUS_ATTEMPTS, Engine
 from .errors import DeskmigrateError, RunInterrupted, RunRefused
 from .explain import demo_notes
 from .filters import Filters
+from .lookup import claim_lost_creates
 from .options import validate_options
 from .paths import run_log_path
 from .progress import Board
@@ -178,14 +179,15 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                     if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
                             and earlier["id"] != run_id
                             and earlier["status"] != st.ROLLED_BACK):
-                        deleted = rollback(state, accounts.target, earlier["id"], pm)
+                        deleted = rollback(state, accounts.target, earlier["id"], pm,
+                                           accounts.source)
                         removed.append({"run_id": earlier["id"], "deleted": deleted})
                 # seats once the earlier demo's agents are gone from the target
                 public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
                 state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
-                    rollback(state, accounts.target, earlier["id"], pm)
+                    rollback(state, accounts.target, earlier["id"], pm, accounts.source)
             result = _execute(state, pm, accounts, config, run_id, launch)
             if mode == "demo":
                 result["removed_demos"] = removed
@@ -318,15 +320,20 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
 
 
 def rollback(state: st.StateStore, target: Target, run_id: int,
-             pm: pluggy.PluginManager | None = None) -> dict[str, int]:
+             pm: pluggy.PluginManager | None = None, source: Source | None = None
+             ) -> dict[str, int]:
     """Delete from the target what ``run_id`` created and still owns (never what it
-    matched, nor what a later run adopted), newest kinds first. Only deletions the target
-    confirms leave the id map and are counted; the run is rolled back once nothing it
-    created is left (run it again to retry the rest). Idempotent and resumable."""
+    matched, nor what a later run adopted), newest kinds first. With ``source``, records
+    whose create answer a kill lost are looked up first (a run never resumed). Only
+    deletions the target confirms leave the id map and are counted; the run is rolled back
+    once nothing it created is left (run it again to retry the rest). Idempotent and
+    resumable."""
     run = state.run(run_id)
     if run is not None and run["status"] in lease.LIVE:
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
+    undecided = claim_lost_creates(state, source, target, run_id, host.kinds(pm),
+                                   MAX_AMBIGUOUS_ATTEMPTS) if source is not None else 0
     deleted: dict[str, int] = {}
     for kind in rollback_order(host.kinds(pm).order):
         ids = state.created_by(run_id, kind)
@@ -343,6 +350,11 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
                 deleted[kind] = deleted.get(kind, 0) + len(gone)
         if not state.created_by(run_id, kind):
             state.forget_run(run_id, kind)  # what it matched: mapping rows only
+    if undecided:
+        raise DeskmigrateError(
+            f"Run {run_id} is partly rolled back: the target could not tell whether "
+            f"{undecided} records were created by it; run `deskmigrate rollback {run_id}` "
+            "again.")
     if state.created_remaining(run_id) == 0:
         state.set_status(run_id, st.ROLLED_BACK)
     return deleted
