@@ -66,7 +66,7 @@ class Engine:
         self._emit(RUN_STARTED, {})
         status = st.COMPLETED
         try:
-            self.ctx.default_agent = self._default_agent()
+            self.ctx.default_agent = spec.stand_in or self._default_agent()
             counts = (self.state.run(spec.run_id) or {}).get("counts") or {}
             for kind in self._kinds():
                 source, target = self._request_counts()

@@ -47,6 +47,16 @@ class Accounts:
     source: Source
     target: Target
     connections: tuple[Connection, Connection]
+    _stand_in: tuple[str | None] | None = field(default=None, repr=False)
+
+    def default_agent(self, config: Config, *, fresh: bool = False) -> str | None:
+        """The target id standing in for unknown agents (see :func:`default_agent`), asked of
+        the target once however often a run needs it; ``fresh``: again (a rollback may have
+        removed it)."""
+        if self._stand_in is None or fresh:
+            self._stand_in = (default_agent(self.target, config.run.get("default_agent"),
+                                            config.target.platform),)
+        return self._stand_in[0]
 
     def close(self) -> None:
         self.source.close()
@@ -142,9 +152,11 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    accounts.source_platform, accounts.target_platform)
-        # Both accounts answer and the default agent exists before anything is written.
-        accounts.source.check()
-        default_agent(accounts.target, config.run.get("default_agent"), config.target.platform)
+        # Both accounts answer and the default agent exists before anything is written (a
+        # delta's first read of the source proves its credentials: it reads before writing)
+        if mode != "delta":
+            accounts.source.check()
+        accounts.default_agent(config)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
         state.refuse_if_busy(migration_id)  # early, before asking either platform anything
@@ -182,12 +194,15 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                         deleted = rollback(state, accounts.target, earlier["id"], pm,
                                            accounts.source)
                         removed.append({"run_id": earlier["id"], "deleted": deleted})
+                if removed:
+                    accounts.default_agent(config, fresh=True)
                 # seats once the earlier demo's agents are gone from the target
                 public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
                 state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
                     rollback(state, accounts.target, earlier["id"], pm, accounts.source)
+                accounts.default_agent(config, fresh=True)
             result = _execute(state, pm, accounts, config, run_id, launch)
             if mode == "demo":
                 result["removed_demos"] = removed
@@ -296,6 +311,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
+        stand_in=accounts.default_agent(config),
         source_capabilities=accounts.source_platform.capabilities,
         target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,

@@ -6,6 +6,7 @@ bodies and rate-limit headers are Freshdesk's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -72,6 +73,8 @@ def traffic(tmp_path_factory: pytest.TempPathFactory
         pairs = [(r.source_id, r.target_id) for r in written[kind][1] if r.target_id][:3]
         assert list(source.get(kind, [s for s, _ in pairs])), kind
         assert list(reader.get(kind, [t or "" for _, t in pairs])), kind
+    for kind in ("ticket", "contact", "company"):  # what a delta reads
+        list(source.read(kind, since=datetime(2020, 1, 1, tzinfo=UTC)))
     tickets, results = written["ticket"]
     target.update("ticket", [(tickets[0], results[0].target_id)], ctx)
     assert target.find("ticket", tickets[1], ctx) == Found(results[1].target_id or "",
