@@ -15,7 +15,6 @@ from kill_trap import half_written, killed_migration, live_docs, rollback
 
 from deskmigrate.core.sandboxes import open_sandbox
 
-
 LEFT = ("data_attributes", "tags")
 
 
