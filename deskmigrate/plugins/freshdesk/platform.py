@@ -45,8 +45,7 @@ class FreshdeskPlatform(Platform):
         default_rate_per_minute=200,
         update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
         ticket_statuses=("open", "pending", "solved", "closed"),  # new/hold: a status tag
-        lossy=("kb_article.attachments",  # article files are not uploaded (docs/freshdesk.md)
-               "ticket.type"),  # a type not among the account's choices: a type-… tag
+        lossy=("kb_article.attachments",),  # article files are not uploaded (docs/freshdesk.md)
         own_tags=("dm-*", "status-*", "type-*"),  # its crash marker, status and type tags
     )
 
