@@ -155,6 +155,7 @@ def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, 
     if not path.exists():
         raise DeskmigrateError(f"No {platform} sandbox data at {path}; start one with "
                                f"`deskmigrate sandbox serve {platform} --port {port}`.")
+    check_sandbox_file(path)
     app = plugin.sandbox(str(path))
     url = f"http://127.0.0.1:{port}"
     auth = plugin.auth(app.credentials())

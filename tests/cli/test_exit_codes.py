@@ -4,8 +4,14 @@ to run next, and under --json an error is a JSON object too."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
 
 from cli_support import invoke, next_command, posts, refusing
+from e2e_runs import count
 
 from deskmigrate.core import exits
 from deskmigrate.core.state import StateStore
@@ -95,3 +101,38 @@ def test_a_demo_of_ones_own_accounts_ends_with_its_order(tmp_path, config):
     status = json.loads(invoke(db, "status", "1", "--json").stdout)
     assert status["next"] == ["deskmigrate billing invoice 1",
                               f"deskmigrate migrate --config {path}"]
+
+
+def test_only_status_says_waiting_a_waiting_migrate_keeps_running(tmp_path, config):
+    """Exit code 5 comes from `status`: `migrate` outside its windows keeps running (it
+    waits in its own process) and ends like any run — here paused from outside, exit 4."""
+    db, path = tmp_path / "s.db", config()
+    opens = datetime.now(UTC) + timedelta(hours=6)  # shut now, for hours
+    window = f"{opens:%a %H:%M}-{opens + timedelta(hours=1):%a %H:%M}".lower()
+    migrate = subprocess.Popen(
+        [sys.executable, "-m", "deskmigrate", "--db", str(db), "migrate", "--config",
+         str(path), "--window", window, "--timezone", "UTC"],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        waiting = None
+        for _ in range(6000):  # at most a minute on a loaded machine
+            if migrate.poll() is not None:
+                break
+            if count(db, "SELECT count(*) FROM runs WHERE id=1 AND status='waiting'"):
+                waiting = invoke(db, "status", "1")
+                break
+            time.sleep(0.01)
+        assert waiting is not None, migrate.communicate(timeout=5)
+        assert waiting.exit_code == exits.WAITING
+        assert next_command(waiting.stdout) == "deskmigrate status 1"
+        assert migrate.poll() is None  # the migrate command itself is still running
+        assert invoke(db, "pause", "1").exit_code == exits.OK
+        out, err = migrate.communicate(timeout=60)
+    finally:
+        if migrate.poll() is None:
+            migrate.kill()
+    assert migrate.returncode == exits.PAUSED, err
+    assert "is outside its windows; it waits until" in err
+    assert next_command(out) == "deskmigrate resume 1"
+    assert invoke(db, "status", "1").exit_code == exits.PAUSED

@@ -5,17 +5,11 @@ name that was in the target before)."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import signal
-import subprocess
-import sys
-from contextlib import ExitStack
 
 import pytest
-from e2e_runs import ENV
-from e2e_support import SOURCE_SEED, SOURCE_TICKETS, Account, write_config
-from kill_trap import KillTrap, live_docs, served
+from e2e_support import SOURCE_SEED, SOURCE_TICKETS
+from kill_trap import killed_migration, live_docs, rollback
 from zendesk_reader import client
 
 from deskmigrate.core.sandboxes import open_sandbox
@@ -40,25 +34,9 @@ def test_rollback_of_a_killed_run_deletes_what_its_lost_answers_created(
         http.post("/api/v2/organizations.json",
                   json={"organization": {"name": name}}).raise_for_status()
     before = live_docs(tmp_path / "target.sqlite")
-    trap = KillTrap(target, _organizations_created, apply=True)
-    with ExitStack() as stack:
-        source_url = stack.enter_context(serve_in_thread(source))
-        config = write_config(tmp_path / "c.toml",
-                              Account(source_url, source.credentials()),
-                              Account(stack.enter_context(served(trap)), target.credentials()))
-        db = tmp_path / "s.db"
-        command = [sys.executable, "-m", "deskmigrate", "--db", str(db)]
-        process = subprocess.Popen([*command, "migrate", "--config", str(config)], env=ENV,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   text=True)
-        trap.victim = lambda: process.pid
-        _, err = process.communicate(timeout=600)
-        assert trap.killed.is_set() and process.returncode == -signal.SIGKILL, err
+    with killed_migration(tmp_path, source, target, _organizations_created,
+                          apply=True) as command:
         made = live_docs(tmp_path / "target.sqlite")
         assert len(made["organizations"] - before["organizations"]) >= 2  # answers lost
-
-        rolled = subprocess.run([*command, "rollback", "1", "--yes", "--json"], env=ENV,
-                                capture_output=True, text=True, timeout=300)
-        assert rolled.returncode == 0, rolled.stderr
-        assert json.loads(rolled.stdout)["status"] == "rolled_back"
+        assert rollback(command)["status"] == "rolled_back"
         assert live_docs(tmp_path / "target.sqlite") == before

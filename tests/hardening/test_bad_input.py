@@ -338,6 +338,24 @@ CASES: list[tuple[str, int, Setup]] = [
         "FR"]),
     ("billing invoices --migration x", 2, lambda w: ["billing", "invoices", "--migration",
                                                      "x"]),
+    # -- plugin scaffold, sandbox activity, seeds, a damaged run ----------------------------
+    ("plugin new into an unwritable place", 1, lambda w: [  # fixed: traceback
+        "plugin", "new", "acmedesk", "--dir", "/proc"]),
+    ("plugin new named like an installed platform", 2, lambda w: [  # fixed: written
+        "plugin", "new", "zendesk", "--dir", str(w.root)]),
+    ("plugin new ../evil", 2, lambda w: ["plugin", "new", "../evil", "--dir", str(w.root)]),
+    ("sandbox activity on the state database", 1, lambda w: [  # fixed: tables written
+        "sandbox", "activity", "zendesk", "--data", str(w.db)]),
+    ("sandbox activity on a text file", 1, lambda w: [  # fixed: traceback
+        "sandbox", "activity", "zendesk", "--data", w.raw("t.txt", b"notes")]),
+    ("demo --seed past SQLite's integers", 2, lambda w: [  # fixed: traceback
+        "demo", "--config", w.config(), "--seed", BIG]),
+    ("init -o -", 2, lambda w: [  # fixed: wrote a file named "-" in the working folder
+        "init", "zendesk", "freshdesk", "-o", "-"]),
+    ("status of a run whose stored config is damaged", 1, lambda w: w.db_with(  # fixed
+        "UPDATE runs SET config='{broken' WHERE id=1", ("status", "1"))),
+    ("platforms --source alone, --json", 2, lambda w: ["platforms", "--source", "zendesk",
+                                                       "--json"]),
 ]
 
 

@@ -4,15 +4,21 @@ exists, its answer is lost) or never (what came before it exists, it does not)."
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from deskmigrate.sandbox import serve_in_thread
+from e2e_accounts import Account, write_config
+from e2e_runs import ENV
+
+from deskmigrate.sandbox import SandboxApp, serve_in_thread
 
 Matcher = Callable[[str, str], bool]  # (method, path) -> kill here
 
@@ -51,6 +57,45 @@ def served(trap: KillTrap) -> Iterator[str]:
     """The trap on loopback; yields its base URL."""
     with serve_in_thread(trap) as url:  # type: ignore[arg-type]
         yield url
+
+
+@contextmanager
+def killed_migration(tmp_path: Path, source: SandboxApp, target: SandboxApp,
+                     matches: Matcher, *, apply: bool) -> Iterator[list[str]]:
+    """``migrate`` from ``source`` to ``target`` (its :class:`KillTrap` set by ``matches``
+    and ``apply``) in a subprocess, SIGKILLed by the target; yields the command line that
+    reaches the run's state (``deskmigrate --db ...``) while both are still served."""
+    trap = KillTrap(target, matches, apply=apply)
+    with ExitStack() as stack:
+        accounts = [Account(source.platform, stack.enter_context(serve_in_thread(source)),
+                            source.credentials()),
+                    Account(target.platform, stack.enter_context(served(trap)),
+                            target.credentials())]
+        config = write_config(tmp_path / "c.toml", *accounts)
+        command = [sys.executable, "-m", "deskmigrate", "--db", str(tmp_path / "state.db")]
+        process = subprocess.Popen([*command, "migrate", "--config", str(config)], env=ENV,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True)
+        trap.victim = lambda: process.pid
+        _, err = process.communicate(timeout=600)
+        assert trap.killed.is_set() and process.returncode == -signal.SIGKILL, err
+        yield command
+
+
+def rollback(command: list[str]) -> dict:
+    """``deskmigrate rollback 1`` with no resume; its JSON summary (exit 0 asserted)."""
+    rolled = subprocess.run([*command, "rollback", "1", "--yes", "--json"], env=ENV,
+                            capture_output=True, text=True, timeout=300)
+    assert rolled.returncode == 0, rolled.stderr
+    return json.loads(rolled.stdout)
+
+
+def half_written(db: Path) -> int:
+    """Tickets the killed run recorded as created in part (``ctx.created``: pending, with
+    the target id their first request got)."""
+    with sqlite3.connect(db, timeout=5) as conn:
+        return conn.execute("SELECT count(*) FROM outcomes WHERE kind='ticket' AND "
+                            "status='pending' AND target_id IS NOT NULL").fetchone()[0]
 
 
 def live_docs(path: Path) -> dict[str, set[int]]:

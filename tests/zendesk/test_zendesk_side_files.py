@@ -147,8 +147,8 @@ def test_replayed_side_files_with_and_without_content_url() -> None:
         ("GET", f"/api/v2/tickets/{data['id']}/comments"):
             example("TicketCommentsResponseExample"),
         ("GET", f"/api/v2/tickets/{data['id']}/side_conversations"):
-            {"side_conversations": [conversation], "events": events, "next_page": None,
-             "count": 1}})
+            {"side_conversations": [conversation, {"subject": "no id"}], "events": events,
+             "next_page": None, "count": 2}})
     transport = replay.transport()
 
     def files(request: httpx.Request) -> httpx.Response:
@@ -168,4 +168,4 @@ def test_replayed_side_files_with_and_without_content_url() -> None:
     assert second.attachments == []
     assert ticket.warnings == [
         "side conversation 'Help, my printer is on fire!': attachment 'invoice.pdf' has no "
-        "content_url; left out"]
+        "content_url; left out", "a side conversation without an id was left out"]

@@ -179,8 +179,19 @@ def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schema
         updated_at=shape.time(data.get("updated_at"), "updated_at"),
         solved_at=shape.time(solved_at, "solved_at"), channel=shape.channel(data.get("via")),
         comments=conversation, warnings=shape.warnings,
-        side_conversations=[side_conversation(c, e, fetch, shape)
-                            for c, e in side_conversations or []])
+        side_conversations=side_conversations_of(side_conversations or [], fetch, shape))
+
+
+def side_conversations_of(items: list[SideData], fetch: Fetch, shape: Shape
+                          ) -> list[SideConversation]:
+    """The side conversations that have an id (the others are left out, with a warning)."""
+    out = []
+    for data, events in items:
+        if data.get("id") is None:
+            shape.warn("a side conversation without an id was left out")
+            continue
+        out.append(side_conversation(data, events, fetch, shape))
+    return out
 
 
 def cc_ids(data: dict[str, Any], shape: Shape) -> list[str]:

@@ -7,7 +7,6 @@ only), as the create and import responses show."""
 
 from __future__ import annotations
 
-import mimetypes
 import struct
 import uuid
 from typing import Any
@@ -18,8 +17,8 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.sandbox import SandboxStore, json_response
 
-from .files import MAX_UPLOAD_BYTES, store_blob
-from .support import HOST, bad_request, invalid, not_found
+from .files import multipart_file, store_blob
+from .support import HOST, invalid, not_found
 
 SIDE_FILES = "side_conversation_attachments"
 BY_UUID = "json_extract(doc, '$.uuid') = ?"
@@ -62,18 +61,10 @@ class SideFileHandlers:
                      methods=["GET"])]
 
     def upload_side_attachment(self, request: Request, user: dict) -> Response:
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            raise invalid("Record validation errors", {"file": "is required"})
-        data = upload.read()
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise bad_request("AttachmentTooLarge", "Attachments can be at most 50 MB")
-        ctype = upload.mimetype
-        if not ctype or ctype == "application/octet-stream":
-            ctype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+        name, ctype, data = multipart_file(request)
         width, height = image_size(data)
         doc = self.store.insert(SIDE_FILES, {
-            "uuid": f"s3-{uuid.uuid4()}", "file_name": upload.filename, "content_type": ctype,
+            "uuid": f"s3-{uuid.uuid4()}", "file_name": name, "content_type": ctype,
             "size": len(data), "width": width, "height": height,
             "_blob": store_blob(self.store, data)})
         return json_response(attachment_object(doc), 201)
