@@ -104,6 +104,7 @@ class SandboxApp:
         self.url_map = Map(list(self.rules()), strict_slashes=False)
         self.requests_served = 0
         self._count_lock = threading.Lock()
+        self.latency = 0.0  # seconds added to every answer (a distant service; benchmarks)
 
     # -- to override --------------------------------------------------------------------
     def rules(self) -> Iterable[Rule]:
@@ -141,6 +142,11 @@ class SandboxApp:
         """Path prefixes served without auth or rate limit (signed attachment URLs)."""
         return ()
 
+    def endpoint_limit(self, path: str) -> tuple[str, MinuteWindow] | None:
+        """The endpoint's own limit on top of the account's, if ``path`` has one: the
+        header saying ``total=N; remaining=N; resets=S`` and its window."""
+        return None
+
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
@@ -150,6 +156,8 @@ class SandboxApp:
     def dispatch(self, request: Request) -> Response:
         with self._count_lock:
             self.requests_served += 1
+        if self.latency > 0:
+            time.sleep(self.latency)
         fault = self.faults.draw()
         if fault == "drop":
             raise ConnectionResetError("sandbox fault injection: connection dropped")
@@ -159,6 +167,14 @@ class SandboxApp:
             return self._route(request, None)
         if fault == "429":
             return self._too_many(reset=1)
+        endpoint = self.endpoint_limit(request.path)
+        own: dict[str, str] = {}
+        if endpoint is not None:
+            header, window = endpoint
+            allowed, left, resets = window.hit()
+            own = {header: f"total={window.limit}; remaining={left}; resets={resets}"}
+            if not allowed:
+                return self._too_many(resets, own)
         allowed, remaining, reset = self.limiter.hit()
         if not allowed:
             return self._too_many(reset)
@@ -168,6 +184,7 @@ class SandboxApp:
         else:
             response = self._route(request, user)
         response.headers.update(self.rate_limit_headers(self.limiter.limit, remaining, reset))
+        response.headers.update(own)
         return response
 
     def _route(self, request: Request, user: dict[str, Any] | None) -> Response:
@@ -190,9 +207,11 @@ class SandboxApp:
                                  exc.code or 400)
         return response if isinstance(response, Response) else json_response(response)
 
-    def _too_many(self, reset: int) -> Response:
-        headers = {"Retry-After": str(reset),
-                   **self.rate_limit_headers(self.limiter.limit, 0, reset)}
+    def _too_many(self, reset: int, endpoint: dict[str, str] | None = None) -> Response:
+        """A 429: the account's window is spent, or (``endpoint`` headers) the endpoint's."""
+        account = (self.rate_limit_headers(self.limiter.limit, 0, reset) if endpoint is None
+                   else {})
+        headers = {"Retry-After": str(reset), **account, **(endpoint or {})}
         return Response("Too Many Requests", status=429, headers=headers,
                         content_type="text/plain")
 
