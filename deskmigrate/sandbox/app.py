@@ -49,6 +49,7 @@ class MinuteWindow:
         self._window = 0
         self._used = 0
         self._lock = threading.Lock()
+        self.used: dict[int, int] = {}  # requests counted in each window (start, epoch s)
 
     def hit(self) -> tuple[bool, int, int]:
         """Count one request: ``(allowed, remaining, seconds until the window resets)``."""
@@ -63,6 +64,7 @@ class MinuteWindow:
             if self._used >= self.limit:
                 return False, 0, reset
             self._used += 1
+            self.used[window * self.seconds] = self._used
             return True, self.limit - self._used, reset
 
 
