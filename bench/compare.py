@@ -141,6 +141,9 @@ def main() -> None:
     parser.add_argument("--export-rate-limit", type=int,
                         help="incremental exports a minute (default: the sandbox's, 10)")
     args = parser.parse_args()
+    # the sandboxes are stopped with Ctrl-C (then they print their windows' counts): give
+    # them a SIGINT handler even when this bench runs in the background (SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(json.dumps({"load_before": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="deskmigrate-compare-") as tmp:

@@ -194,7 +194,7 @@ UNKNOWN_LIMIT = 1_000_000  # an endpoint's limit before its header has told it
 
 
 class EndpointBudgets:
-    """Endpoints with their own rate limit on top of the account's (e.g. Zendesk's
+    """Endpoints with their own rate limit on top of the account's (e.g. a help desk's
     incremental exports, 10 a minute): requests whose path starts with a prefix share a
     :class:`RateBudget`, learnt from the header the platform names for it
     (``total=N; remaining=N; resets=S``). Until that header has been seen the endpoint is
