@@ -6,12 +6,16 @@ process with its rate limit on, and the migration in a third process.
 
 Prints requests per ticket (source and target apart), requests/minute achieved against the
 limit, records/s, wall time and the migration process's peak memory (max RSS).
+``--tracemalloc`` runs the migration under tracemalloc (``bench/traced_migrate.py``) and adds
+what grew during the ticket stage, by allocation site (it slows the run down and adds the
+tracer's own memory to the peak: profile with it, measure without it).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -52,6 +56,10 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=int, default=700)
     parser.add_argument("--no-attachments", action="store_true")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--stages", action="store_true",
+                        help="report the migration's peak RSS in each stage (kind)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="report the ticket stage's memory growth by allocation site")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="deskmigrate-bench-") as tmp:
@@ -68,8 +76,13 @@ def main() -> None:
                           + f"[run]\nconcurrency = {args.concurrency}\n"
                           + "[billing]\nenforce = false\n")
         try:
+            traced = folder / "tracemalloc.json"
+            watched = args.stages or args.tracemalloc
+            launcher = [str(Path(__file__).with_name("traced_migrate.py")), str(traced),
+                        *(["--tracemalloc"] if args.tracemalloc else []), "--"] \
+                if watched else ["-m", "deskmigrate"]
             began = time.monotonic()
-            run = subprocess.run([sys.executable, "-m", "deskmigrate", "--db",
+            run = subprocess.run([sys.executable, *launcher, "--db",
                                   str(folder / "state.sqlite"), "migrate", "--config",
                                   str(config), "--json"], capture_output=True, text=True)
             elapsed = time.monotonic() - began
@@ -80,6 +93,7 @@ def main() -> None:
         if run.returncode != 0:
             raise SystemExit(run.stderr)
         result = json.loads(run.stdout)
+        profile = json.loads(traced.read_text()) if watched else None
 
     records = sum(row["migrated"] for row in result["records"].values())
     ticket_requests = result["requests_by_kind"].get("ticket", {"source": 0, "target": 0})
@@ -108,7 +122,10 @@ def main() -> None:
         "source_requests_per_minute": round(result["requests"]["source"] / minutes, 1),
         "target_requests_per_minute": round(result["requests"]["target"] / minutes, 1),
         "peak_memory_mb": round(peak_mb, 1),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }
+    if profile is not None:
+        report["memory_profile"] = profile
     print(json.dumps(report, indent=2))
 
 

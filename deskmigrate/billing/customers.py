@@ -34,7 +34,10 @@ def make_customer(name: str, email: str, country: str, vat_number: str = "",
     address = ", ".join(part.strip() for part in address.splitlines() if part.strip())
     if not name:
         raise ConfigError("The customer needs a name.")
-    if "@" not in email or email.startswith("@") or email.endswith("@"):
+    if not name.isprintable():
+        raise ConfigError("The customer name must be one line of text.")
+    local, _, domain = email.partition("@")
+    if not local or not domain or "@" in domain or not email.isprintable() or " " in email:
         raise ConfigError(f"The customer email {email!r} is not an email address.")
     if len(country) != 2 or pycountry.countries.get(alpha_2=country) is None:
         raise ConfigError(f"The customer country must be an ISO 3166 two-letter code such as "

@@ -176,6 +176,11 @@ def _no_live_invoice(state: StateStore, migration_id: int) -> None:
 def issue_invoice(state: StateStore, run_id: int, **choices: Any) -> Invoice:
     """Invoice the full migration that demo run ``run_id`` quoted (choices as for a quote)."""
     quote = quote_demo(state, run_id, **choices)
+    if quote.not_quoted:
+        kinds = " and ".join(quote.not_quoted)
+        raise DeskmigrateError(f"Demo run {run_id} counted {kinds} records, which no installed "
+                               "plugin registers, so the invoice would leave them out: "
+                               "install the plugin that adds them, then invoice.")
     run = state.run(run_id) or {}
     if run.get("status") != COMPLETED:
         raise DeskmigrateError(f"Demo run {run_id} has not completed, so it cannot be invoiced "

@@ -358,6 +358,8 @@ def load_pricebook(path: str | Path | None = None) -> PriceBook:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise PriceBookError(f"Cannot read the price book {file}: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise PriceBookError(f"The price book {file} is not UTF-8 text.") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -126,17 +126,25 @@ class Priced:
         }
 
 
+def _count(value: Any) -> int:
+    """A run's count of one kind: ``n`` or ``{"total": n}``."""
+    if isinstance(value, Mapping):
+        value = value.get("total")
+    return int(value or 0)
+
+
 def billable_counts(counts: Mapping[str, Any], billable: Iterable[str]) -> dict[str, int]:
     """The ``billable`` kinds (the registry's) of a run's counts (``{kind: n}`` or
     ``{kind: {"total": n}}``), in the order of ``billable``."""
-    out: dict[str, int] = {}
-    for kind in billable:
-        value = counts.get(kind)
-        if isinstance(value, Mapping):
-            value = value.get("total")
-        if value:
-            out[kind] = int(value)
-    return out
+    return {kind: n for kind in billable if (n := _count(counts.get(kind)))}
+
+
+def unknown_counts(counts: Mapping[str, Any], known: Iterable[str]) -> dict[str, int]:
+    """The counted kinds that are not in ``known`` (no installed plugin registers them, so
+    whether they are billable is unknown), with their counts."""
+    names = set(known)
+    return {kind: n for kind, value in sorted(counts.items())
+            if kind not in names and (n := _count(value))}
 
 
 def _grouped(n: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from deskmigrate.core.state import StateStore, now
 from .customers import resolve_customer
 from .money import ZERO, dec
 from .pricebook import PriceBook, load_pricebook, pricebook_path
-from .quotes import Priced, Pricing, billable_counts, price
+from .quotes import Priced, Pricing, billable_counts, price, unknown_counts
 from .schema import ensure_schema
 
 
@@ -29,10 +29,11 @@ class Quote:
     pricing: Pricing
     priced: Priced
     seats: dict[str, Any] | None = None  # the agent seats the demo measured (not priced)
+    not_quoted: dict[str, int] = field(default_factory=dict)  # counted kinds no plugin knows
 
     def as_dict(self) -> dict[str, Any]:
         return {"quote_id": self.id, "run_id": self.run_id, "migration_id": self.migration_id,
-                **self.priced.as_dict(), "seats": self.seats}
+                **self.priced.as_dict(), "seats": self.seats, "not_quoted": self.not_quoted}
 
 
 def get_run(state: StateStore, run_id: int) -> dict[str, Any]:
@@ -115,11 +116,34 @@ def pricing_for_run(state: StateStore, run_id: int, *, plan: str | None = None,
     return book, pricing
 
 
+def not_quoted(run: dict[str, Any]) -> dict[str, int]:
+    """The kinds a demo counted that no installed plugin registers now (its plugin is not
+    installed in this process), so whether they are billable is unknown: ``{kind: n}``."""
+    kinds = host.kinds()
+    known = {*kinds, *(child for spec in kinds.values() for child in spec.children)}
+    return unknown_counts(run["counts"] or {}, known)
+
+
+def not_quoted_note(missing: dict[str, int]) -> str:
+    """The sentence a quote carries when :func:`not_quoted` found kinds."""
+    many = len(missing) > 1
+    counted = " and ".join(f"{n:,} {kind}" for kind, n in missing.items())
+    return (f"Not quoted: the demo counted {counted} records, "
+            f"{'kinds' if many else 'a kind'} no installed plugin registers (install the "
+            f"plugin{'s' if many else ''} that add{'' if many else 's'} "
+            f"{'them' if many else 'it'}, then quote again).")
+
+
 def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
-    """Price demo run ``run_id`` and store the quote (see :func:`pricing_for_run`)."""
+    """Price demo run ``run_id`` and store the quote (see :func:`pricing_for_run`). Kinds
+    the demo counted that no installed plugin registers are left out, and the quote's notes
+    say so (:func:`not_quoted`)."""
     book, pricing = pricing_for_run(state, run_id, **choices)
     priced = price(book, pricing)
     run = get_run(state, run_id)
+    missing = not_quoted(run)
+    if missing:
+        priced = replace(priced, notes=(*priced.notes, not_quoted_note(missing)))
     ensure_schema(state)
     with state.db.atomic():
         quote_id = state.db.table("quotes").insert({
@@ -130,4 +154,4 @@ def quote_demo(state: StateStore, run_id: int, **choices: Any) -> Quote:
         }).last_pk
     assert quote_id is not None  # a rowid table always reports the new row's key
     return Quote(quote_id, run_id, run["migration_id"], book, pricing, priced,
-                 (run.get("config") or {}).get("seats"))
+                 (run.get("config") or {}).get("seats"), missing)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import traceback
 from collections.abc import Callable
 from typing import Any
 
 import click
 
 from .. import __version__
+from ..core import exits
 from ..core.errors import DeskmigrateError
 from ..core.logs import FORMATS, configure, scrub
 from ..core.paths import open_state
@@ -42,6 +44,13 @@ class Cli(click.Group):
             raise
         except click.ClickException as exc:
             fail(ctx, exc.format_message(), exc.exit_code)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001  (a bug, or an answer nothing foresaw)
+            if ctx.find_root().params.get("verbose"):
+                click.echo(scrub("".join(traceback.format_exception(exc))), err=True)
+            fail(ctx, f"deskmigrate stopped on an unexpected {type(exc).__name__} "
+                 f"({str(exc)[:200]}); run it again with -v to see where.", exits.ERROR)
 
 
 class OneLineError(click.ClickException):

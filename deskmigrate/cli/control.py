@@ -64,7 +64,7 @@ def rollback(ctx: click.Context, run_id: int, config_path: str | None, yes: bool
         click.confirm(f"Delete from {config.target.platform} everything run {run_id} created?",
                       abort=True)
     with rn.open_accounts(config, host.plugin_manager(), transports=transports) as accounts:
-        deleted = rn.rollback(state, accounts.target, run_id)
+        deleted = rn.rollback(state, accounts.target, run_id, source=accounts.source)
     total, left = sum(deleted.values()), state.created_remaining(run_id)
     counts = ", ".join(f"{k} {n}" for k, n in deleted.items()) or "nothing to delete"
     if left:

@@ -41,6 +41,8 @@ def init(source: str | None, target: str | None, output: str, from_sandboxes: bo
     if (source is None) != (target is None) or (source is None and not from_sandboxes):
         raise ConfigError("Name both platforms, e.g. `deskmigrate init zendesk freshdesk`, "
                           "or pass --from-sandboxes.")
+    if output == "-":
+        raise ConfigError("init writes a file: pass its name to -o, e.g. -o deskmigrate.toml.")
     if Path(output).exists() and not force:
         raise DeskmigrateError(f"{output} already exists; pass --force to overwrite it or "
                                "-o to write another file.")

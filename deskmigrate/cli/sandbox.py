@@ -18,9 +18,11 @@ from ..core.http import is_loopback
 from ..core.paths import sandbox_dir
 from ..core.sandboxes import open_sandbox
 from ..core.served import announced
-from ..core.statefile import check_creatable
+from ..core.statefile import check_sandbox_file
 from ..sandbox import bind
 from .app import cli, emit, json_option
+
+MAX_TICKETS = 1_000_000  # a typo of a few more digits would seed for days
 
 
 @cli.group()
@@ -39,7 +41,7 @@ def sandbox() -> None:
               help="Port to listen on (0: any free port).")
 @click.option("--host", "address", default="127.0.0.1", show_default=True,
               help="A loopback address.")
-@click.option("--tickets", default=200, show_default=True, type=click.IntRange(0),
+@click.option("--tickets", default=200, show_default=True, type=click.IntRange(0, MAX_TICKETS),
               help="Tickets to seed (0: an empty help desk, a target).")
 @click.option("--seed", default=1, show_default=True, type=int,
               help="Seed of the synthetic data (same seed, same data).")
@@ -77,10 +79,7 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     plugin = host.platform(platform)
     _check_port_free(address, port)  # before any file or folder is created
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
-    if path.is_dir():
-        raise DeskmigrateError(f"The sandbox data {path} is a folder; pass a file to --data.")
-    if not path.exists():
-        check_creatable(path, "The sandbox data")
+    check_sandbox_file(path)
     try:
         app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=rate_limit,
                            attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
@@ -101,7 +100,8 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
         server = bind(app, address, port)
     except OSError as exc:
         raise DeskmigrateError(f"Cannot listen on {address}:{port} ({exc.strerror}).") from None
-    url = f"http://{address}:{server.server_port}"
+    host_part = f"[{address.strip('[]')}]" if ":" in address else address
+    url = f"http://{host_part}:{server.server_port}"
     table = {"platform": platform, "url": url, **app.credentials(),
              **({"rate_limit": limit} if limit else {})}
     if as_json:
@@ -170,6 +170,7 @@ def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, 
     if not path.exists():
         raise DeskmigrateError(f"No {platform} sandbox data at {path}; start one with "
                                f"`deskmigrate sandbox serve {platform} --port {port}`.")
+    check_sandbox_file(path)
     app = plugin.sandbox(str(path))
     url = f"http://127.0.0.1:{port}"
     auth = plugin.auth(app.credentials())

@@ -11,7 +11,7 @@ import click
 
 from ..core import host
 from ..core.config import Config
-from ..core.filters import Filters, flag_label
+from ..core.filters import MAX_RECENT_DAYS, Filters, flag_label
 
 # (setting, repeatable, help)
 FLAGS: tuple[tuple[str, bool, str], ...] = (
@@ -40,7 +40,7 @@ def select_options(command: Callable[..., Any]) -> Callable[..., Any]:
         return command(*args, **kwargs)
 
     for key, repeatable, text in reversed(FLAGS):
-        kind = click.IntRange(0) if key == "recent_days" else None
+        kind = click.IntRange(0, MAX_RECENT_DAYS) if key == "recent_days" else None
         wrapper = click.option(flag_label(key), key, multiple=repeatable, type=kind,
                                help=text)(wrapper)
     return wrapper

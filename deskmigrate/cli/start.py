@@ -22,7 +22,8 @@ from .summary import finish
 @cli.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="TOML config (default: the built-in sandboxes).")
-@click.option("--seed", type=int, help="Seed of the random ticket sample (reproducible).")
+@click.option("--seed", type=click.IntRange(-(2**63), 2**63 - 1),
+              help="Seed of the random ticket sample (reproducible).")
 @select_options
 @json_option
 @click.pass_context

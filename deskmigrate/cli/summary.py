@@ -3,37 +3,49 @@ run next, and the exit code that tells a script how the run ended."""
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import click
 
 from ..core import exits
 from ..core.seats import describe
-from .app import emit
+from .app import emit, state_of
 
 
-def next_steps(result: dict[str, Any], commands: set[str]) -> list[str]:
-    """The commands that make sense after this run; ``commands``: those installed."""
+def next_steps(result: dict[str, Any], commands: set[str], config: dict[str, Any]
+               ) -> list[str]:
+    """The commands that make sense after this run, the one to run next first (the summary
+    prints only that one); ``commands``: those installed; ``config``: the run's stored one."""
     run, status, mode = result["run_id"], result["status"], result["mode"]
-    failed = _unsettled(result)
-    skipped = sum(row["skipped"] for row in result["records"].values())
     if status in ("paused", "interrupted"):
         return [f"deskmigrate resume {run}"]
     if status in ("running", "waiting", "pausing"):
         return [f"deskmigrate status {run}", f"deskmigrate pause {run}"]
-    if status != "completed":
-        return []
-    steps = []
-    if failed or skipped:
-        steps.append(f"deskmigrate report {run} --format html -o run-{run}.html")
-    if failed and mode != "demo":
-        steps.append(f"deskmigrate retry {run}")
+    if status != "completed":  # rolled back
+        return ["deskmigrate runs"]
+    failed = _unsettled(result)
+    skipped = sum(row["skipped"] for row in result["records"].values())
+    report = f"deskmigrate report {run} --format html -o run-{run}.html"
+    steps = [report] if failed else []
     if mode == "demo":
-        steps += [f"deskmigrate billing invoice {run}", "deskmigrate migrate --config FILE"]
+        steps += _after_demo(result, commands, config)
     else:
+        steps += [f"deskmigrate retry {run}"] if failed else []
         steps += [f"deskmigrate verify {run}"] if "verify" in commands else []
         steps.append(f"deskmigrate delta {run}")
-    return steps
+    return steps + ([report] if skipped and not failed else [])
+
+
+def _after_demo(result: dict[str, Any], commands: set[str], config: dict[str, Any]
+                ) -> list[str]:
+    """After a demo: a config for one's own accounts (built-in sandboxes), else the order."""
+    if (config.get("run") or {}).get("builtin_demo"):
+        return [f"deskmigrate init {result['source']} {result['target']}"]
+    invoice = [f"deskmigrate billing invoice {result['run_id']}"] if "billing" in commands \
+        else []
+    return [*invoice, "deskmigrate migrate --config "
+            + shlex.quote(config.get("config_path") or "FILE")]
 
 
 def exit_code(result: dict[str, Any]) -> int:
@@ -86,13 +98,15 @@ def print_summary(result: dict[str, Any]) -> None:
                    "at the end of the plan's data retention; counts, invoices and the meter "
                    "are kept")
     if result.get("next"):
-        click.echo("Next: " + "   ".join(f"`{step}`" for step in result["next"]))
+        click.echo(f"Next: `{result['next'][0]}`")
 
 
 def finish(ctx: click.Context, result: dict[str, Any], as_json: bool) -> None:
-    """Print a run's summary (with what to run next) and exit with the run's code."""
+    """Print a run's summary, ending with the one command to run next, and exit with the
+    run's code."""
     root = ctx.find_root().command
     commands = set(root.commands) if isinstance(root, click.Group) else set()
-    result["next"] = next_steps(result, commands)
+    run = state_of(ctx).run(result["run_id"]) or {}
+    result["next"] = next_steps(result, commands, run.get("config") or {})
     emit(result, as_json, lambda: print_summary(result))
     ctx.exit(exit_code(result))

@@ -75,9 +75,14 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
     rate = section.get("rate_limit")
     if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or rate < 1):
         raise ConfigError(f"[{table}] rate_limit must be a positive number of requests/minute.")
+    _check_workers(section.get("concurrency", 8), f"[{table}] concurrency")
     credentials = {k: str(_expand(v, f"[{table}] {k}")) for k, v in section.items()
                    if k not in ACCOUNT_SETTINGS}
     url = _expand(section["url"], f"[{table}] url")
+    try:
+        _ = urlsplit(url).port
+    except ValueError as exc:
+        raise ConfigError(f"[{table}] url is not a valid URL ({exc}).") from None
     if "@" in urlsplit(url).netloc:
         raise ConfigError(f"[{table}] url must not carry credentials; put them in [{table}] "
                           "keys such as email and token or api_key, which are never stored.")
@@ -93,11 +98,16 @@ def parse(data: dict[str, Any]) -> Config:
         if not isinstance(value, dict):
             raise ConfigError(f"[{name}] must be a table.")
         tables[name] = _expand(value, f"[{name}]")
-    workers = tables["run"].get("concurrency", 8)
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
-        raise ConfigError("[run] concurrency must be a whole number from 1 to 64.")
+    _check_workers(tables["run"].get("concurrency", 8), "[run] concurrency")
+    if not isinstance(tables["run"].get("defaults", {}), dict):
+        raise ConfigError("[run] defaults must be a table of field label = value.")
     Filters.parse(tables["select"])  # one sentence for a bad filter, before anything runs
     return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
+
+
+def _check_workers(workers: Any, where: str) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
+        raise ConfigError(f"{where} must be a whole number from 1 to 64.")
 
 
 def read(path: str | Path) -> dict[str, Any]:

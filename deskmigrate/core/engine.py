@@ -16,11 +16,12 @@ import structlog
 
 from . import host
 from . import state as st
-from .connector import Found, WriteResult
+from .connector import WriteResult
 from .context import EngineContext
-from .errors import AmbiguousWrite, ApiError, AuthError, DeskmigrateError, Unreachable
+from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
+from .lookup import Undecided, look_up
 from .outcomes import found_row, result_row, stand_ins, whole_batch_failed
 from .pipeline import run_pipeline
 from .records import Record, Unreadable, fingerprint
@@ -65,7 +66,7 @@ class Engine:
         self._emit(RUN_STARTED, {})
         status = st.COMPLETED
         try:
-            self.ctx.default_agent = self._default_agent()
+            self.ctx.default_agent = spec.stand_in or self._default_agent()
             counts = (self.state.run(spec.run_id) or {}).get("counts") or {}
             for kind in self._kinds():
                 source, target = self._request_counts()
@@ -251,22 +252,17 @@ class Engine:
         """Find a record whose earlier write may have been applied: its outcome row, owned
         only if it carries the stamp or this run was creating it (never a natural-key
         match); a pending row while the target cannot tell; None if it is not there."""
-        sid, reason = record.source_id, ""
-        for _ in range(MAX_AMBIGUOUS_ATTEMPTS):
-            try:
-                found = self.spec.target.find(kind, record, self.ctx)
-            except (AmbiguousWrite, ApiError) as exc:  # one more uncertain attempt
-                reason = scrub(str(exc))
-                continue
-            if found is None:
-                return None
-            if not isinstance(found, Found):  # a plugin answering a bare id: not proven ours
-                found = Found(str(found), owned=False)
-            return found_row(sid, found, owned=found.owned or self.ctx.was_absent(kind, sid),
-                             fingerprint=printed)
-        return {"source_id": sid, "status": st.PENDING,
-                "reason": f"could not tell whether an earlier attempt wrote it ({reason}); "
-                          "a resume looks again"}
+        sid = record.source_id
+        try:
+            found = look_up(self.spec.target, kind, record, self.ctx, MAX_AMBIGUOUS_ATTEMPTS)
+        except Undecided as exc:
+            return {"source_id": sid, "status": st.PENDING,
+                    "reason": f"could not tell whether an earlier attempt wrote it ({exc}); "
+                              "a resume looks again"}
+        if found is None:
+            return None
+        return found_row(sid, found, owned=found.owned or self.ctx.was_absent(kind, sid),
+                         fingerprint=printed)
 
     def _pipeline(self, kind: str, record: Record) -> str | None:
         """The option phases over ``record``, once; a reason to skip it, or None."""

@@ -16,9 +16,10 @@ def one_line(text: str) -> str:
 
 
 def is_html(response: httpx.Response) -> bool:
-    start = response.text.lstrip()[:15].lower()
+    """An HTML page (a login page, a proxy's error); only the first bytes are looked at."""
+    start = response.content[:64].lstrip().lower()
     return "html" in response.headers.get("content-type", "") or start.startswith(
-        ("<!doctype", "<html"))
+        (b"<!doctype", b"<html"))
 
 
 def error_body(response: httpx.Response) -> str:

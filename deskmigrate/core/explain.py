@@ -1,6 +1,6 @@
 """What a demo's numbers mean, in sentences: why agents were skipped and who takes their
 tickets, why most contacts are not there, the sample's seed and how to draw it again, the
-earlier demo that was removed, and what to run next."""
+earlier demo that was removed. What to run next ends the summary (``cli/summary.py``)."""
 
 from __future__ import annotations
 
@@ -53,22 +53,7 @@ def demo_notes(state: st.StateStore, result: dict[str, Any], kinds: Kinds, *,
         notes.append(f"The previous demo (run {removed['run_id']}) was removed first: "
                      f"{deleted} record{'s' if deleted != 1 else ''} it had created were "
                      "deleted from the target.")
-    notes.append(next_step(result, config_path))
     return notes
-
-
-def next_step(result: dict[str, Any], config_path: str | None) -> str:
-    run_id = result["run_id"]
-    failed = sum(row["failed"] for row in result["records"].values())
-    report = f"`deskmigrate report {run_id} --format html -o report.html` shows every record"
-    if failed:
-        return f"Next: {report} and why {failed} failed; `deskmigrate demo` tries again."
-    if config_path is None:
-        init = ["deskmigrate", "init", result["source"], result["target"]]
-        return (f"Next: {report}; to try your own accounts, `{shlex.join(init)}` writes "
-                "deskmigrate.toml, then `deskmigrate demo --config deskmigrate.toml`.")
-    return (f"Next: {report}; `deskmigrate billing invoice {run_id}` orders the full run, "
-            f"then `deskmigrate migrate --config {shlex.quote(config_path)}`.")
 
 
 def _s(items: list[Any]) -> str:

@@ -19,6 +19,7 @@ ORDERS = ("default", "express")
 UNSOLVED = ("new", "open", "pending", "hold")
 KEYS = (*DATE_KEYS, *LIST_KEYS, "order", "recent_days")
 TICKET = "ticket"  # the kind the date, status and tag filters apply to
+MAX_RECENT_DAYS = 36_500  # a century: more would overflow the date arithmetic
 
 
 def config_label(key: str) -> str:
@@ -78,9 +79,10 @@ class Filters:
             raise ConfigError(f"{label('order')} must be one of {', '.join(ORDERS)}, not "
                               f"'{order}'.")
         days = table.get("recent_days", 30)
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        if isinstance(days, bool) or not isinstance(days, int) or not \
+                0 <= days <= MAX_RECENT_DAYS:
             raise ConfigError(f"{label('recent_days')} must be a whole number of days "
-                              "(0 or more).")
+                              f"from 0 to {MAX_RECENT_DAYS}.")
         filters = cls(**values, order=order, recent_days=days)
         filters._check(label)
         if kinds is not None:
@@ -186,13 +188,16 @@ def _utc(value: datetime) -> datetime:
 def _when(value: Any, name: str) -> datetime:
     """A TOML date or datetime, or an ISO text (``2025-01-31``, ``2025-01-31T08:00Z``)."""
     if isinstance(value, datetime):
-        return _utc(value)
+        try:
+            return _utc(value)
+        except OverflowError:  # 9999-12-31T23:00-01:00 has no UTC time
+            raise ConfigError(f"{name} is past the last date there is.") from None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, str):
         try:
             return _utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a date; a date at the end of time
             pass
     raise ConfigError(f"{name} must be a date such as 2025-01-31 (or 2025-01-31T08:00Z), "
                       f"not '{value}'.")
@@ -206,4 +211,6 @@ def _names(value: Any, name: str) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise ConfigError(f"{name} must be a list of names, not {item!r}.")
         names += [part.strip() for part in item.split(",") if part.strip()]
+    if not names:  # an empty filter would keep everything, not what was meant
+        raise ConfigError(f"{name} names nothing; give at least one name or leave it out.")
     return tuple(dict.fromkeys(names))

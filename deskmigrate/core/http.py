@@ -7,7 +7,6 @@ Connectors call :meth:`HttpClient.request` (or ``get_json``); they never import 
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -27,41 +26,24 @@ from tenacity import (
 )
 
 from .budget import EndpointBudgets, RateBudget, header_int, retry_after, seconds_until
-from .errors import AmbiguousWrite, ApiError, AuthError, ConfigError, NotFound, Unreachable
-from .errortext import error_body, one_line
-from .origins import DOWNLOAD_LIMIT, REDIRECTS, OriginPolicy, read_capped, rebuilt
+from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
+from .errortext import error_body, is_html, one_line
+from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
+    DOWNLOAD_LIMIT,
+    REDIRECTS,
+    OriginPolicy,
+    check_url,
+    is_loopback,
+    read_capped,
+    rebuilt,
+)
 
 log = structlog.get_logger("deskmigrate.http")
 
-LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 IDEMPOTENT_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 # Errors after which the server may have acted on a request.
 AMBIGUOUS_STATUSES = {500, 502, 504}
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str) -> str:
-    """Refuse anything but https, or plain http to a loopback address, and credentials
-    written into the URL."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        raise ConfigError("Credentials do not belong in a URL; put them in the account's "
-                          "own keys (e.g. token or api_key) instead.")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"'{url}' is not an http(s) URL.")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(f"Plain HTTP is only allowed to loopback addresses, not "
-                          f"{parts.hostname}; use https.")
-    return url.rstrip("/")
 
 
 class Verdict(Enum):
@@ -248,7 +230,11 @@ class HttpClient:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params).json()
+        response = self.request("GET", path, params=params)
+        try:
+            return response.json()
+        except ValueError:  # not JSON, or not UTF-8
+            raise ApiError(f"{self.platform} answered GET {path} with no JSON.") from None
 
     def download(self, url: str, limit: int | None = None) -> bytes:
         """Attachment bytes, streamed and refused past ``limit`` (default: the platform's
@@ -293,6 +279,10 @@ class HttpClient:
                 spent = EndpointBudgets.settle(
                     endpoint, None if response is None else response.headers)
         verdict = classify(response.status_code, self._verdicts)
+        if verdict is Verdict.OK and limit is None and is_html(response):
+            raise ApiError(f"{self.platform} answered {method} {urlsplit(url).path} with a web "
+                           f"page ({error_body(response)}) instead of its API; check that the "
+                           f"url {self.base_url} is the account's own address.")
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
             return response
         if verdict is Verdict.RATE_LIMITED:

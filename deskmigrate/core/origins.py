@@ -5,15 +5,45 @@ Downloads are streamed and refused past a size limit."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import ApiError, TooLarge
+from .errors import ApiError, ConfigError, TooLarge
 
 REDIRECTS = (301, 302, 303, 307, 308)
 DOWNLOAD_LIMIT = 100 * 1_048_576  # bytes, when the platform states no attachment limit
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    """Refuse anything but https, or plain http to a loopback address, and credentials
+    written into the URL."""
+    try:
+        parts, _ = urlsplit(url), urlsplit(url).port
+    except ValueError as exc:
+        shown = url.rpartition("@")[2]  # never what could be a password
+        raise ConfigError(f"'{shown}' is not a valid URL ({exc}).") from None
+    if parts.username or parts.password:
+        raise ConfigError("Credentials do not belong in a URL; put them in the account's "
+                          "own keys (e.g. token or api_key) instead.")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"'{url}' is not an http(s) URL.")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(f"Plain HTTP is only allowed to loopback addresses, not "
+                          f"{parts.hostname}; use https.")
+    return url.rstrip("/")
 
 
 def origin(url: str) -> tuple[str, str, int]:

@@ -46,17 +46,23 @@ def open_state(db: str | os.PathLike[str] | None = None) -> StateStore:
 
 
 def sandbox_dir() -> Path:
-    path = home() / "sandboxes"
-    path.mkdir(parents=True, exist_ok=True)
+    return _folder(home() / "sandboxes", "The sandbox data folder")
+
+
+def _folder(path: Path, what: str) -> Path:
+    """``path``, created as a folder if missing; one sentence if it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DeskmigrateError(f"{what} {path} cannot be created "
+                               f"({exc.strerror or exc}).") from None
     return path
 
 
 def log_dir(db: str | os.PathLike[str] | None = None) -> Path:
     """Where run logs go: ``logs/`` beside the state database (so under the data directory
     by default); each run appends JSON lines to ``run-N.log``."""
-    path = state_path(db).parent / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder(state_path(db).parent / "logs", "The run log folder")
 
 
 def run_log_path(db: str | os.PathLike[str] | None, run_id: int) -> Path:

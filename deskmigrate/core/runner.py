@@ -20,10 +20,11 @@ from . import state as st
 from .config import Config, load
 from .connect import connect
 from .connector import Connection, Platform, Source, Target
-from .engine import Engine
+from .engine import MAX_AMBIGUOUS_ATTEMPTS, Engine
 from .errors import DeskmigrateError, RunInterrupted, RunRefused
 from .explain import demo_notes
 from .filters import Filters
+from .lookup import claim_lost_creates
 from .options import validate_options
 from .paths import run_log_path
 from .progress import Board
@@ -46,6 +47,16 @@ class Accounts:
     source: Source
     target: Target
     connections: tuple[Connection, Connection]
+    _stand_in: tuple[str | None] | None = field(default=None, repr=False)
+
+    def default_agent(self, config: Config, *, fresh: bool = False) -> str | None:
+        """The target id standing in for unknown agents (see :func:`default_agent`), asked of
+        the target once however often a run needs it; ``fresh``: again (a rollback may have
+        removed it)."""
+        if self._stand_in is None or fresh:
+            self._stand_in = (default_agent(self.target, config.run.get("default_agent"),
+                                            config.target.platform),)
+        return self._stand_in[0]
 
     def close(self) -> None:
         self.source.close()
@@ -141,9 +152,11 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    accounts.source_platform, accounts.target_platform)
-        # Both accounts answer and the default agent exists before anything is written.
-        accounts.source.check()
-        default_agent(accounts.target, config.run.get("default_agent"), config.target.platform)
+        # Both accounts answer and the default agent exists before anything is written (a
+        # delta's first read of the source proves its credentials: it reads before writing)
+        if mode != "delta":
+            accounts.source.check()
+        accounts.default_agent(config)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
         state.refuse_if_busy(migration_id)  # early, before asking either platform anything
@@ -178,14 +191,18 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
                     if (earlier["migration_id"] == migration_id and earlier["mode"] == "demo"
                             and earlier["id"] != run_id
                             and earlier["status"] != st.ROLLED_BACK):
-                        deleted = rollback(state, accounts.target, earlier["id"], pm)
+                        deleted = rollback(state, accounts.target, earlier["id"], pm,
+                                           accounts.source)
                         removed.append({"run_id": earlier["id"], "deleted": deleted})
+                if removed:
+                    accounts.default_agent(config, fresh=True)
                 # seats once the earlier demo's agents are gone from the target
                 public["seats"] = measure(accounts.source, accounts.target, filters).as_dict()
                 state.update_run(run_id, config=public)
             if mode == "remigrate" and base is not None:
                 for earlier in reversed(_chain(state, base)):
-                    rollback(state, accounts.target, earlier["id"], pm)
+                    rollback(state, accounts.target, earlier["id"], pm, accounts.source)
+                accounts.default_agent(config, fresh=True)
             result = _execute(state, pm, accounts, config, run_id, launch)
             if mode == "demo":
                 result["removed_demos"] = removed
@@ -294,6 +311,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
+        stand_in=accounts.default_agent(config),
         source_capabilities=accounts.source_platform.capabilities,
         target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,
@@ -318,15 +336,20 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
 
 
 def rollback(state: st.StateStore, target: Target, run_id: int,
-             pm: pluggy.PluginManager | None = None) -> dict[str, int]:
+             pm: pluggy.PluginManager | None = None, source: Source | None = None
+             ) -> dict[str, int]:
     """Delete from the target what ``run_id`` created and still owns (never what it
-    matched, nor what a later run adopted), newest kinds first. Only deletions the target
-    confirms leave the id map and are counted; the run is rolled back once nothing it
-    created is left (run it again to retry the rest). Idempotent and resumable."""
+    matched, nor what a later run adopted), newest kinds first. With ``source``, records
+    whose create answer a kill lost are looked up first (a run never resumed). Only
+    deletions the target confirms leave the id map and are counted; the run is rolled back
+    once nothing it created is left (run it again to retry the rest). Idempotent and
+    resumable."""
     run = state.run(run_id)
     if run is not None and run["status"] in lease.LIVE:
         raise DeskmigrateError(f"Run {run_id} is still {run['status']} (process "
                                f"{run['pid']}); pause it before rolling it back.")
+    undecided = claim_lost_creates(state, source, target, run_id, host.kinds(pm),
+                                   MAX_AMBIGUOUS_ATTEMPTS) if source is not None else 0
     deleted: dict[str, int] = {}
     for kind in rollback_order(host.kinds(pm).order):
         ids = state.created_by(run_id, kind)
@@ -343,6 +366,11 @@ def rollback(state: st.StateStore, target: Target, run_id: int,
                 deleted[kind] = deleted.get(kind, 0) + len(gone)
         if not state.created_by(run_id, kind):
             state.forget_run(run_id, kind)  # what it matched: mapping rows only
+    if undecided:
+        raise DeskmigrateError(
+            f"Run {run_id} is partly rolled back: the target could not tell whether "
+            f"{undecided} records were created by it; run `deskmigrate rollback {run_id}` "
+            "again.")
     if state.created_remaining(run_id) == 0:
         state.set_status(run_id, st.ROLLED_BACK)
     return deleted

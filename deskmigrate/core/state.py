@@ -142,6 +142,8 @@ class StateStore(Claims):
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """A run; one left live by a process that is gone reads as interrupted."""
+        if not 0 < run_id < 2**63:  # SQLite's integers: no such run, not an overflow
+            return None
         row = self._one("SELECT * FROM runs WHERE id=?", [run_id])
         if row:
             for key in ("config", "options", "counts", "requests"):

@@ -90,6 +90,16 @@ class Claims:
             [migration_id, kind, PENDING, run_id, ROLLED_BACK])
         return {r["source_id"] for r in rows}
 
+    def unanswered(self, run_id: int, kind: str) -> list[str]:
+        """Source ids of ``kind`` whose create request ``run_id`` may have sent with no
+        answer: pending with no target id, and mapped by no run of the migration since."""
+        rows = self.db.query(
+            "SELECT o.source_id FROM outcomes o JOIN runs r ON r.id=o.run_id WHERE "
+            "o.run_id=? AND o.kind=? AND o.status=? AND o.target_id IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM id_map m WHERE m.migration_id=r.migration_id AND m.kind=o.kind "
+            "AND m.source_id=o.source_id)", [run_id, kind, PENDING])
+        return [r["source_id"] for r in rows]
+
     def created_by(self, run_id: int, kind: str) -> list[str]:
         """Target ids of ``kind`` that a run created (not those it matched)."""
         rows = self.db.query("SELECT target_id FROM id_map WHERE run_id=? AND kind=? AND "

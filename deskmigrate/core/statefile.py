@@ -73,6 +73,31 @@ def _component_version(conn: sqlite3.Connection, table: str) -> int:
         return 0
 
 
+SANDBOX_TABLES = {"docs", "meta", "blobs"}  # what a sandbox's store keeps
+
+
+def check_sandbox_file(path: Path) -> None:
+    """``path`` may hold a sandbox's data: a folder we may write in, or an SQLite file with
+    no table but a sandbox's (never the state database or another program's file)."""
+    if path.is_dir():
+        raise StateFileError(f"The sandbox data {path} is a folder; pass a file to --data.")
+    if not path.exists():
+        check_creatable(path, "The sandbox data")
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StateFileError(f"The sandbox data {path} cannot be used ({exc}).") from None
+    if tables - SANDBOX_TABLES:
+        raise StateFileError(f"{path} holds another program's tables, not a sandbox's data; "
+                             "pass another --data.")
+
+
 def check_creatable(path: Path, what: str) -> None:
     """``what`` can be created at ``path``: the nearest existing folder above it is a
     folder we may write in."""

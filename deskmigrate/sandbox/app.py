@@ -175,8 +175,9 @@ class SandboxApp:
             header, window = endpoint
             allowed, left, resets = window.hit()
             own = {header: f"total={window.limit}; remaining={left}; resets={resets}"}
-            if not allowed:
-                return self._too_many(resets, own)
+            if not allowed:  # the endpoint's window is spent, not the account's
+                return Response("Too Many Requests", status=429, content_type="text/plain",
+                                headers={"Retry-After": str(resets), **own})
         allowed, remaining, reset = self.limiter.hit()
         if not allowed:
             return self._too_many(reset)
@@ -209,11 +210,9 @@ class SandboxApp:
                                  exc.code or 400)
         return response if isinstance(response, Response) else json_response(response)
 
-    def _too_many(self, reset: int, endpoint: dict[str, str] | None = None) -> Response:
-        """A 429: the account's window is spent, or (``endpoint`` headers) the endpoint's."""
-        account = (self.rate_limit_headers(self.limiter.limit, 0, reset) if endpoint is None
-                   else {})
-        headers = {"Retry-After": str(reset), **account, **(endpoint or {})}
+    def _too_many(self, reset: int) -> Response:
+        headers = {"Retry-After": str(reset),
+                   **self.rate_limit_headers(self.limiter.limit, 0, reset)}
         return Response("Too Many Requests", status=429, headers=headers,
                         content_type="text/plain")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import keyword
 import re
+import shutil
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from string import Template
 
-from ..core.errors import ConfigError
+from ..core import host
+from ..core.errors import ConfigError, DeskmigrateError
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
@@ -20,12 +22,19 @@ def new_plugin(name: str, parent: Path) -> Path:
     if not NAME.match(name) or keyword.iskeyword(name):
         raise ConfigError(f"'{name}' is not a plugin name: use 2-31 lower-case letters, digits "
                           f"or underscores, starting with a letter.")
+    if name in host.platforms():
+        raise ConfigError(f"'{name}' is an installed platform already; choose another name.")
     folder = parent / f"deskmigrate-{name}"
     if folder.exists():
         raise ConfigError(f"{folder} already exists; choose another folder or name.")
     words = {"module": name, "cls": "".join(p.capitalize() for p in name.split("_")),
              "title": " ".join(p.capitalize() for p in name.split("_"))}
-    _render(files(__package__) / "template", folder, words)
+    try:
+        _render(files(__package__) / "template", folder, words)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)  # no half-written package left behind
+        raise DeskmigrateError(f"Cannot write the plugin package to {folder} "
+                               f"({exc.strerror or exc}).") from None
     return folder
 
 

@@ -20,6 +20,7 @@ from deskmigrate.billing.reconcile import reconcile
 from deskmigrate.billing.render import invoice_html
 from deskmigrate.billing.upgrades import upgrade_invoice
 from deskmigrate.cli import cli
+from deskmigrate.core import exits
 from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.run import RunRequest
 from deskmigrate.core.state import COMPLETED, ROLLED_BACK, StateStore
@@ -151,7 +152,7 @@ def test_pause_and_windows_refused_up_front_then_upgraded(tmp_path: Path) -> Non
     running = state.start_run(mid, "full", options={}, config={
         "billing": {}, "source": {"platform": "zendesk"}, "target": {"platform": "freshdesk"}})
     result = CliRunner().invoke(cli, ["--db", str(db), "pause", str(running)])
-    assert result.exit_code != 0
+    assert result.exit_code == exits.REFUSED  # docs/cli.md: `pause` exits 7
     assert result.output == (
         f"Error: Pausing a run needs the Signature plan; migration {mid} is on the Standard "
         f"plan (invoice {number}): upgrade with `deskmigrate billing upgrade {number} --plan "

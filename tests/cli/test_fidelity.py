@@ -8,6 +8,7 @@ import json
 import httpx
 from cli_support import TICKETS, invoke
 from e2e_accounts import write_config
+from selectolax.lexbor import LexborHTMLParser
 
 from deskmigrate.core import exits
 
@@ -65,5 +66,16 @@ def test_a_delta_does_not_select_what_the_target_cannot_update(tmp_path, serve):
            "kb_article records already migrated — the zendesk target cannot update them" \
            in text.stdout
     assert "skipped    1" not in text.stdout
+    # the HTML report's "Not selected" section names the same kinds, in the same order
+    html = invoke(db, "report", "2", "--format", "html")
+    assert html.exit_code == 0, html.output
+    section = LexborHTMLParser(html.stdout).css_first("#not-selected")
+    assert section.css_first("h2").text() == "Not selected" and not section.css(".none")
+    assert section.css_first("p").text() == (
+        "field, group, agent, company, contact, kb_category, kb_folder, kb_article records "
+        "already migrated: the zendesk target cannot update them; a delta creates their new "
+        "records only.")
+    full = LexborHTMLParser(invoke(db, "report", "1", "--format", "html").stdout)
+    assert full.css_first("#not-selected .none").text() == "none"  # a full run selects all
 
 

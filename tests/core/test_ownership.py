@@ -9,6 +9,7 @@ from memory_connectors import MemorySource, MemoryTarget, sample_records
 from test_engine import KINDS, engine
 
 from deskmigrate.core import state as st
+from deskmigrate.core.errors import DeskmigrateError
 from deskmigrate.core.records import Agent, Contact, Group
 from deskmigrate.core.runner import rollback
 from deskmigrate.core.selection import DemoSelection, Selection
@@ -71,6 +72,25 @@ def test_killed_while_creating_an_unstamped_record_resume_owns_it(state):
     assert [g.name for g in target.store["group"].values()] == ["Support", "Billing"]
     rollback(state, target, run)
     assert left_in(target) == before
+
+
+def test_rollback_straight_after_a_kill_looks_up_the_writes_whose_answer_was_lost(state):
+    target, before = target_holding_some_of_them()
+    target.lose = {"g2"}  # the group is created, then the process dies before the answer
+    records = records_with_new_group()
+    eng, run = engine(state, MemorySource(records), target)
+    with pytest.raises(SystemExit):
+        eng.run(Selection(eng.spec.source))
+    state.interrupt(run, "killed")  # its process is gone (in a real kill, the lease says so)
+    assert "Billing" in [g.name for g in target.store["group"].values()]
+    target.find_ambiguous = {"g2": 99}  # the target cannot tell: nothing is decided
+    with pytest.raises(DeskmigrateError, match="could not tell whether 1 records"):
+        rollback(state, target, run, source=MemorySource(records))
+    assert state.status(run) != st.ROLLED_BACK
+    target.find_ambiguous = {}
+    assert rollback(state, target, run, source=MemorySource(records)) == {"group": 1}
+    assert left_in(target) == before  # Support (theirs, matched) is still there
+    assert state.status(run) == st.ROLLED_BACK
 
 
 def test_rollback_of_a_demo_leaves_what_a_later_full_run_adopted(state):

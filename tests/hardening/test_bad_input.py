@@ -3,10 +3,13 @@ written: the state database, the target and the working folder are left as they 
 
 from __future__ import annotations
 
+import base64
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -28,6 +31,39 @@ class Servers:
     token: str
     source_email: str
     source_token: str
+    hostile: str  # the source behind a hostile proxy: {hostile}/MODE is its URL
+
+
+LOGIN_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n"
+              b"<body><form>Single sign-on</form></body></html>")
+
+
+def hostile(source: Any) -> Any:
+    """The source behind a proxy whose answer depends on the first path segment (the rest
+    goes to the source): a login page, a body that is not JSON, a JSON null, a 200 KB
+    one-line error, a proxy's multi-line HTML 403 page, a 401 echoing the credentials."""
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        _, mode, rest = environ["PATH_INFO"].split("/", 2)
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        decoded = base64.b64decode(auth.partition(" ")[2] or "").decode()
+        answers = {
+            "login-page": ("200 OK", "text/html", LOGIN_PAGE),
+            "not-json": ("200 OK", "application/json", b'{"user": {"id": 1, "na'),
+            "json-null": ("200 OK", "application/json", b"null"),
+            "giant-error": ("400 Bad Request", "text/plain", b"x" * 200_000),
+            "proxy-403": ("403 Forbidden", "text/html",
+                          b"<html><head><title>403\nForbidden</title></head>\n<body>"
+                          b"<h1>Request\nblocked</h1>\n</body></html>"),
+            "echo-401": ("401 Unauthorized", "application/json", json.dumps(
+                {"error": f"bad {auth} ({decoded})"}).encode()),
+        }
+        if mode not in answers:
+            environ["PATH_INFO"] = "/" + rest
+            return source(environ, start_response)
+        status, kind, body = answers[mode]
+        start_response(status, [("Content-Type", kind)])
+        return [body]
+    return wsgi
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +73,10 @@ def servers(tmp_path_factory) -> Iterator[Servers]:
     source = open_sandbox("zendesk", folder / "source.sqlite", tickets=2, seed=5)
     target = open_sandbox("zendesk", folder / "target.sqlite", tickets=0, seed=6)
     s, t = source.credentials(), target.credentials()
-    with serve_in_thread(source) as source_url, serve_in_thread(target) as target_url:
+    with serve_in_thread(source) as source_url, serve_in_thread(target) as target_url, \
+            serve_in_thread(hostile(source)) as hostile_url:
         yield Servers(source_url, target_url, folder / "target.sqlite", t["email"], t["token"],
-                      s["email"], s["token"])
+                      s["email"], s["token"], hostile_url)
 
 
 class Workspace:
@@ -65,14 +102,25 @@ class Workspace:
         path.write_text(text + "[billing]\nenforce = false\n" + extra)
         return str(path)
 
-    def db_with(self, sql: str) -> list[str]:
+    def db_with(self, sql: str, then: tuple[str, ...] = ("runs",)) -> list[str]:
         with sqlite3.connect(self.db) as conn:
             conn.executescript(sql)
-        return ["runs"]
+        return list(then)
+
+    def behind(self, mode: str, command: str = "check") -> list[str]:
+        """``command`` with the source behind the hostile proxy answering as ``mode``."""
+        s = self.servers
+        return [command, "--config", self.config(source="[source]\n" + zd(
+            f"{s.hostile}/{mode}", email=s.source_email, token=s.source_token))]
 
     def raw(self, name: str, data: bytes) -> str:
         (self.root / name).write_bytes(data)
         return str(self.root / name)
+
+
+BIG = str(2**70)  # more than SQLite's integers hold
+MIGRATED_ONE = ("INSERT INTO outcomes (run_id, kind, source_id, status, target_id) "
+                "VALUES (1, 'group', '1', 'migrated', '2')")
 
 
 def zd(url: str, **keys: str) -> str:
@@ -187,6 +235,127 @@ CASES: list[tuple[str, int, Setup]] = [
     ("email without @", 2, lambda w: ["billing", "customer", "set", "--name", "Acme",
                                       "--email", "acme", "--country", "FR"]),
     ("pay no invoice", 1, lambda w: ["billing", "pay", "INV-999", "--method", "card"]),
+    # -- new commands and options (audit of 2026-11-30; "fixed" = it failed before) -------
+    ("init to an unwritable place", 1, lambda w: ["init", "zendesk", "freshdesk", "-o",
+                                                  "/proc/deskmigrate.toml"]),
+    ("init into a missing folder", 1, lambda w: ["init", "zendesk", "freshdesk", "-o",
+                                                 str(w.root / "no" / "d.toml")]),
+    ("init of an unknown platform", 2, lambda w: ["init", "nodesk", "zendesk", "-o",
+                                                  str(w.root / "d.toml")]),
+    ("init over an existing config", 1, lambda w: ["init", "zendesk", "freshdesk", "-o",
+                                                   w.config()]),
+    ("init --from-sandboxes, none served, --json", 1, lambda w: [
+        "init", "--from-sandboxes", "--json", "-o", str(w.root / "d.toml")]),
+    ("paths with --db under a file", 1, lambda w: [  # fixed: traceback
+        "--db", w.raw("f", b"x") + "/s.sqlite", "paths"]),
+    ("--log-format xml", 2, lambda w: ["--log-format", "xml", "runs"]),
+    ("status of a run id past SQLite's integers", 1, lambda w: ["status", BIG]),  # fixed
+    ("report of a run id past SQLite's integers, --json", 1, lambda w: [  # fixed
+        "report", BIG, "--json"]),
+    ("report --timezone Mars, --json", 2, lambda w: ["report", "1", "--timezone",
+                                                    "Mars/Olympus", "--json"]),
+    ("report html to an unwritable place", 1, lambda w: ["report", "1", "--format", "html",
+                                                         "-o", "/proc/r.html"]),
+    ("verify of no run, --json", 1, lambda w: ["verify", "999", "--json"]),
+    ("verify a run started without a config", 1, lambda w: ["verify", "1"]),
+    ("verify --sample 0", 2, lambda w: ["verify", "1", "--sample", "0"]),
+    ("verify against an unreachable target", 1, lambda w: w.db_with(MIGRATED_ONE, (
+        "verify", "1", "--config", w.config(target="[target]\n" + zd(
+            "http://127.0.0.1:1", email="a@b.c", token="t"))))),
+    ("migrate --again a run id past SQLite's integers", 1, lambda w: [  # fixed
+        "migrate", "--config", w.config(), "--again", BIG]),
+    # -- [select] and its flags -------------------------------------------------------------
+    ("--status empty", 2, lambda w: [  # fixed: ran everything
+        "migrate", "--config", w.config(), "--status", ""]),
+    ("--tags-none only commas", 2, lambda w: [  # fixed: ran everything
+        "migrate", "--config", w.config(), "--tags-none", " , ,"]),
+    ("--recent-days 99999999999", 2, lambda w: [  # fixed: traceback mid-run
+        "migrate", "--config", w.config(), "--order", "express", "--recent-days",
+        "99999999999"]),
+    ("[select] created_after past the end of time", 2, lambda w: [  # fixed: traceback
+        "migrate", "--config", w.config(extra="[select]\ncreated_after = "
+                                        "9999-12-31T23:59:59-01:00\n")]),
+    ("--created-after not a date", 2, lambda w: ["demo", "--config", w.config(),
+                                                 "--created-after", "2025-13-45"]),
+    ("--created-after after --created-before", 2, lambda w: [
+        "migrate", "--config", w.config(), "--created-after", "2026-01-01",
+        "--created-before", "2025-01-01"]),
+    ("--status bogus", 2, lambda w: ["migrate", "--config", w.config(), "--status", "bogus"]),
+    ("--kinds bogus", 2, lambda w: ["migrate", "--config", w.config(), "--kinds", "bogus"]),
+    ("--exclude-kinds every kind", 2, lambda w: [
+        "migrate", "--config", w.config(), "--exclude-kinds",
+        "field,group,agent,company,contact,ticket,kb_category,kb_folder,kb_article"]),
+    ("kb_folder left out, kb_article kept", 2, lambda w: [
+        "migrate", "--config", w.config(), "--exclude-kinds", "kb_folder"]),
+    ("--order sideways", 2, lambda w: ["migrate", "--config", w.config(), "--order",
+                                       "sideways"]),
+    ("[select] unknown setting", 2, lambda w: ["migrate", "--config", w.config(
+        extra="[select]\nfoo = 1\n")]),
+    ("[select] status a number", 2, lambda w: ["migrate", "--config", w.config(
+        extra="[select]\nstatus = 5\n")]),
+    # -- config keys ------------------------------------------------------------------------
+    ("[source] concurrency 0", 2, lambda w: ["migrate", "--config", w.config(  # fixed
+        source="[source]\n" + zd(w.servers.source, email="a@b.c", token="t")
+        + "concurrency = 0\n")]),
+    ("[run] defaults not a table", 2, lambda w: ["migrate", "--config", w.config(  # fixed
+        extra='[run]\ndefaults = "x"\n')]),
+    ("url with port 99999", 2, lambda w: ["check", "--config", w.config(  # fixed: traceback
+        source="[source]\n" + zd("https://acme.zendesk.com:99999", email="a@b.c",
+                                 token="t"))]),
+    ("url with a broken IPv6 host", 2, lambda w: ["migrate", "--config", w.config(  # fixed
+        source="[source]\n" + zd("https://[::1", email="a@b.c", token="t"))]),
+    ("[options] add_tag a number", 2, lambda w: ["migrate", "--config", w.config(
+        extra="[options]\nadd_tag = 5\n")]),
+    # -- a hostile source -------------------------------------------------------------------
+    ("a login page instead of the API", 1, lambda w: w.behind("login-page")),  # fixed
+    ("a body that is not JSON", 1, lambda w: w.behind("not-json", "demo")),  # fixed
+    ("a JSON null instead of an object", 1, lambda w: w.behind("json-null", "migrate")),
+    ("a 200 KB one-line error body", 1, lambda w: w.behind("giant-error")),
+    ("a proxy's multi-line HTML 403 page", 1, lambda w: w.behind("proxy-403", "migrate")),
+    ("a 401 echoing the credentials", 1, lambda w: w.behind("echo-401", "demo")),
+    # -- sandboxes --------------------------------------------------------------------------
+    ("sandbox --tickets 99999999999", 2, lambda w: [  # fixed: seeded for ever
+        "sandbox", "serve", "zendesk", "--port", "0", "--tickets", "99999999999"]),
+    ("sandbox --data the state database", 1, lambda w: [  # fixed: sandbox tables in it
+        "sandbox", "serve", "zendesk", "--port", "0", "--data", str(w.db)]),
+    ("sandbox --data a foreign SQLite file", 1, lambda w: [  # fixed: sandbox tables in it
+        "sandbox", "serve", "zendesk", "--port", "0", "--data", str(_foreign(w))]),
+    ("sandbox --data a text file", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
+                                                 "--data", w.raw("t.txt", b"notes")]),
+    ("sandbox --faults 2", 2, lambda w: ["sandbox", "serve", "zendesk", "--faults", "2"]),
+    # -- billing, more ----------------------------------------------------------------------
+    ("billing quote of a run id past SQLite's integers", 1, lambda w: [  # fixed
+        "billing", "quote", BIG]),
+    ("billing export of no invoice, --json", 1, lambda w: ["billing", "export", "INV-999",
+                                                           "--json"]),
+    ("billing price book not UTF-8", 2, lambda w: [  # fixed: traceback
+        "billing", "pricebook", "check", w.raw("p.toml", b"\xff\xfe currency = 1")]),
+    ("billing customer name on two lines", 2, lambda w: [  # fixed: stored
+        "billing", "customer", "set", "--name", "Acme\nInc", "--email", "b@acme.example",
+        "--country", "FR"]),
+    ("billing customer email a@@b", 2, lambda w: [  # fixed: stored
+        "billing", "customer", "set", "--name", "Acme", "--email", "a@@b", "--country",
+        "FR"]),
+    ("billing invoices --migration x", 2, lambda w: ["billing", "invoices", "--migration",
+                                                     "x"]),
+    # -- plugin scaffold, sandbox activity, seeds, a damaged run ----------------------------
+    ("plugin new into an unwritable place", 1, lambda w: [  # fixed: traceback
+        "plugin", "new", "acmedesk", "--dir", "/proc"]),
+    ("plugin new named like an installed platform", 2, lambda w: [  # fixed: written
+        "plugin", "new", "zendesk", "--dir", str(w.root)]),
+    ("plugin new ../evil", 2, lambda w: ["plugin", "new", "../evil", "--dir", str(w.root)]),
+    ("sandbox activity on the state database", 1, lambda w: [  # fixed: tables written
+        "sandbox", "activity", "zendesk", "--data", str(w.db)]),
+    ("sandbox activity on a text file", 1, lambda w: [  # fixed: traceback
+        "sandbox", "activity", "zendesk", "--data", w.raw("t.txt", b"notes")]),
+    ("demo --seed past SQLite's integers", 2, lambda w: [  # fixed: traceback
+        "demo", "--config", w.config(), "--seed", BIG]),
+    ("init -o -", 2, lambda w: [  # fixed: wrote a file named "-" in the working folder
+        "init", "zendesk", "freshdesk", "-o", "-"]),
+    ("status of a run whose stored config is damaged", 1, lambda w: w.db_with(  # fixed
+        "UPDATE runs SET config='{broken' WHERE id=1", ("status", "1"))),
+    ("platforms --source alone, --json", 2, lambda w: ["platforms", "--source", "zendesk",
+                                                       "--json"]),
 ]
 
 
@@ -227,10 +396,19 @@ def test_bad_input_is_one_sentence_a_non_zero_exit_and_nothing_written(
     args = setup(work)
     before = snapshot(work.root, servers.target_db)
     result = CliRunner().invoke(cli, ["--db", str(work.db), *args])
-    lines = result.stderr.strip().splitlines()
     assert result.exit_code == code, (result.exit_code, result.output)
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    if "--json" in args:  # the error is one JSON object on stdout, nothing on stderr
+        lines = result.stdout.strip().splitlines()
+        assert len(lines) == 1 and result.stderr == "", result.output
+        assert json.loads(lines[0]) == {"error": json.loads(lines[0])["error"],
+                                        "exit_code": code}
+    else:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
     assert "Traceback" not in result.output and isinstance(result.exception, SystemExit)
+    for secret in (servers.token, servers.source_token, base64.b64encode(
+            f"{servers.source_email}/token:{servers.source_token}".encode()).decode()):
+        assert secret not in result.output
     assert snapshot(work.root, servers.target_db) == before
 
 

@@ -61,22 +61,38 @@ def test_delta_intercom_to_freshdesk_then_nothing(tmp_path, pair):
 
 
 def test_rollback_deletes_what_the_run_created_and_keeps_the_rest(tmp_path, pair):
+    """A contact of the same email and a top-level collection of the same name as a Zendesk
+    category (with an article of its own) were in Intercom before: both are reused, the
+    category's sections go inside that collection, and the rollback keeps them."""
     source, target, _, target_app = pair("zendesk", "intercom")
     with zendesk_client(source.url, source.credentials) as http:
         user = http.get("/api/v2/users.json?role=end-user").json()["users"][0]
+        category = http.get("/api/v2/help_center/categories.json").json()["categories"][0]
     with intercom_reader.client(target.url, target.credentials) as http:
         kept = http.post("/contacts", json={"email": user["email"], "name": "Already here"}
                          ).raise_for_status().json()["id"]
+        shelf = http.post("/help_center/collections", json={"name": category["name"]}
+                          ).raise_for_status().json()["id"]
+        admin = http.get("/me").raise_for_status().json()["id"]
+        theirs = http.post("/articles", json={
+            "title": "Ours already", "author_id": int(admin), "parent_id": int(shelf),
+            "parent_type": "collection"}).raise_for_status().json()["id"]
     db = tmp_path / "state.db"
     full = cli_json(db, "migrate", "--config",
                     str(write_config(tmp_path / "c.toml", source, target)))
     assert id_map(db, "contact")[str(user["id"])] == kept  # matched, not created
+    assert id_map(db, "kb_category")[str(category["id"])] == str(shelf)  # reused
+    store = target_app.store
+    tops = [c["name"] for c in store.query("collections") if c.get("parent_id") is None]
+    assert tops.count(category["name"]) == 1  # never duplicated
+    kb = intercom_reader.help_center(target.url, target.credentials)
+    assert sum(a["category"] == category["name"] for a in kb) > 1  # its articles went in it
     result = CliRunner().invoke(cli, ["--db", str(db), "rollback", str(full["run_id"]),
                                       "--yes"])
     assert result.exit_code == 0, result.output
-    store = target_app.store
     assert store.count("conversations") == store.count("companies") == 0
-    assert store.count("articles") == store.count("collections") == 0
+    assert [str(c["id"]) for c in store.query("collections")] == [str(shelf)]
+    assert [str(a["id"]) for a in store.query("articles")] == [str(theirs)]
     assert [c["email"] for c in store.query("contacts")] == [user["email"]]
     created = [a for a in store.query("data_attributes") if a["model"] != "conversation"]
     assert created and all(a.get("archived") for a in created)  # cannot be deleted

@@ -11,7 +11,7 @@ from ic_support import sandbox
 from test_intercom_connector import Context, connection, empty_workspace
 
 from deskmigrate.core.connector import Found
-from deskmigrate.core.records import Comment, KbCategory, Ticket
+from deskmigrate.core.records import Comment, KbArticle, KbCategory, KbFolder, Ticket
 from deskmigrate.plugins.intercom import IntercomPlatform
 
 
@@ -35,24 +35,37 @@ def rollback(target, kind: str, found: Found | None) -> None:
         target.delete(kind, [found.target_id])
 
 
-def test_a_same_named_collection_that_was_there_survives_a_rollback(tmp_path):
+def test_a_same_named_collection_that_was_there_is_reused_and_survives_a_rollback(tmp_path):
     app = sandbox(tmp_path, tickets=0)
     target = IntercomPlatform().target(connection(app))
     ctx = CrashContext({}, target.check().id)
-    theirs = target.http.request("POST", "help_center/collections",
-                                 json={"name": "Billing"}).json()["id"]
+    theirs = str(target.http.request("POST", "help_center/collections",
+                                     json={"name": "Billing"}).json()["id"])
+    before = app.store.count("collections")
     record = KbCategory(source_id="c1", name="Billing")
-    ours = target.write("kb_category", [record], ctx)[0].target_id
+    result = target.write("kb_category", [record], ctx)[0]
+    assert (result.target_id, result.matched) == (theirs, True)  # reused, not duplicated
+    assert result.warnings and app.store.count("collections") == before
     assert ctx.absent == set()  # a same-named collection was there: not announced
     found = target.find("kb_category", record, ctx)
-    assert found is not None and not found.owned  # a name match is never owned
+    assert found == Found(theirs, owned=False)  # a name match is never owned
     rollback(target, "kb_category", found)
     assert app.store.get("collections", theirs) is not None
-    assert app.store.get("collections", ours) is not None  # left over, never guessed
 
-    fresh = KbCategory(source_id="c2", name="Shipping")
-    target.write("kb_category", [fresh], ctx)
-    assert ctx.was_absent("kb_category", "c2")  # nothing of its name: the match is ours
+    # the same name in another place is another collection, created and announced
+    ctx.ids[("kb_category", "c1")] = theirs
+    folder = KbFolder(source_id="f1", name="Billing", category_id="c1")
+    made = target.write("kb_folder", [folder], ctx)[0]
+    assert not made.matched and made.target_id != theirs
+    assert ctx.was_absent("kb_folder", "f1")  # nothing of its name there: the match is ours
+    ctx.ids[("kb_folder", "f1")] = made.target_id
+    article = KbArticle(source_id="a1", title="Refunds", body="<p>How</p>", folder_id="f1")
+    first = target.write("kb_article", [article], ctx)[0]
+    assert ctx.was_absent("kb_article", "a1") and not first.matched
+    again = target.write("kb_article", [KbArticle(source_id="a2", title="Refunds",
+                                                  body="<p>Other</p>", folder_id="f1")], ctx)[0]
+    assert (again.target_id, again.matched) == (first.target_id, True)
+    assert not ctx.was_absent("kb_article", "a2")
 
 
 def test_an_unstamped_lookalike_conversation_is_never_adopted(tmp_path):

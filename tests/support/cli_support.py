@@ -32,3 +32,12 @@ def posts(environ: dict[str, Any]) -> bool:
 def invoke(db: Path, *args: str) -> Result:
     """The CLI in-process on the state database ``db``."""
     return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def next_command(stdout: str) -> str:
+    """The one command a summary's last line names (``Next: `COMMAND```): no other line
+    says "Next:" and the line names exactly one command."""
+    lines = stdout.rstrip("\n").splitlines()
+    assert [line for line in lines if "Next:" in line] == lines[-1:], stdout
+    assert lines[-1].startswith("Next: `") and lines[-1].count("`") == 2, lines[-1]
+    return lines[-1].removeprefix("Next: `").removesuffix("`")

@@ -55,23 +55,3 @@ def test_finding_an_agent_after_a_lost_answer_completes_its_groups(tmp_path: Pat
     assert ctx.warnings == []
     app.store.close()
 
-
-def test_side_conversation_files_the_writer_cannot_copy_are_a_warning(tmp_path: Path) -> None:
-    from deskmigrate.core.records import SideConversation
-    app = sandbox(tmp_path / "target.sqlite", tickets=0, seed=2)
-    target = ZendeskPlatform().target(connection(app))
-    ctx = MapContext(default_agent=target.check().id or "")
-    quote = Attachment(source_id="f9", file_name="quote.pdf", content_type="application/pdf",
-                       size=3, fetch=lambda: b"pdf")
-    ticket = Ticket(source_id="8", subject="Side", status="open", comments=[
-        Comment(source_id="8-1", author_id=None, body_html="<p>hello</p>")],
-        side_conversations=[SideConversation(
-            source_id="s8", subject="Ask billing", participants=["billing@x.example"],
-            messages=[Comment(source_id="s8-1", author_id=None, body_html="<p>quote</p>",
-                              attachments=[quote])])])
-    [result] = target.write("ticket", [ticket], ctx)
-    assert result.target_id and [c.kind for c in result.children].count(
-        "side_conversation") == 1
-    assert any("Ask billing" in w and "quote.pdf" in w and "not copied" in w
-               for w in result.warnings), result.warnings
-    app.store.close()

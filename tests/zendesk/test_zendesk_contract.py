@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from deskmigrate.plugins.zendesk.target import ZendeskTarget
 # Routes Zendesk documents outside the Support API file, each with its reference.
 HELP_CENTER = "Help Center API: developer.zendesk.com/api-reference/help_center/help-center-api/"
 SIDE = "Side conversations: developer.zendesk.com/api-reference/ticketing/side_conversation/"
+SIDE_FILES = SIDE + "side_conversation_attachment/"
 DOCUMENTED_ELSEWHERE = {
     **{(m, f"/api/v2/help_center/{p}"): HELP_CENTER for m, p in (
         ("GET", "categories"), ("POST", "categories"), ("GET", "categories/{}"),
@@ -49,6 +51,9 @@ DOCUMENTED_ELSEWHERE = {
     **{(m, f"/api/v2/tickets/{{}}/side_conversations{p}"): SIDE for m, p in (
         ("GET", ""), ("POST", ""), ("GET", "/{}"), ("PUT", "/{}"), ("GET", "/{}/events"),
         ("POST", "/{}/reply"))},
+    ("POST", "/api/v2/tickets/side_conversations/attachments"): SIDE_FILES,
+    ("GET", "/api/v2/tickets/{}/side_conversations/{}/attachments/{}/download/{}"):
+        "a side-conversation message file's content_url (Create Side Conversation response)",
     ("GET", "/api/v2/channels/voice/calls/{}/twilio/call/recording"):
         "Talk: a voice comment's data.recording_url (ticket comments reference)",
     ("GET", "/attachments/token/{}/"): "an attachment's content_url (attachments reference)",
@@ -115,7 +120,8 @@ class Recorder(httpx.BaseTransport):
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Call]]:
     """Every request of a Zendesk → Zendesk migration (source reads, target writes)."""
     base = tmp_path_factory.mktemp("contract")
-    source_app = sandbox(base / "source.sqlite", tickets=6, seed=3)
+    source_app = sandbox(base / "source.sqlite", tickets=6, seed=11)  # calls, sides
+    side_conversation_with_a_file(source_app)
     target_app = sandbox(base / "target.sqlite", tickets=0, seed=4)
     reads, writes = Recorder(source_app.transport()), Recorder(target_app.transport())
     source = PLATFORM.source(connect(PLATFORM, URL, source_app.credentials(),
@@ -131,13 +137,35 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Call]]:
     target_app.store.close()
 
 
+def side_conversation_with_a_file(app: ZendeskSandbox) -> None:
+    """An open ticket of the source gets a side conversation whose message has a file."""
+    client = api_client(app)
+    ticket = next(t for t in app.store.query("tickets") if t["status"] not in ("closed", "deleted"))
+    upload = client.post("/api/v2/tickets/side_conversations/attachments.json",
+                         files={"file": ("quote.csv", b"item,amount\n", "text/csv")}).json()
+    client.post(f"/api/v2/tickets/{ticket['id']}/side_conversations.json", json={"message": {
+        "subject": "Quote", "body": "Attached", "to": [{"email": "vendor@parts.example"}],
+        "attachment_ids": [upload["id"]]}}).raise_for_status()
+
+
 def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> None:
-    """A whole migration, then what the demo, a delta, a resume and a rollback add."""
+    """A whole migration, then what the demo, a delta, a resume, the seat count, a
+    verification (both sides read back by id) and a rollback add."""
     errors = migrate(source, target, ctx)
     assert not any(errors.values()), errors
+    assert any(k == "side_conversation" for k, _ in ctx.ids)  # written natively, with a file
     source.count()
-    tickets = [t for t in source.get("ticket", [s for k, s in ctx.ids if k == "ticket"])
-               if isinstance(t, Ticket) and t.status != "closed"][:2]
+    target.seats()
+    reader = PLATFORM.source(target.connection)
+    for kind in ("contact", "agent", "company", "group", "ticket"):
+        mine = [s for k, s in ctx.ids if k == kind][:3]
+        assert list(source.get(kind, mine)), kind
+        assert list(reader.get(kind, [ctx.ids[(kind, s)] for s in mine])), kind
+    every = [t for t in source.get("ticket", [s for k, s in ctx.ids if k == "ticket"])
+             if isinstance(t, Ticket)]
+    recordings = [c.recording for t in every for c in t.comments if c.recording]
+    assert recordings and all(r.read() for r in recordings)  # call_recordings fetches them
+    tickets = [t for t in every if t.status != "closed"][:2]
     for ticket in tickets:
         ticket.subject += " (changed)"
     assert not any(r.error for r in target.update(
@@ -147,8 +175,14 @@ def _exercise(source: ZendeskSource, target: ZendeskTarget, ctx: MapContext) -> 
         ctx.ids[("contact", contact.source_id)], owned=True)
     assert target.find("ticket", tickets[0], ctx) == Found(
         ctx.ids[("ticket", tickets[0].source_id)], owned=True)
+    for kind in ("ticket", "contact", "agent", "company"):  # what a delta reads
+        list(source.read(kind, since=datetime(2026, 1, 1, tzinfo=UTC)))
     target.delete("ticket", [ctx.ids[("ticket", tickets[1].source_id)]])
     target.delete("contact", [ctx.ids[("contact", contact.source_id)]])
+    for kind in ("group_membership", "group", "field", "kb_article", "kb_folder",
+                 "kb_category"):  # a rollback of the rest, one of each
+        created = [t for (k, _), t in ctx.ids.items() if k == kind and t][:1]
+        assert created and target.delete(kind, created) == created, kind
 
 
 def test_every_sandbox_route_is_documented(tmp_path: Path) -> None:
@@ -156,6 +190,8 @@ def test_every_sandbox_route_is_documented(tmp_path: Path) -> None:
     served = {(method, template(rule.rule)) for rule in app.rules()
               for method in rule.methods or () if method not in ("HEAD", "OPTIONS")}
     assert sorted(r for r in served if not known(*r)) == []
+    stale = sorted(set(DOCUMENTED_ELSEWHERE) - served)
+    assert stale == [], "listed as documented elsewhere but not served"
     app.store.close()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from zendesk_oas import Replay, example, spec
 from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext
 
@@ -101,20 +102,25 @@ def test_ticket_import_results_are_matched_by_index() -> None:
     assert [r.target_id for r in out] == ["501", "502"]
 
 
-def test_user_and_organization_dropdowns_are_type_dropdown() -> None:
-    # Zendesk's "Create User Field" lists dropdown (not tagger) for user/org fields.
-    created = example("UserFieldResponseExample")
-    created["user_field"].update(type="dropdown", title="Plan", key="plan",
-                                 custom_field_options=[{"id": 1, "name": "Paid",
-                                                        "value": "plan_paid"}])
-    replay = Replay({("GET", "/api/v2/user_fields"): {"user_fields": [],
-                                                      "meta": {"has_more": False}},
-                     ("POST", "/api/v2/user_fields"): created})
-    field = FieldDefinition(source_id="contact:1", object_type="contact", key="plan",
+@pytest.mark.parametrize(("object_type", "kind", "example_name"), [
+    ("contact", "user", "UserFieldResponseExample"),
+    ("company", "organization", "OrganizationFieldResponseExample")])
+def test_user_and_organization_dropdowns_are_type_dropdown(object_type: str, kind: str,
+                                                           example_name: str) -> None:
+    # Zendesk's "Create User Field" / "Create Organization Field" list dropdown (not
+    # tagger) for these objects; only ticket fields call a drop-down "tagger".
+    created = example(example_name)
+    created[f"{kind}_field"].update(type="dropdown", title="Plan", key="plan",
+                                    custom_field_options=[{"id": 1, "name": "Paid",
+                                                           "value": "plan_paid"}])
+    replay = Replay({("GET", f"/api/v2/{kind}_fields"): {f"{kind}_fields": [],
+                                                         "meta": {"has_more": False}},
+                     ("POST", f"/api/v2/{kind}_fields"): created})
+    field = FieldDefinition(source_id=f"{object_type}:1", object_type=object_type, key="plan",
                             title="Plan", field_type="dropdown", options=["Paid"])
     out = target(replay).write("field", [field], MapContext("1"))
-    assert out[0].target_id == "contact:7"
-    sent = replay.sent("POST", "/api/v2/user_fields")[0]["user_field"]
+    assert out[0].target_id == f"{object_type}:{created[f'{kind}_field']['id']}"
+    sent = replay.sent("POST", f"/api/v2/{kind}_fields")[0][f"{kind}_field"]
     assert sent["type"] == "dropdown"
     assert sent["custom_field_options"] == [{"name": "Paid", "value": "plan_paid"}]
 

@@ -1,10 +1,10 @@
 """The knowledge base as Intercom's help center: categories become top-level collections,
 folders collections inside them, articles keep every translation Intercom supports (no
 created time can be set). Collections and articles carry no stamp (Intercom keeps no field
-for one), so a crashed write is found again by name (collections) or title (articles) in its
-parent. Such a match is never owned: a same-named collection may have been there before. A
-collection is announced to the engine (``ctx.creating``) only when nothing of its name was
-there, so only then does the engine count the match as this run's."""
+for one): a collection of the same name (an article of the same title) already in the same
+place is reused as it is, never owned, so a rollback never deletes it. Only an item with
+nothing of its name there is created, announced first (``ctx.creating``) so that, found
+again by name after a crash, the engine counts it as this run's."""
 
 from __future__ import annotations
 
@@ -53,8 +53,10 @@ class KbWriter:
                                          author=None, ctx=ctx)
             if content:
                 payload["translated_content"] = content
-            if self._collection(record, ctx) is None:
-                ctx.creating(kind, record.source_id)
+            existing = self._collection(record, ctx)
+            if existing is not None:
+                return _reused(record, existing)
+            ctx.creating(kind, record.source_id)
             body = self.http.request("POST", "help_center/collections", json=payload).json()
             return WriteResult(source_id=record.source_id, target_id=str(body["id"]))
         if isinstance(record, KbArticle):
@@ -62,6 +64,9 @@ class KbWriter:
             if parent is None:
                 return WriteResult(source_id=record.source_id,
                                    error="its folder was not migrated")
+            existing = self._article(record, parent)
+            if existing is not None:
+                return _reused(record, existing)
             author = ctx.target_id("agent", record.author_id) or self.default_admin()
             payload = {"title": record.title, "body": record.body, "author_id": int(author),
                        "state": "draft" if record.draft else "published",
@@ -70,6 +75,7 @@ class KbWriter:
                                          author=int(author), ctx=ctx)
             if content:
                 payload["translated_content"] = content
+            ctx.creating(kind, record.source_id)
             body = self.http.request("POST", "articles", json=payload).json()
             return WriteResult(source_id=record.source_id, target_id=str(body["id"]))
         return WriteResult(source_id=record.source_id, skipped=f"not a {kind}")
@@ -78,9 +84,7 @@ class KbWriter:
         """A collection by name or an article by title in its parent (never owned)."""
         if isinstance(record, KbArticle):
             parent = ctx.target_id("kb_folder", record.folder_id)
-            return next((str(a["id"]) for a in numbered(self.http, "articles")
-                         if str(a.get("parent_id")) == str(parent)
-                         and a.get("title") == record.title), None)
+            return None if parent is None else self._article(record, parent)
         if isinstance(record, KbCategory | KbFolder):
             return self._collection(record, ctx)
         return None
@@ -93,3 +97,15 @@ class KbWriter:
         return next((str(c["id"]) for c in numbered(self.http, "help_center/collections")
                      if str(c.get("parent_id")) == str(parent)
                      and c.get("name") == record.name), None)
+
+    def _article(self, record: KbArticle, parent: str) -> str | None:
+        return next((str(a["id"]) for a in numbered(self.http, "articles")
+                     if str(a.get("parent_id")) == str(parent)
+                     and a.get("title") == record.title), None)
+
+
+def _reused(record: Record, existing: str) -> WriteResult:
+    """One of the same name was already in its place: used as it is, never this run's."""
+    return WriteResult(source_id=record.source_id, target_id=existing, matched=True,
+                       warnings=["one of this name was already there in its place; "
+                                 "reused as it is"])

@@ -27,6 +27,7 @@ from .shape import Shape
 
 Fetch = Callable[[str], bytes]
 Schemas = dict[Any, dict[str, Any]]  # field id (tickets) or key (users, orgs) → schema
+SideData = tuple[dict[str, Any], list[dict[str, Any]]]  # a side conversation, its events
 
 FIELD_OBJECTS = {"ticket_fields": "ticket", "user_fields": "contact",
                  "organization_fields": "company"}
@@ -37,9 +38,14 @@ def sid(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def file_name(data: dict[str, Any]) -> str | None:
+    """A file's name: ``file_name`` (``name`` in side-conversation attachment objects)."""
+    return data.get("file_name") or data.get("name")
+
+
 def attachment(data: dict[str, Any], fetch: Fetch) -> Attachment:
     url = data["content_url"]
-    return Attachment(source_id=str(data["id"]), file_name=data.get("file_name") or "attachment",
+    return Attachment(source_id=str(data["id"]), file_name=file_name(data) or "attachment",
                       content_type=data.get("content_type") or "application/octet-stream",
                       size=int(data.get("size") or 0), url=url,
                       inline=bool(data.get("inline")), fetch=lambda: fetch(url))
@@ -50,8 +56,8 @@ def attachments(items: Any, fetch: Fetch, shape: Shape) -> list[Attachment]:
     out = []
     for item in shape.objects(items, "attachments"):
         if item.get("id") is None or not isinstance(item.get("content_url"), str):
-            shape.warn(f"attachment {item.get('file_name')!r} has no id or content_url; "
-                       "left out")
+            missing = "content_url" if item.get("id") is not None else "id"
+            shape.warn(f"attachment {file_name(item)!r} has no {missing}; left out")
             continue
         out.append(attachment(item, fetch))
     return out
@@ -103,25 +109,32 @@ def comment(data: dict[str, Any], requester_id: Any, fetch: Fetch, shape: Shape
     return out
 
 
-def side_conversation(data: dict[str, Any], events: list[dict[str, Any]]) -> SideConversation:
+def side_conversation(data: dict[str, Any], events: list[dict[str, Any]], fetch: Fetch,
+                      shape: Shape) -> SideConversation:
     """A side conversation with its messages (``create`` and ``reply`` events) in order;
-    participants and events of another shape are left out."""
-    messages = [side_message(e) for e in sorted(events, key=lambda e: str(e.get("created_at")))
+    participants and events of another shape are left out. A message file without a
+    ``content_url`` cannot be carried: a warning on the ticket names it."""
+    subject = data.get("subject") or ""
+    mine = Shape(f"side conversation {subject!r}: ")
+    messages = [side_message(e, fetch, mine)
+                for e in sorted(events, key=lambda e: str(e.get("created_at")))
                 if isinstance(e.get("message"), dict)]
     participants = [p["email"] for p in data.get("participants") or []
                     if isinstance(p, dict) and isinstance(p.get("email"), str)]
-    return SideConversation(source_id=str(data["id"]), subject=data.get("subject") or "",
+    shape.warnings.extend(mine.warnings)
+    return SideConversation(source_id=str(data["id"]), subject=subject,
                             participants=participants, messages=messages)
 
 
-def side_message(event: dict[str, Any]) -> Comment:
+def side_message(event: dict[str, Any], fetch: Fetch, shape: Shape) -> Comment:
     message = event["message"]
     sender = next((s for s in (message.get("from"), event.get("actor")) if isinstance(s, dict)),
                   {})
     return Comment(source_id=str(event["id"]), author_id=sid(sender.get("user_id")),
                    body_html=message.get("html_body") or "",
                    body_text=message.get("body") or "", public=False,
-                   created_at=Shape().time(event.get("created_at"), "created_at"),
+                   created_at=shape.time(event.get("created_at"), "created_at"),
+                   attachments=attachments(message.get("attachments"), fetch, shape),
                    channel="side_conversation")
 
 
@@ -142,8 +155,9 @@ def custom_values(values: Any, schemas: Schemas, shape: Shape | None = None
 
 def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schemas,
            fetch: Fetch, solved_at: str | None = None,
-           side_conversations: list[SideConversation] | None = None) -> Ticket:
-    """A ticket with its comments; fields of an unexpected shape become its warnings."""
+           side_conversations: list[SideData] | None = None) -> Ticket:
+    """A ticket with its comments and side conversations (each with its events); fields
+    of an unexpected shape become its warnings."""
     shape = Shape()
     values = {f.get("id"): f.get("value")
               for f in shape.objects(data.get("custom_fields"), "custom_fields")}
@@ -164,8 +178,20 @@ def ticket(data: dict[str, Any], comments: list[dict[str, Any]], schemas: Schema
         created_at=shape.time(data.get("created_at"), "created_at"),
         updated_at=shape.time(data.get("updated_at"), "updated_at"),
         solved_at=shape.time(solved_at, "solved_at"), channel=shape.channel(data.get("via")),
-        comments=conversation, side_conversations=side_conversations or [],
-        warnings=shape.warnings)
+        comments=conversation, warnings=shape.warnings,
+        side_conversations=side_conversations_of(side_conversations or [], fetch, shape))
+
+
+def side_conversations_of(items: list[SideData], fetch: Fetch, shape: Shape
+                          ) -> list[SideConversation]:
+    """The side conversations that have an id (the others are left out, with a warning)."""
+    out = []
+    for data, events in items:
+        if data.get("id") is None:
+            shape.warn("a side conversation without an id was left out")
+            continue
+        out.append(side_conversation(data, events, fetch, shape))
+    return out
 
 
 def cc_ids(data: dict[str, Any], shape: Shape) -> list[str]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from deskmigrate.core.connector import WriteResult
-from deskmigrate.core.errors import DeskmigrateError, NotFound
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.records import KbArticle
 
 from .client import ZendeskApi
-from .platform import MAX_ATTACHMENT_BYTES
-from .ticket_writer import safe_file_name
+from .file_bytes import file_bytes
 
 HC = "api/v2/help_center"
 
@@ -24,17 +23,8 @@ class ArticleFiles:
 
     def attach(self, article: dict[str, Any], record: KbArticle, result: WriteResult) -> None:
         for item in record.attachments:
-            if item.size > MAX_ATTACHMENT_BYTES:
-                result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not "
-                                       "copied")
-                continue
-            try:
-                data = item.read()
-            except NotFound:
-                result.warnings.append(f"attachment '{item.file_name}' is gone at the source")
-                continue
-            except DeskmigrateError as exc:
-                result.warnings.append(f"attachment '{item.file_name}' could not be read: {exc}")
+            data = file_bytes(item, result.warnings)
+            if data is None:
                 continue
             self.api.http.request(
                 "POST", f"{HC}/articles/{article['id']}/attachments.json",

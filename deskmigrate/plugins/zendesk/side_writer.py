@@ -1,5 +1,7 @@
 """Write side conversations onto imported tickets: ``POST /tickets/{id}/side_conversations``
-with the first message, then ``POST .../{sc_id}/reply`` per further message.
+with the first message, then ``POST .../{sc_id}/reply`` per further message. A message's
+files are uploaded first (``POST /tickets/side_conversations/attachments``, multipart
+``file``) and named in its ``attachment_ids``.
 
 Zendesk keeps neither the author nor the time of a side-conversation message written through
 the API (the token's agent sends it now); both travel in the message's ``external_ids``. A
@@ -13,11 +15,13 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import message_html
 from deskmigrate.core.paging import NextUrlPaginator, PageRequest
-from deskmigrate.core.records import Comment, SideConversation
+from deskmigrate.core.records import Attachment, Comment, SideConversation
 
 from .client import ZendeskApi
+from .file_bytes import file_bytes
 from .mapping import format_time
 
 MARKER = "deskmigrate"  # external_ids key holding the source id marker
@@ -35,7 +39,7 @@ class SideConversationWriter:
         """Write each conversation; one that Zendesk refuses is a warning on the ticket."""
         for conversation in conversations:
             try:
-                created = self.conversation(ticket_id, conversation, ctx)
+                created = self.conversation(ticket_id, conversation, ctx, result.warnings)
             except ApiError as exc:
                 result.warnings.append(f"side conversation '{conversation.subject}' was not "
                                        f"written: {exc}")
@@ -46,16 +50,11 @@ class SideConversationWriter:
                 continue
             result.children.append(ChildResult("side_conversation", conversation.source_id,
                                                created))
-            files = [a.file_name for m in conversation.messages for a in m.attachments]
-            if files:  # said on the ticket, never dropped in silence
-                result.warnings.append(
-                    f"side conversation '{conversation.subject}': {len(files)} attachment(s) "
-                    f"not copied ({', '.join(files)}); this target writes side-conversation "
-                    "messages without their files")
 
     def conversation(self, ticket_id: str, conversation: SideConversation,
-                     ctx: WriteContext) -> str | None:
-        """Create one side conversation and its replies; its target id (a UUID)."""
+                     ctx: WriteContext, warnings: list[str]) -> str | None:
+        """Create one side conversation and its replies; its target id (a UUID). Files
+        that could not be copied are said in ``warnings``."""
         me = self.me().lower()
         to = [{"email": e} for e in conversation.participants if e.lower() != me]
         if not to:
@@ -67,16 +66,50 @@ class SideConversationWriter:
         base = f"api/v2/tickets/{ticket_id}/side_conversations"
         created = self._post_once(base, {
             "message": {"subject": conversation.subject or "(no subject)",
-                        "html_body": message_html(messages[0]), "to": to,
-                        "external_ids": self._origin(messages[0], ctx)},
+                        **self._message(messages[0], to, ctx, conversation.subject, warnings)},
             "external_ids": {MARKER: marker}},
             lambda: self._find_conversation(base, marker))
         for message in messages[1:]:
-            origin = self._origin(message, ctx)
-            self._post_once(f"{base}/{created}/reply", {"message": {
-                "html_body": message_html(message), "to": to, "external_ids": origin}},
-                partial(self._find_reply, base, created, origin[MARKER]))
+            body = self._message(message, to, ctx, conversation.subject, warnings)
+            self._post_once(f"{base}/{created}/reply", {"message": body},
+                            partial(self._find_reply, base, created,
+                                    body["external_ids"][MARKER]))
         return created
+
+    def _message(self, message: Comment, to: list[dict[str, str]], ctx: WriteContext,
+                 subject: str, warnings: list[str]) -> dict[str, Any]:
+        """One message's body: HTML, recipients, origin and its uploaded files."""
+        body: dict[str, Any] = {"html_body": message_html(message), "to": to,
+                                "external_ids": self._origin(message, ctx)}
+        mine: list[str] = []
+        ids = [i for i in (self._upload(a, mine) for a in message.attachments) if i]
+        warnings.extend(f"side conversation '{subject}': {w}" for w in mine)
+        if ids:
+            body["attachment_ids"] = ids
+        return body
+
+    def _upload(self, item: Attachment, warnings: list[str]) -> str | None:
+        """Upload one file for a side-conversation message; its attachment id, or None
+        (with a warning naming the file)."""
+        data = file_bytes(item, warnings)
+        if data is None:
+            return None
+        try:  # an upload nothing names is harmless: safe to send again
+            answer = self.api.http.request(
+                "POST", "api/v2/tickets/side_conversations/attachments.json",
+                files=[("file", (safe_file_name(item.file_name), data,
+                                 item.content_type or "application/octet-stream"))],
+                idempotent=True).json()
+        except ApiError as exc:
+            warnings.append(f"attachment '{item.file_name}' was refused by Zendesk ({exc}); "
+                            "not copied")
+            return None
+        found = answer.get("attachment", answer) if isinstance(answer, dict) else None
+        if not isinstance(found, dict) or not found.get("id"):
+            warnings.append(f"attachment '{item.file_name}': Zendesk's answer named no "
+                            "attachment id; not copied")
+            return None
+        return str(found["id"])
 
     def _origin(self, message: Comment, ctx: WriteContext) -> dict[str, str]:
         """Where a message came from: its source marker, original time and author."""

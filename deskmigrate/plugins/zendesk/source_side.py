@@ -7,10 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from deskmigrate.core.paging import NextUrlPaginator, PageRequest
-from deskmigrate.core.records import SideConversation
 
-from . import convert
 from .client import ZendeskApi
+from .convert import SideData
 from .shape import via_channel
 
 # Each side-conversation change updates its ticket with an audit whose via channel is this;
@@ -24,9 +23,9 @@ def has_side_activity(event: dict[str, Any]) -> bool:
     return via_channel(event.get("via")) == SIDE_CHANNEL
 
 
-def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideConversation]:
-    """Every side conversation of a ticket with its messages: ``GET
-    /tickets/{id}/side_conversations?include=events`` (offset pages of 100)."""
+def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideData]:
+    """Every side conversation of a ticket with its events (``convert.ticket`` reads them):
+    ``GET /tickets/{id}/side_conversations?include=events`` (offset pages of 100)."""
     request = PageRequest(f"api/v2/tickets/{ticket_id}/side_conversations.json",
                           {"include": "events", "per_page": PER_PAGE})
     conversations: list[dict[str, Any]] = []
@@ -35,5 +34,6 @@ def read_side_conversations(api: ZendeskApi, ticket_id: int | str) -> list[SideC
             api.http, request):
         conversations += page.items
         for event in page.body.get("events") or []:
-            events[str(event["side_conversation_id"])].append(event)
-    return [convert.side_conversation(c, events[str(c["id"])]) for c in conversations]
+            if isinstance(event, dict):
+                events[str(event.get("side_conversation_id"))].append(event)
+    return [(c, events[str(c.get("id"))]) for c in conversations if isinstance(c, dict)]

@@ -7,23 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
-from deskmigrate.core.errors import (
-    ApiError,
-    AuthError,
-    DeskmigrateError,
-    NotFound,
-    TooLarge,
-    Unreachable,
-)
+from deskmigrate.core.errors import ApiError
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import side_conversation_notes
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
 from .fields import FieldCache
+from .file_bytes import file_bytes
 from .jobs import created_id, failure, job_results
 from .mapping import format_time, priority_out, status_out, type_out
-from .platform import MAX_ATTACHMENT_BYTES
 from .side_writer import SideConversationWriter
 
 
@@ -144,25 +137,8 @@ class TicketWriter:
 
     def upload(self, item: Attachment, result: WriteResult) -> dict[str, Any] | None:
         """Upload one file; None (with a warning) when it is too big or gone at the source."""
-        if item.size > MAX_ATTACHMENT_BYTES:
-            result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
-            return None
-        try:
-            data = item.read()
-        except NotFound:
-            result.warnings.append(f"attachment '{item.file_name}' is gone at the source")
-            return None
-        except TooLarge:  # its metadata understated its size
-            result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
-            return None
-        except (AuthError, Unreachable):
-            raise
-        except DeskmigrateError as exc:  # one refused file is a warning, as on every target
-            result.warnings.append(f"attachment '{item.file_name}' could not be read ({exc}); "
-                                   "not copied")
-            return None
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            result.warnings.append(f"attachment '{item.file_name}' is over 50 MB; not copied")
+        data = file_bytes(item, result.warnings)
+        if data is None:
             return None
         try:  # an upload is safe to send again: a token nothing refers to expires in 3 days
             return self.api.http.request(

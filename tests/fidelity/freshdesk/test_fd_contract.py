@@ -6,6 +6,7 @@ bodies and rate-limit headers are Freshdesk's."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,8 @@ CODE_MESSAGE = {"type": "object", "required": ["code", "message"],
 def traffic(tmp_path_factory: pytest.TempPathFactory
             ) -> Iterator[list[tuple[FreshdeskSandbox, Exchange]]]:
     """Everything the connector sends in a Freshdesk -> Freshdesk migration: a full read,
-    every write, a delta, a crash look-up and a rollback; with what the sandbox answered."""
+    every write, the seat count, a verification (both sides read back by id), a delta, a
+    crash look-up and a rollback; with what the sandbox answered."""
     folder = Path(tmp_path_factory.mktemp("contract"))
     source_app = FreshdeskSandbox(folder / "source.sqlite")
     source_app.seed(tickets=8, seed=4)
@@ -65,6 +67,14 @@ def traffic(tmp_path_factory: pytest.TempPathFactory
         assert all(r.error is None for r in results), [r.error for r in results]
         ctx.remember(kind, results)
         written[kind] = (records, results)
+    target.seats()
+    reader = platform.source(target.connection)  # what ``deskmigrate verify`` reads back
+    for kind in ("contact", "agent", "company", "group", "ticket"):
+        pairs = [(r.source_id, r.target_id) for r in written[kind][1] if r.target_id][:3]
+        assert list(source.get(kind, [s for s, _ in pairs])), kind
+        assert list(reader.get(kind, [t or "" for _, t in pairs])), kind
+    for kind in ("ticket", "contact", "company"):  # what a delta reads
+        list(source.read(kind, since=datetime(2020, 1, 1, tzinfo=UTC)))
     tickets, results = written["ticket"]
     target.update("ticket", [(tickets[0], results[0].target_id)], ctx)
     assert target.find("ticket", tickets[1], ctx) == Found(results[1].target_id or "",

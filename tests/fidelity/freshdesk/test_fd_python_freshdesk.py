@@ -185,6 +185,10 @@ def test_time_entries(fd: API, sandbox: FreshdeskSandbox) -> None:
     on_ticket = fd.time_entries.list_time_entries(first["ticket_id"])
     assert [e.time_spent for e in on_ticket] == [
         e["time_spent"] for e in stored if e["ticket_id"] == first["ticket_id"]]
+    # the client passes filters as query parameters
+    by_agent = fd.time_entries.list_time_entries(agent_id=first["agent_id"])
+    assert sorted(e.id for e in by_agent) == sorted(
+        e["id"] for e in stored if e["agent_id"] == first["agent_id"])
 
 
 def test_solutions_with_translations_and_search(fd: API) -> None:

@@ -48,6 +48,21 @@ def attachment_view(doc: dict[str, Any], base: str = HOST) -> dict[str, Any]:
     }
 
 
+def multipart_file(request: Request) -> tuple[str, str, bytes]:
+    """The ``file`` part of a multipart upload: its name, content type and bytes (422 when
+    it is missing, 400 over 50 MB)."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise invalid("Record validation errors", {"file": "is required"})
+    data = upload.read()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise bad_request("AttachmentTooLarge", "Attachments can be at most 50 MB")
+    ctype = upload.mimetype
+    if not ctype or ctype == "application/octet-stream":
+        ctype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+    return upload.filename, ctype, data
+
+
 def store_blob(store: SandboxStore, data: bytes) -> str:
     """Keep ``data`` once in the blob table; returns its key."""
     key = hashlib.sha256(data).hexdigest()

@@ -4,7 +4,6 @@ content URLs."""
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 from urllib.parse import quote
 
@@ -13,14 +12,12 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.sandbox import SandboxStore, json_response
 
-from .files import MAX_UPLOAD_BYTES, store_blob
+from .files import multipart_file, store_blob
 from .paging import list_page
 from .support import (
     HOST,
     Ids,
-    bad_request,
     base_url,
-    invalid,
     iso,
     not_found,
     now,
@@ -78,18 +75,10 @@ class ArticleAttachmentHandlers:
     def create_article_attachment(self, request: Request, user: dict, article_id: int
                                   ) -> Response:
         article = self._article(article_id)
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            raise invalid("Record validation errors", {"file": "is required"})
-        data = upload.read()
-        if len(data) > MAX_UPLOAD_BYTES:
-            raise bad_request("AttachmentTooLarge", "Attachments can be at most 50 MB")
-        ctype = upload.mimetype
-        if not ctype or ctype == "application/octet-stream":
-            ctype = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+        name, ctype, data = multipart_file(request)
         inline = request.form.get("inline", "false").lower() == "true"
         doc = self.store.insert(ATTACHMENTS, new_article_attachment(
-            article, upload.filename, ctype, store_blob(self.store, data), len(data), inline,
+            article, name, ctype, store_blob(self.store, data), len(data), inline,
             now()), id=self.ids.next("article_attachments"))
         return json_response({"article_attachment": article_attachment_view(
             doc, base_url(request))}, 201)

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.sandbox import SandboxStore, json_response
 
 from .paging import offset_page
+from .side_files import SideFileHandlers
 from .support import (
     Ids,
     base_url,
@@ -87,11 +88,12 @@ def new_event(conversation: dict[str, Any], kind: str, actor: dict[str, Any], st
 
 
 def new_message(subject: str, html_body: str, sender: dict[str, Any],
-                to: list[dict[str, Any]], external_ids: dict[str, str]) -> dict[str, Any]:
+                to: list[dict[str, Any]], external_ids: dict[str, str],
+                attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     text = html_to_text(html_body)
     return {"subject": subject, "preview_text": text[:PREVIEW], "body": text,
             "html_body": html_body, "from": sender, "to": to, "external_ids": external_ids,
-            "attachments": []}
+            "attachments": attachments or []}
 
 
 def side_audit(conversation: dict[str, Any], event: dict[str, Any], audit_row_id: int
@@ -107,8 +109,8 @@ def side_audit(conversation: dict[str, Any], event: dict[str, Any], audit_row_id
             "_ts": float(int(event["_ts"]))}
 
 
-class SideConversationHandlers:
-    """``/tickets/{id}/side_conversations[...]``."""
+class SideConversationHandlers(SideFileHandlers):
+    """``/tickets/{id}/side_conversations[...]`` (files: ``SideFileHandlers``)."""
 
     store: SandboxStore
     ids: Ids
@@ -121,8 +123,9 @@ class SideConversationHandlers:
                  (f"{base}/<sc_id>", "update_side_conversation", "PUT"),
                  (f"{base}/<sc_id>/reply", "reply_side_conversation", "POST"),
                  (f"{base}/<sc_id>/events", "list_side_conversation_events", "GET")]
-        return [Rule(path + suffix, endpoint=endpoint, methods=[method])
-                for path, endpoint, method in rules for suffix in ("", ".json")]
+        return [*(Rule(path + suffix, endpoint=endpoint, methods=[method])
+                  for path, endpoint, method in rules for suffix in ("", ".json")),
+                *self.side_file_rules()]
 
     # -- reading ------------------------------------------------------------------------
     def list_side_conversations(self, request: Request, user: dict, ticket_id: int
@@ -172,9 +175,10 @@ class SideConversationHandlers:
                                         str(uuid.uuid4()))
         html_body = self._html(message, base_url(request))
         conversation["preview_text"] = html_to_text(html_body)[:PREVIEW]
+        files = self.side_message_attachments(message, ticket_id, conversation["uuid"])
         event = new_event(conversation, "create", actor, stamp, str(uuid.uuid4()),
                           new_message(subject, html_body, actor, to,
-                                      _strings(message.get("external_ids"))))
+                                      _strings(message.get("external_ids")), files))
         return self._save_side(conversation, event, 201, request)
 
     def reply_side_conversation(self, request: Request, user: dict, ticket_id: int,
@@ -190,9 +194,10 @@ class SideConversationHandlers:
                         "preview_text": html_to_text(html_body)[:PREVIEW],
                         "participants": merge_participants(conversation["participants"],
                                                            [actor, *to])}
+        files = self.side_message_attachments(message, ticket_id, conversation["uuid"])
         event = new_event(conversation, "reply", actor, stamp, str(uuid.uuid4()),
                           new_message(conversation["subject"], html_body, actor, to,
-                                      _strings(message.get("external_ids"))))
+                                      _strings(message.get("external_ids")), files))
         return self._save_side(conversation, event, 201, request)
 
     def update_side_conversation(self, request: Request, user: dict, ticket_id: int,

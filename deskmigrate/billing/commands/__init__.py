@@ -1,0 +1,1 @@
+"""The ``deskmigrate billing`` subcommands, one module per job; :mod:`..cli` groups them."""
