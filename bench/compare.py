@@ -138,6 +138,8 @@ def main() -> None:
     parser.add_argument("--no-attachments", action="store_true")
     parser.add_argument("--latency", type=int, default=0,
                         help="milliseconds each sandbox takes to answer (default 0)")
+    parser.add_argument("--tools", default="deskmigrate,peer",
+                        help="which of deskmigrate,peer to run (default both)")
     parser.add_argument("--export-rate-limit", type=int,
                         help="incremental exports a minute (default: the sandbox's, 10)")
     args = parser.parse_args()
@@ -152,9 +154,10 @@ def main() -> None:
             templates = (seeded(base / "seed", "source", size, args.seed,
                                 not args.no_attachments),
                          seeded(base / "seed", "target", 0, args.seed, True))
-            rows: dict[str, list[dict]] = {"deskmigrate": [], "peer": []}
+            tools = [t for t in ("deskmigrate", "peer") if t in args.tools.split(",")]
+            rows: dict[str, list[dict]] = {tool: [] for tool in tools}
             for n in range(args.runs):
-                for tool in ("deskmigrate", "peer") if n % 2 == 0 else ("peer", "deskmigrate"):
+                for tool in tools if n % 2 == 0 else tools[::-1]:
                     folder = base / f"{tool}-{n}"
                     folder.mkdir()
                     rows[tool].append(one_run(tool, folder, templates, args, size))
@@ -171,7 +174,8 @@ def main() -> None:
         print(json.dumps({"tickets": size, "attachments": not args.no_attachments,
                           "rate_limit": args.rate_limit, "latency_ms": args.latency, **summary,
                           "wall_ratio": round(summary["peer"]["seconds"]
-                                              / summary["deskmigrate"]["seconds"], 2),
+                                              / summary["deskmigrate"]["seconds"], 2)
+                          if len(tools) == 2 else None,
                           "load": os.getloadavg()}), flush=True)
 
 

@@ -168,6 +168,7 @@ class HttpClient:
         self.budget = budget or RateBudget(rate_per_minute or default_rate, window=rate_window,
                                            follow_headers=rate_per_minute is None)
         self.endpoints = EndpointBudgets(endpoint_limits, sleep=sleep)
+        self.concurrency = concurrency  # requests a run sends at once on this connection
         self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
