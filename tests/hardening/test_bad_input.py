@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
+from deskmigrate.core import http
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import COMPLETED, StateStore
 from deskmigrate.sandbox import serve_in_thread
@@ -50,6 +51,7 @@ def hostile(source: Any) -> Any:
             "login-page": ("200 OK", "text/html", LOGIN_PAGE),
             "not-json": ("200 OK", "application/json", b'{"user": {"id": 1, "na'),
             "json-null": ("200 OK", "application/json", b"null"),
+            "giant-page": ("200 OK", "application/json", b'{"users": [' + b"{}," * 3_000_000),
             "giant-error": ("400 Bad Request", "text/plain", b"x" * 200_000),
             "proxy-403": ("403 Forbidden", "text/html",
                           b"<html><head><title>403\nForbidden</title></head>\n<body>"
@@ -310,6 +312,7 @@ CASES: list[tuple[str, int, Setup]] = [
     ("a login page instead of the API", 1, lambda w: w.behind("login-page")),  # fixed
     ("a body that is not JSON", 1, lambda w: w.behind("not-json", "demo")),  # fixed
     ("a JSON null instead of an object", 1, lambda w: w.behind("json-null", "migrate")),
+    ("a 9 MB page (over the test's 4 MB cap)", 1, lambda w: w.behind("giant-page", "demo")),
     ("a 200 KB one-line error body", 1, lambda w: w.behind("giant-error")),
     ("a proxy's multi-line HTML 403 page", 1, lambda w: w.behind("proxy-403", "migrate")),
     ("a 401 echoing the credentials", 1, lambda w: w.behind("echo-401", "demo")),
@@ -390,7 +393,9 @@ def test_at_least_forty_bad_inputs():
 
 @pytest.mark.parametrize(("name", "code", "setup"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_one_sentence_a_non_zero_exit_and_nothing_written(
-        name: str, code: int, setup: Setup, servers: Servers, tmp_path: Path) -> None:
+        name: str, code: int, setup: Setup, servers: Servers, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "ANSWER_LIMIT", 4 * 1_048_576)  # a giant page, cheaply
     (tmp_path / "work").mkdir()
     work = Workspace(tmp_path / "work", servers)
     args = setup(work)
