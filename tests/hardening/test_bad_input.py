@@ -359,6 +359,16 @@ CASES: list[tuple[str, int, Setup]] = [
         "UPDATE runs SET config='{broken' WHERE id=1", ("status", "1"))),
     ("platforms --source alone, --json", 2, lambda w: ["platforms", "--source", "zendesk",
                                                        "--json"]),
+    # -- [billing] choices, checked even when billing is not enforced -----------------------
+    ("[billing] plan gold", 2, lambda w: ["migrate", "--config", w.config(  # fixed: ran
+        extra='plan = "gold"\n')]),
+    ("[billing] pricebook missing", 2, lambda w: ["migrate", "--config", w.config(  # fixed
+        extra='pricebook = "missing.toml"\n')]),
+    ("[billing] promo_code unknown", 2, lambda w: ["demo", "--config", w.config(  # fixed
+        extra='promo_code = "NOPE"\n')]),
+    ("[billing] enforce a word", 2, lambda w: ["migrate", "--config", w.raw(  # fixed: ran
+        "e.toml", Path(w.config()).read_text().replace("enforce = false",
+                                                       'enforce = "no"').encode())]),
 ]
 
 
