@@ -59,3 +59,29 @@ def snapshot(url: str, credentials: dict[str, str]) -> dict[str, dict[str, Any]]
 def agents(url: str, credentials: dict[str, str]) -> set[str]:
     with client(url, credentials) as http:
         return {a["contact"]["email"] for a in rows(http, "/agents")}
+
+
+def people_records(url: str, credentials: dict[str, str]
+                   ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Contacts by email (name, phone, company names, tags, custom fields by label) and
+    companies by name (domains, custom fields by label), as the Intercom reader's."""
+    with client(url, credentials) as http:
+        def labels(kind: str) -> dict[str, str]:
+            return {f["name"]: f["label"] for f in http.get(f"/{kind}_fields").json()
+                    if not f.get("default")}
+
+        def custom(kind: dict[str, str], row: dict) -> dict[str, Any]:
+            return {kind[k]: v for k, v in (row.get("custom_fields") or {}).items()
+                    if v is not None}
+
+        contact_labels, company_labels = labels("contact"), labels("company")
+        rows_by_id = {c["id"]: c for c in rows(http, "/companies")}
+        companies = {c["name"]: {"domains": c.get("domains") or [],
+                                 "custom": custom(company_labels, c)}
+                     for c in rows_by_id.values()}
+        contacts = {c["email"]: {
+            "name": c["name"], "phone": c.get("phone"),
+            "companies": sorted(rows_by_id[n]["name"] for n in [c.get("company_id")] if n),
+            "tags": sorted(c.get("tags") or []), "custom": custom(contact_labels, c)}
+            for c in rows(http, "/contacts") if c.get("email")}
+        return contacts, companies

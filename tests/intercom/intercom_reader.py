@@ -115,3 +115,36 @@ def help_center(url: str, credentials: dict[str, str]) -> list[dict[str, Any]]:
             out.append({"category": category["name"], "folder": folder["name"],
                         "versions": versions})
         return out
+
+
+def people_records(url: str, credentials: dict[str, str]
+                   ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Contacts by email (name, phone, company names, tag names, custom attributes by
+    label) and companies by name (website's host, tag names, custom attributes by label)."""
+    with client(url, credentials) as http:
+        labels = {(a["model"], a["name"]): a.get("label") or a["name"]
+                  for a in http.get("/data_attributes").raise_for_status().json()["data"]}
+        tags = {t["id"]: t["name"] for t in http.get("/tags").json()["data"]}
+
+        def custom(model: str, row: dict) -> dict[str, Any]:
+            return {labels[(model, k)]: v for k, v in (row.get("custom_attributes") or {})
+                    .items() if v is not None}
+
+        contacts = {}
+        for row in cursor_rows(http, "/contacts", "data"):
+            companies = http.get(f"/contacts/{row['id']}/companies").json()["data"]
+            contacts[row["email"]] = {
+                "name": row["name"], "phone": row.get("phone"),
+                "companies": sorted(c["name"] for c in companies),
+                "tags": sorted(tags[t["id"]] for t in row["tags"]["data"]),
+                "custom": custom("contact", row)}
+        companies, page, pages = {}, 1, 1
+        while page <= pages:
+            body = http.get("/companies", params={"per_page": 50, "page": page}).json()
+            pages, page = body["pages"]["total_pages"], page + 1
+            for row in body["data"]:
+                companies[row["name"]] = {
+                    "domains": [httpx.URL(row["website"]).host] if row.get("website") else [],
+                    "tags": sorted(t["name"] for t in row["tags"]["tags"]),
+                    "custom": custom("company", row)}
+        return contacts, companies

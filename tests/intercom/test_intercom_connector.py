@@ -1,7 +1,7 @@
 """The connector's tricky parts against the sandbox in-process: the 500-part cap reported,
 files split by ten, a customer's files on a note, files by public link (and uploaded when a
-link is refused), agents falling back to the default admin, and check() refusing a
-workspace without the stamp attribute."""
+link is refused with a 400 or 422, or taken without its file), agents falling back to the
+default admin, and check() refusing a workspace without the stamp attribute."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from deskmigrate.core.errors import ConfigError
 from deskmigrate.core.records import Attachment, Comment, Ticket
 from deskmigrate.plugins.intercom import IntercomPlatform
 from deskmigrate.sandbox import serve_in_thread
+from deskmigrate.sandbox.app import ApiHTTPError
 
 URL = "http://127.0.0.1:9"
 
@@ -163,3 +164,53 @@ def test_files_by_link_go_with_any_message_and_a_refused_link_is_uploaded(tmp_pa
                          ("comment", "admin", ["gone.txt"])]  # refused link: uploaded
         copies = [doc["source"]["attachments"][0], *(a for p in parts for a in p["attachments"])]
         assert all(http.get(a["url"]).content == b"the log" for a in copies)  # Intercom's own
+
+
+@pytest.mark.parametrize("answer", ["422", "taken without the file"])
+def test_a_link_intercom_cannot_use_is_uploaded_whatever_its_answer(tmp_path, monkeypatch,
+                                                                     answer):
+    """Intercom documents no answer for a link it cannot download: a 422 (like a 400) sends
+    the message again with its files uploaded; a message taken without its link's file
+    gets the file uploaded on a note after it. Links stop for the rest of the run."""
+    files_host = sandbox(tmp_path, "files", tickets=0)
+    saved = files_host.save_file("log.txt", "text/plain", b"the log")
+    app, target, owner, ctx = empty_workspace(tmp_path)
+    real = app.files_of
+
+    def files_of(request, data, *, admin):
+        if data.get("attachment_urls") and answer == "422":
+            raise ApiHTTPError(422, "unprocessable", {"code": "unprocessable_entity"})
+        return real(request, {**data, "attachment_urls": []}, admin=admin)
+
+    monkeypatch.setattr(app, "files_of", files_of)
+    with serve_in_thread(files_host) as base:
+        log = Attachment(source_id="log", file_name="log.txt", content_type="text/plain",
+                         size=7, url=f"{base}/downloads/" + saved["url"].split(
+                             "/downloads/", 1)[1], public_url=True, fetch=lambda: b"the log")
+        first = target.write("ticket", [Ticket(
+            source_id="t1", subject="First", requester_id="c", status="open",
+            created_at=WHEN, comments=[Comment(source_id="1", author_id="c", created_at=WHEN,
+                                               body_html="<p>Hi</p>", attachments=[log])])],
+            ctx)[0]
+        later = IntercomPlatform().target(connection(app))  # a new run: links tried again
+        later.check()
+        second = later.write("ticket", [Ticket(
+            source_id="t2", subject="Later", requester_id="c", status="open",
+            created_at=WHEN, comments=[
+                Comment(source_id="2", author_id="c", body_html="<p>Hi</p>", created_at=WHEN),
+                *(Comment(source_id=n, author_id="c", body_html=f"<p>{n}</p>",
+                          created_at=WHEN, attachments=[log]) for n in ("3", "4"))])], ctx)[0]
+    with client(app) as http:
+        def shape(conversation: str) -> list[tuple[str, str, list[str]]]:
+            doc = http.get(f"/conversations/{conversation}").json()
+            return [("source", doc["source"]["author"]["type"],
+                     [a["name"] for a in doc["source"]["attachments"]])] + [
+                (p["part_type"], p["author"]["type"], [a["name"] for a in p["attachments"]])
+                for p in doc["conversation_parts"]["conversation_parts"]]
+
+        assert shape(first.target_id) == [("source", "user", []),
+                                          ("note", "admin", ["log.txt"])]  # first message's
+        assert shape(second.target_id) == [
+            ("source", "user", []), ("comment", "user", []),
+            ("note", "admin", ["log.txt"]),  # after the refused or dropped link
+            ("comment", "user", []), ("note", "admin", ["log.txt"])]  # no more links

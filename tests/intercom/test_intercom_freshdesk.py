@@ -75,3 +75,23 @@ def test_intercom_to_freshdesk(tmp_path, pair):
     source, target, _, _ = pair("intercom", "freshdesk")
     db, _ = migrate(tmp_path, source, target)
     check_intercom_to_freshdesk(source, target, db)
+    check_people(source, target, db)
+
+
+def check_people(source, target, db) -> None:
+    """Every Intercom contact and company is one Freshdesk contact and company, field by
+    field, read back through Freshdesk's API (company tags have no place in Freshdesk)."""
+    contacts, companies = intercom_reader.people_records(source.url, source.credentials)
+    fd_contacts, fd_companies = freshdesk_reader.people_records(target.url,
+                                                                target.credentials)
+    assert len(id_map(db, "contact")) == len(contacts) == len(fd_contacts)
+    assert len(id_map(db, "company")) == len(companies) == len(fd_companies)
+    for email, person in contacts.items():
+        assert fd_contacts[email] == {**person, "companies": person["companies"][:1]}, email
+    for name, company in companies.items():
+        assert fd_companies[name] == {"domains": company["domains"],
+                                      "custom": company["custom"]}, name
+    assert any(p["custom"] for p in contacts.values()) and any(
+        p["companies"] for p in contacts.values()) and any(p["tags"] for p in contacts.values())
+    assert any(p["phone"] for p in contacts.values())
+    assert all(c["domains"] and c["custom"] for c in companies.values())

@@ -7,8 +7,11 @@ Files: at most 10 go with one message. A file the source gives by a public link
 (``Attachment.public_url``) goes by that link (``attachment_urls``: Intercom downloads it),
 which every message takes, a customer's and the first one too; other files are uploaded
 (``attachment_files``), which only admins' replies take. Files beyond ten, and a customer's
-files that cannot go by link, follow on notes. Should Intercom refuse a link (400), the
-writer stops sending links and the message goes again with its files uploaded.
+files that cannot go by link, follow on notes. Intercom documents no answer for a link it
+cannot download: should it refuse the message (400 or 422, its documented answers to invalid
+data), the message goes again with its files uploaded; should it take the message with fewer
+files than sent, the message's link files follow uploaded on a note. Either way the writer
+stops sending links for the rest of the run.
 
 An interrupted write is found again by its stamp and completed: the replies already there
 are recognised in order by time and text, only the missing ones are sent."""
@@ -205,21 +208,25 @@ class ConversationWriter:
                             else payload, lambda: payload)
         conversation = str(answer["conversation_id"])
         ctx.created("ticket", ticket.source_id, conversation)  # before its parts: rollback
-        self.stamp(conversation, ticket, ctx)
+        stamped = self.stamp(conversation, ticket, ctx)
+        if links and not self._links_refused and len(
+                (stamped.get("source") or {}).get("attachments") or []) < len(links):
+            self._links_refused = True  # dropped: the first message's files go on a note
         children = [ChildResult("comment", first.source_id, str(answer.get("id")))]
         children += self.send_missing(conversation, self.replies(ticket, ctx), present=[])
         self.finish(conversation, ticket, ctx)
         return WriteResult(source_id=ticket.source_id, target_id=conversation,
                            children=children)
 
-    def stamp(self, conversation: str, ticket: Ticket, ctx: WriteContext) -> None:
+    def stamp(self, conversation: str, ticket: Ticket, ctx: WriteContext) -> dict[str, Any]:
+        """Title, custom attributes and the stamp; returns the conversation as answered."""
         def warn(message: str) -> None:
             ctx.warn(ticket.source_id, message)
 
         custom = self.attributes.values("ticket", ticket.custom_fields, warn)
         custom[STAMP] = ctx.external_id("ticket", ticket.source_id)
-        self.http.request("PUT", f"conversations/{conversation}",
-                          json={"title": ticket.subject, "custom_attributes": custom})
+        return dict(self.http.request("PUT", f"conversations/{conversation}", json={
+            "title": ticket.subject, "custom_attributes": custom}).json())
 
     def send_missing(self, conversation: str, planned: list[Message],
                      present: list[tuple[tuple[int, str], str]]) -> list[ChildResult]:
@@ -248,19 +255,27 @@ class ConversationWriter:
             return spread[0].payload()
 
         body = self._send(path, message.payload(), again if message.links else None)
+        parts = (body.get("conversation_parts") or {}).get("conversation_parts") or []
+        if message.links and not spread and len((parts[-1] if parts else {}).get(
+                "attachments") or []) < len(message.files) + len(message.links):
+            self._links_refused = True  # taken without (some of) its links' files
+            note = Message(None, "<p>Files of the message above</p>", message.created_at,
+                           admin_id=self.default_admin(), note=True)
+            spread[:] = [message, *self.spread(note, message.links)]
         for note in spread[1:]:
             self.http.request("POST", path, json=note.payload())
-        parts = (body.get("conversation_parts") or {}).get("conversation_parts") or []
         return str(parts[-1]["id"]) if parts else ""
 
     def _send(self, path: str, payload: dict[str, Any],
               again: Callable[[], dict[str, Any]] | None) -> dict[str, Any]:
-        """POST ``payload``; when it carried links and Intercom refused it (400: it could not
-        download one), stop sending links and POST ``again()`` (the files uploaded)."""
+        """POST ``payload``; when it carried links and Intercom refused it as invalid (400 or
+        422: it could not download one), stop sending links and POST ``again()`` (the files
+        uploaded)."""
         try:
             return dict(self.http.request("POST", path, json=payload).json())
         except ApiError as exc:
-            if exc.status != 400 or again is None or not payload.get("attachment_urls"):
+            if exc.status not in (400, 422) or again is None or not payload.get(
+                    "attachment_urls"):
                 raise
             self._links_refused = True
             return dict(self.http.request("POST", path, json=again()).json())

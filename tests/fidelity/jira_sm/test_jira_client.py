@@ -86,3 +86,24 @@ def test_service_desk_customers_and_requests(jira, site):
     assert request.fields.reporter.emailAddress == "new.customer@example.test"
     types = {t.name for t in jira.request_types(desk)}
     assert {"Get IT help", "Report a bug", "Ask a question"} <= types
+
+
+def test_assign_issue_to_an_agent_unassign_and_a_customer_is_refused(jira, site):
+    """``assign_issue`` finds the person by ``GET /user/search?query=EMAIL`` then sends
+    ``PUT /issue/{key}/assignee {"accountId": …}``; a customer (no licence) is a 400."""
+    key = f"{site.desk}-1"
+    assert jira.assign_issue(key, site.email)
+    assert jira.issue(key).fields.assignee.emailAddress == site.email
+    assert jira.assign_issue(key, None)  # null: unassigned
+    assert jira.issue(key).fields.assignee is None
+    assert jira.assign_issue(key, site.email) and jira.assign_issue(key, "-1")
+    assert jira.issue(key).fields.assignee is None  # the project's default: unassigned
+    jira.assign_issue(key, site.email)
+    customer = jira.create_customer("not.an.agent@example.test", "Not An Agent")
+    with pytest.raises(JIRAError) as caught:
+        jira.assign_issue(key, "not.an.agent@example.test")
+    assert caught.value.status_code == 400
+    assert f"User '{customer.accountId}' cannot be assigned issues." in caught.value.text
+    assert jira.issue(key).fields.assignee.emailAddress == site.email  # unchanged
+    with pytest.raises(JIRAError, match="No matching user found"):
+        jira.assign_issue(key, "nobody@example.test")  # user/search found no one

@@ -1,6 +1,7 @@
 """Simulated support activity in an Intercom sandbox through the public REST API only: new
 conversations from existing contacts, and open conversations answered by an admin, tagged
-and snoozed (what a delta run must then carry over)."""
+and snoozed (what a delta run must then carry over). A client of the emulator, it pages
+with the core paginators like any other client."""
 
 from __future__ import annotations
 
@@ -8,26 +9,23 @@ import random
 
 import httpx
 
+from deskmigrate.core.paging import PageRequest, RaisingClient, StartingAfterPaginator
 
-def _conversations(client: httpx.Client) -> list[dict]:
-    rows, params = [], {"per_page": 150}
-    while True:
-        body = client.get("/conversations", params=params).raise_for_status().json()
-        rows += body["conversations"]
-        following = (body.get("pages") or {}).get("next")
-        if not following:
-            return rows
-        params["starting_after"] = following["starting_after"]
+
+def _all(client: httpx.Client, path: str, items: str) -> list[dict]:
+    """Every row of a cursor list (``pages.next.starting_after``)."""
+    pages = StartingAfterPaginator(items=items)
+    return list(pages.items(RaisingClient(client), PageRequest(path, {"per_page": 150})))
 
 
 def simulate(client: httpx.Client, *, new: int, updated: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     me = client.get("/me").raise_for_status().json()
-    users = [c for c in client.get("/contacts", params={"per_page": 150}).raise_for_status()
-             .json()["data"] if c["role"] == "user"]
+    users = [c for c in _all(client, "/contacts", "data") if c["role"] == "user"]
     if new and not users:
         raise ValueError("the sandbox has no contacts to start conversations")
-    open_ones = [c for c in _conversations(client) if c["state"] == "open"]
+    open_ones = [c for c in _all(client, "/conversations", "conversations")
+                 if c["state"] == "open"]
     chosen = rng.sample(open_ones, min(updated, len(open_ones)))
     tag = client.post("/tags", json={"name": "followed-up"}).raise_for_status().json()
     for n in range(new):

@@ -152,8 +152,9 @@ class ConversationRoutes(PeopleRoutes):
 
     def fetch_url(self, url: Any) -> dict:
         """An ``attachment_urls`` entry downloaded and kept under the file's own name; a URL
-        that cannot be downloaded is a 400. The sandbox fetches plain http only from
-        loopback (it serves tests and local trials)."""
+        that cannot be downloaded is a 400 ``parameter_invalid`` — Intercom documents no
+        answer for it, this is its generic one for a bad parameter (docs/intercom.md). The
+        sandbox fetches plain http only from loopback (it serves tests and local trials)."""
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or (
                 parts.scheme == "http" and parts.hostname not in LOOPBACK):

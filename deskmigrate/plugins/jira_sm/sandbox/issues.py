@@ -46,6 +46,10 @@ class IssueRoutes(CommentRoutes):
             Rule(f"{V3}/issue/<key>", methods=["PUT"], endpoint="edit_issue"),
             Rule(f"{V3}/issue/<key>", methods=["DELETE"], endpoint="delete_issue"),
             Rule(f"{V3}/issue/<key>/assignee", methods=["PUT"], endpoint="assign_issue"),
+            # ``latest`` is the alias Jira serves for its current version; the pycontribs
+            # client sends its assignee write there (the body is the same in v2 and v3)
+            Rule("/rest/api/latest/issue/<key>/assignee", methods=["PUT"],
+                 endpoint="assign_issue"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["GET"], endpoint="get_transitions"),
             Rule(f"{V3}/issue/<key>/transitions", methods=["POST"], endpoint="do_transition"),
             Rule(f"{V3}/issue/<key>/properties", methods=["GET"], endpoint="issue_prop_keys"),
@@ -238,16 +242,24 @@ class IssueRoutes(CommentRoutes):
         return Response(status=204)
 
     def assign_issue(self, request: Request, user: dict, key: str) -> Response:
-        """``{"accountId": id}`` assigns, ``null`` unassigns; only licensed (atlassian)
-        accounts can be assigned, like Jira ("User '…' cannot be assigned issues.")."""
+        """``{"accountId": id}`` assigns, ``null`` unassigns, ``"-1"`` gives the project's
+        default assignee (here: unassigned, the default of a new service project). A 400
+        when no ``accountId`` is given or more than one of ``name``/``key``/``accountId``
+        (Cloud has no user names), and for a person who cannot be assigned: only active,
+        licensed (atlassian) accounts can ("User '…' cannot be assigned issues.")."""
         issue = self.issue(key)
-        account = json_body(request).get("accountId")
-        if account is not None:
+        body = json_body(request)
+        given = [name for name in ("accountId", "name", "key") if name in body]
+        if given != ["accountId"]:
+            raise platform_error(400, "", {"accountId": "Specify the user to assign by "
+                                                        "accountId only."})
+        account = body["accountId"]
+        if account is not None and account != "-1":
             person = self.user_by_account(account)
             if person is None or person["accountType"] != "atlassian" or not person["active"]:
                 raise platform_error(400, "", {"assignee": f"User '{account}' cannot be "
                                                            "assigned issues."})
-        issue["assignee"] = account
+        issue["assignee"] = None if account == "-1" else account
         self.touch(issue)
         return Response(status=204)
 

@@ -131,13 +131,16 @@ class PeopleRoutes(JsmBase):
         return Response(status=204)
 
     def search_users(self, request: Request, user: dict, **_: Any) -> list[dict]:
-        """``query`` matches the start of a name or the whole email (admins see emails)."""
-        query = (request.args.get("query") or request.args.get("accountId") or "").lower()
-        if not query:
+        """Active users only: ``query`` matches the start of a name or of an email (admins
+        see emails), ``accountId`` an account exactly."""
+        query = (request.args.get("query") or "").lower()
+        account = request.args.get("accountId")
+        if not query and not account:
             raise platform_error(400, "One of 'query' or 'accountId' is required.")
-        rows = [u for u in self.store.query("users")
-                if u["emailAddress"].lower() == query or u["accountId"] == query
-                or u["displayName"].lower().startswith(query)]
+        rows = [u for u in self.store.query("users") if u["active"]
+                and (account is None or u["accountId"] == account)
+                and (not query or u["emailAddress"].lower().startswith(query)
+                     or u["displayName"].lower().startswith(query))]
         start = int_arg(request, "startAt", 0)
         size = int_arg(request, "maxResults", DEFAULT_LIMIT, 1000)
         return [self.render_user(request, u) for u in rows[start:start + size]]  # type: ignore
