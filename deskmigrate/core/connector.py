@@ -56,6 +56,7 @@ class Capabilities:
     # it cannot keep as the source had them ("subject", "custom_fields", "comment.public").
     ticket_statuses: tuple[str, ...] = ()
     lossy: tuple[str, ...] = ()
+    own_tags: tuple[str, ...] = ()  # fnmatch patterns of the tags the target adds itself
     # Removed fields, accepted and ignored so plugins written before their removal load:
     bulk_ticket_batch: InitVar[int | None] = None  # Target.batch_size() says it now
     notes: InitVar[tuple[str, ...] | None] = None  # the plugin's docs say it now

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
@@ -17,6 +17,7 @@ from .state import FAILED, SKIPPED, StateStore
 
 DEMO_TICKETS = 20
 DEMO_ARTICLES = 5
+DELTA_OVERLAP = timedelta(minutes=10)
 
 
 class Selection:
@@ -28,7 +29,11 @@ class Selection:
                  filters: Filters | None = None, kinds: Kinds | None = None,
                  now: datetime | None = None) -> None:
         self.source = source
-        self.since = since
+        # A delta reads from a little before its base run started: a source whose clock is
+        # behind this machine's (or that indexes a change late) must not hide a change made
+        # after the base run read the record. What did not change since it was written is
+        # not written again (fingerprints), so the overlap costs reads only.
+        self.since = since - DELTA_OVERLAP if since is not None else None
         self.filters = filters or Filters()
         self.kinds = kinds
         self.now = now or datetime.now(UTC)

@@ -65,6 +65,12 @@ def written(state: st.StateStore, run_id: int) -> dict[str, dict[str, str]]:
     return out
 
 
+def added_tags(run: dict[str, Any]) -> frozenset[str]:
+    """The tags the run's options put on every ticket (``add_tag``)."""
+    tag = (run.get("options") or {}).get("add_tag")
+    return frozenset([tag] if isinstance(tag, str) and tag else [])
+
+
 def left_out(run: dict[str, Any]) -> frozenset[str]:
     """What the run's options chose not to migrate: no difference where it is missing."""
     options = run.get("options") or {}
@@ -94,8 +100,9 @@ def verify_run(state: st.StateStore, run_id: int, config: Config, pm: pluggy.Plu
             people = {sid for k in host.kinds(pm).people for sid in pairs.get(k, {})}
             names = (Names(accounts.source, people), Names(reader))
             stand_in = (config.run.get("default_agent") or reader.check().email or "").lower()
+            run = state.run(run_id) or {}
             rules = Rules(accounts.target_platform.capabilities, stand_in, names[0].absent,
-                          left_out(state.run(run_id) or {}))
+                          left_out(run), added_tags(run))
             checked: list[Checked] = []
             for kind in host.kinds(pm).order:
                 ids = pick(list(pairs.get(kind, {})), sample, run_id, kind)
@@ -117,8 +124,8 @@ def _check_kind(kind: str, ids: list[str], targets: dict[str, str], source: Sour
         mine = {r.source_id: r for r in source.get(kind, batch) if r.kind == kind}
         theirs = {r.source_id: r for r in reader.get(kind, [targets[s] for s in batch])
                   if r.kind == kind}
-        names[0].load(r for r in mine.values() if isinstance(r, Ticket))
-        names[1].load(r for r in theirs.values() if isinstance(r, Ticket))
+        names[0].load(mine.values())
+        names[1].load(theirs.values())
         for source_id in batch:
             target_id = targets[source_id]
             yield _verdict(kind, source_id, target_id, mine.get(source_id),
@@ -136,7 +143,8 @@ def _verdict(kind: str, source_id: str, target_id: str, mine: Record | None,
         found = compare(kind, ticket_view(mine, names[0], mapping),
                         ticket_view(theirs, names[1]), rules)
     else:
-        found = compare(kind, record_view(mine), record_view(theirs), rules)
+        found = compare(kind, record_view(mine, names[0]), record_view(theirs, names[1]),
+                        rules)
     errors = [d for d in found if not d.expected]
     return Checked(kind, source_id, target_id, DIFFERS if errors else IDENTICAL, errors,
                    [d for d in found if d.expected])

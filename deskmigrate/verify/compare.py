@@ -1,12 +1,14 @@
 """Comparing the view of a source record with the view of its copy in the target: the
 fields that differ, each marked expected when the target's documented capabilities say it
 cannot keep that field as the source had it. A capability only ever excuses what the target
-could not keep — a field absent, a status it does not have, a person it lacks — never a
-value changed: a file altered, a tag or a message removed are always errors."""
+could not keep — a field absent, a status it does not have, a person it lacks, a priority,
+type or group it has no place for — never a value it holds changed: a file altered, a tag or
+a message removed, a tag added are always errors."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from ..core.connector import Capabilities
@@ -21,6 +23,12 @@ class Rules:
     stand_in: str | None = None
     absent: frozenset[str] | set[str] = frozenset()
     ignore: frozenset[str] = frozenset()  # what the run's options left out: "attachments"
+    added_tags: frozenset[str] = frozenset()  # the tags the run's options added (add_tag)
+
+
+# A ticket's single values a target without them reads back as its own default (not None):
+# a target that declares one ``lossy`` is excused whatever it shows.
+DEFAULTED = ("priority", "type", "group")
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,12 @@ def expected_reason(kind: str, field: str, source: Any, target: Any, rules: Rule
         return "the person is not in the target; the default agent stands in (or nobody)"
     if field == "status" and caps.ticket_statuses and source not in caps.ticket_statuses:
         return f"the target has no '{source}' status"
+    if field in DEFAULTED and source is None:
+        return f"the source has no {field}; the target sets its own"
+    if field in DEFAULTED and f"{kind}.{field}" in caps.lossy:
+        return f"the target cannot keep the {field} (see the platform's docs)"
+    if field.startswith("cc ") and source in rules.absent:
+        return "the person is not in the target"
     if target is not None:
         return ""
     if " attachment " in f" {field}":
@@ -51,6 +65,8 @@ def expected_reason(kind: str, field: str, source: Any, target: Any, rules: Rule
         if caps.max_attachment_bytes and size > caps.max_attachment_bytes:
             return "larger than the target's attachment size limit"
         family = "comment.attachments" if field.startswith("comment ") else f"{kind}.attachments"
+    elif field.startswith(("tag ", "cc ")):
+        family = f"{kind}.{field.split(' ')[0]}s"  # "tag vip" -> contact.tags
     else:
         family = f"{kind}.{field.split('.')[0]}"
     return "the target cannot keep it (see the platform's docs)" if family in caps.lossy else ""
@@ -58,9 +74,9 @@ def expected_reason(kind: str, field: str, source: Any, target: Any, rules: Rule
 
 def compare(kind: str, source: dict[str, Any], target: dict[str, Any], rules: Rules
             ) -> list[Difference]:
-    """Every field of ``source`` that ``target`` does not have the same. Tags and custom
-    fields are checked one by one: those the migration added in the target (its stamp, a
-    tag option) are no difference."""
+    """Every field of ``source`` that ``target`` does not have the same. Tags, CCs and
+    custom fields are checked one by one; a tag only the target has is ``unexpected tag``,
+    unless the migration put it there (the ``add_tag`` option, the target's own markers)."""
     out: list[Difference] = []
     for name, want in source.items():
         got = target.get(name)
@@ -73,6 +89,11 @@ def compare(kind: str, source: dict[str, Any], target: dict[str, Any], rules: Ru
         elif name == "tags":
             out += [_diff(kind, f"tag {tag}", tag, None, rules) for tag in want
                     if tag not in (got or [])]
+            out += [Difference(f"unexpected tag {tag}", None, tag) for tag in got or []
+                    if tag not in want and not _own_tag(tag, rules)]
+        elif name == "ccs":
+            out += [_diff(kind, f"cc {cc}", cc, None, rules) for cc in want
+                    if cc not in (got or [])]
         elif name == "custom_fields":
             out += [_diff(kind, f"custom_fields.{key}", value, (got or {}).get(key), rules)
                     for key, value in want.items() if (got or {}).get(key) != value]
@@ -82,6 +103,12 @@ def compare(kind: str, source: dict[str, Any], target: dict[str, Any], rules: Ru
         elif want != got:
             out.append(_diff(kind, name, want, got, rules))
     return out
+
+
+def _own_tag(tag: str, rules: Rules) -> bool:
+    """A tag the migration itself puts on the target's records: the ``add_tag`` option's,
+    or one of the target's own (its ``Capabilities.own_tags`` patterns)."""
+    return tag in rules.added_tags or any(fnmatchcase(tag, p) for p in rules.caps.own_tags)
 
 
 def _diff(kind: str, name: str, want: Any, got: Any, rules: Rules) -> Difference:

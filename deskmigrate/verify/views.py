@@ -1,6 +1,7 @@
-"""Canonical records as plain, comparable data: people by email (else name), companies and
-groups by name, custom fields by title, bodies as their words, attachments by SHA-256 of
-their bytes. The same view is taken of the source record and of the target's read-back."""
+"""Canonical records as plain, comparable data: people by email (else name, a ticket's CCs
+too), companies and groups by name, custom fields by title, bodies as their words,
+attachments by SHA-256 of their bytes. The same view is taken of the source record and of
+the target's read-back."""
 
 from __future__ import annotations
 
@@ -76,14 +77,22 @@ class Names:
         self._groups: dict[str, str] = {}
         self._fields: dict[str, str] | None = None
 
-    def load(self, tickets: Iterable[Ticket]) -> None:
-        """Look up the people, companies and groups ``tickets`` refer to."""
+    def load(self, records: Iterable[Record]) -> None:
+        """Look up the people, companies and groups ``records`` (tickets, contacts) refer
+        to."""
         people: set[str] = set()
         companies: set[str] = set()
-        for ticket in tickets:
-            people.update(p for p in (ticket.requester_id, ticket.assignee_id) if p)
-            people.update(c.author_id for c in ticket.comments if c.author_id)
-            companies.update([ticket.company_id] if ticket.company_id else [])
+        groups: set[str] = set()
+        for record in records:
+            if isinstance(record, Contact) and record.company_id:
+                companies.add(record.company_id)
+            if not isinstance(record, Ticket):
+                continue
+            people.update(p for p in (record.requester_id, record.assignee_id, *record.cc_ids)
+                          if p)
+            people.update(c.author_id for c in record.comments if c.author_id)
+            companies.update([record.company_id] if record.company_id else [])
+            groups.update([record.group_id] if record.group_id else [])
         missing = sorted(people - set(self._people))
         for kind in ("agent", "contact"):
             if missing and kind in self.source.kinds:
@@ -97,6 +106,10 @@ class Names:
         if wanted and "company" in self.source.kinds:
             self._companies.update({c.source_id: c.name for c in self.source.get(
                 "company", wanted) if isinstance(c, Company)})
+        wanted = sorted(groups - set(self._groups))
+        if wanted and "group" in self.source.kinds:
+            self._groups.update({g.source_id: g.name for g in self.source.get(
+                "group", wanted) if isinstance(g, Group)})
 
     def person(self, source_id: str | None) -> str | None:
         return self._people.get(source_id, f"unknown person {source_id}") if source_id else None
@@ -104,6 +117,9 @@ class Names:
     def company(self, source_id: str | None) -> str | None:
         return self._companies.get(source_id, f"unknown company {source_id}") \
             if source_id else None
+
+    def group(self, source_id: str | None) -> str | None:
+        return self._groups.get(source_id, f"unknown group {source_id}") if source_id else None
 
     def field(self, key: str) -> str:
         if self._fields is None:
@@ -126,9 +142,12 @@ def ticket_view(ticket: Ticket, names: Names, mapping: dict[str, str] | None = N
         title = names.field(key)
         fields[mapping.get(title, title)] = plain(value)
     return {
-        "subject": ticket.subject, "status": ticket.status, "tags": sorted(set(ticket.tags)),
+        "subject": ticket.subject, "status": ticket.status, "priority": ticket.priority,
+        "type": ticket.type, "tags": sorted(set(ticket.tags)),
         "custom_fields": fields, "requester": names.person(ticket.requester_id),
         "assignee": names.person(ticket.assignee_id), "company": names.company(ticket.company_id),
+        "group": names.group(ticket.group_id),
+        "ccs": sorted({cc for cc in map(names.person, ticket.cc_ids) if cc}),
         "created_at": stamp(ticket.created_at),
         "comments": [comment_view(c, names) for c in ticket.comments],
     }
@@ -141,9 +160,15 @@ def comment_view(comment: Comment, names: Names) -> dict[str, Any]:
             "attachments": files(comment.attachments)}
 
 
-def record_view(record: Record) -> dict[str, Any]:
-    """Any other kind: the fields a person recognises it by."""
-    if isinstance(record, Agent | Contact):
+def record_view(record: Record, names: Names) -> dict[str, Any]:
+    """Any other kind: the fields a person recognises it by; a contact's details too."""
+    if isinstance(record, Contact):
+        return {"name": record.name, "email": (record.email or "").lower() or None,
+                "other_emails": sorted({e.lower() for e in record.other_emails}
+                                       - {(record.email or "").lower()}) or None,
+                "phone": record.phone or None, "company": names.company(record.company_id),
+                "tags": sorted(set(record.tags))}
+    if isinstance(record, Agent):
         return {"name": record.name, "email": (record.email or "").lower() or None}
     if isinstance(record, Company | Group):
         return {"name": record.name}

@@ -17,6 +17,14 @@ from deskmigrate.core import exits
 
 PLATFORMS = ("zendesk", "freshdesk", "intercom", "jira_sm")
 PAIRS = list(product(PLATFORMS, PLATFORMS))
+# What verify finds that a target does not carry (yet): reported as differences, never
+# excused as expected (a gap fixed only shrinks what is found; anything else fails).
+# The Intercom target sets neither the priority flag nor a ticket type; the Zendesk target
+# writes no secondary emails (user identities); Freshdesk keeps a type its account does not
+# list (task, change) only as a type-… tag.
+KNOWN_GAPS = {"intercom": {("ticket", "priority"), ("ticket", "type")},
+              "zendesk": {("contact", "other_emails")},
+              "freshdesk": {("ticket", "type")}}
 
 
 def run(db, *args: str) -> tuple[int, dict]:
@@ -35,9 +43,12 @@ def test_verify_clean_then_catches_tampering(tmp_path, pair, source: str, target
     assert code == 0 and migrated["status"] == "completed"
 
     code, clean = run(db, "verify", "1")
-    problems = [r for r in clean["records"] if r["status"] != "identical"]
-    assert (code, clean["ok"], problems) == (0, True, [])
-    assert clean["kinds"]["ticket"]["identical"] == migrated["records"]["ticket"]["migrated"]
+    assert [r for r in clean["records"] if r["status"] not in ("identical", "differs")] == []
+    found = {(r["kind"], d["field"]) for r in clean["records"] for d in r["differences"]}
+    assert found <= KNOWN_GAPS.get(target, set()), found
+    assert (code, clean["ok"]) == ((exits.FAILURES, False) if found else (0, True))
+    tickets = clean["kinds"]["ticket"]
+    assert tickets["identical"] + tickets["differs"] == migrated["records"]["ticket"]["migrated"]
 
     ALTER[target](Desk(target_file))
     assert any(" attachment " in f" {f}" for f in caught(db)), "altered file not caught"

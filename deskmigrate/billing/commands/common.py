@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -18,9 +19,17 @@ PRICEBOOK_KEY = "deskmigrate.billing.pricebook"
 PAY_HINT = "Record the payment with " + PAY
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-plan_option = click.option("--plan", help="standard, premium or signature.")
-promo_option = click.option("--promo", help="A promo code of the price book.")
-hours_option = click.option("--dev-hours", help="Custom development hours (15-minute steps).")
+_PRICING = (click.option("--plan", help="standard, premium or signature."),
+            click.option("--promo", help="A promo code of the price book."),
+            click.option("--dev-hours", help="Custom development hours (15-minute steps)."))
+
+
+def pricing_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--plan``, ``--promo`` and ``--dev-hours``: what a quote or an invoice is priced
+    with (:func:`choices`)."""
+    for option in reversed(_PRICING):
+        command = option(command)
+    return command
 
 
 def state_of(ctx: click.Context) -> StateStore:

@@ -26,10 +26,8 @@ from .common import (
     choices,
     echo_document,
     emit,
-    hours_option,
     json_option,
-    plan_option,
-    promo_option,
+    pricing_options,
     state_of,
 )
 
@@ -37,9 +35,7 @@ from .common import (
 @click.command("quote")
 @click.argument("run", type=int)
 @json_option
-@plan_option
-@promo_option
-@hours_option
+@pricing_options
 @click.pass_context
 def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, promo: str | None,
               dev_hours: str | None) -> None:
@@ -62,9 +58,7 @@ def quote_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None, pro
 @click.command("invoice")
 @click.argument("run", type=int)
 @json_option
-@plan_option
-@promo_option
-@hours_option
+@pricing_options
 @click.pass_context
 def invoice_cmd(ctx: click.Context, run: int, as_json: bool, plan: str | None,
                 promo: str | None, dev_hours: str | None) -> None:

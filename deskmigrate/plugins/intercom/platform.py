@@ -66,7 +66,9 @@ class IntercomPlatform(Platform):
         # no ticket fields nor company on a conversation through the API, no files on a
         # customer's message nor on articles (docs/intercom.md)
         lossy=("ticket.custom_fields", "ticket.company", "comment.attachments",
-               "kb_article.attachments"),
+               "kb_article.attachments",
+               "ticket.group",  # teams cannot be created: an unmatched one is skipped
+               "contact.other_emails"),  # one email per contact
     )
 
     def source(self, connection: Connection) -> IntercomSource:

@@ -45,7 +45,11 @@ class JiraSmPlatform(Platform):
         max_attachment_bytes=MAX_ATTACHMENT_BYTES,
         default_rate_per_minute=300,
         update_kinds=("ticket",),  # what its Target.update brings up to date
-        lossy=("ticket.custom_fields",),  # fields cannot be created (docs/jira_sm.md)
+        lossy=("ticket.custom_fields",  # fields cannot be created (docs/jira_sm.md)
+               "ticket.type",  # the request type comes from [mapping] request_type
+               "ticket.group",  # groups are site-wide: not set on requests
+               # a customer account has a name and one email (no phone, no labels)
+               "contact.phone", "contact.tags", "contact.other_emails"),
     )
 
     def source(self, connection: Connection) -> JiraSmSource:
