@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,7 @@ def main() -> None:
                   "tickets_migrated": delta["records"].get("ticket", {}).get("migrated", 0),
                   "by_kind": delta["requests_by_kind"]},
         "delta_share_of_full_requests": round(delta_total / full_total, 4),
+        "load_average": [round(x, 1) for x in os.getloadavg()],
     }, indent=2))
 
 

@@ -1,16 +1,23 @@
-"""The engine's WriteContext: id resolution from an in-memory copy of the id map.
+"""The engine's WriteContext: id resolution from the id map.
 
-The engine (main thread) loads and updates the maps; writer threads only read them.
+A kind is resolved from a whole in-memory copy of its map (:meth:`EngineContext.load`), or
+(the engine's way, so memory stays flat whatever the help desk's size) lazily: before a batch
+is written the engine holds the target ids its records link to, one query per batch, and
+releases them once the batch is settled; an id no held batch links to is looked up in the
+state database. The engine (main thread) loads, holds and releases; writer threads only read.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Iterable
 
 from .connector import Source, WriteContext
-from .records import NESTED_KINDS, Record
+from .records import NESTED_KINDS, USER, Record
 from .state import StateStore
+
+Held = list[tuple[str, str]]  # (kind, source id) a batch holds
 
 
 class EngineContext(WriteContext):
@@ -25,6 +32,8 @@ class EngineContext(WriteContext):
         self.run_id = run_id
         self.default_agent = default_agent
         self._maps: dict[str, dict[str, str | None]] = {}
+        self._lazy: frozenset[str] = frozenset()  # kinds resolved by batch, else the database
+        self._held: dict[tuple[str, str], int] = {}  # looked up for in-flight batches: count
         self._warnings: dict[str, list[str]] = defaultdict(list)
         self._lock = threading.Lock()
         self.fallbacks: set[str] = set()  # source agents the default agent stood in for
@@ -38,9 +47,37 @@ class EngineContext(WriteContext):
         self._maps[kind] = self.state.id_map(self.migration_id, kind)
         return self._maps[kind]
 
-    def keep(self, kinds: set[str]) -> None:
-        """Forget the maps of other kinds (memory stays flat with the help desk's size)."""
-        self._maps = {k: v for k, v in self._maps.items() if k in kinds}
+    def refer(self, kinds: Iterable[str]) -> None:
+        """Resolve ``kinds`` lazily from now on (no whole map in memory) and nothing else:
+        the maps of other kinds are forgotten."""
+        self._lazy = frozenset(kinds)
+        self._maps, self._held = {}, {}
+
+    def hold(self, records: Iterable[Record]) -> Held:
+        """Look up, in one query, the target ids of what ``records`` link to (in the lazy
+        kinds; a person in each people kind) and keep them until :meth:`release`."""
+        wanted: set[tuple[str, str]] = set()
+        for record in records:
+            for kind, source_id in record.links():
+                for each in self.people_kinds if kind == USER else (kind,):
+                    if each in self._lazy:
+                        wanted.add((each, str(source_id)))
+        fresh = [key for key in wanted if key not in self._held]
+        for (kind, source_id), target_id in self.state.mapped(self.migration_id,
+                                                              fresh).items():
+            self._maps.setdefault(kind, {})[source_id] = target_id
+        for key in wanted:
+            self._held[key] = self._held.get(key, 0) + 1
+        return list(wanted)
+
+    def release(self, held: Held) -> None:
+        """A batch is settled: forget what it alone held."""
+        for key in held:
+            count = self._held.pop(key, 1) - 1
+            if count > 0:
+                self._held[key] = count
+            else:
+                self._maps.get(key[0], {}).pop(key[1], None)
 
     def remember(self, kind: str, source_id: str, target_id: str | None) -> None:
         if target_id is not None:
@@ -66,7 +103,7 @@ class EngineContext(WriteContext):
     def target_id(self, kind: str, source_id: str | None) -> str | None:
         if source_id is None:
             return None
-        return self._maps.get(kind, {}).get(str(source_id))
+        return self._resolve(kind, str(source_id))[1]
 
     def mark_uncertain(self, kind: str, source_ids: set[str]) -> None:
         with self._lock:
@@ -76,7 +113,17 @@ class EngineContext(WriteContext):
         return (kind, str(source_id)) in self._uncertain
 
     def known(self, kind: str, source_id: str) -> bool:
-        return str(source_id) in self._maps.get(kind, {})
+        return self._resolve(kind, str(source_id))[0]
+
+    def _resolve(self, kind: str, source_id: str) -> tuple[bool, str | None]:
+        """Whether ``source_id`` of ``kind`` is in the id map, and its target id."""
+        found = self._maps.get(kind, {})
+        if source_id in found:
+            return True, found.get(source_id)
+        if kind not in self._lazy or (kind, source_id) in self._held:
+            return False, None
+        row = self._store().mapped(self.migration_id, [(kind, source_id)])
+        return (kind, source_id) in row, row.get((kind, source_id))
 
     def user(self, source_id: str | None, *, agent: bool = False) -> str | None:
         if source_id is not None:

@@ -17,7 +17,7 @@ import structlog
 from . import host
 from . import state as st
 from .connector import WriteResult
-from .context import EngineContext
+from .context import EngineContext, Held
 from .errors import AmbiguousWrite, AuthError, DeskmigrateError, Unreachable
 from .events import OPTION_APPLIED, RECORD_MIGRATED, RUN_FINISHED, RUN_STARTED, Event
 from .logs import scrub
@@ -32,7 +32,8 @@ from .selection import Selection
 log = structlog.get_logger("deskmigrate.engine")
 
 WRITE, UPDATE = "write", "update"
-InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str]]  # batch, attempt, op
+# batch, attempt, op, the target ids it holds
+InFlight = dict[Future[list[WriteResult]], tuple[list[Record], int, str, Held]]
 MAX_AMBIGUOUS_ATTEMPTS = 8  # under 30 % faults a record of several requests needs a few
 
 
@@ -114,9 +115,7 @@ class Engine:
         needed = set(self.kinds[kind].references)
         if spec.mode == "delta":  # which children (comments) earlier runs already wrote
             needed |= set(self.kinds[kind].children)
-        self.ctx.keep(needed)
-        for dependency in needed:
-            self.ctx.load(dependency)
+        self.ctx.refer(needed)  # looked up batch by batch: no whole map in memory
         unknown = self.state.uncertain(spec.migration_id, spec.run_id, kind)
         self.ctx.mark_uncertain(kind, unknown)
         self.ctx.load_absent(kind)
@@ -180,12 +179,13 @@ class Engine:
         for record in todo if attempt == 1 else ():  # what the source noticed, reported once
             for warning in record.warnings:
                 self.ctx.warn(record.source_id, warning)
+        held = self.ctx.hold(todo)
         if op == WRITE:
             future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
         else:
             pairs = [(r, self.ctx.target_id(kind, r.source_id) or "") for r in todo]
             future = pool.submit(self.spec.target.update, kind, pairs, self.ctx)
-        in_flight[future] = (todo, attempt, op)
+        in_flight[future] = (todo, attempt, op, held)
 
     def _triage(self, kind: str, batch: list[Record], mapped: dict[str, str | None],
                 stored: dict[str, str | None], statuses: dict[str, str], unknown: set[str],
@@ -281,24 +281,30 @@ class Engine:
         finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
         count = 0
         for future in finished:
-            batch, attempt, op = in_flight.pop(future)
+            batch, attempt, op, held = in_flight.pop(future)
             self._writing.difference_update((kind, r.source_id) for r in batch)
             try:
-                results = future.result()
-            except (AuthError, Unreachable):
-                raise
-            except Exception as exc:  # noqa: BLE001 - AmbiguousWrite or not: what landed is unknown
-                count += self._uncertain_batch(kind, batch, attempt, op, exc, pool, in_flight)
-                continue
-            if len(batch) > 1 and whole_batch_failed(results):
-                for record in batch:  # one bad record must not fail its neighbours
-                    self._submit(pool, in_flight, kind, [record], attempt, op)
-                continue
-            records = {r.source_id: r for r in batch}
-            self._commit(kind, [self._row(kind, r, records.get(r.source_id))
-                                for r in results])
-            count += len(results)
+                count += self._settle(kind, future, batch, attempt, op, pool, in_flight)
+            finally:
+                self.ctx.release(held)
         return count
+
+    def _settle(self, kind: str, future: Future[list[WriteResult]], batch: list[Record],
+                attempt: int, op: str, pool: ThreadPoolExecutor, in_flight: InFlight) -> int:
+        """Commit one finished batch (or send it again); how many records were settled."""
+        try:
+            results = future.result()
+        except (AuthError, Unreachable):
+            raise
+        except Exception as exc:  # noqa: BLE001 - AmbiguousWrite or not: what landed is unknown
+            return self._uncertain_batch(kind, batch, attempt, op, exc, pool, in_flight)
+        if len(batch) > 1 and whole_batch_failed(results):
+            for record in batch:  # one bad record must not fail its neighbours
+                self._submit(pool, in_flight, kind, [record], attempt, op)
+            return 0
+        records = {r.source_id: r for r in batch}
+        self._commit(kind, [self._row(kind, r, records.get(r.source_id)) for r in results])
+        return len(results)
 
     def _uncertain_batch(self, kind: str, batch: list[Record], attempt: int, op: str,
                          exc: Exception, pool: ThreadPoolExecutor, in_flight: InFlight) -> int:

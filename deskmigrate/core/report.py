@@ -34,9 +34,7 @@ def summary(state: st.StateStore, run_id: int) -> dict[str, Any]:
         total = counts.get(kind, sum(done.values()) + row.get(st.PENDING, 0))
         records[kind] = {"total": total, **done}
         pending += row.get(st.PENDING, 0)
-    options = {e["record_type"].removeprefix("option:"): int(e["source_id"])
-               for e in state.meter_events(run["migration_id"])
-               if e["run_id"] == run_id and e["record_type"].startswith("option:")}
+    options = state.option_counts(run["migration_id"], run_id)
     return {
         "run_id": run_id,
         "migration_id": run["migration_id"],

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .lease import LIVE, interrupted_note, owner_alive, this_host
 from .records import NESTED, nested_id
 from .sqlite import Database
 from .state_claims import MIGRATED, PENDING, ROLLED_BACK, Claims
+from .state_meter import MeterReads
 from .state_schema import migrate_schema
 
 SKIPPED, FAILED = "skipped", "failed"
@@ -44,7 +46,7 @@ def _rowid(cursor: sqlite3.Cursor) -> int:
     return cursor.lastrowid
 
 
-class StateStore(Claims):
+class StateStore(Claims, MeterReads):
     """One SQLite file; every method commits before it returns."""
 
     def __init__(self, path: str | Path) -> None:
@@ -193,19 +195,26 @@ class StateStore(Claims):
 
     # -- id map -------------------------------------------------------------------------
     def target_id(self, migration_id: int, kind: str, source_id: str) -> str | None:
-        row = self._one("SELECT target_id FROM id_map WHERE migration_id=? AND kind=? AND "
-                        "source_id=?", [migration_id, kind, source_id])
-        return row["target_id"] if row else None
+        return self.mapped(migration_id, [(kind, source_id)]).get((kind, source_id))
 
     def id_map(self, migration_id: int, kind: str) -> dict[str, str | None]:
-        rows = self.db.query("SELECT source_id, target_id FROM id_map WHERE migration_id=? "
-                             "AND kind=?", [migration_id, kind])
-        return {r["source_id"]: r["target_id"] for r in rows}
+        return dict(self.db.execute("SELECT source_id, target_id FROM id_map WHERE "
+                                    "migration_id=? AND kind=?", [migration_id, kind]))
 
     def fingerprints(self, migration_id: int, kind: str) -> dict[str, str | None]:
-        rows = self.db.query("SELECT source_id, fingerprint FROM id_map WHERE migration_id=? "
-                             "AND kind=?", [migration_id, kind])
-        return {r["source_id"]: r["fingerprint"] for r in rows}
+        return dict(self.db.execute("SELECT source_id, fingerprint FROM id_map WHERE "
+                                    "migration_id=? AND kind=?", [migration_id, kind]))
+
+    def mapped(self, migration_id: int, keys: Iterable[tuple[str, str]]
+               ) -> dict[tuple[str, str], str | None]:
+        """The id-map rows of ``keys`` (``(kind, source_id)``) that exist: their target ids."""
+        out: dict[tuple[str, str], str | None] = {}
+        for kind, group in groupby(sorted(keys), key=lambda key: key[0]):
+            ids = [source_id for _, source_id in group]  # a batch's: under SQLite's 32,766
+            out.update(((kind, s), t) for s, t in self.db.execute(
+                f"SELECT source_id, target_id FROM id_map WHERE migration_id=? AND kind=? AND "
+                f"source_id IN ({','.join('?' * len(ids))})", [migration_id, kind, *ids]))
+        return out
 
     def batch_view(self, migration_id: int, run_id: int, kind: str, ids: list[str]
                    ) -> tuple[dict[str, str | None], dict[str, str | None], dict[str, str]]:
@@ -382,13 +391,6 @@ class StateStore(Claims):
         row = self._one("SELECT tally, archived_at FROM archives WHERE run_id=?", [run_id])
         return {"tally": json.loads(row["tally"]), "archived_at": row["archived_at"]} \
             if row else None
-
-    # -- meter --------------------------------------------------------------------------
-    def meter_events(self, migration_id: int | None = None) -> list[dict[str, Any]]:
-        if migration_id is None:
-            return list(self.db.query("SELECT * FROM meter_events ORDER BY created_at, key"))
-        return list(self.db.query("SELECT * FROM meter_events WHERE migration_id=? "
-                                  "ORDER BY created_at, key", [migration_id]))
 
     # -- helpers ------------------------------------------------------------------------
     def _one(self, sql: str, params: Any) -> dict[str, Any] | None:
