@@ -3,10 +3,14 @@ with zenpy): both copy the same seeded Zendesk sandbox into an empty one, served
 in their own processes under the same per-minute limit, runs interleaved, several per size.
 
     python bench/compare.py --sizes 100,300,1000,5000 --runs 3 --rate-limit 700
+    python bench/compare.py --sizes 1000 --runs 3 --latency 150
 
 Each sandbox is seeded once per size and copied for every run, so every run starts from the
 same help desk. Prints, per size, the median wall time and requests of each side and the
-ratio (peer / deskmigrate), plus the load average before and after.
+ratio (peer / deskmigrate), the share of the limit each sandbox counted in the minute
+windows the run spanned whole (steady state), plus the load average before and after.
+``--latency MS`` makes both sandboxes take that long to answer each request, as a distant
+service does (loopback answers in about a millisecond).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -86,18 +91,38 @@ def one_run(tool: str, folder: Path, templates: tuple[Path, Path], args: argpars
     fresh(templates[0], folder, "source")
     fresh(templates[1], folder, "target")
     rate = args.rate_limit
+    extra = ("--latency", str(args.latency))
+    if args.export_rate_limit is not None:
+        extra += ("--export-rate-limit", str(args.export_rate_limit))
     source, source_info = serve("zendesk", folder, "source", size, args.seed, rate,
-                                not args.no_attachments)
-    target, target_info = serve("zendesk", folder, "target", 0, args.seed, rate, True)
+                                not args.no_attachments, extra)
+    target, target_info = serve("zendesk", folder, "target", 0, args.seed, rate, True, extra)
+    row: dict = {}
     try:
         if tool == "peer":
-            return run_peer(source_info, target_info)
-        return run_deskmigrate(folder, source_info, target_info, rate)
+            row = run_peer(source_info, target_info)
+        else:
+            row = run_deskmigrate(folder, source_info, target_info, rate)
     finally:
-        source.terminate()
-        target.terminate()
-        source.wait()
-        target.wait()
+        row["source_use"] = steady_use(stop(source), rate)
+        row["target_use"] = steady_use(stop(target), rate)
+    return row
+
+
+def stop(sandbox: subprocess.Popen[str]) -> dict[int, int]:
+    """Stop a served sandbox (Ctrl-C); what each of its minute windows counted."""
+    sandbox.send_signal(signal.SIGINT)
+    out, _ = sandbox.communicate(timeout=60)
+    last = out.strip().splitlines()[-1] if out.strip() else "{}"
+    return {int(k): v for k, v in json.loads(last).get("windows", {}).items()}
+
+
+def steady_use(windows: dict[int, int], rate: int) -> float | None:
+    """The least share of the limit counted in a minute window the run spanned whole (not
+    its first and last, which it only began or ended in); None when it spanned none."""
+    starts = sorted(windows)
+    whole = [windows[start] for start in starts[1:-1]]
+    return round(min(whole) / rate, 3) if whole else None
 
 
 def median(rows: list[dict], key: str) -> float:
@@ -111,7 +136,16 @@ def main() -> None:
     parser.add_argument("--rate-limit", type=int, default=700)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-attachments", action="store_true")
+    parser.add_argument("--latency", type=int, default=0,
+                        help="milliseconds each sandbox takes to answer (default 0)")
+    parser.add_argument("--tools", default="deskmigrate,peer",
+                        help="which of deskmigrate,peer to run (default both)")
+    parser.add_argument("--export-rate-limit", type=int,
+                        help="incremental exports a minute (default: the sandbox's, 10)")
     args = parser.parse_args()
+    # the sandboxes are stopped with Ctrl-C (then they print their windows' counts): give
+    # them a SIGINT handler even when this bench runs in the background (SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(json.dumps({"load_before": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="deskmigrate-compare-") as tmp:
@@ -120,9 +154,10 @@ def main() -> None:
             templates = (seeded(base / "seed", "source", size, args.seed,
                                 not args.no_attachments),
                          seeded(base / "seed", "target", 0, args.seed, True))
-            rows: dict[str, list[dict]] = {"deskmigrate": [], "peer": []}
+            tools = [t for t in ("deskmigrate", "peer") if t in args.tools.split(",")]
+            rows: dict[str, list[dict]] = {tool: [] for tool in tools}
             for n in range(args.runs):
-                for tool in ("deskmigrate", "peer") if n % 2 == 0 else ("peer", "deskmigrate"):
+                for tool in tools if n % 2 == 0 else tools[::-1]:
                     folder = base / f"{tool}-{n}"
                     folder.mkdir()
                     rows[tool].append(one_run(tool, folder, templates, args, size))
@@ -134,10 +169,13 @@ def main() -> None:
                    for tool, r in rows.items()}
         for tool, r in rows.items():
             summary[tool]["429"] = sum(row["429"] for row in r)
+            for side in ("source_use", "target_use"):
+                summary[tool][side] = [row[side] for row in r]
         print(json.dumps({"tickets": size, "attachments": not args.no_attachments,
-                          "rate_limit": args.rate_limit, **summary,
+                          "rate_limit": args.rate_limit, "latency_ms": args.latency, **summary,
                           "wall_ratio": round(summary["peer"]["seconds"]
-                                              / summary["deskmigrate"]["seconds"], 2),
+                                              / summary["deskmigrate"]["seconds"], 2)
+                          if len(tools) == 2 else None,
                           "load": os.getloadavg()}), flush=True)
 
 

@@ -25,10 +25,11 @@ from pathlib import Path
 
 
 def serve(platform: str, folder: Path, name: str, tickets: int, seed: int, rate: int,
-          attachments: bool) -> tuple[subprocess.Popen[str], dict]:
+          attachments: bool, extra: tuple[str, ...] = ()) -> tuple[subprocess.Popen[str], dict]:
+    """A sandbox served in its own process (``extra``: more ``sandbox serve`` options)."""
     command = [sys.executable, "-m", "deskmigrate", "sandbox", "serve", platform, "--port", "0",
                "--tickets", str(tickets), "--seed", str(seed), "--rate-limit", str(rate),
-               "--data", str(folder / f"{name}.sqlite"), "--json"]
+               "--data", str(folder / f"{name}.sqlite"), "--json", *extra]
     if not attachments:
         command.append("--no-attachments")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)

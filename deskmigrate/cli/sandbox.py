@@ -52,13 +52,20 @@ def sandbox() -> None:
 @click.option("--faults", default=0.0, type=click.FloatRange(0, 1),
               help="Share of requests answered with a random 429, 500 or dropped connection.")
 @click.option("--no-attachments", is_flag=True, help="Seed tickets without attachments.")
+@click.option("--latency", default=0, type=click.IntRange(0, 10_000),
+              help="Milliseconds added to every answer, as a distant service takes "
+              "(benchmarks; docs/benchmarks.md).")
+@click.option("--export-rate-limit", type=click.IntRange(0),
+              help="zendesk: incremental export requests a minute while the rate limit is "
+              "on (default 10 as the real service, 30 with High Volume; 0: none).")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False),
               help="The sandbox's SQLite file (default: one per platform and port).")
 @click.option("--json", "as_json", is_flag=True,
               help="First line: {url, credentials, config} as one JSON object.")
 def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: int,
                   rate_limit: int | None, no_rate_limit: bool, faults: float,
-                  no_attachments: bool, data_path: str | None, as_json: bool) -> None:
+                  no_attachments: bool, latency: int, export_rate_limit: int | None,
+                  data_path: str | None, as_json: bool) -> None:
     """Serve a seeded sandbox of PLATFORM on loopback until interrupted (Ctrl-C), and print
     the [source] table to paste into a config (rename it [target] for the other side).
 
@@ -83,6 +90,12 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     except (OSError, sqlite3.Error) as exc:
         raise DeskmigrateError(f"The sandbox data {path} cannot be used "
                                f"({getattr(exc, 'strerror', None) or exc}).") from None
+    app.latency = latency / 1000
+    if export_rate_limit is not None:
+        if not hasattr(app, "export_rate_limit"):
+            raise DeskmigrateError(f"--export-rate-limit is a zendesk option; the {platform} "
+                                   "sandbox has no export limit.")
+        app.export_rate_limit = export_rate_limit or None
     try:
         server = bind(app, address, port)
     except OSError as exc:
@@ -105,6 +118,8 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
         try:
             server.serve_forever()
         except KeyboardInterrupt:
+            if as_json:  # what each rate-limit window counted (benchmarks read it)
+                click.echo(json.dumps({"stopped": True, "windows": app.limiter.used}))
             click.echo("Sandbox stopped.", err=True)
 
 

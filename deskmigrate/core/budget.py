@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -173,6 +173,67 @@ def _parse_date(value: str) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def header_int(headers: Mapping[str, str], names: tuple[str, ...]) -> int | None:
+    """The first of the headers ``names`` holding a number, as an int."""
+    for name in names:
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return int(float(value))
+            except ValueError:
+                continue
+    return None
+
+
 def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
     """The Retry-After header as seconds (it may be seconds or an HTTP date)."""
     return seconds_until(response.headers.get("retry-after"), now)
+
+
+UNKNOWN_LIMIT = 1_000_000  # an endpoint's limit before its header has told it
+
+
+class EndpointBudgets:
+    """Endpoints with their own rate limit on top of the account's (e.g. a help desk's
+    incremental exports, 10 a minute): requests whose path starts with a prefix share a
+    :class:`RateBudget`, learnt from the header the platform names for it
+    (``total=N; remaining=N; resets=S``). Until that header has been seen the endpoint is
+    not paced: a platform (or sandbox) without the limit costs nothing."""
+
+    def __init__(self, limits: Sequence[tuple[str, str]], *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Any] = time.sleep) -> None:
+        self._routes = [(prefix.strip("/"), header.lower(),
+                         RateBudget(UNKNOWN_LIMIT, follow_headers=True, clock=clock,
+                                    sleep=sleep))
+                        for prefix, header in limits]
+
+    def route(self, path: str) -> tuple[str, RateBudget] | None:
+        """The header and budget of the first prefix ``path`` starts with, or None."""
+        path = path.lstrip("/")
+        for prefix, header, budget in self._routes:
+            if path.startswith(prefix):
+                return header, budget
+        return None
+
+    @staticmethod
+    def settle(route: tuple[str, RateBudget], headers: Mapping[str, str] | None) -> bool:
+        """Tell the endpoint's budget what its header says (None: no answer); True when
+        the header says the endpoint's window is spent."""
+        name, budget = route
+        told = _fields(headers.get(name)) if headers is not None else {}
+        budget.settle(told.get("total"), told.get("remaining"),
+                      None if told.get("resets") is None else float(told["resets"]))
+        return told.get("remaining") == 0
+
+
+def _fields(value: str | None) -> dict[str, int]:
+    """``total=10; remaining=9; resets=41`` as numbers (what is unreadable is left out)."""
+    out: dict[str, int] = {}
+    for part in (value or "").split(";"):
+        key, _, number = part.partition("=")
+        try:
+            out[key.strip().lower()] = int(number.strip())
+        except ValueError:
+            continue
+    return out

@@ -25,10 +25,11 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .budget import RateBudget, retry_after, seconds_until
+from .budget import EndpointBudgets, RateBudget, header_int, retry_after, seconds_until
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
 from .errortext import error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
+    ANSWER_LIMIT,
     DOWNLOAD_LIMIT,
     REDIRECTS,
     OriginPolicy,
@@ -104,7 +105,8 @@ class HttpOptions:
     ``rate_window`` is how many seconds the platform's rate limit counts (60: per minute).
     ``backoff`` is the platform's say on how long to wait after a 429 or a retryable
     answer (seconds), for platforms signalling it in their own way; None falls back to
-    Retry-After, then the rate-limit reset header.
+    Retry-After, then the rate-limit reset header. ``endpoint_limits``: ``(path prefix,
+    header)`` of endpoints with their own limit (:class:`EndpointBudgets`).
     """
 
     rate_headers: RateHeaders | None = None
@@ -114,6 +116,7 @@ class HttpOptions:
     status_verdicts: Mapping[int, Verdict] | None = None
     backoff: Backoff | None = None
     rate_window: float = 60.0
+    endpoint_limits: tuple[tuple[str, str], ...] = ()
 
     def client_arguments(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -131,17 +134,6 @@ class HttpStats:
         with self._lock:
             self.requests += 1
             self.by_method[method] = self.by_method.get(method, 0) + 1
-
-
-def _header_int(headers: httpx.Headers, names: tuple[str, ...]) -> int | None:
-    for name in names:
-        value = headers.get(name)
-        if value is not None:
-            try:
-                return int(float(value))
-            except ValueError:
-                continue
-    return None
 
 
 class HttpClient:
@@ -170,11 +162,14 @@ class HttpClient:
         backoff: Backoff | None = None,
         budget: RateBudget | None = None,
         rate_window: float = 60.0,
+        endpoint_limits: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
         self.budget = budget or RateBudget(rate_per_minute or default_rate, window=rate_window,
                                            follow_headers=rate_per_minute is None)
+        self.endpoints = EndpointBudgets(endpoint_limits, sleep=sleep)
+        self.concurrency = concurrency  # requests a run sends at once on this connection
         self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
@@ -185,6 +180,7 @@ class HttpClient:
         self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
         self.origins = OriginPolicy(self.base_url, platform, allowed_hosts, credentialed_hosts)
         self.max_download_bytes = max_download_bytes or DOWNLOAD_LIMIT
+        self.max_answer_bytes = ANSWER_LIMIT  # an API answer is capped too (a giant page)
         self._describe_error = error_message or _default_error_message
         self._client = httpx.Client(
             auth=auth, timeout=timeout, transport=transport, follow_redirects=False,
@@ -206,8 +202,9 @@ class HttpClient:
 
         With ``ok_404`` a 404 response is returned instead of raised. A request that is not
         idempotent (POST, PATCH, unless ``idempotent=True``) is retried only when it surely
-        did not reach the server; otherwise :class:`AmbiguousWrite` is raised. With
-        ``limit`` the body is streamed and :class:`TooLarge` raised past ``limit`` bytes.
+        did not reach the server; otherwise :class:`AmbiguousWrite` is raised. Every body is
+        streamed and :class:`TooLarge` raised past ``limit`` bytes (default: a hostile
+        source's giant answer, past ``max_answer_bytes``).
         """
         url = self.url(path)
         auth = httpx.USE_CLIENT_DEFAULT if self.origins.credentials_for(url) else None
@@ -262,15 +259,19 @@ class HttpClient:
               limit: int | None, **kwargs: Any) -> httpx.Response:
         if kwargs.get("files"):
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
+        endpoint = self.endpoints.route(urlsplit(url).path)
+        if endpoint is not None:
+            endpoint[1].acquire()  # the endpoint's own limit first, then the account's
         self.budget.acquire()
         self.stats.count(method)
         response: httpx.Response | None = None
+        spent = False  # the endpoint's own window is empty
         try:
             request = self._client.build_request(method, url, **{
                 k: v for k, v in kwargs.items() if v is not None})
-            response = self._client.send(request, auth=auth, stream=limit is not None)
-            if limit is not None:
-                response = read_capped(response, limit, self.platform)
+            response = read_capped(self._client.send(request, auth=auth, stream=True),
+                                   limit or self.max_answer_bytes, self.platform,
+                                   "has a file" if limit else "sent an answer")
         except httpx.TransportError as exc:
             if safe or isinstance(exc, NOT_SENT):
                 raise
@@ -278,6 +279,9 @@ class HttpClient:
                                  f"{urlsplit(url).path}.") from None
         finally:
             self._settle(response)
+            if endpoint is not None:
+                spent = EndpointBudgets.settle(
+                    endpoint, None if response is None else response.headers)
         verdict = classify(response.status_code, self._verdicts)
         if verdict is Verdict.OK and limit is None and is_html(response):
             raise ApiError(f"{self.platform} answered {method} {urlsplit(url).path} with a web "
@@ -292,7 +296,8 @@ class HttpClient:
                 self.stats.rate_limited += 1
             hold = min(delay if delay is not None else 1.0, self.max_wait)
             log.info("http.rate_limited", platform=self.platform, wait_s=hold)
-            self.budget.block_for(hold)
+            # an endpoint's own limit holds that endpoint only, not the whole account
+            (endpoint[1] if spent and endpoint else self.budget).block_for(hold)
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:
@@ -310,8 +315,8 @@ class HttpClient:
             self.budget.settle()
             return
         headers = response.headers
-        remaining = _header_int(headers, self.rate_headers.remaining)
-        self.budget.settle(_header_int(headers, self.rate_headers.limit), remaining,
+        remaining = header_int(headers, self.rate_headers.remaining)
+        self.budget.settle(header_int(headers, self.rate_headers.limit), remaining,
                            self._reset(response), unmetered=remaining is None)
 
     def _delay(self, response: httpx.Response) -> float | None:

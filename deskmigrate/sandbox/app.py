@@ -49,6 +49,7 @@ class MinuteWindow:
         self._window = 0
         self._used = 0
         self._lock = threading.Lock()
+        self.used: dict[int, int] = {}  # requests counted in each window (start, epoch s)
 
     def hit(self) -> tuple[bool, int, int]:
         """Count one request: ``(allowed, remaining, seconds until the window resets)``."""
@@ -63,6 +64,7 @@ class MinuteWindow:
             if self._used >= self.limit:
                 return False, 0, reset
             self._used += 1
+            self.used[window * self.seconds] = self._used
             return True, self.limit - self._used, reset
 
 
@@ -104,6 +106,7 @@ class SandboxApp:
         self.url_map = Map(list(self.rules()), strict_slashes=False)
         self.requests_served = 0
         self._count_lock = threading.Lock()
+        self.latency = 0.0  # seconds added to every answer (a distant service; benchmarks)
 
     # -- to override --------------------------------------------------------------------
     def rules(self) -> Iterable[Rule]:
@@ -141,6 +144,11 @@ class SandboxApp:
         """Path prefixes served without auth or rate limit (signed attachment URLs)."""
         return ()
 
+    def endpoint_limit(self, path: str) -> tuple[str, MinuteWindow] | None:
+        """The endpoint's own limit on top of the account's, if ``path`` has one: the
+        header saying ``total=N; remaining=N; resets=S`` and its window."""
+        return None
+
     # -- WSGI ---------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         request = Request(environ)
@@ -150,6 +158,8 @@ class SandboxApp:
     def dispatch(self, request: Request) -> Response:
         with self._count_lock:
             self.requests_served += 1
+        if self.latency > 0:
+            time.sleep(self.latency)
         fault = self.faults.draw()
         if fault == "drop":
             raise ConnectionResetError("sandbox fault injection: connection dropped")
@@ -159,6 +169,15 @@ class SandboxApp:
             return self._route(request, None)
         if fault == "429":
             return self._too_many(reset=1)
+        endpoint = self.endpoint_limit(request.path)
+        own: dict[str, str] = {}
+        if endpoint is not None:
+            header, window = endpoint
+            allowed, left, resets = window.hit()
+            own = {header: f"total={window.limit}; remaining={left}; resets={resets}"}
+            if not allowed:  # the endpoint's window is spent, not the account's
+                return Response("Too Many Requests", status=429, content_type="text/plain",
+                                headers={"Retry-After": str(resets), **own})
         allowed, remaining, reset = self.limiter.hit()
         if not allowed:
             return self._too_many(reset)
@@ -168,6 +187,7 @@ class SandboxApp:
         else:
             response = self._route(request, user)
         response.headers.update(self.rate_limit_headers(self.limiter.limit, remaining, reset))
+        response.headers.update(own)
         return response
 
     def _route(self, request: Request, user: dict[str, Any] | None) -> Response:

@@ -94,3 +94,34 @@ def test_a_transaction_inside_another_is_a_savepoint(tmp_path):
             raise RuntimeError("the inner write fails")
         store.insert("docs", {"n": 3})
     assert sorted(d["n"] for d in store.query("docs")) == [1, 3]
+
+
+class Echo(Tiny):
+    def rules(self):
+        return [Rule("/port", endpoint="port")]
+
+    def port(self, request, user):
+        return {"port": request.environ.get("REMOTE_PORT")}
+
+
+def test_loopback_connections_are_kept_alive(tmp_path):
+    """A client's pooled connection serves request after request (a benchmark measures the
+    tools, not a TCP handshake per request)."""
+    app = Echo(tmp_path / "t.sqlite")
+    with serve_in_thread(app) as url, httpx.Client(
+            base_url=url, headers={"Authorization": "Bearer ok"}) as http:
+        answers = [http.get("/port") for _ in range(5)]
+    assert all(a.status_code == 200 and "close" not in a.headers.get("connection", "")
+               for a in answers)
+    assert len({a.json()["port"] for a in answers}) == 1  # one client socket throughout
+
+
+def test_latency_is_added_to_every_answer(tmp_path, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr("deskmigrate.sandbox.app.time.sleep", slept.append)
+    app = Tiny(tmp_path / "t.sqlite")
+    app.latency = 0.15
+    with httpx.Client(transport=app.transport(), base_url="http://t") as http:
+        http.get("/ping", headers={"Authorization": "Bearer ok"})
+        http.get("/ping")  # refused (401): it still took the time
+    assert slept == [0.15, 0.15]

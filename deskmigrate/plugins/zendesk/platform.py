@@ -96,4 +96,10 @@ class ZendeskPlatform(Platform):
             rate_headers=RateHeaders(limit=("x-rate-limit", "ratelimit-limit"),
                                      remaining=("x-rate-limit-remaining", "ratelimit-remaining"),
                                      reset=("ratelimit-reset",)),
-            error_message=error_message, allowed_hosts=hosts)
+            error_message=error_message, allowed_hosts=hosts,
+            # the incremental exports' own limit (10 a minute, 30 with High Volume); the
+            # cursor-based user export has its own (20, 60) and header
+            endpoint_limits=(
+                ("api/v2/incremental/users/cursor",
+                 "zendesk-ratelimit-incremental-exports-cursor"),
+                ("api/v2/incremental/", "zendesk-ratelimit-incremental-exports")))

@@ -4,6 +4,8 @@ inline-image bytes are uploaded first and referenced by upload token."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
@@ -32,15 +34,25 @@ class TicketWriter:
         self.api = api
         self.fields = fields
         self.side = side
+        # payloads (their files: a download and an upload each) built at once, across all
+        # the batches being written: as many as the connection's concurrency
+        self._slots = threading.BoundedSemaphore(api.http.concurrency)
 
     def write(self, tickets: list[Ticket], ctx: WriteContext) -> list[WriteResult]:
         results = [WriteResult(source_id=t.source_id) for t in tickets]
-        payloads: list[tuple[int, dict[str, Any]]] = []
-        for n, ticket in enumerate(tickets):
-            try:
-                payloads.append((n, self.payload(ticket, ctx, results[n])))
-            except (RecordError, ApiError) as exc:
-                results[n].error = str(exc)
+
+        def build(n: int) -> tuple[int, dict[str, Any]] | None:
+            with self._slots:
+                try:
+                    return n, self.payload(tickets[n], ctx, results[n])
+                except (RecordError, ApiError) as exc:
+                    results[n].error = str(exc)
+                    return None
+
+        # one batch alone (a small run, the last batches) still copies its files in parallel
+        workers = max(1, min(len(tickets), self.api.http.concurrency))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zd-files") as pool:
+            payloads = [p for p in pool.map(build, range(len(tickets))) if p is not None]
         if payloads:
             self._import(tickets, payloads, results)
         for (n, payload) in payloads:

@@ -16,6 +16,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request
 
 from deskmigrate.sandbox import SandboxApp
+from deskmigrate.sandbox.app import MinuteWindow
 
 from .exports import ExportHandlers
 from .fields import FieldHandlers
@@ -34,6 +35,12 @@ from .ticket_ops import TicketOpsHandlers
 from .tickets import TicketHandlers
 from .voice import VoiceHandlers
 
+# Incremental exports have their own limit on top of the account's: 10 a minute (30 with the
+# High Volume add-on); the cursor-based user export 20 (60), with its own header.
+EXPORTS = "/api/v2/incremental/"
+EXPORT_HEADER = "Zendesk-RateLimit-incremental-exports"
+USER_CURSOR_HEADER = "Zendesk-RateLimit-incremental-exports-cursor"
+
 INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),
     "zendesk_email": ("email",), "zendesk_external": ("external_id",),
@@ -49,6 +56,7 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
 
     platform = "zendesk"
     default_rate_limit = 700
+    export_rate_limit: int | None = 10  # exports a minute while the account limit is on
 
     def __init__(self, db_path: str | Path, *, rate_limit: int | None = None,
                  fault_rate: float = 0.0, fault_seed: int = 0) -> None:
@@ -60,6 +68,7 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
         self.jobs = JobQueue(self.store)
         self._agents: dict[str, dict[str, Any]] = {}
         self._agents_lock = threading.Lock()
+        self._export_windows: dict[str, MinuteWindow] = {}
 
     def rules(self) -> Iterable[Rule]:
         return [*self.people_rules(), *self.people_op_rules(), *self.group_rules(),
@@ -137,6 +146,21 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
         from .activity import simulate
 
         return simulate(client, new=new, updated=updated, seed=seed)
+
+    def endpoint_limit(self, path: str) -> tuple[str, MinuteWindow] | None:
+        """The incremental exports' own limit (none when the account has no limit)."""
+        per_minute = self.export_rate_limit
+        if self.limiter.limit is None or not per_minute or not path.startswith(EXPORTS):
+            return None
+        if path.removesuffix(".json").rstrip("/").endswith("/users/cursor"):
+            header, per_minute = USER_CURSOR_HEADER, per_minute * 2
+        else:
+            header = EXPORT_HEADER
+        with self._agents_lock:
+            window = self._export_windows.get(header)
+            if window is None or window.limit != per_minute:
+                window = self._export_windows[header] = MinuteWindow(per_minute)
+        return header, window
 
     def public_paths(self) -> tuple[str, ...]:
         return ("/attachments/token/", CONTENT_PREFIX)
