@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import quote, quote_plus
 
 import structlog
@@ -111,13 +111,13 @@ class _Fanout:
         # One write per line under the lock: print() writes the text and its newline
         # apart, so two threads' events could share a line.
         if level >= self.level:
-            line = self.render(None, method, dict(event)) + "\n"
+            shown = f"{self.render(None, method, dict(event))}\n"
             with _write_lock:
                 stream = self.stream or sys.stderr
-                stream.write(line)
+                stream.write(shown)
                 stream.flush()
         if level >= logging.INFO:
-            line = _json(None, method, dict(event)) + "\n"
+            line = f"{cast(str, _json(None, method, dict(event)))}\n"  # json.dumps: a str
             with _write_lock:
                 for file in _run_files:
                     file.write(line)
