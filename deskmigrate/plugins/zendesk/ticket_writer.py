@@ -117,7 +117,7 @@ class TicketWriter:
                                 if ticket.assignee_id else None),
             "group_id": _int(ctx.target_id("group", ticket.group_id)),
             "organization_id": _int(ctx.target_id("company", ticket.company_id)),
-            "collaborator_ids": [i for i in (_int(ctx.user(c)) for c in ticket.cc_ids) if i],
+            "email_cc_ids": [i for i in (_int(ctx.user(c)) for c in ticket.cc_ids) if i],
             "custom_fields": [{"id": k, "value": v} for k, v in custom.items()],
             "comments": comments,
             "created_at": format_time(ticket.created_at),
