@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from deskmigrate.core import host
-from deskmigrate.core.errors import DeskmigrateError
+from deskmigrate.core.errors import ConfigError, DeskmigrateError
 from deskmigrate.core.run import Authorization, RunRequest
 from deskmigrate.core.state import COMPLETED, PAUSED, PAUSING, ROLLED_BACK, StateStore
 
@@ -195,6 +195,18 @@ def _gate(state: StateStore, book: PriceBook, migration_id: int, mode: str,
     return _refuse(f"Billing does not know the run mode {mode!r}.")
 
 
+def check_choices(billing: dict[str, Any]) -> None:
+    """The config's ``[billing]`` names a price book, plan and promo code that exist, even
+    when billing is not enforced (ConfigError, one sentence, before the run starts)."""
+    if not isinstance(billing.get("enforce", True), bool):
+        raise ConfigError("[billing] enforce must be true or false.")
+    book = load_pricebook(pricebook_path(None, billing))
+    if billing.get("plan") is not None:
+        book.plan(str(billing["plan"]))
+    if billing.get("promo_code"):
+        book.promo(str(billing["promo_code"]))
+
+
 def _unpriced_demo(request: RunRequest) -> Authorization | None:
     """A refusal when the demo's source reads a billable kind the price book cannot price."""
     platform = host.platforms().get(request.source_platform)
@@ -212,6 +224,8 @@ def _unpriced_demo(request: RunRequest) -> Authorization | None:
 def authorize(request: RunRequest, now: datetime | None = None) -> Authorization | None:
     """Billing's answer to ``authorize_run``: None (no opinion), allowed, or refused."""
     billing = request.billing or {}
+    if request.mode in ("demo", "full", "remigrate"):
+        check_choices(billing)
     if request.mode == "demo":
         return _unpriced_demo(request)
     if billing.get("enforce", True) is False or request.mode in FREE_MODES:

@@ -29,6 +29,7 @@ from .budget import EndpointBudgets, RateBudget, header_int, retry_after, second
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
 from .errortext import error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
+    ANSWER_LIMIT,
     DOWNLOAD_LIMIT,
     REDIRECTS,
     OriginPolicy,
@@ -179,6 +180,7 @@ class HttpClient:
         self.hosts = {urlsplit(self.base_url).hostname, *allowed_hosts}
         self.origins = OriginPolicy(self.base_url, platform, allowed_hosts, credentialed_hosts)
         self.max_download_bytes = max_download_bytes or DOWNLOAD_LIMIT
+        self.max_answer_bytes = ANSWER_LIMIT  # an API answer is capped too (a giant page)
         self._describe_error = error_message or _default_error_message
         self._client = httpx.Client(
             auth=auth, timeout=timeout, transport=transport, follow_redirects=False,
@@ -200,8 +202,9 @@ class HttpClient:
 
         With ``ok_404`` a 404 response is returned instead of raised. A request that is not
         idempotent (POST, PATCH, unless ``idempotent=True``) is retried only when it surely
-        did not reach the server; otherwise :class:`AmbiguousWrite` is raised. With
-        ``limit`` the body is streamed and :class:`TooLarge` raised past ``limit`` bytes.
+        did not reach the server; otherwise :class:`AmbiguousWrite` is raised. Every body is
+        streamed and :class:`TooLarge` raised past ``limit`` bytes (default: a hostile
+        source's giant answer, past ``max_answer_bytes``).
         """
         url = self.url(path)
         auth = httpx.USE_CLIENT_DEFAULT if self.origins.credentials_for(url) else None
@@ -266,9 +269,9 @@ class HttpClient:
         try:
             request = self._client.build_request(method, url, **{
                 k: v for k, v in kwargs.items() if v is not None})
-            response = self._client.send(request, auth=auth, stream=limit is not None)
-            if limit is not None:
-                response = read_capped(response, limit, self.platform)
+            response = read_capped(self._client.send(request, auth=auth, stream=True),
+                                   limit or self.max_answer_bytes, self.platform,
+                                   "has a file" if limit else "sent an answer")
         except httpx.TransportError as exc:
             if safe or isinstance(exc, NOT_SENT):
                 raise

@@ -12,14 +12,14 @@ import threading
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import quote, quote_plus
 
 import structlog
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
-_files_lock = threading.Lock()
+_write_lock = threading.Lock()
 MASK = "[REDACTED]"
 MIN_LENGTH = 4  # shorter values would mask ordinary words
 
@@ -108,14 +108,20 @@ class _Fanout:
 
     def _write(self, method: str, event: dict[str, Any]) -> None:
         level = LEVELS.get(method, logging.INFO)
+        # One write per line under the lock: print() writes the text and its newline
+        # apart, so two threads' events could share a line.
         if level >= self.level:
-            print(self.render(None, method, dict(event)), file=self.stream or sys.stderr,
-                  flush=True)
+            shown = f"{self.render(None, method, dict(event))}\n"
+            with _write_lock:
+                stream = self.stream or sys.stderr
+                stream.write(shown)
+                stream.flush()
         if level >= logging.INFO:
-            line = _json(None, method, dict(event))
-            with _files_lock:
+            line = f"{cast(str, _json(None, method, dict(event)))}\n"  # json.dumps: a str
+            with _write_lock:
                 for file in _run_files:
-                    print(line, file=file, flush=True)
+                    file.write(line)
+                    file.flush()
 
     def __getattr__(self, method: str) -> Any:
         if method not in LEVELS:
@@ -146,11 +152,11 @@ def run_log(path: Path) -> Iterator[Path]:
     """Append every event from INFO to ``path`` (JSON lines, secrets masked) while the
     block runs."""
     file = path.open("a", encoding="utf-8")
-    with _files_lock:
+    with _write_lock:
         _run_files.append(file)
     try:
         yield path
     finally:
-        with _files_lock:
+        with _write_lock:
             _run_files.remove(file)
         file.close()

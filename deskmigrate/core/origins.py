@@ -15,6 +15,7 @@ from .errors import ApiError, ConfigError, TooLarge
 
 REDIRECTS = (301, 302, 303, 307, 308)
 DOWNLOAD_LIMIT = 100 * 1_048_576  # bytes, when the platform states no attachment limit
+ANSWER_LIMIT = 256 * 1_048_576  # bytes of one API answer (a page): more is a hostile source
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 
@@ -84,10 +85,11 @@ class OriginPolicy:
                        f"(credentials go only to {self.base_url}).")
 
 
-def read_capped(response: httpx.Response, limit: int, platform: str) -> httpx.Response:
+def read_capped(response: httpx.Response, limit: int, platform: str,
+                what: str = "has a file") -> httpx.Response:
     """The streamed ``response`` read into memory (decoded), refused past ``limit`` bytes
     whatever the metadata or Content-Length said."""
-    too_large = TooLarge(f"{platform} has a file larger than {_size(limit)}.")
+    too_large = TooLarge(f"{platform} {what} larger than {_size(limit)}.")
     chunks, size = [], 0
     try:
         length = response.headers.get("content-length", "")

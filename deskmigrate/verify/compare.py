@@ -1,8 +1,9 @@
 """Comparing the view of a source record with the view of its copy in the target: the
 fields that differ, each marked expected when the target's documented capabilities say it
 cannot keep that field as the source had it. A capability only ever excuses what the target
-could not keep — a field absent, a status it does not have, a person it lacks — never a
-value changed: a file altered, a tag or a message removed are always errors."""
+could not keep — a field absent, a status it does not have, a person it lacks, a priority,
+type or group it has no place for — never a value it holds changed: a file altered, a tag or
+a message removed, a tag added are always errors."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
+from deskmigrate.core import http
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.state import COMPLETED, StateStore
 from deskmigrate.sandbox import serve_in_thread
@@ -50,6 +51,7 @@ def hostile(source: Any) -> Any:
             "login-page": ("200 OK", "text/html", LOGIN_PAGE),
             "not-json": ("200 OK", "application/json", b'{"user": {"id": 1, "na'),
             "json-null": ("200 OK", "application/json", b"null"),
+            "giant-page": ("200 OK", "application/json", b'{"users": [' + b"{}," * 3_000_000),
             "giant-error": ("400 Bad Request", "text/plain", b"x" * 200_000),
             "proxy-403": ("403 Forbidden", "text/html",
                           b"<html><head><title>403\nForbidden</title></head>\n<body>"
@@ -310,6 +312,7 @@ CASES: list[tuple[str, int, Setup]] = [
     ("a login page instead of the API", 1, lambda w: w.behind("login-page")),  # fixed
     ("a body that is not JSON", 1, lambda w: w.behind("not-json", "demo")),  # fixed
     ("a JSON null instead of an object", 1, lambda w: w.behind("json-null", "migrate")),
+    ("a 9 MB page (over the test's 4 MB cap)", 1, lambda w: w.behind("giant-page", "demo")),
     ("a 200 KB one-line error body", 1, lambda w: w.behind("giant-error")),
     ("a proxy's multi-line HTML 403 page", 1, lambda w: w.behind("proxy-403", "migrate")),
     ("a 401 echoing the credentials", 1, lambda w: w.behind("echo-401", "demo")),
@@ -356,6 +359,16 @@ CASES: list[tuple[str, int, Setup]] = [
         "UPDATE runs SET config='{broken' WHERE id=1", ("status", "1"))),
     ("platforms --source alone, --json", 2, lambda w: ["platforms", "--source", "zendesk",
                                                        "--json"]),
+    # -- [billing] choices, checked even when billing is not enforced -----------------------
+    ("[billing] plan gold", 2, lambda w: ["migrate", "--config", w.config(  # fixed: ran
+        extra='plan = "gold"\n')]),
+    ("[billing] pricebook missing", 2, lambda w: ["migrate", "--config", w.config(  # fixed
+        extra='pricebook = "missing.toml"\n')]),
+    ("[billing] promo_code unknown", 2, lambda w: ["demo", "--config", w.config(  # fixed
+        extra='promo_code = "NOPE"\n')]),
+    ("[billing] enforce a word", 2, lambda w: ["migrate", "--config", w.raw(  # fixed: ran
+        "e.toml", Path(w.config()).read_text().replace("enforce = false",
+                                                       'enforce = "no"').encode())]),
 ]
 
 
@@ -390,7 +403,9 @@ def test_at_least_forty_bad_inputs():
 
 @pytest.mark.parametrize(("name", "code", "setup"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_one_sentence_a_non_zero_exit_and_nothing_written(
-        name: str, code: int, setup: Setup, servers: Servers, tmp_path: Path) -> None:
+        name: str, code: int, setup: Setup, servers: Servers, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(http, "ANSWER_LIMIT", 4 * 1_048_576)  # a giant page, cheaply
     (tmp_path / "work").mkdir()
     work = Workspace(tmp_path / "work", servers)
     args = setup(work)

@@ -110,6 +110,22 @@ def test_a_download_is_streamed_and_stops_past_the_cap():
         lying.download(f"{BASE}/big")
 
 
+def test_an_api_answer_is_streamed_and_stops_past_its_cap():
+    """A hostile source's giant page: reading stops at ``max_answer_bytes``."""
+    produced = []
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(1000):
+            produced.append(1)
+            yield b"[" * 1024
+
+    c = client(lambda request: httpx.Response(200, content=chunks()))
+    c.max_answer_bytes = 10 * 1024
+    with pytest.raises(TooLarge, match="zendesk sent an answer larger than 10240 bytes"):
+        c.get_json("/api/v2/tickets.json")
+    assert len(produced) <= 12
+
+
 @pytest.mark.parametrize("url", ["https://me:pw@acme.zendesk.com", "https://me@acme.zendesk.com"])
 def test_credentials_in_a_url_are_refused_with_one_sentence(url):
     with pytest.raises(ConfigError) as caught:

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
+import pytest
 from click.testing import CliRunner
 
 from deskmigrate.cli import cli
-from deskmigrate.core import exits
+from deskmigrate.core import exits, logs
+from deskmigrate.core.connect import authorization, connect
+from deskmigrate.core.host import platform
 from deskmigrate.core.sandboxes import open_sandbox
 from deskmigrate.core.served import announced
 from deskmigrate.sandbox import serve_in_thread
@@ -159,3 +162,32 @@ def billing(run: Callable[..., str], out: Path, demo: str) -> None:
         run("billing", "export", invoice["number"], "--format", fmt)
         run("billing", "export", invoice["number"], "--format", fmt, "-o",
             str(out / f"invoice.{fmt}"))
+
+
+ACCOUNTS = {"zendesk": "https://acme.zendesk.com", "freshdesk": "https://acme.freshdesk.com",
+            "jira_sm": "https://acme.atlassian.net", "intercom": "https://api.intercom.io"}
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNTS))
+def test_every_platforms_credentials_are_masked_in_every_encoding(name: str) -> None:
+    """Whatever a platform's auth (Basic ``email/token:secret``, ``email:token``,
+    ``api_key:X``, Bearer), its Authorization header and secrets are masked in every form."""
+    plugin = platform(name)
+    values = {f.name: f"{f.name}&Dist1nct/{name}+'" for f in plugin.config_fields
+              if f.name != "url"}
+    conn = connect(plugin, ACCOUNTS[name], values)
+    header = authorization(plugin.auth(values), conn.url) or ""
+    conn.http.close()
+    scheme, _, credential = header.partition(" ")
+    assert scheme in ("Basic", "Bearer") and credential
+    found = {header, credential, quote(header, safe=""), quote(credential, safe="")}
+    if scheme == "Basic":  # the login:password pair a server may echo decoded
+        userpass = base64.b64decode(credential).decode()
+        found |= {userpass, quote(userpass, safe=""), credential.rstrip("=")}
+    for secret in plugin.secret_values(values):
+        found |= {secret, quote(secret, safe=""), quote_plus(secret), html.escape(secret),
+                  base64.b64encode(secret.encode()).decode(),
+                  json.dumps(secret)[1:-1].replace("/", "\\/")}
+    leaks = [form for form in found if logs.MASK not in logs.scrub(f"<{form}>")
+             or form in logs.scrub(f"<{form}>")]
+    assert leaks == []

@@ -13,7 +13,7 @@ from typing import Any
 import intercom_reader
 from e2e_accounts import Account, cli_json
 from e2e_accounts import write_config as shared_config
-from zendesk_reader import Lookups, client, export_tickets, pages
+from zendesk_reader import Lookups, client, export_tickets, option_names, pages
 
 TICKETS = 12
 SEEDS = {"zendesk": 13, "intercom": 17, "freshdesk": 19, "jira_sm": 23}
@@ -107,6 +107,21 @@ def zendesk_articles(account: Account) -> dict[str, dict[str, Any]]:
                 "title": v["title"], "body": intercom_reader.letters(v["body"]),
                 "draft": bool(v["draft"])} for v in versions}
         return out
+
+
+def zendesk_organizations(account: Account) -> dict[str, dict[str, Any]]:
+    """Organizations by name: domains, tags, custom fields by title (as the Intercom
+    reader's companies)."""
+    with client(account.url, account.credentials) as http:
+        fields = {f["key"]: f for f in pages(
+            http, "/api/v2/organization_fields.json", "organization_fields")}
+        return {o["name"]: {"domains": o.get("domain_names") or [],
+                            "tags": sorted(o.get("tags") or []),
+                            "custom": {fields[k]["title"]: option_names(fields[k], v)
+                                       for k, v in
+                                       (o.get("organization_fields") or {}).items()
+                                       if v is not None}}
+                for o in pages(http, "/api/v2/organizations.json", "organizations")}
 
 
 def zendesk_contacts(account: Account) -> dict[str, dict[str, Any]]:

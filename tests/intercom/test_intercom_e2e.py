@@ -15,6 +15,7 @@ from ic_e2e import (
     zendesk_agents,
     zendesk_articles,
     zendesk_contacts,
+    zendesk_organizations,
     zendesk_snapshot,
 )
 
@@ -70,6 +71,12 @@ def test_intercom_to_zendesk(tmp_path, pair):
     for cid, conversation in expected.items():
         assert_intercom_in_zendesk(conversation, actual[mapping[cid]])
     assert source_app.versions_seen == {"2.14"}
+    people = intercom_reader.contacts(source.url, source.credentials)
+    assert zendesk_contacts(target) == {  # one Zendesk organization: the first company
+        email: {**person, "companies": person["companies"][:1]}
+        for email, person in people.items()}
+    _, companies = intercom_reader.people_records(source.url, source.credentials)
+    assert zendesk_organizations(target) == companies and companies
     kb = {a["versions"]["en"]["title"]: a["versions"]
           for a in intercom_reader.help_center(source.url, source.credentials)}
     assert len(kb) == 9  # one of them straight in a top-level collection

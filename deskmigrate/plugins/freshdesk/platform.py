@@ -46,7 +46,8 @@ class FreshdeskPlatform(Platform):
         update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
         ticket_statuses=("open", "pending", "solved", "closed"),  # new/hold: a status tag
         lossy=("kb_article.attachments",),  # article files are not uploaded (docs/freshdesk.md)
-        own_tags=("dm-*", "status-*", "type-*"),  # its crash marker, status and type tags
+        # its crash marker, status and type tags, and the tag of a suspended contact
+        own_tags=("dm-*", "status-*", "type-*", "suspended"),
     )
 
     def source(self, connection: Connection) -> FreshdeskSource:
