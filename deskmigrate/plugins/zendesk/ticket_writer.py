@@ -36,13 +36,22 @@ class TicketWriter:
         self.side = side
         # payloads (their files: a download and an upload each) built at once, across all
         # the batches being written: as many as the connection's concurrency
-        self._slots = threading.BoundedSemaphore(api.http.concurrency)
+        self._slots: threading.BoundedSemaphore | None = None
+        self._slots_lock = threading.Lock()
+
+    def _slot(self) -> threading.BoundedSemaphore:
+        with self._slots_lock:
+            if self._slots is None:
+                self._slots = threading.BoundedSemaphore(self.api.http.concurrency)
+            return self._slots
 
     def write(self, tickets: list[Ticket], ctx: WriteContext) -> list[WriteResult]:
         results = [WriteResult(source_id=t.source_id) for t in tickets]
 
+        slots = self._slot()
+
         def build(n: int) -> tuple[int, dict[str, Any]] | None:
-            with self._slots:
+            with slots:
                 try:
                     return n, self.payload(tickets[n], ctx, results[n])
                 except (RecordError, ApiError) as exc:
