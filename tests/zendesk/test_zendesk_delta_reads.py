@@ -5,21 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import httpx
-from zendesk_support import PLATFORM, UNLIMITED, URL, api_client, sandbox
+from zendesk_support import PLATFORM, UNLIMITED, URL, Recording, api_client, sandbox
 
 from deskmigrate.core.connect import connect
 from deskmigrate.plugins.zendesk.source import ZendeskSource
-
-
-class Recording(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.paths: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.paths.append(request.url.path)
-        return self.inner.handle_request(request)
 
 
 def test_a_delta_reads_people_from_one_export_and_schemas_once(tmp_path):

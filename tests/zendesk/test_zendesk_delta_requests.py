@@ -4,8 +4,7 @@ check the source's credentials apart: its first read proves them, before anythin
 
 from __future__ import annotations
 
-import httpx
-from zendesk_support import URL, sandbox
+from zendesk_support import URL, Recording, sandbox
 
 from deskmigrate.core import host
 from deskmigrate.core import runner as rn
@@ -13,16 +12,6 @@ from deskmigrate.core.config import parse
 from deskmigrate.core.state import StateStore
 
 ME = "/api/v2/users/me.json"
-
-
-class Recording(httpx.BaseTransport):
-    def __init__(self, inner: httpx.BaseTransport) -> None:
-        self.inner = inner
-        self.paths: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.paths.append(request.url.path)
-        return self.inner.handle_request(request)
 
 
 def test_a_delta_asks_the_target_who_it_is_once_and_the_source_not_apart(tmp_path):

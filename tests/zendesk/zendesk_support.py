@@ -20,6 +20,18 @@ UNLIMITED = 1_000_000  # requests a minute: no client-side throttling in tests
 PLATFORM = ZendeskPlatform()
 
 
+class Recording(httpx.BaseTransport):
+    """A transport that notes the path of every request it passes on."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.paths: list[str] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.paths.append(request.url.path)
+        return self.inner.handle_request(request)
+
+
 def sandbox(path: Path, *, tickets: int, seed: int = 11, **options: object) -> ZendeskSandbox:
     app = PLATFORM.sandbox(str(path))
     app.seed(tickets=tickets, seed=seed, **options)  # type: ignore[arg-type]
