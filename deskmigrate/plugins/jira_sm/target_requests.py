@@ -14,6 +14,7 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError
+from deskmigrate.core.file_copy import file_bytes
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import origin_text
 from deskmigrate.core.records import Comment, Ticket
@@ -195,10 +196,9 @@ class RequestWriter:
         order) are counted off by name and size, so two equal names both arrive."""
         files = []
         for item in comment.attachments:
-            if item.size > MAX_ATTACHMENT_BYTES:
-                warn(f"attachment {item.file_name} is over Jira's size limit: skipped")
+            data = file_bytes(item, MAX_ATTACHMENT_BYTES, warn)
+            if data is None:
                 continue
-            data = item.read()
             name = safe_file_name(item.file_name)
             if have[(name, len(data))] > 0:
                 have[(name, len(data))] -= 1

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from deskmigrate.core.connector import WriteResult
+from deskmigrate.core.file_copy import file_bytes
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.records import KbArticle
 
 from .client import ZendeskApi
-from .file_bytes import file_bytes
+from .platform import MAX_ATTACHMENT_BYTES
 
 HC = "api/v2/help_center"
 
@@ -23,7 +24,7 @@ class ArticleFiles:
 
     def attach(self, article: dict[str, Any], record: KbArticle, result: WriteResult) -> None:
         for item in record.attachments:
-            data = file_bytes(item, result.warnings)
+            data = file_bytes(item, MAX_ATTACHMENT_BYTES, result.warnings.append)
             if data is None:
                 continue
             self.api.http.request(

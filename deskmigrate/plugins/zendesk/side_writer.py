@@ -15,14 +15,15 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import AmbiguousWrite, ApiError
+from deskmigrate.core.file_copy import file_bytes
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import message_html
 from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 from deskmigrate.core.records import Attachment, Comment, SideConversation
 
 from .client import ZendeskApi
-from .file_bytes import file_bytes
 from .mapping import format_time
+from .platform import MAX_ATTACHMENT_BYTES
 
 MARKER = "deskmigrate"  # external_ids key holding the source id marker
 
@@ -91,7 +92,7 @@ class SideConversationWriter:
     def _upload(self, item: Attachment, warnings: list[str]) -> str | None:
         """Upload one file for a side-conversation message; its attachment id, or None
         (with a warning naming the file)."""
-        data = file_bytes(item, warnings)
+        data = file_bytes(item, MAX_ATTACHMENT_BYTES, warnings.append)
         if data is None:
             return None
         try:  # an upload nothing names is harmless: safe to send again

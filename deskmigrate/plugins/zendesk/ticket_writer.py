@@ -10,15 +10,16 @@ from typing import Any
 
 from deskmigrate.core.connector import ChildResult, WriteContext, WriteResult
 from deskmigrate.core.errors import ApiError
+from deskmigrate.core.file_copy import file_bytes
 from deskmigrate.core.filenames import safe_file_name
 from deskmigrate.core.history import side_conversation_notes
 from deskmigrate.core.records import Attachment, Comment, Ticket
 
 from .client import ZendeskApi
 from .fields import FieldCache
-from .file_bytes import file_bytes
 from .jobs import created_id, failure, job_results
 from .mapping import format_time, priority_out, status_out, type_out
+from .platform import MAX_ATTACHMENT_BYTES
 from .side_writer import SideConversationWriter
 
 
@@ -158,7 +159,7 @@ class TicketWriter:
 
     def upload(self, item: Attachment, result: WriteResult) -> dict[str, Any] | None:
         """Upload one file; None (with a warning) when it is too big or gone at the source."""
-        data = file_bytes(item, result.warnings)
+        data = file_bytes(item, MAX_ATTACHMENT_BYTES, result.warnings.append)
         if data is None:
             return None
         try:  # an upload is safe to send again: a token nothing refers to expires in 3 days
