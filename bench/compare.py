@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from migrate_bench import account, serve
+from migrate_bench import account, serve, steady_use, stop
 
 BENCH = Path(__file__).parent
 
@@ -107,22 +107,6 @@ def one_run(tool: str, folder: Path, templates: tuple[Path, Path], args: argpars
         row["source_use"] = steady_use(stop(source), rate)
         row["target_use"] = steady_use(stop(target), rate)
     return row
-
-
-def stop(sandbox: subprocess.Popen[str]) -> dict[int, int]:
-    """Stop a served sandbox (Ctrl-C); what each of its minute windows counted."""
-    sandbox.send_signal(signal.SIGINT)
-    out, _ = sandbox.communicate(timeout=60)
-    last = out.strip().splitlines()[-1] if out.strip() else "{}"
-    return {int(k): v for k, v in json.loads(last).get("windows", {}).items()}
-
-
-def steady_use(windows: dict[int, int], rate: int) -> float | None:
-    """The least share of the limit counted in a minute window the run spanned whole (not
-    its first and last, which it only began or ended in); None when it spanned none."""
-    starts = sorted(windows)
-    whole = [windows[start] for start in starts[1:-1]]
-    return round(min(whole) / rate, 3) if whole else None
 
 
 def median(rows: list[dict], key: str) -> float:

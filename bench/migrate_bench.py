@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,22 @@ def serve(platform: str, folder: Path, name: str, tickets: int, seed: int, rate:
     return process, json.loads(line)
 
 
+def stop(sandbox: subprocess.Popen[str]) -> dict[int, int]:
+    """Stop a served sandbox (Ctrl-C); what each of its rate-limit windows counted."""
+    sandbox.send_signal(signal.SIGINT)
+    out, _ = sandbox.communicate(timeout=60)
+    last = out.strip().splitlines()[-1] if out.strip() else "{}"
+    return {int(k): v for k, v in json.loads(last).get("windows", {}).items()}
+
+
+def steady_use(windows: dict[int, int], rate: int) -> float | None:
+    """The least share of the limit counted in a window the run spanned whole (not its
+    first and last, which it only began or ended in); None when it spanned none."""
+    starts = sorted(windows)
+    whole = [windows[start] for start in starts[1:-1]]
+    return round(min(whole) / rate, 3) if whole else None
+
+
 def account(table: str, platform: str, info: dict, rate: int) -> str:
     lines = [f"[{table}]", f'platform = "{platform}"', f'url = "{info["url"]}"',
              f"rate_limit = {rate}"]
@@ -54,6 +71,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--rate-limit", type=int, default=700)
+    parser.add_argument("--source-rate-limit", type=int,
+                        help="the source's requests a minute (default: --rate-limit)")
     parser.add_argument("--no-attachments", action="store_true")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--stages", action="store_true",
@@ -61,17 +80,21 @@ def main() -> None:
     parser.add_argument("--tracemalloc", action="store_true",
                         help="report the ticket stage's memory growth by allocation site")
     args = parser.parse_args()
+    # the sandboxes are stopped with Ctrl-C (then they print their windows' counts): give
+    # them a SIGINT handler even when this bench runs in the background (SIGINT ignored)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    source_rate = args.source_rate_limit or args.rate_limit
 
     with tempfile.TemporaryDirectory(prefix="deskmigrate-bench-") as tmp:
         folder = Path(tmp)
         started = time.monotonic()
         source, source_info = serve(args.source, folder, "source", args.tickets, args.seed,
-                                    args.rate_limit, not args.no_attachments)
+                                    source_rate, not args.no_attachments)
         target, target_info = serve(args.target, folder, "target", 0, args.seed,
                                     args.rate_limit, True)
         seeded = time.monotonic() - started
         config = folder / "bench.toml"
-        config.write_text(account("source", args.source, source_info, args.rate_limit)
+        config.write_text(account("source", args.source, source_info, source_rate)
                           + account("target", args.target, target_info, args.rate_limit)
                           + f"[run]\nconcurrency = {args.concurrency}\n"
                           + "[billing]\nenforce = false\n")
@@ -88,8 +111,8 @@ def main() -> None:
             elapsed = time.monotonic() - began
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         finally:
-            source.terminate()
-            target.terminate()
+            use = {"source": steady_use(stop(source), source_rate),
+                   "target": steady_use(stop(target), args.rate_limit)}
         if run.returncode != 0:
             raise SystemExit(run.stderr)
         result = json.loads(run.stdout)
@@ -103,7 +126,7 @@ def main() -> None:
         "pair": f"{args.source} -> {args.target}",
         "tickets": tickets,
         "attachments": not args.no_attachments,
-        "rate_limit_per_minute": args.rate_limit,
+        "rate_limit_per_minute": {"source": source_rate, "target": args.rate_limit},
         "seconds": round(elapsed, 1),
         "seed_seconds": round(seeded, 1),
         "records": records,
@@ -121,6 +144,8 @@ def main() -> None:
         "requests_by_kind": result["requests_by_kind"],
         "source_requests_per_minute": round(result["requests"]["source"] / minutes, 1),
         "target_requests_per_minute": round(result["requests"]["target"] / minutes, 1),
+        "source_steady_use": use["source"],
+        "target_steady_use": use["target"],
         "peak_memory_mb": round(peak_mb, 1),
         "load_average": [round(x, 1) for x in os.getloadavg()],
     }
