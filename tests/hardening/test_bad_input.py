@@ -327,6 +327,10 @@ CASES: list[tuple[str, int, Setup]] = [
     ("sandbox --data a text file", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
                                                  "--data", w.raw("t.txt", b"notes")]),
     ("sandbox --faults 2", 2, lambda w: ["sandbox", "serve", "zendesk", "--faults", "2"]),
+    ("sandbox serve freshdesk --data a zendesk sandbox's", 1, lambda w: [  # fixed: re-seeded
+        "sandbox", "serve", "freshdesk", "--port", "0", "--data", str(w.servers.target_db)]),
+    ("sandbox activity intercom on a zendesk sandbox's data", 1, lambda w: [  # fixed
+        "sandbox", "activity", "intercom", "--data", str(w.servers.target_db)]),
     # -- billing, more ----------------------------------------------------------------------
     ("billing quote of a run id past SQLite's integers", 1, lambda w: [  # fixed
         "billing", "quote", BIG]),
