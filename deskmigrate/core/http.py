@@ -157,6 +157,7 @@ class HttpClient:
         rate_headers: RateHeaders | None = None,
         error_message: Any = None,
         concurrency: int = 8,
+        max_in_flight: int | None = None,
         sleep: Any = time.sleep,
         status_verdicts: Mapping[int, Verdict] | None = None,
         backoff: Backoff | None = None,
@@ -170,6 +171,8 @@ class HttpClient:
                                            follow_headers=rate_per_minute is None)
         self.endpoints = EndpointBudgets(endpoint_limits, sleep=sleep)
         self.concurrency = concurrency  # requests a run sends at once on this connection
+        # a hard cap (an account's own concurrency key), else the connection pool's size
+        self._in_flight = threading.BoundedSemaphore(max_in_flight or concurrency * 2)
         self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
@@ -218,7 +221,7 @@ class HttpClient:
         )
         try:
             for attempt in retrying:
-                with attempt:
+                with attempt, self._in_flight:  # released while a retry waits
                     return self._send(method, url, params=params, json=json, content=content,
                                       files=files, data=data, headers=headers, ok_404=ok_404,
                                       auth=auth, limit=limit,
