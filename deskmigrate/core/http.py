@@ -27,7 +27,7 @@ from tenacity import (
 
 from .budget import EndpointBudgets, RateBudget, header_int, retry_after, seconds_until
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
-from .errortext import error_body, is_html, one_line
+from .errortext import answered, error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
     ANSWER_LIMIT,
     DOWNLOAD_LIMIT,
@@ -291,6 +291,7 @@ class HttpClient:
                            f"page ({error_body(response)}) instead of its API; check that the "
                            f"url {self.base_url} is the account's own address.")
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
+            answered(self.platform, method, urlsplit(url).path)
             return response
         if verdict is Verdict.RATE_LIMITED:
             delay = self._delay(response)
