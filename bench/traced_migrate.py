@@ -143,7 +143,8 @@ class Stages:
     def enter(self, stage: str) -> None:
         self._read()
         self.current = stage
-        self.starts.setdefault(stage, round(time.monotonic() - self.began, 1))
+        if stage != "end":  # entered after every kind
+            self.starts.setdefault(stage, round(time.monotonic() - self.began, 1))
 
     def stop(self) -> dict[str, float]:
         self._stop.set()
