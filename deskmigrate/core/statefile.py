@@ -7,6 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..sandbox.store import PLATFORM_KEY
 from .errors import DeskmigrateError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -76,9 +77,10 @@ def _component_version(conn: sqlite3.Connection, table: str) -> int:
 SANDBOX_TABLES = {"docs", "meta", "blobs"}  # what a sandbox's store keeps
 
 
-def check_sandbox_file(path: Path) -> None:
-    """``path`` may hold a sandbox's data: a folder we may write in, or an SQLite file with
-    no table but a sandbox's (never the state database or another program's file)."""
+def check_sandbox_file(path: Path, platform: str) -> None:
+    """``path`` may hold ``platform``'s sandbox data: a folder we may write in, or an SQLite
+    file with no table but a sandbox's, made by that platform's sandbox (never the state
+    database, another program's file or another platform's sandbox)."""
     if path.is_dir():
         raise StateFileError(f"The sandbox data {path} is a folder; pass a file to --data.")
     if not path.exists():
@@ -89,6 +91,8 @@ def check_sandbox_file(path: Path) -> None:
         try:
             tables = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
+            maker = conn.execute("SELECT value FROM meta WHERE key=?", (PLATFORM_KEY,)
+                                 ).fetchone() if "meta" in tables else None
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -96,6 +100,10 @@ def check_sandbox_file(path: Path) -> None:
     if tables - SANDBOX_TABLES:
         raise StateFileError(f"{path} holds another program's tables, not a sandbox's data; "
                              "pass another --data.")
+    if maker and maker[0] != platform:
+        raise StateFileError(f"The sandbox data {path} was made by the {maker[0]} sandbox, "
+                             f"not {platform}'s; serve {maker[0]} from it or pass another "
+                             "--data.")
 
 
 def check_creatable(path: Path, what: str) -> None:

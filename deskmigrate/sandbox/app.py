@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .store import SandboxStore
+from .store import PLATFORM_KEY, SandboxStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -101,6 +101,8 @@ class SandboxApp:
     def __init__(self, db_path: str | Path, *, rate_limit: int | None = None,
                  fault_rate: float = 0.0, fault_seed: int = 0) -> None:
         self.store = SandboxStore(db_path)
+        if self.store.meta(PLATFORM_KEY) is None:  # `sandbox serve --data` checks it
+            self.store.set_meta(PLATFORM_KEY, self.platform)
         self.limiter = MinuteWindow(rate_limit)
         self.faults = Faults(fault_rate, fault_seed)
         self.url_map = Map(list(self.rules()), strict_slashes=False)

@@ -120,6 +120,7 @@ class Workspace:
         return str(self.root / name)
 
 
+CUSTOMER = '[customer]\nname = "Acme"\nemail = "billing@acme.example"\ncountry = "FR"\n'
 BIG = str(2**70)  # more than SQLite's integers hold
 MIGRATED_ONE = ("INSERT INTO outcomes (run_id, kind, source_id, status, target_id) "
                 "VALUES (1, 'group', '1', 'migrated', '2')")
@@ -326,6 +327,10 @@ CASES: list[tuple[str, int, Setup]] = [
     ("sandbox --data a text file", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
                                                  "--data", w.raw("t.txt", b"notes")]),
     ("sandbox --faults 2", 2, lambda w: ["sandbox", "serve", "zendesk", "--faults", "2"]),
+    ("sandbox serve freshdesk --data a zendesk sandbox's", 1, lambda w: [  # fixed: re-seeded
+        "sandbox", "serve", "freshdesk", "--port", "0", "--data", str(w.servers.target_db)]),
+    ("sandbox activity intercom on a zendesk sandbox's data", 1, lambda w: [  # fixed
+        "sandbox", "activity", "intercom", "--data", str(w.servers.target_db)]),
     # -- billing, more ----------------------------------------------------------------------
     ("billing quote of a run id past SQLite's integers", 1, lambda w: [  # fixed
         "billing", "quote", BIG]),
@@ -369,6 +374,21 @@ CASES: list[tuple[str, int, Setup]] = [
     ("[billing] enforce a word", 2, lambda w: ["migrate", "--config", w.raw(  # fixed: ran
         "e.toml", Path(w.config()).read_text().replace("enforce = false",
                                                        'enforce = "no"').encode())]),
+    # -- [customer], [run] and [mapping] values, checked when the config is loaded --------
+    ("[customer] VAT number with wrong check digits", 2, lambda w: [  # fixed: at invoice
+        "check", "--config", w.config(extra=CUSTOMER + 'vat_number = "FR00123456789"\n')]),
+    ("[customer] country XX", 2, lambda w: [  # fixed: at invoice
+        "migrate", "--config", w.config(extra=CUSTOMER.replace('"FR"', '"XX"'))]),
+    ("[customer] name a number", 2, lambda w: [  # fixed: stored as "5"
+        "demo", "--config", w.config(extra=CUSTOMER.replace('"Acme"', "5"))]),
+    ("[run] builtin_demo in a user's config", 2, lambda w: [  # fixed: accepted
+        "demo", "--config", w.config(extra="[run]\nbuiltin_demo = true\n")]),
+    ("[mapping] a field title mapped to a number", 2, lambda w: [  # fixed: ran
+        "migrate", "--config", w.config(extra='[mapping]\n"Order number" = 5\n')]),
+    ("[mapping] request_type.incident a list", 2, lambda w: [  # fixed: ran
+        "check", "--config", w.config(extra='[mapping]\nrequest_type.incident = ["a"]\n')]),
+    ("[mapping] field.Product a date", 2, lambda w: [  # fixed: ran
+        "demo", "--config", w.config(extra='[mapping]\n"field.Product" = 2025-01-01\n')]),
 ]
 
 
