@@ -2,7 +2,8 @@
 (:mod:`deskmigrate.core.budget`), retries that honour Retry-After, and error
 classification in one table.
 
-Connectors call :meth:`HttpClient.request` (or ``get_json``); they never import tenacity."""
+Connectors call :meth:`HttpClient.request` (or ``get_json``); they never import tenacity.
+"""
 
 from __future__ import annotations
 
@@ -24,14 +25,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .budget import (
-    EndpointBudgets,
-    RateBudget,
-    SeparateApi,
-    header_int,
-    retry_after,
-    seconds_until,
-)
+from .budget import EndpointBudgets, RateBudget, SeparateApi, header_int, retry_after, seconds_until
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
 from .errortext import answered, error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
@@ -171,7 +165,8 @@ class HttpClient:
         backoff: Backoff | None = None,
         budget: RateBudget | None = None,
         rate_window: float = 60.0,
-        endpoint_limits: tuple[tuple[str, str], ...] = (), separate_api: tuple[str, ...] = (),
+        endpoint_limits: tuple[tuple[str, str], ...] = (),
+        separate_api: tuple[str, ...] = (),
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
