@@ -21,11 +21,10 @@ PAIRS = list(product(PLATFORMS, PLATFORMS))
 # What verify finds that a target does not carry (yet): reported as differences, never
 # excused as expected (a gap fixed only shrinks what is found; anything else fails).
 # The Intercom target writes no ticket type (a typed Intercom ticket needs a writer of its
-# own; its priority, which API 2.14 cannot set, is expected: docs/intercom.md); the Zendesk
-# target writes no secondary emails (user identities); Freshdesk keeps a type its account
-# does not list (task, change) only as a type-… tag (docs/freshdesk.md says why).
+# own; its priority, which API 2.14 cannot set, is expected: docs/intercom.md); Freshdesk
+# keeps a type its account does not list (task, change) only as a type-… tag
+# (docs/freshdesk.md says why).
 KNOWN_GAPS = {"intercom": {("ticket", "type")},
-              "zendesk": {("contact", "other_emails")},
               "freshdesk": {("ticket", "type")}}
 
 

@@ -130,14 +130,32 @@ class PeopleWriter:
                     "external_id": ctx.external_id("contact", contact.source_id),
                     "organization_id": _int(ctx.target_id("company", contact.company_id)),
                     "user_fields": values, "verified": True,
-                    "suspended": contact.deleted or not contact.active}
+                    "suspended": contact.deleted or not contact.active,
+                    "identities": _other_emails(contact)}
             items.append((contact, {k: v for k, v in user.items() if v is not None}))
             for remark in remarks:
                 ctx.warn(contact.source_id, remark)
             if contact.deleted:
                 ctx.warn(contact.source_id, "deleted in the source; created suspended so its "
                                             "tickets keep their requester")
-        return self._bulk_create("users", items)
+        results = self._bulk_create("users", items)
+        return self._without_taken_identities(items, results)
+
+    def _without_taken_identities(self, items: list[tuple[Record, dict[str, Any]]],
+                                  results: list[WriteResult]) -> list[WriteResult]:
+        """Create again, without their other emails, the users refused because one of those
+        emails belongs to another user (one more job, only when it happens)."""
+        again = [n for n, ((_, payload), result) in enumerate(zip(items, results, strict=True))
+                 if result.error and payload.get("identities")
+                 and any(t in result.error for t in TAKEN)
+                 and str(payload.get("email")) not in result.error]
+        retried = self._bulk_create("users", [
+            (items[n][0], {k: v for k, v in items[n][1].items() if k != "identities"})
+            for n in again])
+        for n, result in zip(again, retried, strict=True):
+            result.warnings.append(f"other emails not added: {results[n].error}")
+            results[n] = result
+        return results
 
     def write_companies(self, companies: list[Company], ctx: WriteContext
                         ) -> list[WriteResult]:
@@ -197,9 +215,10 @@ class PeopleWriter:
 
     def _existing(self, collection: str, payload: dict[str, Any]) -> str | None:
         if collection == "users" and payload.get("email"):
-            users = self.api.get("api/v2/users/search.json",
-                                 {"query": f"email:{payload['email']}"})["users"]
-            return str(users[0]["id"]) if users else None
+            email = payload["email"].lower()  # the user whose email it is, not another identity
+            users = self.api.get("api/v2/users/search.json", {"query": f"email:{email}"})["users"]
+            return next((str(u["id"]) for u in users if (u.get("email") or "").lower() == email),
+                        None)
         if collection == "organizations":
             found = self.api.get("api/v2/organizations/search.json",
                                  {"name": payload["name"]})["organizations"]
@@ -229,6 +248,13 @@ class PeopleWriter:
                 found = Found(found.target_id, found.owned, tuple(self._memberships(
                     record, found.target_id, ctx, owned=owned)))
         return found
+
+
+def _other_emails(contact: Contact) -> list[dict[str, str]] | None:
+    """A contact's other emails as Zendesk user identities (None when it has none)."""
+    primary = (contact.email or "").strip().lower()
+    others = dict.fromkeys(e.strip().lower() for e in contact.other_emails)
+    return [{"type": "email", "value": e} for e in others if e and e != primary] or None
 
 
 def _int(value: str | None) -> int | None:

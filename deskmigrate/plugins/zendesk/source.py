@@ -173,14 +173,16 @@ class ZendeskSource(Source):
         groups = self._memberships() if kind == "agent" else {}
         schemas = self._keyed_schemas("organization_fields" if kind == "company"
                                       else "user_fields")
+        extra = {"include": "identities"} if kind == "contact" else {}  # other emails
         for start in range(0, len(ids), 100):
             chunk = ",".join(ids[start:start + 100])
-            for item in self.api.get(f"api/v2/{collection}/show_many.json",
-                                     {"ids": chunk})[collection]:
+            page = self.api.get(f"api/v2/{collection}/show_many.json", {"ids": chunk, **extra})
+            emails = convert.other_emails(page.get("identities"))
+            for item in page[collection]:
                 if kind == "company":
                     yield convert.company(item, schemas)
                 elif kind == "contact" and item.get("role") == "end-user":
-                    yield convert.contact(item, schemas)
+                    yield convert.contact(item, schemas, emails.get(str(item["id"])))
                 elif kind == "agent" and item.get("role") in ("agent", "admin"):
                     yield convert.agent(item, groups.get(str(item["id"]), []))
 

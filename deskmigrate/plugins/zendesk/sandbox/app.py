@@ -24,6 +24,7 @@ from .files import FileHandlers
 from .groups import GroupHandlers
 from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .help_center import HelpCenterHandlers
+from .identities import IdentityHandlers
 from .jobs import JobHandlers, JobQueue
 from .people import PeopleHandlers
 from .people_ops import PeopleOpsHandlers
@@ -50,10 +51,12 @@ INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),
     "zendesk_email": ("email",), "zendesk_external": ("external_id",),
     "zendesk_sc_ticket": ("ticket_id",), "zendesk_sc_events": ("side_conversation_id",),
+    "zendesk_identity_value": ("value",), "zendesk_identity_user": ("user_id",),
 }
 
 
-class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHandlers,
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, IdentityHandlers, GroupHandlers,
+                     FieldHandlers,
                      TicketHandlers, TicketOpsHandlers, ExportHandlers, SearchHandlers,
                      SideConversationHandlers, VoiceHandlers, FileHandlers, HelpCenterHandlers,
                      ArticleAttachmentHandlers, JobHandlers, SandboxApp):
@@ -77,7 +80,8 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
         self._help_center = MinuteWindow(rate_limit)
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.people_op_rules(), *self.group_rules(),
+        return [*self.people_rules(), *self.people_op_rules(), *self.identity_rules(),
+                *self.group_rules(),
                 *self.field_rules(), *self.ticket_rules(), *self.ticket_op_rules(),
                 *self.export_rules(), *self.search_rules(), *self.side_conversation_rules(),
                 *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),

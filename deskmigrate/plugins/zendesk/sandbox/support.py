@@ -31,6 +31,7 @@ ID_START = {
     "categories": 360_100_000_001, "sections": 360_200_000_001, "articles": 360_300_000_001,
     "translations": 360_400_000_001, "permission_groups": 360_500_000_001,
     "article_attachments": 360_600_000_001,
+    "identities": 370_500_000_001,  # below it: primary emails' identities (identities.py)
 }
 
 
