@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from deskmigrate.core.paths import open_state
-from deskmigrate.core.state import SCHEMA_VERSION
+from deskmigrate.core.state_schema import SCHEMA_VERSION
 from deskmigrate.core.statefile import check_state_file
 
 OPEN_AND_CLOSE = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
