@@ -27,7 +27,7 @@ from tenacity import (
 
 from .budget import EndpointBudgets, RateBudget, header_int, retry_after, seconds_until
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
-from .errortext import error_body, is_html, one_line
+from .errortext import answered, error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
     ANSWER_LIMIT,
     DOWNLOAD_LIMIT,
@@ -157,6 +157,7 @@ class HttpClient:
         rate_headers: RateHeaders | None = None,
         error_message: Any = None,
         concurrency: int = 8,
+        max_in_flight: int | None = None,
         sleep: Any = time.sleep,
         status_verdicts: Mapping[int, Verdict] | None = None,
         backoff: Backoff | None = None,
@@ -170,6 +171,8 @@ class HttpClient:
                                            follow_headers=rate_per_minute is None)
         self.endpoints = EndpointBudgets(endpoint_limits, sleep=sleep)
         self.concurrency = concurrency  # requests a run sends at once on this connection
+        # a hard cap (an account's own concurrency key), else the connection pool's size
+        self._in_flight = threading.BoundedSemaphore(max_in_flight or concurrency * 2)
         self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
@@ -218,7 +221,7 @@ class HttpClient:
         )
         try:
             for attempt in retrying:
-                with attempt:
+                with attempt, self._in_flight:  # released while a retry waits
                     return self._send(method, url, params=params, json=json, content=content,
                                       files=files, data=data, headers=headers, ok_404=ok_404,
                                       auth=auth, limit=limit,
@@ -288,6 +291,7 @@ class HttpClient:
                            f"page ({error_body(response)}) instead of its API; check that the "
                            f"url {self.base_url} is the account's own address.")
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
+            answered(self.platform, method, urlsplit(url).path)
             return response
         if verdict is Verdict.RATE_LIMITED:
             delay = self._delay(response)

@@ -74,6 +74,15 @@ class Ids:
         return self.reserve(collection, 1)
 
 
+def audited(store: SandboxStore, ticket_id: int, stamp: float) -> None:
+    """An audit at ``stamp`` (a side-conversation change, a call) is a system update of the
+    ticket: its ``generated_timestamp``, which the ticket export orders by, is never earlier
+    than its events (``updated_at`` stays)."""
+    ticket = store.get("tickets", ticket_id)
+    if ticket is not None and stamp > ticket["_ts"]:
+        store.put("tickets", {**ticket, "_ts": stamp, "generated_timestamp": int(stamp)})
+
+
 def body(request: Request, root: str | None = None) -> Any:
     """The JSON request body (or its ``root`` object); 400 when it is not JSON."""
     try:
