@@ -10,7 +10,6 @@ from pathlib import Path
 from ..sandbox.store import PLATFORM_KEY
 from .errors import DeskmigrateError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables whose ``schema_version`` row a component (billing) keeps, and the newest it knows.
 COMPONENT_VERSIONS: dict[str, int] = {}
 
@@ -33,17 +32,11 @@ def check_state_file(path: Path, schema_version: int) -> None:
     if not path.exists():
         check_creatable(path, "The state database")
         return
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StateFileError(f"The state database {path} cannot be read "
-                             f"({exc.strerror}).") from None
-    if not head:
+    if path.stat().st_size == 0:
         return  # an empty file: SQLite makes it a new database
-    if head != SQLITE_MAGIC:
-        raise StateFileError(f"{path} is not a deskmigrate state database (not SQLite); "
-                             "pass another --db.")
+    # Only SQLite opens the file: closing a file of our own would drop the POSIX locks this
+    # process's open connections hold on it, and another process could then take the WAL
+    # for unused and remove it with the commits in it.
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -55,6 +48,11 @@ def check_state_file(path: Path, schema_version: int) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname == "SQLITE_NOTADB":
+            raise StateFileError(f"{path} is not a deskmigrate state database (not SQLite); "
+                                 "pass another --db.") from None
+        if exc.sqlite_errorname == "SQLITE_CANTOPEN":
+            raise StateFileError(f"The state database {path} cannot be read.") from None
         raise StateFileError(f"The state database {path} is damaged ({exc}); restore it "
                              "from a backup or pass another --db.") from None
     if version > schema_version or any(v > COMPONENT_VERSIONS[t]
