@@ -104,7 +104,7 @@ def main() -> None:
             launcher = [str(Path(__file__).with_name("traced_migrate.py")), str(traced),
                         *(["--tracemalloc"] if args.tracemalloc else []), "--"] \
                 if watched else ["-m", "deskmigrate"]
-            began = time.monotonic()
+            began, phase = time.monotonic(), time.time() % 60
             run = subprocess.run([sys.executable, *launcher, "--db",
                                   str(folder / "state.sqlite"), "migrate", "--config",
                                   str(config), "--json"], capture_output=True, text=True)
@@ -128,6 +128,9 @@ def main() -> None:
         "attachments": not args.no_attachments,
         "rate_limit_per_minute": {"source": source_rate, "target": args.rate_limit},
         "seconds": round(elapsed, 1),
+        # the sandboxes count fixed minute windows: a run needing n windows of the limit
+        # cannot end before the (n-1)th minute boundary, (n-1) * 60 - this, seconds in
+        "started_at_second_of_minute": round(phase, 1),
         "seed_seconds": round(seeded, 1),
         "records": records,
         "records_per_second": round(records / elapsed, 1),

@@ -23,6 +23,7 @@ import time
 import tracemalloc
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 FRAMES = 12
 SAMPLE_SECONDS = 2.0
@@ -89,12 +90,52 @@ class Sampler:
                 "top_growth": growth}
 
 
+class Requests:
+    """When the incremental export pages and the ticket imports were sent: how many export
+    pages each endpoint took and when its last one went, and when the first ticket import
+    went (seconds from the start)."""
+
+    def __init__(self) -> None:
+        self.began = time.monotonic()
+        self.exports: dict[str, dict[str, float]] = {}
+        self.first_ticket_write: float | None = None
+        self._lock = threading.Lock()
+
+    def watch(self) -> None:
+        from deskmigrate.core.http import HttpClient
+        send = HttpClient.request
+
+        def request(client: HttpClient, method: str, path: str, **kwargs: Any) -> Any:
+            self._seen(method, urlsplit(client.url(path)).path)
+            return send(client, method, path, **kwargs)
+
+        HttpClient.request = request  # type: ignore[method-assign,assignment]
+
+    def _seen(self, method: str, path: str) -> None:
+        at = round(time.monotonic() - self.began, 1)
+        with self._lock:
+            if "/incremental/" in path:
+                row = self.exports.setdefault(path.split("/incremental/")[1],
+                                              {"pages": 0, "first_s": at})
+                row["pages"] += 1
+                row["last_s"] = at
+            elif method == "POST" and "imports/tickets" in path \
+                    and self.first_ticket_write is None:
+                self.first_ticket_write = at
+
+    def report(self) -> dict[str, Any]:
+        return {"export_pages": self.exports, "first_ticket_write_s": self.first_ticket_write}
+
+
 class Stages:
-    """The highest RSS of each stage of the run, read every ``RSS_SECONDS``."""
+    """The highest RSS of each stage of the run, read every ``RSS_SECONDS``; when each stage
+    began (seconds from the start)."""
 
     def __init__(self) -> None:
         self.current = "start"
         self.peaks: dict[str, float] = {}
+        self.began = time.monotonic()
+        self.starts: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -102,6 +143,8 @@ class Stages:
     def enter(self, stage: str) -> None:
         self._read()
         self.current = stage
+        if stage != "end":  # entered after every kind
+            self.starts.setdefault(stage, round(time.monotonic() - self.began, 1))
 
     def stop(self) -> dict[str, float]:
         self._stop.set()
@@ -125,7 +168,8 @@ def main() -> None:
         tracemalloc.start(FRAMES)
     from deskmigrate.core.engine import Engine
 
-    sampler, stages = Sampler(), Stages()
+    sampler, stages, requests = Sampler(), Stages(), Requests()
+    requests.watch()
     migrate_kind = Engine._migrate_kind
 
     def traced(self: Engine, kind: str, *rest: Any) -> None:
@@ -151,7 +195,9 @@ def main() -> None:
         cli()
     finally:
         report = sampler.report() if profile else {}
-        out.write_text(json.dumps({"peak_rss_mb_by_stage": stages.stop(), **report,
+        out.write_text(json.dumps({"peak_rss_mb_by_stage": stages.stop(),
+                                   "stage_start_s": stages.starts, **requests.report(),
+                                   **report,
                                    "seconds": round(time.monotonic() - began, 1)}, indent=2))
 
 

@@ -57,6 +57,9 @@ def customer_from_config(table: dict[str, Any]) -> Customer:
     non_profit = table.get("non_profit", False)
     if not isinstance(non_profit, bool):
         raise ConfigError("The [customer] key non_profit must be true or false.")
+    for key in sorted(set(table) - {"non_profit"}):
+        if not isinstance(table[key], str):
+            raise ConfigError(f"The [customer] key {key} must be text in quotes.")
     return make_customer(str(table.get("name", "")), str(table.get("email", "")),
                          str(table.get("country", "")),
                          str(table.get("vat_number", table.get("vat", "")) or ""), non_profit,

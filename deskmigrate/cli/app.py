@@ -12,6 +12,7 @@ import click
 from .. import __version__
 from ..core import exits
 from ..core.errors import DeskmigrateError
+from ..core.errortext import unexpected_shape
 from ..core.logs import FORMATS, configure, scrub
 from ..core.paths import open_state
 from ..core.state import StateStore
@@ -49,8 +50,9 @@ class Cli(click.Group):
         except Exception as exc:  # noqa: BLE001  (a bug, or an answer nothing foresaw)
             if ctx.find_root().params.get("verbose"):
                 click.echo(scrub("".join(traceback.format_exception(exc))), err=True)
-            fail(ctx, f"deskmigrate stopped on an unexpected {type(exc).__name__} "
-                 f"({str(exc)[:200]}); run it again with -v to see where.", exits.ERROR)
+            fail(ctx, unexpected_shape(exc) or f"deskmigrate stopped on an unexpected "
+                 f"{type(exc).__name__} ({str(exc)[:200]}); run it again with -v to see where.",
+                 exits.ERROR)
 
 
 class OneLineError(click.ClickException):

@@ -100,7 +100,8 @@ def render(sides: dict[str, dict[str, Any]]) -> tuple[str, list[str]]:
               "[run]",
               '# default_agent = "support@example.com"   # stands in for agents missing '
               "in the target",
-              "# concurrency = 8                          # requests in flight at once", "",
+              "# concurrency = 8                          # records written at once",
+              "",
               "[billing]",
               "enforce = false                # true: a full run needs a paid invoice",
               'plan = "standard"              # standard | premium | signature', ""]
@@ -131,4 +132,6 @@ def _account(side: str, platform: Platform, served_box: dict[str, Any],
     lines.append(f"rate_limit = {rate}" if rate else
                  f"# rate_limit = {platform.capabilities.default_rate_per_minute}   "
                  "# requests/minute of your plan (default shown)")
+    lines.append("# concurrency = 4   # at most 4 requests at once to this account "
+                 "(default: [run] concurrency)")
     return lines

@@ -79,7 +79,7 @@ def sandbox_serve(platform: str, port: int, address: str, tickets: int, seed: in
     plugin = host.platform(platform)
     _check_port_free(address, port)  # before any file or folder is created
     path = Path(data_path) if data_path else sandbox_dir() / f"{platform}-{port}.sqlite"
-    check_sandbox_file(path)
+    check_sandbox_file(path, platform)
     try:
         app = open_sandbox(platform, path, tickets=tickets, seed=seed, rate_limit=rate_limit,
                            attachments=not no_attachments, fault_rate=faults, fault_seed=seed)
@@ -170,7 +170,7 @@ def sandbox_activity(platform: str, port: int, data_path: str | None, new: int, 
     if not path.exists():
         raise DeskmigrateError(f"No {platform} sandbox data at {path}; start one with "
                                f"`deskmigrate sandbox serve {platform} --port {port}`.")
-    check_sandbox_file(path)
+    check_sandbox_file(path, platform)
     app = plugin.sandbox(str(path))
     url = f"http://127.0.0.1:{port}"
     auth = plugin.auth(app.credentials())

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -105,6 +106,12 @@ class RateBudget:
                 wait = max(wait, self._reset_at - now)
             return max(0.0, wait)
 
+    def twin(self) -> RateBudget:
+        """A budget of this one's size and settings, counted apart from it."""
+        return RateBudget(self.per_minute, window=self.window, reserve=self.reserve,
+                          follow_headers=self.follow_headers, clock=self._clock,
+                          sleep=self._sleep)
+
     # -- internals (called with the lock held) ---------------------------------------------
     def _left(self) -> int:
         own = self.allowance - self._sent
@@ -188,6 +195,23 @@ def header_int(headers: Mapping[str, str], names: tuple[str, ...]) -> int | None
 def retry_after(response: httpx.Response, now: float | None = None) -> float | None:
     """The Retry-After header as seconds (it may be seconds or an HTTP date)."""
     return seconds_until(response.headers.get("retry-after"), now)
+
+
+class SeparateApi:
+    """An API of the account that the platform counts in a window of its own, of the
+    account's size (e.g. a knowledge base API whose requests don't count against the rest,
+    nor the rest against it): requests whose path starts with one of its prefixes spend
+    their own budget, the others the account's."""
+
+    def __init__(self, account: RateBudget, prefixes: Sequence[str]) -> None:
+        self.account = account
+        self.prefixes = tuple(p.strip("/") for p in prefixes)
+        self.budget = account.twin() if self.prefixes else account
+
+    def of(self, url: str) -> RateBudget:
+        """The budget a request to ``url`` spends."""
+        path = urlsplit(url).path.lstrip("/")
+        return self.budget if self.prefixes and path.startswith(self.prefixes) else self.account
 
 
 UNKNOWN_LIMIT = 1_000_000  # an endpoint's limit before its header has told it

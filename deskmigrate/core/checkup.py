@@ -31,6 +31,7 @@ def checkup(path: str | Path, pm: pluggy.PluginManager) -> dict[str, Any]:
     result: dict[str, Any] = {"config": {"path": str(path), "problems": found}}
     try:
         config = parse_file(data, path)
+        pm.hook.check_config(config=config)
         filters = Filters.parse(config.select, kinds=host.kinds(pm))
     except ConfigError as exc:
         found.append(str(exc))

@@ -27,10 +27,12 @@ class AccountConfig:
     url: str
     credentials: dict[str, str]
     rate_limit: int | None = None
+    concurrency: int | None = None  # requests in flight at once (None: [run] concurrency)
 
     def public(self) -> dict[str, Any]:
         """What may be stored or shown: everything but the credentials."""
-        return {"platform": self.platform, "url": self.url, "rate_limit": self.rate_limit}
+        return {"platform": self.platform, "url": self.url, "rate_limit": self.rate_limit,
+                "concurrency": self.concurrency}
 
 
 @dataclass
@@ -38,7 +40,7 @@ class Config:
     source: AccountConfig
     target: AccountConfig
     options: dict[str, Any] = field(default_factory=dict)
-    mapping: dict[str, str] = field(default_factory=dict)
+    mapping: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)
     billing: dict[str, Any] = field(default_factory=dict)
     customer: dict[str, Any] = field(default_factory=dict)
@@ -75,7 +77,9 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
     rate = section.get("rate_limit")
     if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or rate < 1):
         raise ConfigError(f"[{table}] rate_limit must be a positive number of requests/minute.")
-    _check_workers(section.get("concurrency", 8), f"[{table}] concurrency")
+    concurrency = section.get("concurrency")
+    if concurrency is not None:
+        _check_workers(concurrency, f"[{table}] concurrency")
     credentials = {k: str(_expand(v, f"[{table}] {k}")) for k, v in section.items()
                    if k not in ACCOUNT_SETTINGS}
     url = _expand(section["url"], f"[{table}] url")
@@ -87,7 +91,7 @@ def _account(data: dict[str, Any], table: str) -> AccountConfig:
         raise ConfigError(f"[{table}] url must not carry credentials; put them in [{table}] "
                           "keys such as email and token or api_key, which are never stored.")
     return AccountConfig(platform=section["platform"], url=url, credentials=credentials,
-                         rate_limit=rate)
+                         rate_limit=rate, concurrency=concurrency)
 
 
 def parse(data: dict[str, Any]) -> Config:
@@ -102,12 +106,45 @@ def parse(data: dict[str, Any]) -> Config:
     if not isinstance(tables["run"].get("defaults", {}), dict):
         raise ConfigError("[run] defaults must be a table of field label = value.")
     Filters.parse(tables["select"])  # one sentence for a bad filter, before anything runs
+    tables["mapping"] = _mapping(tables["mapping"])
     return Config(source=_account(data, "source"), target=_account(data, "target"), **tables)
 
 
 def _check_workers(workers: Any, where: str) -> None:
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
         raise ConfigError(f"{where} must be a whole number from 1 to 64.")
+
+
+def _mapping(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``[mapping]`` as one flat table (``request_type.incident = "x"`` written without
+    quotes is a nested table in TOML); a name is text, a ``field.NAME`` value may also be
+    a number, true/false or a list of text."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat |= _mapping(value, f"{name}.")
+            continue
+        if name.lower().startswith("field."):
+            fits = isinstance(value, str | int | float) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value))
+            wanted = "text, a number, true/false or a list of text"
+        else:
+            fits, wanted = isinstance(value, str) and bool(value.strip()), "a name in quotes"
+        if not fits:
+            raise ConfigError(f"[mapping] '{name}' must be {wanted}, not {_kind(value)}.")
+        flat[name] = value
+    return flat
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return "empty text"
+    return "a list" if isinstance(value, list) else f"a {type(value).__name__}"
 
 
 def read(path: str | Path) -> dict[str, Any]:
@@ -133,8 +170,11 @@ def load(path: str | Path) -> Config:
     from .config_keys import refuse_unknown
 
     data = read(path)
-    refuse_unknown(data, host.plugin_manager())
-    return parse_file(data, path)
+    pm = host.plugin_manager()
+    refuse_unknown(data, pm)
+    config = parse_file(data, path)
+    pm.hook.check_config(config=config)
+    return config
 
 
 def parse_file(data: dict[str, Any], path: str | Path) -> Config:

@@ -12,7 +12,9 @@ import pluggy
 from .errors import ConfigError
 
 ACCOUNT_KEYS = ("platform", "url", "rate_limit", "concurrency")
-RUN_KEYS = ("concurrency", "default_agent", "defaults", "builtin_demo")
+RUN_KEYS = ("concurrency", "default_agent", "defaults")
+INTERNAL = {("run", "builtin_demo"): "[run] builtin_demo is internal to `deskmigrate demo`; "
+            "run `deskmigrate demo` with no --config for the built-in sandboxes."}
 FREE_TABLES = ("mapping", "select")  # their keys are the operator's (field titles, filters)
 
 
@@ -47,7 +49,8 @@ def problems(data: dict[str, Any], pm: pluggy.PluginManager) -> list[str]:
             found_problems += _account(name, value, pm)
             continue
         known = tables[name] or ()
-        found_problems += [f"[{name}] has an unknown key '{key}'" + did_you_mean(key, known)
+        found_problems += [INTERNAL.get((name, key), f"[{name}] has an unknown key '{key}'"
+                                        + did_you_mean(key, known))
                            for key in value if key not in known]
     return found_problems
 

@@ -14,8 +14,10 @@ from .logs import redact, redact_authorization
 
 def connect(platform: Platform, url: str, credentials: dict[str, str], *,
             rate_per_minute: int | None = None, transport: httpx.BaseTransport | None = None,
-            concurrency: int = 8, settings: dict[str, Any] | None = None) -> Connection:
-    """A connection to one account; its secrets are registered for redaction first."""
+            concurrency: int = 8, max_in_flight: int | None = None,
+            settings: dict[str, Any] | None = None) -> Connection:
+    """A connection to one account; its secrets are registered for redaction first.
+    ``max_in_flight``: at most that many requests at once (else twice ``concurrency``)."""
     missing = [f.name for f in platform.config_fields if f.name not in credentials
                and f.name != "url"]
     if missing:
@@ -30,7 +32,7 @@ def connect(platform: Platform, url: str, credentials: dict[str, str], *,
         url, platform=platform.name, auth=auth,
         rate_per_minute=rate_per_minute,
         default_rate=platform.capabilities.default_rate_per_minute,
-        transport=transport, concurrency=concurrency,
+        transport=transport, concurrency=concurrency, max_in_flight=max_in_flight,
         max_download_bytes=platform.capabilities.max_attachment_bytes, **arguments,
     )
     header = authorization(auth, client.base_url)

@@ -14,6 +14,7 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from .config import Config
     from .connector import Platform
     from .events import Event
     from .kinds import KindSpec
@@ -50,6 +51,12 @@ def register_commands(cli: click.Group) -> None:
 def config_tables() -> dict[str, tuple[str, ...]] | None:
     """The config tables this plugin reads and their keys (``{"billing": ("plan", …)}``):
     a key or table no plugin names is refused with a "did you mean …?"."""
+
+
+@hookspec
+def check_config(config: Config) -> None:
+    """Check the values of the tables this plugin reads (its ``config_tables``) when a
+    config is loaded; raise ConfigError with one sentence for a bad one."""
 
 
 @hookspec(firstresult=True)

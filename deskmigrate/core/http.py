@@ -25,9 +25,9 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from .budget import EndpointBudgets, RateBudget, header_int, retry_after, seconds_until
+from .budget import EndpointBudgets, RateBudget, SeparateApi, header_int, retry_after, seconds_until
 from .errors import AmbiguousWrite, ApiError, AuthError, NotFound, Unreachable
-from .errortext import error_body, is_html, one_line
+from .errortext import answered, error_body, is_html, one_line
 from .origins import (  # noqa: F401  (check_url, is_loopback: imported from here too)
     ANSWER_LIMIT,
     DOWNLOAD_LIMIT,
@@ -106,7 +106,8 @@ class HttpOptions:
     ``backoff`` is the platform's say on how long to wait after a 429 or a retryable
     answer (seconds), for platforms signalling it in their own way; None falls back to
     Retry-After, then the rate-limit reset header. ``endpoint_limits``: ``(path prefix,
-    header)`` of endpoints with their own limit (:class:`EndpointBudgets`).
+    header)`` of endpoints with their own limit (:class:`EndpointBudgets`);
+    ``separate_api``: path prefixes of an API counted apart (:class:`SeparateApi`).
     """
 
     rate_headers: RateHeaders | None = None
@@ -117,6 +118,7 @@ class HttpOptions:
     backoff: Backoff | None = None
     rate_window: float = 60.0
     endpoint_limits: tuple[tuple[str, str], ...] = ()
+    separate_api: tuple[str, ...] = ()
 
     def client_arguments(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -157,19 +159,24 @@ class HttpClient:
         rate_headers: RateHeaders | None = None,
         error_message: Any = None,
         concurrency: int = 8,
+        max_in_flight: int | None = None,
         sleep: Any = time.sleep,
         status_verdicts: Mapping[int, Verdict] | None = None,
         backoff: Backoff | None = None,
         budget: RateBudget | None = None,
         rate_window: float = 60.0,
         endpoint_limits: tuple[tuple[str, str], ...] = (),
+        separate_api: tuple[str, ...] = (),
     ) -> None:
         self.base_url = check_url(base_url)
         self.platform = platform
         self.budget = budget or RateBudget(rate_per_minute or default_rate, window=rate_window,
                                            follow_headers=rate_per_minute is None)
         self.endpoints = EndpointBudgets(endpoint_limits, sleep=sleep)
+        self.separate = SeparateApi(self.budget, separate_api)
         self.concurrency = concurrency  # requests a run sends at once on this connection
+        # a hard cap (an account's own concurrency key), else the connection pool's size
+        self._in_flight = threading.BoundedSemaphore(max_in_flight or concurrency * 2)
         self._backoff = backoff
         self.stats = HttpStats()
         self.rate_headers = rate_headers or RateHeaders()
@@ -218,7 +225,7 @@ class HttpClient:
         )
         try:
             for attempt in retrying:
-                with attempt:
+                with attempt, self._in_flight:  # released while a retry waits
                     return self._send(method, url, params=params, json=json, content=content,
                                       files=files, data=data, headers=headers, ok_404=ok_404,
                                       auth=auth, limit=limit,
@@ -259,10 +266,10 @@ class HttpClient:
               limit: int | None, **kwargs: Any) -> httpx.Response:
         if kwargs.get("files"):
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
-        endpoint = self.endpoints.route(urlsplit(url).path)
+        endpoint, budget = self.endpoints.route(urlsplit(url).path), self.separate.of(url)
         if endpoint is not None:
             endpoint[1].acquire()  # the endpoint's own limit first, then the account's
-        self.budget.acquire()
+        budget.acquire()
         self.stats.count(method)
         response: httpx.Response | None = None
         spent = False  # the endpoint's own window is empty
@@ -278,7 +285,7 @@ class HttpClient:
             raise AmbiguousWrite(f"{self.platform} dropped the connection during {method} "
                                  f"{urlsplit(url).path}.") from None
         finally:
-            self._settle(response)
+            self._settle(budget, response)
             if endpoint is not None:
                 spent = EndpointBudgets.settle(
                     endpoint, None if response is None else response.headers)
@@ -288,6 +295,7 @@ class HttpClient:
                            f"page ({error_body(response)}) instead of its API; check that the "
                            f"url {self.base_url} is the account's own address.")
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
+            answered(self.platform, method, urlsplit(url).path)
             return response
         if verdict is Verdict.RATE_LIMITED:
             delay = self._delay(response)
@@ -297,7 +305,7 @@ class HttpClient:
             hold = min(delay if delay is not None else 1.0, self.max_wait)
             log.info("http.rate_limited", platform=self.platform, wait_s=hold)
             # an endpoint's own limit holds that endpoint only, not the whole account
-            (endpoint[1] if spent and endpoint else self.budget).block_for(hold)
+            (endpoint[1] if spent and endpoint else budget).block_for(hold)
             raise _Retryable(response, delay, "rate limited")
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:
@@ -305,18 +313,18 @@ class HttpClient:
                                      f"{method} {urlsplit(url).path}.")
             delay = self._delay(response)
             if delay is not None and response.status_code == 503:
-                self.budget.block_for(min(delay, self.max_wait))  # unavailable for everyone
+                budget.block_for(min(delay, self.max_wait))  # unavailable for everyone
             raise _Retryable(response, delay, f"status {response.status_code}")
         raise self._error(response)
 
-    def _settle(self, response: httpx.Response | None) -> None:
-        """Tell the budget what the answer's rate-limit headers say."""
+    def _settle(self, budget: RateBudget, response: httpx.Response | None) -> None:
+        """Tell the request's budget what the answer's rate-limit headers say."""
         if response is None:
-            self.budget.settle()
+            budget.settle()
             return
         headers = response.headers
         remaining = header_int(headers, self.rate_headers.remaining)
-        self.budget.settle(header_int(headers, self.rate_headers.limit), remaining,
+        budget.settle(header_int(headers, self.rate_headers.limit), remaining,
                            self._reset(response), unmetered=remaining is None)
 
     def _delay(self, response: httpx.Response) -> float | None:

@@ -77,12 +77,11 @@ class Accounts:
 
 @contextmanager
 def open_accounts(config: Config, pm: pluggy.PluginManager, *,
-                  transports: Transports | None = None, concurrency: int | None = None
-                  ) -> Iterator[Accounts]:
+                  transports: Transports | None = None) -> Iterator[Accounts]:
     """Source and target bound to their connections; closed on exit."""
     transports = transports or {}
-    sp, sc = open_side(config, "source", pm, transports.get("source"), concurrency)
-    tp, tc = open_side(config, "target", pm, transports.get("target"), concurrency)
+    sp, sc = open_side(config, "source", pm, transports.get("source"))
+    tp, tc = open_side(config, "target", pm, transports.get("target"))
     accounts = Accounts(sp, tp, sp.source(sc), tp.target(tc), (sc, tc))
     try:
         yield accounts
@@ -105,14 +104,15 @@ def _held(state: st.StateStore, run_id: int) -> Iterator[None]:
 
 
 def open_side(config: Config, side: str, pm: pluggy.PluginManager,
-              transport: httpx.BaseTransport | None = None, concurrency: int | None = None
-              ) -> tuple[Platform, Connection]:
-    """The platform and connection of the config's ``side`` ("source" or "target")."""
+              transport: httpx.BaseTransport | None = None) -> tuple[Platform, Connection]:
+    """The platform and connection of the config's ``side`` ("source" or "target"); the
+    side's own ``concurrency`` caps its requests in flight, else ``[run] concurrency``."""
     account = config.source if side == "source" else config.target
     platform = host.platform(account.platform, pm)
     return platform, connect(
         platform, account.url, account.credentials, rate_per_minute=account.rate_limit,
-        transport=transport, concurrency=concurrency or int(config.run.get("concurrency", 8)),
+        transport=transport, max_in_flight=account.concurrency,
+        concurrency=account.concurrency or int(config.run.get("concurrency", 8)),
         settings={"mapping": config.mapping, **config.run})
 
 

@@ -7,9 +7,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+from ..sandbox.store import PLATFORM_KEY
 from .errors import DeskmigrateError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # Tables whose ``schema_version`` row a component (billing) keeps, and the newest it knows.
 COMPONENT_VERSIONS: dict[str, int] = {}
 
@@ -32,17 +32,11 @@ def check_state_file(path: Path, schema_version: int) -> None:
     if not path.exists():
         check_creatable(path, "The state database")
         return
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise StateFileError(f"The state database {path} cannot be read "
-                             f"({exc.strerror}).") from None
-    if not head:
+    if path.stat().st_size == 0:
         return  # an empty file: SQLite makes it a new database
-    if head != SQLITE_MAGIC:
-        raise StateFileError(f"{path} is not a deskmigrate state database (not SQLite); "
-                             "pass another --db.")
+    # Only SQLite opens the file: closing a file of our own would drop the POSIX locks this
+    # process's open connections hold on it, and another process could then take the WAL
+    # for unused and remove it with the commits in it.
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -54,6 +48,11 @@ def check_state_file(path: Path, schema_version: int) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname == "SQLITE_NOTADB":
+            raise StateFileError(f"{path} is not a deskmigrate state database (not SQLite); "
+                                 "pass another --db.") from None
+        if exc.sqlite_errorname == "SQLITE_CANTOPEN":
+            raise StateFileError(f"The state database {path} cannot be read.") from None
         raise StateFileError(f"The state database {path} is damaged ({exc}); restore it "
                              "from a backup or pass another --db.") from None
     if version > schema_version or any(v > COMPONENT_VERSIONS[t]
@@ -76,9 +75,10 @@ def _component_version(conn: sqlite3.Connection, table: str) -> int:
 SANDBOX_TABLES = {"docs", "meta", "blobs"}  # what a sandbox's store keeps
 
 
-def check_sandbox_file(path: Path) -> None:
-    """``path`` may hold a sandbox's data: a folder we may write in, or an SQLite file with
-    no table but a sandbox's (never the state database or another program's file)."""
+def check_sandbox_file(path: Path, platform: str) -> None:
+    """``path`` may hold ``platform``'s sandbox data: a folder we may write in, or an SQLite
+    file with no table but a sandbox's, made by that platform's sandbox (never the state
+    database, another program's file or another platform's sandbox)."""
     if path.is_dir():
         raise StateFileError(f"The sandbox data {path} is a folder; pass a file to --data.")
     if not path.exists():
@@ -89,6 +89,8 @@ def check_sandbox_file(path: Path) -> None:
         try:
             tables = {r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type='table'")}
+            maker = conn.execute("SELECT value FROM meta WHERE key=?", (PLATFORM_KEY,)
+                                 ).fetchone() if "meta" in tables else None
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -96,6 +98,10 @@ def check_sandbox_file(path: Path) -> None:
     if tables - SANDBOX_TABLES:
         raise StateFileError(f"{path} holds another program's tables, not a sandbox's data; "
                              "pass another --data.")
+    if maker and maker[0] != platform:
+        raise StateFileError(f"The sandbox data {path} was made by the {maker[0]} sandbox, "
+                             f"not {platform}'s; serve {maker[0]} from it or pass another "
+                             "--data.")
 
 
 def check_creatable(path: Path, what: str) -> None:

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .store import SandboxStore
+from .store import PLATFORM_KEY, SandboxStore
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -101,6 +101,8 @@ class SandboxApp:
     def __init__(self, db_path: str | Path, *, rate_limit: int | None = None,
                  fault_rate: float = 0.0, fault_seed: int = 0) -> None:
         self.store = SandboxStore(db_path)
+        if self.store.meta(PLATFORM_KEY) is None:  # `sandbox serve --data` checks it
+            self.store.set_meta(PLATFORM_KEY, self.platform)
         self.limiter = MinuteWindow(rate_limit)
         self.faults = Faults(fault_rate, fault_seed)
         self.url_map = Map(list(self.rules()), strict_slashes=False)
@@ -144,6 +146,12 @@ class SandboxApp:
         """Path prefixes served without auth or rate limit (signed attachment URLs)."""
         return ()
 
+    def window(self, path: str) -> MinuteWindow:
+        """The window ``path`` is counted in: the account's, unless the platform counts one
+        of its APIs apart, in a window of the same size (that API's answers then carry its
+        own window's headers)."""
+        return self.limiter
+
     def endpoint_limit(self, path: str) -> tuple[str, MinuteWindow] | None:
         """The endpoint's own limit on top of the account's, if ``path`` has one: the
         header saying ``total=N; remaining=N; resets=S`` and its window."""
@@ -178,15 +186,16 @@ class SandboxApp:
             if not allowed:  # the endpoint's window is spent, not the account's
                 return Response("Too Many Requests", status=429, content_type="text/plain",
                                 headers={"Retry-After": str(resets), **own})
-        allowed, remaining, reset = self.limiter.hit()
+        limiter = self.window(request.path)
+        allowed, remaining, reset = limiter.hit()
         if not allowed:
-            return self._too_many(reset)
+            return self._too_many(reset)  # every window is of the account's size
         user = self.authenticate(request)
         if user is None:
             response = json_response(self.error_body(401, "Couldn't authenticate you"), 401)
         else:
             response = self._route(request, user)
-        response.headers.update(self.rate_limit_headers(self.limiter.limit, remaining, reset))
+        response.headers.update(self.rate_limit_headers(limiter.limit, remaining, reset))
         response.headers.update(own)
         return response
 

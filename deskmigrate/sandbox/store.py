@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+PLATFORM_KEY = "deskmigrate:platform"  # in ``meta``: the platform whose sandbox made the file
+
 
 class SandboxStore:
     """Collections of JSON documents with integer ids, plus a key/value ``meta`` table.

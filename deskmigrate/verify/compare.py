@@ -117,9 +117,10 @@ def _diff(kind: str, name: str, want: Any, got: Any, rules: Rules) -> Difference
 
 def _comments(kind: str, source: list[dict[str, Any]], target: list[dict[str, Any]],
               rules: Rules) -> list[Difference]:
-    """Pair the messages by their words (then the rest in order); a source message with no
-    partner is missing, a target message with none unexpected. A file may have moved to
-    another message of the ticket (a target whose first message takes no files)."""
+    """Pair the messages by their words, then the rest in order with a target message that
+    may be theirs (``_may_be``); a source message with no partner is missing, a target
+    message with none unexpected. A file may have moved to another message of the ticket
+    (a target whose first message takes no files)."""
     pairs: dict[int, int] = {}
     free = list(range(len(target)))
     for i, comment in enumerate(source):
@@ -128,10 +129,11 @@ def _comments(kind: str, source: list[dict[str, Any]], target: list[dict[str, An
         if match is not None:
             pairs[i] = match
             free.remove(match)
-    left = [i for i in range(len(source)) if i not in pairs]
-    for i, j in zip(left, [j for j in free if target[j]["body"]], strict=False):
-        pairs[i] = j
-        free.remove(j)
+    for i in [i for i in range(len(source)) if i not in pairs]:
+        match = next((j for j in free if _may_be(source[i], target[j])), None)
+        if match is not None:
+            pairs[i] = match
+            free.remove(match)
     files = [tuple(a) for c in target for a in c["attachments"]]
     out: list[Difference] = []
     for i, comment in enumerate(source):
@@ -157,6 +159,15 @@ def _comments(kind: str, source: list[dict[str, Any]], target: list[dict[str, An
             for j in free if not target[j]["attachments"]
             or not {tuple(a) for a in target[j]["attachments"]} <= carried]
     return out
+
+
+def _may_be(comment: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether a target message whose words differ may still be this source message (its
+    words changed): it has words, is as public, and holds none of another message's files
+    (a note the target made for files that moved there is not the message)."""
+    own = {tuple(a) for a in comment["attachments"]}
+    return bool(other["body"]) and other["public"] == comment["public"] and all(
+        tuple(a) in own for a in other["attachments"])
 
 
 def _attachments(kind: str, prefix: str, source: list[Any], target: list[Any], rules: Rules

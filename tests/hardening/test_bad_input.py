@@ -42,7 +42,8 @@ LOGIN_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n"
 def hostile(source: Any) -> Any:
     """The source behind a proxy whose answer depends on the first path segment (the rest
     goes to the source): a login page, a body that is not JSON, a JSON null, a 200 KB
-    one-line error, a proxy's multi-line HTML 403 page, a 401 echoing the credentials."""
+    one-line error, a proxy's multi-line HTML 403 page, a 401 echoing the credentials, a
+    list (echoing them too) where an object belongs, ticket lists that are text."""
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
         _, mode, rest = environ["PATH_INFO"].split("/", 2)
         auth = environ.get("HTTP_AUTHORIZATION", "")
@@ -58,7 +59,10 @@ def hostile(source: Any) -> Any:
                           b"<h1>Request\nblocked</h1>\n</body></html>"),
             "echo-401": ("401 Unauthorized", "application/json", json.dumps(
                 {"error": f"bad {auth} ({decoded})"}).encode()),
+            "a-list": ("200 OK", "application/json", json.dumps([{"me": decoded}]).encode()),
         }
+        if mode == "tickets-text" and "/tickets" in rest:
+            answers[mode] = ("200 OK", "application/json", b'{"tickets": "x", "count": 2}')
         if mode not in answers:
             environ["PATH_INFO"] = "/" + rest
             return source(environ, start_response)
@@ -120,6 +124,7 @@ class Workspace:
         return str(self.root / name)
 
 
+CUSTOMER = '[customer]\nname = "Acme"\nemail = "billing@acme.example"\ncountry = "FR"\n'
 BIG = str(2**70)  # more than SQLite's integers hold
 MIGRATED_ONE = ("INSERT INTO outcomes (run_id, kind, source_id, status, target_id) "
                 "VALUES (1, 'group', '1', 'migrated', '2')")
@@ -316,6 +321,8 @@ CASES: list[tuple[str, int, Setup]] = [
     ("a 200 KB one-line error body", 1, lambda w: w.behind("giant-error")),
     ("a proxy's multi-line HTML 403 page", 1, lambda w: w.behind("proxy-403", "migrate")),
     ("a 401 echoing the credentials", 1, lambda w: w.behind("echo-401", "demo")),
+    ("a list where an object belongs", 1, lambda w: w.behind("a-list")),  # fixed: generic
+    ("ticket lists that are text", 1, lambda w: w.behind("tickets-text")),  # fixed: generic
     # -- sandboxes --------------------------------------------------------------------------
     ("sandbox --tickets 99999999999", 2, lambda w: [  # fixed: seeded for ever
         "sandbox", "serve", "zendesk", "--port", "0", "--tickets", "99999999999"]),
@@ -326,6 +333,10 @@ CASES: list[tuple[str, int, Setup]] = [
     ("sandbox --data a text file", 1, lambda w: ["sandbox", "serve", "zendesk", "--port", "0",
                                                  "--data", w.raw("t.txt", b"notes")]),
     ("sandbox --faults 2", 2, lambda w: ["sandbox", "serve", "zendesk", "--faults", "2"]),
+    ("sandbox serve freshdesk --data a zendesk sandbox's", 1, lambda w: [  # fixed: re-seeded
+        "sandbox", "serve", "freshdesk", "--port", "0", "--data", str(w.servers.target_db)]),
+    ("sandbox activity intercom on a zendesk sandbox's data", 1, lambda w: [  # fixed
+        "sandbox", "activity", "intercom", "--data", str(w.servers.target_db)]),
     # -- billing, more ----------------------------------------------------------------------
     ("billing quote of a run id past SQLite's integers", 1, lambda w: [  # fixed
         "billing", "quote", BIG]),
@@ -369,6 +380,21 @@ CASES: list[tuple[str, int, Setup]] = [
     ("[billing] enforce a word", 2, lambda w: ["migrate", "--config", w.raw(  # fixed: ran
         "e.toml", Path(w.config()).read_text().replace("enforce = false",
                                                        'enforce = "no"').encode())]),
+    # -- [customer], [run] and [mapping] values, checked when the config is loaded --------
+    ("[customer] VAT number with wrong check digits", 2, lambda w: [  # fixed: at invoice
+        "check", "--config", w.config(extra=CUSTOMER + 'vat_number = "FR00123456789"\n')]),
+    ("[customer] country XX", 2, lambda w: [  # fixed: at invoice
+        "migrate", "--config", w.config(extra=CUSTOMER.replace('"FR"', '"XX"'))]),
+    ("[customer] name a number", 2, lambda w: [  # fixed: stored as "5"
+        "demo", "--config", w.config(extra=CUSTOMER.replace('"Acme"', "5"))]),
+    ("[run] builtin_demo in a user's config", 2, lambda w: [  # fixed: accepted
+        "demo", "--config", w.config(extra="[run]\nbuiltin_demo = true\n")]),
+    ("[mapping] a field title mapped to a number", 2, lambda w: [  # fixed: ran
+        "migrate", "--config", w.config(extra='[mapping]\n"Order number" = 5\n')]),
+    ("[mapping] request_type.incident a list", 2, lambda w: [  # fixed: ran
+        "check", "--config", w.config(extra='[mapping]\nrequest_type.incident = ["a"]\n')]),
+    ("[mapping] field.Product a date", 2, lambda w: [  # fixed: ran
+        "demo", "--config", w.config(extra='[mapping]\n"field.Product" = 2025-01-01\n')]),
 ]
 
 
@@ -459,3 +485,16 @@ def test_jira_sm_and_intercom_sources_turn_an_unreadable_ticket_into_a_failed_re
     reader.ticket_ids = lambda since=None: iter([])  # type: ignore[method-assign]
     [bad] = reader.read()
     assert isinstance(bad, Unreadable) and bad.source_id == "5"
+
+
+@pytest.mark.parametrize(("mode", "said"), [
+    ("a-list", "zendesk answered GET /a-list/api/v2/users/me.json with JSON deskmigrate cannot "
+               "read (an object was expected, not a list)"),
+    ("tickets-text", "zendesk answered GET /tickets-text/api/v2/incremental/tickets/cursor.json "
+                     "with JSON deskmigrate cannot read (an object was expected, not text)"),
+])
+def test_a_wrongly_shaped_answer_names_the_platform_the_request_and_the_shape(
+        mode: str, said: str, servers: Servers, tmp_path: Path) -> None:
+    work = Workspace(tmp_path, servers)
+    result = CliRunner().invoke(cli, ["--db", str(work.db), *work.behind(mode, "demo")])
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {said};"), result.stderr

@@ -20,11 +20,11 @@ PLATFORMS = ("zendesk", "freshdesk", "intercom", "jira_sm")
 PAIRS = list(product(PLATFORMS, PLATFORMS))
 # What verify finds that a target does not carry (yet): reported as differences, never
 # excused as expected (a gap fixed only shrinks what is found; anything else fails).
-# The Intercom target sets neither the priority flag nor a ticket type; the Zendesk target
-# writes no secondary emails (user identities); Freshdesk keeps a type its account does not
-# list (task, change) only as a type-… tag.
-KNOWN_GAPS = {"intercom": {("ticket", "priority"), ("ticket", "type")},
-              "zendesk": {("contact", "other_emails")},
+# The Intercom target writes no ticket type (a typed Intercom ticket needs a writer of its
+# own; its priority, which API 2.14 cannot set, is expected: docs/intercom.md); Freshdesk
+# keeps a type its account does not list (task, change) only as a type-… tag
+# (docs/freshdesk.md says why).
+KNOWN_GAPS = {"intercom": {("ticket", "type")},
               "freshdesk": {("ticket", "type")}}
 
 
@@ -56,9 +56,7 @@ def test_verify_clean_then_catches_tampering(tmp_path, pair, source: str, target
     REMOVE[target](Desk(target_file))
     found = caught(db)
     assert any(f.startswith("tag ") for f in found), found
-    # The deleted message is missing ("comment N"), or, when the target holds a message of its
-    # own (Intercom's note of moved files), paired with that one and differing in its words.
-    assert any(re.fullmatch(r"comment \d+( body)?", f) for f in found), found
+    assert any(re.fullmatch(r"comment \d+", f) for f in found), found  # the deleted message
 
 
 def caught(db) -> list[str]:

@@ -63,10 +63,10 @@ class IntercomPlatform(Platform):
         default_rate_per_minute=1000,
         update_kinds=("ticket", "contact", "company"),  # what its Target.update brings up to date
         ticket_statuses=("open", "pending", "solved"),  # open, snoozed, closed
-        # no ticket fields nor company on a conversation through the API, no files on a
-        # customer's message nor on articles (docs/intercom.md)
-        lossy=("ticket.custom_fields", "ticket.company", "comment.attachments",
-               "kb_article.attachments",
+        # no ticket fields, company nor priority on a conversation through API 2.14, no
+        # files on a customer's message nor on articles (docs/intercom.md)
+        lossy=("ticket.custom_fields", "ticket.company", "ticket.priority",
+               "comment.attachments", "kb_article.attachments",
                "ticket.group",  # teams cannot be created: an unmatched one is skipped
                "contact.other_emails"),  # one email per contact
     )

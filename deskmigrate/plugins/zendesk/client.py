@@ -54,13 +54,21 @@ class ZendeskApi:
 
     def export_time(self, path: str, key: str, start_time: int,
                     params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-        """Items of a time-based incremental export, each once (pages may repeat the rows
-        of the previous page's last second)."""
+        """Items of a time-based incremental export, each once."""
+        for items, _ in self.export_time_pages(path, key, start_time, params):
+            yield from items
+
+    def export_time_pages(self, path: str, key: str, start_time: int,
+                          params: Mapping[str, Any] | None = None
+                          ) -> Iterator[tuple[list[dict[str, Any]], dict[str, Any]]]:
+        """Pages of a time-based incremental export: ``(items, page)`` until
+        ``end_of_stream``, each item once (a page may repeat the rows of the previous
+        page's last second: they are left out of ``items``)."""
         paginator = NextUrlPaginator("next_page", items=key, done="end_of_stream")
         previous: set[Any] = set()
         for page in paginator.pages(self.http, PageRequest(
                 path, {**(params or {}), "start_time": start_time})):
-            yield from (item for item in page.items if item.get("id") not in previous)
+            yield [item for item in page.items if item.get("id") not in previous], page.body
             previous = {item.get("id") for item in page.items}
 
     def wait_for_job(self, job: dict[str, Any]) -> dict[str, Any]:

@@ -218,10 +218,24 @@ def agent(data: dict[str, Any], group_ids: list[str]) -> Agent:
                  group_ids=group_ids)
 
 
-def contact(data: dict[str, Any], schemas: Schemas) -> Contact:
+def other_emails(identities: Any) -> dict[str, list[str]]:
+    """Users' email identities other than the primary one (an ``include=identities``
+    sideload), by user id."""
+    found: dict[str, list[str]] = {}
+    for identity in identities if isinstance(identities, list) else []:
+        if isinstance(identity, dict) and identity.get("type") == "email" and not identity.get(
+                "primary") and identity.get("value"):
+            found.setdefault(str(identity.get("user_id")), []).append(str(identity["value"]))
+    return found
+
+
+def contact(data: dict[str, Any], schemas: Schemas, emails: list[str] | None = None
+            ) -> Contact:
+    """An end user; ``emails``: its other email addresses."""
     shape = Shape()
     return Contact(
         source_id=str(data["id"]), name=data.get("name") or "", email=data.get("email"),
+        other_emails=list(emails or []),
         phone=data.get("phone"), company_id=sid(data.get("organization_id")),
         tags=shape.ids(data.get("tags"), "tags"),
         custom_fields=custom_values(data.get("user_fields"), schemas, shape),

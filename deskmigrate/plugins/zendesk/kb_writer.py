@@ -2,7 +2,9 @@
 articles with their attachments; find what an interrupted run created, and delete for
 rollback. Help Center items carry no stamp: one of the same name already in its parent is
 reused (matched, never deleted); otherwise the create is announced (``ctx.creating``), so
-what a crash leaves is found by name as the run's and rollback removes it."""
+what a crash leaves is found by name as the run's and rollback removes it. Each parent's
+items are listed once (none for a parent this run created) and kept up to date with what
+the run creates."""
 
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ from .kb_files import ArticleFiles
 
 HC = "api/v2/help_center"
 COLLECTION = {"kb_category": "categories", "kb_folder": "sections", "kb_article": "articles"}
+PARENT = {"sections": "categories", "articles": "sections"}  # the collection a list is in
+KEY = {"categories": "name", "sections": "name", "articles": "title"}
+Parent = tuple[str, str | None]  # (collection, parent id): the items of one list
 
 
 class KbWriter:
@@ -28,6 +33,7 @@ class KbWriter:
         self.files = ArticleFiles(api)
         self._permission_group: int | None = None
         self._lock = threading.Lock()
+        self._names: dict[Parent, dict[str, str]] = {}  # each parent's items by name or title
 
     def write(self, kind: str, record: Record, ctx: WriteContext) -> WriteResult:
         result = WriteResult(source_id=record.source_id)
@@ -41,31 +47,33 @@ class KbWriter:
         # what a crash leaves found by name is this run's
         ctx.creating(kind, record.source_id)
         if isinstance(record, KbCategory):
-            created = self._post(f"{HC}/categories.json", "category", {
+            collection, created = "categories", self._post(f"{HC}/categories.json", "category", {
                 "name": record.name, "description": record.description,
                 "locale": record.locale, "position": record.position})
-            self._translations("categories", created["id"], record.translations)
         elif isinstance(record, KbFolder):
             parent = ctx.target_id("kb_category", record.category_id)
             if parent is None:
                 result.error = f"its category {record.category_id} is not in the target"
                 return result
-            created = self._post(f"{HC}/categories/{parent}/sections.json", "section", {
-                "name": record.name, "description": record.description,
-                "locale": record.locale, "position": record.position})
-            self._translations("sections", created["id"], record.translations)
+            collection, created = "sections", self._post(
+                f"{HC}/categories/{parent}/sections.json", "section", {
+                    "name": record.name, "description": record.description,
+                    "locale": record.locale, "position": record.position})
         elif isinstance(record, KbArticle):
             parent = ctx.target_id("kb_folder", record.folder_id)
             if parent is None:
                 result.error = f"its section {record.folder_id} is not in the target"
                 return result
-            created = self._article(record, parent, ctx)
-            self.files.attach(created, record, result)
-            if record.created_at:
-                result.warnings.append("Help Center articles cannot keep their creation time")
+            collection, created = "articles", self._article(record, parent, ctx)
         else:
             raise ValueError(f"not a Help Center record: {kind}")
         result.target_id = str(created["id"])
+        self._remember(record, ctx, result.target_id)  # before what may fail after it
+        self._translations(collection, created["id"], record.translations)
+        if isinstance(record, KbArticle):
+            self.files.attach(created, record, result)
+            if record.created_at:
+                result.warnings.append("Help Center articles cannot keep their creation time")
         return result
 
     def _article(self, record: KbArticle, section: str, ctx: WriteContext) -> dict[str, Any]:
@@ -76,10 +84,8 @@ class KbWriter:
         if author:
             payload["author_id"] = int(author)
         body = {"article": payload, "notify_subscribers": False}
-        article = self.api.http.request("POST", f"{HC}/sections/{section}/articles.json",
-                                        json=body).json()["article"]
-        self._translations("articles", article["id"], record.translations)
-        return article
+        return self.api.http.request("POST", f"{HC}/sections/{section}/articles.json",
+                                     json=body).json()["article"]
 
     def _translations(self, collection: str, item_id: Any, translations: list[Translation]
                       ) -> None:
@@ -108,25 +114,52 @@ class KbWriter:
 
     def find(self, kind: str, record: Record, ctx: WriteContext) -> str | None:
         """The Help Center has no external ids: match by name/title under the same parent."""
-        if isinstance(record, KbCategory):
-            items, key, value = self.api.cursor_list(f"{HC}/categories.json",
-                                                     "categories"), "name", record.name
-        elif isinstance(record, KbFolder):
-            parent = ctx.target_id("kb_category", record.category_id)
-            if parent is None:
-                return None
-            items, key, value = self.api.cursor_list(
-                f"{HC}/categories/{parent}/sections.json", "sections"), "name", record.name
-        elif isinstance(record, KbArticle):
-            parent = ctx.target_id("kb_folder", record.folder_id)
-            if parent is None:
-                return None
-            items, key, value = self.api.cursor_list(
-                f"{HC}/sections/{parent}/articles.json", "articles"), "title", record.title
-        else:
+        place = _place(record, ctx)
+        if place is None:
             return None
-        return next((str(i["id"]) for i in items if i.get(key) == value), None)
+        (collection, parent), name = place
+        with self._lock:
+            if ctx.was_absent(kind, record.source_id):  # a create whose answer was lost
+                self._names.pop((collection, parent), None)  # may be there: list again
+            names = self._names.get((collection, parent))
+            if names is None:
+                path = f"{HC}/{collection}.json" if parent is None else \
+                    f"{HC}/{PARENT[collection]}/{parent}/{collection}.json"
+                names = {}
+                for item in self.api.cursor_list(path, collection):
+                    names.setdefault(item.get(KEY[collection]) or "", str(item["id"]))
+                self._names[(collection, parent)] = names
+            return names.get(name)
+
+    def _remember(self, record: Record, ctx: WriteContext, created: str) -> None:
+        """An item the run created: in its parent's list, and its own list is empty."""
+        place = _place(record, ctx)
+        assert place is not None  # a created item has its parent
+        (collection, parent), name = place
+        with self._lock:
+            names = self._names.get((collection, parent))
+            if names is not None:
+                names.setdefault(name, created)
+            if collection in PARENT.values():
+                child = next(c for c, p in PARENT.items() if p == collection)
+                self._names[(child, created)] = {}
 
     def delete(self, kind: str, target_ids: Iterable[str]) -> list[str]:
+        with self._lock:
+            self._names.clear()  # read again after a rollback
         return delete_each(target_ids, lambda i: self.api.http.request(
             "DELETE", f"{HC}/{COLLECTION[kind]}/{i}.json", ok_404=True))
+
+
+def _place(record: Record, ctx: WriteContext) -> tuple[Parent, str] | None:
+    """The list a Help Center record belongs in and its name there (None: its parent is
+    not in the target)."""
+    if isinstance(record, KbCategory):
+        return ("categories", None), record.name
+    if isinstance(record, KbFolder):
+        parent = ctx.target_id("kb_category", record.category_id)
+        return (("sections", parent), record.name) if parent else None
+    if isinstance(record, KbArticle):
+        parent = ctx.target_id("kb_folder", record.folder_id)
+        return (("articles", parent), record.title) if parent else None
+    return None

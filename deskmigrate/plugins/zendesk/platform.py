@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 KINDS = ("field", "group", "agent", "company", "contact", "ticket",
          "kb_category", "kb_folder", "kb_article")
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+HELP_CENTER = ("api/v2/help_center/", "api/v2/guide/")  # Guide's permission groups too
 
 
 def error_message(response: httpx.Response) -> str:
@@ -102,4 +103,7 @@ class ZendeskPlatform(Platform):
             endpoint_limits=(
                 ("api/v2/incremental/users/cursor",
                  "zendesk-ratelimit-incremental-exports-cursor"),
-                ("api/v2/incremental/", "zendesk-ratelimit-incremental-exports")))
+                ("api/v2/incremental/", "zendesk-ratelimit-incremental-exports")),
+            # the Help Center API has the Support API's per-minute limit, counted apart: a
+            # request to one does not count against the other
+            separate_api=HELP_CENTER)

@@ -1,6 +1,6 @@
 """Read a Zendesk account: tickets through the incremental exports (comments in bulk from
-the ticket-event export, spooled to disk), people, organizations, groups, field schemas and
-the Help Center."""
+the ticket-event export read in step, spooled to disk), people, organizations, groups, field
+schemas and the Help Center."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from . import convert
 from .client import ZendeskApi
 from .mapping import parse_time
 from .platform import KINDS
-from .source_side import has_side_activity, read_side_conversations
+from .source_side import read_side_conversations
 from .spool import CommentSpool
+from .ticket_events import TicketEvents, last_change
 
 AGENT_ROLES = {"role[]": ["agent", "admin"]}
 FIELD_COLLECTIONS = ("ticket_fields", "user_fields", "organization_fields")
@@ -37,6 +38,7 @@ class ZendeskSource(Source):
         self._lists: dict[str, list[dict[str, Any]]] = {}  # field schemas, read once a run
         self._changed_users: tuple[int, list[dict[str, Any]]] | None = None
         self._spools: list[CommentSpool] = []
+        self._index: list[tuple[str, str | None]] | None = None  # ids() and ticket_agents()
 
     # -- contract -----------------------------------------------------------------------
     def check(self) -> Identity:
@@ -80,13 +82,11 @@ class ZendeskSource(Source):
     def ids(self, kind: str) -> Iterator[str]:
         if kind != "ticket":
             return super().ids(kind)
-        return (str(t["id"]) for t in self._export_tickets(0, sideload=False)
-                if t.get("status") != "deleted")
+        return (ticket for ticket, _ in self._ticket_index())
 
     def ticket_agents(self) -> set[str]:
         """Assignees from the ticket export's rows alone (no comments read)."""
-        return {str(t["assignee_id"]) for t in self._export_tickets(0, sideload=False)
-                if t.get("assignee_id") and t.get("status") != "deleted"}
+        return {agent for _, agent in self._ticket_index() if agent}
 
     def close(self) -> None:
         for spool in self._spools:
@@ -95,32 +95,28 @@ class ZendeskSource(Source):
 
     # -- tickets ------------------------------------------------------------------------
     def _read_tickets(self, since: datetime | None) -> Iterator[Record]:
+        """Tickets from the cursor export, each with its comments from the ticket-event
+        export read in step (``ticket_events.py``); a ticket the events read cannot prove
+        complete has its comments and side conversations read on their own."""
         start = _start(since)
         spool = CommentSpool()
         self._spools.append(spool)
-        with_side: set[int] = set()  # tickets whose side conversations changed
+        events = TicketEvents(self.api, start, spool)
         try:
-            for event in self.api.export_time("api/v2/incremental/ticket_events.json",
-                                              "ticket_events", start,
-                                              {"include": "comment_events"}):
-                children = event.get("child_events")
-                if event.get("ticket_id") is None or not isinstance(children, list):
-                    continue  # not an audit (e.g. a metric event): nothing to read in it
-                if has_side_activity(event):
-                    with_side.add(event["ticket_id"])
-                spool.add((event["ticket_id"], child) for child in children
-                          if isinstance(child, dict) and child.get("event_type") == "Comment"
-                          and "body" in child and child.get("id") is not None)
             schemas = self._ticket_schemas()
             for item, solved_at in self._export_tickets(start, sideload=True,
                                                         with_solved=True):
                 if item.get("status") == "deleted":
                     continue
+                moment = last_change(item)
+                if moment is None or not events.cover(moment):
+                    yield self._ticket(item, schemas, solved_at)
+                    continue
                 comments = spool.comments(item["id"])
                 if any(self._has_inline_image(c) for c in comments):
                     comments = self._comments(item["id"])
                 side = (read_side_conversations(self.api, item["id"])
-                        if item["id"] in with_side else [])
+                        if item["id"] in events.with_side else [])
                 yield readable(item.get("id"), partial(
                     convert.ticket, item, comments, schemas, self.api.download, solved_at, side))
         finally:
@@ -137,16 +133,28 @@ class ZendeskSource(Source):
             for item in items:
                 yield (item, solved.get(item["id"])) if with_solved else item
 
+    def _ticket_index(self) -> list[tuple[str, str | None]]:
+        """``(id, assignee id)`` of every ticket not deleted, from one export read a run."""
+        if self._index is None:
+            self._index = [(str(t["id"]), str(t["assignee_id"]) if t.get("assignee_id")
+                            else None) for t in self._export_tickets(0, sideload=False)
+                           if t.get("status") != "deleted"]
+        return self._index
+
     def _get_tickets(self, ids: Sequence[str]) -> Iterator[Record]:
         schemas = self._ticket_schemas()
         for start in range(0, len(ids), 100):
             chunk = ",".join(ids[start:start + 100])
             for item in self.api.get("api/v2/tickets/show_many.json", {"ids": chunk})["tickets"]:
-                comments = self._comments(item["id"])
-                side = read_side_conversations(self.api, item["id"])
-                yield readable(item.get("id"), partial(
-                    convert.ticket, item, comments, schemas, self.api.download,
-                    side_conversations=side))
+                yield self._ticket(item, schemas)
+
+    def _ticket(self, item: dict[str, Any], schemas: convert.Schemas,
+                solved_at: str | None = None) -> Record:
+        """A ticket with its comments and side conversations read on their own."""
+        comments = self._comments(item["id"])
+        side = read_side_conversations(self.api, item["id"])
+        return readable(item.get("id"), partial(convert.ticket, item, comments, schemas,
+                                                self.api.download, solved_at, side))
 
     def _comments(self, ticket_id: int) -> list[dict[str, Any]]:
         return list(self.api.cursor_list(f"api/v2/tickets/{ticket_id}/comments.json",
@@ -165,14 +173,16 @@ class ZendeskSource(Source):
         groups = self._memberships() if kind == "agent" else {}
         schemas = self._keyed_schemas("organization_fields" if kind == "company"
                                       else "user_fields")
+        extra = {"include": "identities"} if kind == "contact" else {}  # other emails
         for start in range(0, len(ids), 100):
             chunk = ",".join(ids[start:start + 100])
-            for item in self.api.get(f"api/v2/{collection}/show_many.json",
-                                     {"ids": chunk})[collection]:
+            page = self.api.get(f"api/v2/{collection}/show_many.json", {"ids": chunk, **extra})
+            emails = convert.other_emails(page.get("identities"))
+            for item in page[collection]:
                 if kind == "company":
                     yield convert.company(item, schemas)
                 elif kind == "contact" and item.get("role") == "end-user":
-                    yield convert.contact(item, schemas)
+                    yield convert.contact(item, schemas, emails.get(str(item["id"])))
                 elif kind == "agent" and item.get("role") in ("agent", "admin"):
                     yield convert.agent(item, groups.get(str(item["id"]), []))
 

@@ -1,6 +1,6 @@
-"""Write to a Zendesk account: field schemas, groups, agents (matched by email first),
-organizations and end users in bulk jobs, tickets through the import API, and the Help
-Center; find what an interrupted run wrote; delete for rollback."""
+"""Write to a Zendesk account: field schemas, groups, people (:mod:`.people_writer`),
+tickets through the import API, and the Help Center; find what an interrupted run wrote;
+delete for rollback."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from deskmigrate.core.connector import (
-    ChildResult,
     Connection,
     Found,
     Identity,
@@ -28,20 +27,17 @@ from deskmigrate.core.records import (
     Group,
     Record,
     Ticket,
-    nested_id,
 )
 
 from .client import ZendeskApi
 from .fields import FieldCache, split_field_id, target_field_id
-from .jobs import created_id, failure, job_results
 from .kb_writer import KbWriter
+from .people_writer import MEMBERSHIP, PeopleWriter
 from .platform import KINDS
 from .side_writer import SideConversationWriter
 from .ticket_writer import TicketWriter
 
 BULK = 100  # create_many, destroy_many and the ticket import take 100 records
-TAKEN = ("already being used", "already been taken")
-MEMBERSHIP = "group_membership"
 
 
 class ZendeskTarget(Target):
@@ -56,19 +52,21 @@ class ZendeskTarget(Target):
         self.tickets = TicketWriter(self.api, self.fields,
                                     SideConversationWriter(self.api, self._my_email))
         self.kb = KbWriter(self.api)
+        self.people = PeopleWriter(self.api, self.fields)
         self._groups: dict[str, str] | None = None
-        self._me: str | None = None
+        self._me: Identity | None = None
         self._lock = threading.Lock()
 
     def check(self) -> Identity:
-        return self.api.admin("imports")
+        """Who the token acts as (an admin), asked once per target."""
+        with self._lock:
+            if self._me is None:
+                self._me = self.api.admin("imports")
+            return self._me
 
     def _my_email(self) -> str:
         """The email of the token's agent (side conversations are sent as this agent)."""
-        with self._lock:
-            if self._me is None:
-                self._me = str(self.api.get("api/v2/users/me.json")["user"].get("email") or "")
-            return self._me
+        return self.check().email or ""
 
     def batch_size(self, kind: str) -> int:
         return BULK if kind in ("ticket", "contact", "company", "agent") else 1
@@ -77,12 +75,13 @@ class ZendeskTarget(Target):
         if kind == "ticket":
             return self.tickets.write([r for r in records if isinstance(r, Ticket)], ctx)
         if kind == "contact":
-            return self._bulk_users([r for r in records if isinstance(r, Contact)], ctx)
+            return self.people.write_contacts([r for r in records if isinstance(r, Contact)],
+                                              ctx)
         if kind == "agent":
-            return self._agents([r for r in records if isinstance(r, Agent)], ctx)
+            return self.people.write_agents([r for r in records if isinstance(r, Agent)], ctx)
         if kind == "company":
-            return self._bulk_create("organizations", [
-                (r, self._organization(r, ctx)) for r in records if isinstance(r, Company)])
+            return self.people.write_companies([r for r in records if isinstance(r, Company)],
+                                               ctx)
         return [self._one(kind, record, ctx) for record in records]
 
     def update(self, kind: str, records: list[tuple[Record, str]], ctx: WriteContext
@@ -130,151 +129,8 @@ class ZendeskTarget(Target):
         return WriteResult(source_id=record.source_id,
                            target_id=target_field_id(record.object_type, created["id"]))
 
-    # -- people and organizations -------------------------------------------------------
-    def _agents(self, agents: list[Agent], ctx: WriteContext) -> list[WriteResult]:
-        results: dict[str, WriteResult] = {}
-        new: list[tuple[Record, dict[str, Any]]] = []
-        for agent in agents:
-            found = self.find_agent(agent.email) if agent.email else None
-            if found:
-                results[agent.source_id] = WriteResult(
-                    source_id=agent.source_id, target_id=found, matched=True,
-                    warnings=["matched the existing agent with the same email"])
-            else:
-                new.append((agent, {"name": agent.name, "email": agent.email, "role": "agent",
-                                    "external_id": ctx.external_id("agent", agent.source_id),
-                                    "verified": True, "suspended": not agent.active}))
-        for result in self._bulk_create("users", new):
-            results[result.source_id] = result
-        for agent in agents:
-            result = results[agent.source_id]
-            if result.target_id:
-                fresh = not result.matched  # a user just created has no membership yet
-                result.children += self._memberships(agent, result.target_id, ctx,
-                                                     owned=fresh, fresh=fresh)
-        return [results[a.source_id] for a in agents]
-
-    def _memberships(self, agent: Agent, target_id: str, ctx: WriteContext, *, owned: bool,
-                     fresh: bool = False) -> list[ChildResult]:
-        """Put the agent in its groups (a look-up after an interrupted write completes what
-        it left out); the memberships this run added, which rollback removes even from an
-        agent that was there before. Each is announced before it is added; one already
-        there is the run's only when the agent is, or an interrupted attempt announced it."""
-        groups: dict[str, str] = {}
-        for group_id in agent.group_ids:
-            group = ctx.target_id("group", group_id)
-            if group is None:
-                ctx.warn(agent.source_id, f"group {group_id} is not in the target")
-            else:
-                groups[group_id] = group
-        have = {} if fresh or not groups else {
-            str(m["group_id"]): str(m["id"]) for m in self.api.cursor_list(
-                f"api/v2/users/{target_id}/group_memberships.json", "group_memberships")}
-        added = []
-        for group_id, group in groups.items():
-            key = nested_id(agent.source_id, group_id)
-            if group in have:
-                if owned or ctx.was_absent(MEMBERSHIP, key):
-                    added.append(ChildResult(MEMBERSHIP, key, have[group], owned=True))
-                continue
-            ctx.creating(MEMBERSHIP, key)
-            try:
-                made = self.api.http.request("POST", "api/v2/group_memberships.json", json={
-                    "group_membership": {"user_id": int(target_id), "group_id": int(group)}})
-            except ApiError as exc:
-                ctx.warn(agent.source_id, f"group membership not added: {exc}")
-                continue
-            added.append(ChildResult(MEMBERSHIP, key,
-                                     str(made.json()["group_membership"]["id"]), owned=True))
-        return added
-
-    def _bulk_users(self, contacts: list[Contact], ctx: WriteContext) -> list[WriteResult]:
-        items: list[tuple[Record, dict[str, Any]]] = []
-        for contact in contacts:
-            values, remarks = self.fields.values("contact", contact.custom_fields)
-            user = {"name": contact.name or contact.email or "(no name)", "role": "end-user",
-                    "email": contact.email, "phone": contact.phone, "tags": contact.tags,
-                    "external_id": ctx.external_id("contact", contact.source_id),
-                    "organization_id": _int(ctx.target_id("company", contact.company_id)),
-                    "user_fields": values, "verified": True,
-                    "suspended": contact.deleted or not contact.active}
-            items.append((contact, {k: v for k, v in user.items() if v is not None}))
-            for remark in remarks:
-                ctx.warn(contact.source_id, remark)
-            if contact.deleted:
-                ctx.warn(contact.source_id, "deleted in the source; created suspended so its "
-                                            "tickets keep their requester")
-        return self._bulk_create("users", items)
-
-    def _organization(self, company: Company, ctx: WriteContext) -> dict[str, Any]:
-        values, remarks = self.fields.values("company", company.custom_fields)
-        for remark in remarks:
-            ctx.warn(company.source_id, remark)
-        return {"name": company.name, "domain_names": company.domains, "tags": company.tags,
-                "notes": company.notes, "organization_fields": values,
-                "external_id": ctx.external_id("company", company.source_id)}
-
-    def _bulk_create(self, collection: str, items: list[tuple[Record, dict[str, Any]]]
-                     ) -> list[WriteResult]:
-        """``{collection}/create_many`` (one job per 100); a record whose email or name is
-        already taken is matched to the existing user or organization."""
-        results = [WriteResult(source_id=r.source_id) for r, _ in items]
-        if not items:
-            return results
-        try:
-            job = self.api.http.request(
-                "POST", f"api/v2/{collection}/create_many.json",
-                json={collection: [payload for _, payload in items]}).json()["job_status"]
-            job = self.api.wait_for_job(job)
-        except ApiError as exc:
-            for result in results:
-                result.error = str(exc)
-            return results
-        for item, result, (_, payload) in zip(job_results(job, len(items)), results, items,
-                                              strict=True):
-            created = created_id(item) or (
-                self._by_external(collection, payload) if item is None else None)
-            if created is not None:
-                result.target_id = created
-                continue
-            detail = failure(item)
-            existing = self._existing(collection, payload) if any(
-                t in detail for t in TAKEN) else None
-            if existing:
-                result.target_id, result.matched = existing, True
-                result.warnings.append(f"matched the existing record ({detail})")
-            else:
-                result.error = f"zendesk refused it: {detail}"
-        return results
-
-    def _by_external(self, collection: str, payload: dict[str, Any]) -> str | None:
-        """The record this job made for ``payload``, when its result could not be matched
-        (found by the ``external_id`` it was sent with)."""
-        external = payload.get("external_id")
-        if not external:
-            return None
-        found = self.api.get(f"api/v2/{collection}/search.json",
-                             {"external_id": external})[collection]
-        return str(found[0]["id"]) if found else None
-
-    def _existing(self, collection: str, payload: dict[str, Any]) -> str | None:
-        if collection == "users" and payload.get("email"):
-            return self._search_user(f"email:{payload['email']}")
-        if collection == "organizations":
-            found = self.api.get("api/v2/organizations/search.json",
-                                 {"name": payload["name"]})["organizations"]
-            return str(found[0]["id"]) if found else None
-        return None
-
-    def _search_user(self, query: str, *, agents_only: bool = False) -> str | None:
-        users = self.api.get("api/v2/users/search.json", {"query": query})["users"]
-        for user in users:
-            if not agents_only or user.get("role") in ("agent", "admin"):
-                return str(user["id"])
-        return None
-
     def find_agent(self, email: str) -> str | None:
-        return self._search_user(f"email:{email}", agents_only=True)
+        return self.people.agents.find(email)
 
     def seats(self) -> Seats:
         """Zendesk's API has no endpoint for the seats an account has bought: only the
@@ -304,25 +160,8 @@ class ZendeskTarget(Target):
         if isinstance(record, Ticket):
             found = self.api.get("api/v2/tickets.json", {"external_id": external})["tickets"]
             return Found(str(found[0]["id"]), owned=True) if found else None
-        if isinstance(record, Contact | Agent):
-            users = self.api.get("api/v2/users/search.json", {"external_id": external})["users"]
-            found = (Found(str(users[0]["id"]), owned=True) if users else None)
-            if isinstance(record, Agent):
-                email = self.find_agent(record.email) if found is None and record.email else None
-                found = found or (Found(email, owned=False) if email else None)
-                if found is not None:  # the groups an interrupted write left out
-                    owned = found.owned or ctx.was_absent("agent", record.source_id)
-                    found = Found(found.target_id, found.owned, tuple(self._memberships(
-                        record, found.target_id, ctx, owned=owned)))
-            return found
-        if isinstance(record, Company):
-            for params, owned in (({"external_id": external}, True), ({"name": record.name},
-                                                                       False)):
-                found = self.api.get("api/v2/organizations/search.json",
-                                     params)["organizations"]
-                if found:
-                    return Found(str(found[0]["id"]), owned=owned)
-            return None
+        if isinstance(record, Contact | Agent | Company):
+            return self.people.find(record, external, ctx)
         if isinstance(record, Group):
             group = self._group_ids().get(record.name.lower())
             return Found(group, owned=False) if group else None
@@ -349,6 +188,8 @@ class ZendeskTarget(Target):
                 except ApiError:
                     done = []
                 gone += done + [i for i in chunk if i not in done and self._gone(bulk[kind], i)]
+            if kind == "agent":
+                self.people.agents.forget()
             return gone
         if kind == MEMBERSHIP:
             return delete_each(ids, lambda i: self.api.http.request(
@@ -367,7 +208,6 @@ class ZendeskTarget(Target):
                 self.fields.forget(collection)
             return delete_each(ids, drop)
         return self.kb.delete(kind, ids)
-
 
     def _gone(self, collection: str, target_id: str) -> bool:
         """Whether a record a delete job did not confirm is gone anyway (deleted before,
@@ -391,7 +231,3 @@ def _deleted(job: dict[str, Any], ids: list[str]) -> list[str]:
         return ids
     return [str(r["id"]) for r in results if str(r.get("id")) in ids and (
         r.get("success") or r.get("error") == "RecordNotFound")]
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value else None

@@ -54,6 +54,7 @@ def test_detail_parts_and_first_message(ic: Intercom, sandbox):
     conversation = ic.conversations.find(conversation_id="2")
     stored = sandbox.store.get("conversations", 2)
     assert conversation.source.body == stored["source"]["body"]
+    assert conversation.priority == stored["priority"]  # read-only in 2.14: the SDK's enum
     parts = conversation.conversation_parts.conversation_parts
     assert [p.part_type for p in parts] == [p["part_type"] for p in stored["parts"]]
 

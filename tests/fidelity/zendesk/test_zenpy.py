@@ -180,3 +180,18 @@ def test_group_memberships_of_a_user_listed_added_and_deleted(zenpy: Zenpy,
         (added.id, group.id)]
     zenpy.group_memberships.delete(added)
     assert list(zenpy.users.group_memberships(user=agent.id)) == []
+
+
+def test_user_identities_created_with_the_user_listed_and_added(zenpy: Zenpy) -> None:
+    from zenpy.lib.api_objects import Identity
+
+    user = zenpy.users.create(User(name="Two Mails", email="two@mails.example", identities=[
+        {"type": "email", "value": "Second@Mails.example"}]))
+    listed = list(zenpy.users.identities(id=user.id))
+    assert [(i.type, i.value, i.primary) for i in listed] == [
+        ("email", "two@mails.example", True), ("email", "second@mails.example", False)]
+    added = zenpy.users.identities.create(user, Identity(type="email", value="third@mails.example"))
+    assert (added.user_id, added.primary) == (user.id, False)
+    assert zenpy.users.identities.show(user, added.id).value == "third@mails.example"
+    with pytest.raises(APIException):  # an email belongs to one user only
+        zenpy.users.create(User(name="Copy", email="second@mails.example"))

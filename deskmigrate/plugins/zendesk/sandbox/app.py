@@ -24,6 +24,7 @@ from .files import FileHandlers
 from .groups import GroupHandlers
 from .hc_files import CONTENT_PREFIX, ArticleAttachmentHandlers
 from .help_center import HelpCenterHandlers
+from .identities import IdentityHandlers
 from .jobs import JobHandlers, JobQueue
 from .people import PeopleHandlers
 from .people_ops import PeopleOpsHandlers
@@ -41,14 +42,21 @@ EXPORTS = "/api/v2/incremental/"
 EXPORT_HEADER = "Zendesk-RateLimit-incremental-exports"
 USER_CURSOR_HEADER = "Zendesk-RateLimit-incremental-exports-cursor"
 
+# The Help Center API follows the Support API's per-minute limit, but requests in one API
+# don't count against the limit of the other (developer.zendesk.com, Help Center API,
+# "Rate limits"); the Guide permission groups are part of the Help Center API.
+HELP_CENTER = ("/api/v2/help_center/", "/api/v2/guide/")
+
 INDEXES = {
     "zendesk_ts": ("_ts", "id"), "zendesk_ticket": ("_ticket_id",),
     "zendesk_email": ("email",), "zendesk_external": ("external_id",),
     "zendesk_sc_ticket": ("ticket_id",), "zendesk_sc_events": ("side_conversation_id",),
+    "zendesk_identity_value": ("value",), "zendesk_identity_user": ("user_id",),
 }
 
 
-class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHandlers,
+class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, IdentityHandlers, GroupHandlers,
+                     FieldHandlers,
                      TicketHandlers, TicketOpsHandlers, ExportHandlers, SearchHandlers,
                      SideConversationHandlers, VoiceHandlers, FileHandlers, HelpCenterHandlers,
                      ArticleAttachmentHandlers, JobHandlers, SandboxApp):
@@ -69,9 +77,11 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
         self._agents: dict[str, dict[str, Any]] = {}
         self._agents_lock = threading.Lock()
         self._export_windows: dict[str, MinuteWindow] = {}
+        self._help_center = MinuteWindow(rate_limit)
 
     def rules(self) -> Iterable[Rule]:
-        return [*self.people_rules(), *self.people_op_rules(), *self.group_rules(),
+        return [*self.people_rules(), *self.people_op_rules(), *self.identity_rules(),
+                *self.group_rules(),
                 *self.field_rules(), *self.ticket_rules(), *self.ticket_op_rules(),
                 *self.export_rules(), *self.search_rules(), *self.side_conversation_rules(),
                 *self.voice_rules(), *self.file_rules(), *self.help_center_rules(),
@@ -146,6 +156,15 @@ class ZendeskSandbox(PeopleHandlers, PeopleOpsHandlers, GroupHandlers, FieldHand
         from .activity import simulate
 
         return simulate(client, new=new, updated=updated, seed=seed)
+
+    def window(self, path: str) -> MinuteWindow:
+        """Help Center requests in a window of their own, of the account's size."""
+        if not path.startswith(HELP_CENTER):
+            return self.limiter
+        with self._agents_lock:
+            if self._help_center.limit != self.limiter.limit:
+                self._help_center = MinuteWindow(self.limiter.limit)
+            return self._help_center
 
     def endpoint_limit(self, path: str) -> tuple[str, MinuteWindow] | None:
         """The incremental exports' own limit (none when the account has no limit)."""

@@ -3,7 +3,6 @@ bulk), delete and the cursor exports (groups are in ``groups.py``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +12,7 @@ from werkzeug.wrappers import Request, Response
 from deskmigrate.sandbox import SandboxStore, json_response
 from deskmigrate.sandbox.app import ApiHTTPError
 
+from .identities import EMAIL_RE, TAKEN, add, checked, email_taken, sideload
 from .jobs import JobQueue, queued
 from .paging import incremental_cursor, incremental_time, list_page
 from .support import (
@@ -36,7 +36,6 @@ EXTERNAL = "json_extract(doc, '$.external_id')"
 ROLE = "json_extract(doc, '$.role')"
 ACTIVE = "json_extract(doc, '$.active') = 1"
 ROLES = ("end-user", "agent", "admin")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _role_filter(request: Request) -> tuple[str, list[Any]]:
     roles = request.args.getlist("role[]") or request.args.getlist("role")
     if not roles:
@@ -95,7 +94,9 @@ class PeopleHandlers:
         return count_body(self.store.count("users", "json_extract(doc, '$.active') = 0"))
 
     def show_user(self, request: Request, user: dict, user_id: int) -> dict[str, Any]:
-        return {"user": rendered("users", base_url(request))(self._get("users", user_id))}
+        doc = self._get("users", user_id)
+        return {"user": rendered("users", base_url(request))(doc),
+                **sideload(request, self.store, [doc])}
 
     def show_many_users(self, request: Request, user: dict) -> dict[str, Any]:
         render = rendered("users", base_url(request))
@@ -105,7 +106,7 @@ class PeopleHandlers:
                                     wanted) if wanted else []
         else:
             rows = [d for d in (self.store.get("users", i) for i in id_list(request)) if d]
-        return {"users": [render(d) for d in rows]}
+        return {"users": [render(d) for d in rows], **sideload(request, self.store, rows)}
 
     def search_users(self, request: Request, user: dict) -> dict[str, Any]:
         if "external_id" in request.args:
@@ -128,8 +129,7 @@ class PeopleHandlers:
                          rendered("users", base_url(request)), f"{ACTIVE} AND {where}", params)
 
     def create_user(self, request: Request, user: dict) -> Response:
-        doc = self.store.insert("users", self._new_user(body(request, "user")),
-                                id=self.ids.next("users"))
+        doc = self.store.put("users", self._new_user(body(request, "user")))
         return json_response({"user": rendered("users", base_url(request))(doc)}, 201)
 
     def create_many_users(self, request: Request, user: dict) -> dict[str, Any]:
@@ -183,17 +183,18 @@ class PeopleHandlers:
             raise invalid("Record validation errors", {"role": f"'{role}' is not a role"})
         if email and not EMAIL_RE.match(email):
             raise invalid("Record validation errors", {"email": f"{email} is not valid"})
-        if email and self.store.count("users", f"{ACTIVE} AND {EMAIL} = ?", [email]):
-            raise invalid("Record validation errors",
-                          {"email": f"{email} is already being used by another user"})
+        if email and email_taken(self.store, email):
+            raise invalid("Record validation errors", {"email": f"{email} {TAKEN}"})
+        others = checked(self.store, data.get("identities"), email)
         org_id = data.get("organization_id")
         if org_id is not None and self.store.get("organizations", org_id) is None:
             raise invalid("Record validation errors", {"organization": "does not exist"})
-        stamp = now()
+        stamp, user_id = now(), self.ids.next("users")
+        add(self.store, self.ids, user_id, others)
         keys = [f["key"] for f in self.store.query("user_fields")]
         values = data.get("user_fields") or {}
         return {
-            "name": name, "email": email, "role": role, "active": True,
+            "id": user_id, "name": name, "email": email, "role": role, "active": True,
             "suspended": bool(data.get("suspended", False)), "organization_id": org_id,
             "external_id": data.get("external_id"), "phone": data.get("phone"),
             "tags": sorted(set(data.get("tags") or [])), "verified": bool(data.get("verified")),
@@ -308,7 +309,7 @@ class PeopleHandlers:
                 results.append({"id": index, "error": "RecordInvalid", "status": "Failed",
                                 "details": failure_details(exc)})
                 continue
-            doc = self.store.insert(collection, doc, id=self.ids.next(collection))
+            doc = self.store.insert(collection, doc, id=doc.get("id") or self.ids.next(collection))
             result = {"id": doc["id"], "status": "Created"}
             if collection == "users" and doc.get("email"):
                 result["email"] = doc["email"]

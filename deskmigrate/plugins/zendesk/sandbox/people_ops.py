@@ -11,6 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 from deskmigrate.sandbox import SandboxStore, json_response
 
+from .identities import TAKEN, email_taken
 from .paging import incremental_time
 from .support import Ids, base_url, body, invalid, iso, not_found, now, rendered, routes
 
@@ -44,11 +45,8 @@ class PeopleOpsHandlers:
         changes = {k: v for k, v in body(request, "user").items() if k in USER_FIELDS}
         if "email" in changes:
             email = (changes["email"] or "").strip().lower() or None
-            if email and self.store.count("users", "json_extract(doc, '$.email') = ? AND "
-                                          "json_extract(doc, '$.active') = 1 AND id != ?",
-                                          [email, user_id]):
-                raise invalid("Record validation errors",
-                              {"email": f"{email} is already being used by another user"})
+            if email and email_taken(self.store, email, but=user_id):
+                raise invalid("Record validation errors", {"email": f"{email} {TAKEN}"})
             changes["email"] = email
         if changes.get("role", doc["role"]) not in ROLES:
             raise invalid("Record validation errors", {"role": "is not a role"})
@@ -70,7 +68,7 @@ class PeopleOpsHandlers:
         existing = self._match_user(data)
         base = base_url(request)
         if existing is None:
-            doc = self.store.insert("users", self._new_user(data), id=self.ids.next("users"))
+            doc = self.store.put("users", self._new_user(data))
             return json_response({"user": rendered("users", base)(doc)}, 201)
         allowed = {k: v for k, v in data.items() if k in USER_FIELDS and k != "email"}
         stamp = now()

@@ -22,7 +22,7 @@ from .side_conversations import (
     new_message,
     side_audit,
 )
-from .support import Ids, iso
+from .support import Ids, audited, iso
 from .voice import recording_key, recording_url
 
 VOICE_SHARE = 0.06  # tickets with a recorded call
@@ -104,6 +104,7 @@ class Extras:
             "formatted_from": caller, "formatted_to": line, "transcription_visible": False,
             "trusted": True, "_ticket_id": ticket["id"], "_ts": stamp, "_first": False,
         }, id=row)
+        audited(self.store, ticket["id"], stamp)
 
     def side_conversation(self, ticket: dict[str, Any], comments: list[dict[str, Any]],
                           agent: dict[str, Any], partner_of: tuple[str, str]) -> None:
@@ -123,7 +124,9 @@ class Extras:
                               _uuid(rng), new_message(subject, body, sender, [to], {}),
                               via="support" if sender is actor else "email")
             event = self.store.insert("side_conversation_events", event)
-            self.store.insert("comments", side_audit(conversation, event, next(self.row_ids)))
+            audit = side_audit(conversation, event, next(self.row_ids))
+            self.store.insert("comments", audit)
+            audited(self.store, ticket["id"], audit["_ts"])
             conversation.update(preview_text=text[:100], message_added_at=event["created_at"],
                                 updated_at=event["created_at"], _ts=stamp)
             stamp += rng.randint(600, 86400)

@@ -17,6 +17,7 @@ from .paging import offset_page
 from .side_files import SideFileHandlers
 from .support import (
     Ids,
+    audited,
     base_url,
     body,
     html_to_text,
@@ -225,8 +226,9 @@ class SideConversationHandlers(SideFileHandlers):
             else:
                 self.store.put(CONVERSATIONS, conversation)
             event = self.store.insert(EVENTS, event)
-            self.store.put("comments", side_audit(conversation, event,
-                                                  self.ids.next("comments")))
+            audit = side_audit(conversation, event, self.ids.next("comments"))
+            self.store.put("comments", audit)
+            audited(self.store, audit["_ticket_id"], audit["_ts"])
         base = base_url(request)
         return json_response({"side_conversation": self._render(conversation, base),
                               "event": self._render_event(event, base)}, status)

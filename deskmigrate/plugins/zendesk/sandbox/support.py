@@ -31,6 +31,7 @@ ID_START = {
     "categories": 360_100_000_001, "sections": 360_200_000_001, "articles": 360_300_000_001,
     "translations": 360_400_000_001, "permission_groups": 360_500_000_001,
     "article_attachments": 360_600_000_001,
+    "identities": 370_500_000_001,  # below it: primary emails' identities (identities.py)
 }
 
 
@@ -72,6 +73,15 @@ class Ids:
 
     def next(self, collection: str) -> int:
         return self.reserve(collection, 1)
+
+
+def audited(store: SandboxStore, ticket_id: int, stamp: float) -> None:
+    """An audit at ``stamp`` (a side-conversation change, a call) is a system update of the
+    ticket: its ``generated_timestamp``, which the ticket export orders by, is never earlier
+    than its events (``updated_at`` stays)."""
+    ticket = store.get("tickets", ticket_id)
+    if ticket is not None and stamp > ticket["_ts"]:
+        store.put("tickets", {**ticket, "_ts": stamp, "generated_timestamp": int(stamp)})
 
 
 def body(request: Request, root: str | None = None) -> Any:

@@ -93,7 +93,7 @@ class TicketOpsHandlers:
         email = (given.get("email") or "").strip()
         doc = self._new_user({"name": given.get("name") or email.split("@")[0],
                               "email": email or None, "role": "end-user"})
-        return int(self.store.insert("users", doc, id=self.ids.next("users"))["id"])
+        return int(self.store.put("users", doc)["id"])
 
     # -- tags ---------------------------------------------------------------------------
     def ticket_tags(self, request: Request, user: dict, ticket_id: int) -> dict[str, Any]:

@@ -318,8 +318,9 @@ class TicketHandlers:
         }
         comments = self._comments(ticket, raw_comments, base, imported=imported, first=True)
         ticket["description"] = comments[0]["body"]
-        if not imported:
-            ticket["_ts"] = max(c["_ts"] for c in comments)
+        # the export orders by the last change, which none of the comments is later than
+        ticket["_ts"] = max(ticket["_ts"], *(c["_ts"] for c in comments))
+        ticket["generated_timestamp"] = int(ticket["_ts"])
         return ticket, comments
 
     def _comments(self, ticket: dict[str, Any], raw: list[Any], base: str, *, imported: bool,
