@@ -72,6 +72,8 @@ class FieldCache:
                ) -> tuple[dict[Any, Any], list[str]]:
         """Canonical ``{title: value}`` → ``{field id (tickets) or key: value}`` and remarks
         for titles or options the target does not have."""
+        if not custom:  # no need to read the target's schemas
+            return {}, []
         collection = COLLECTION[object_type]
         schemas, out, remarks = self.schemas(collection), {}, []
         for title, value in custom.items():
