@@ -209,7 +209,7 @@ class SeparateApi:
         self.budget = account.twin() if self.prefixes else account
 
     def of(self, url: str) -> RateBudget:
-        """The budget a request to ``url`` spends."""
+        """The budget a request to ``url`` (or to its path) spends."""
         path = urlsplit(url).path.lstrip("/")
         return self.budget if self.prefixes and path.startswith(self.prefixes) else self.account
 

@@ -266,7 +266,8 @@ class HttpClient:
               limit: int | None, **kwargs: Any) -> httpx.Response:
         if kwargs.get("files"):
             kwargs["files"] = [(k, (n, _rewind(b), t)) for k, (n, b, t) in kwargs["files"]]
-        endpoint, budget = self.endpoints.route(urlsplit(url).path), self.separate.of(url)
+        path = urlsplit(url).path
+        endpoint, budget = self.endpoints.route(path), self.separate.of(path)
         if endpoint is not None:
             endpoint[1].acquire()  # the endpoint's own limit first, then the account's
         budget.acquire()
@@ -283,7 +284,7 @@ class HttpClient:
             if safe or isinstance(exc, NOT_SENT):
                 raise
             raise AmbiguousWrite(f"{self.platform} dropped the connection during {method} "
-                                 f"{urlsplit(url).path}.") from None
+                                 f"{path}.") from None
         finally:
             self._settle(budget, response)
             if endpoint is not None:
@@ -291,11 +292,11 @@ class HttpClient:
                     endpoint, None if response is None else response.headers)
         verdict = classify(response.status_code, self._verdicts)
         if verdict is Verdict.OK and limit is None and is_html(response):
-            raise ApiError(f"{self.platform} answered {method} {urlsplit(url).path} with a web "
+            raise ApiError(f"{self.platform} answered {method} {path} with a web "
                            f"page ({error_body(response)}) instead of its API; check that the "
                            f"url {self.base_url} is the account's own address.")
         if verdict is Verdict.OK or (ok_404 and verdict is Verdict.NOT_FOUND):
-            answered(self.platform, method, urlsplit(url).path)
+            answered(self.platform, method, path)
             return response
         if verdict is Verdict.RATE_LIMITED:
             delay = self._delay(response)
@@ -310,7 +311,7 @@ class HttpClient:
         if verdict is Verdict.RETRY:
             if not safe and response.status_code in AMBIGUOUS_STATUSES:
                 raise AmbiguousWrite(f"{self.platform} answered {response.status_code} to "
-                                     f"{method} {urlsplit(url).path}.")
+                                     f"{method} {path}.")
             delay = self._delay(response)
             if delay is not None and response.status_code == 503:
                 budget.block_for(min(delay, self.max_wait))  # unavailable for everyone
