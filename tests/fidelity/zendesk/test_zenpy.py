@@ -195,3 +195,16 @@ def test_user_identities_created_with_the_user_listed_and_added(zenpy: Zenpy) ->
     assert zenpy.users.identities.show(user, added.id).value == "third@mails.example"
     with pytest.raises(APIException):  # an email belongs to one user only
         zenpy.users.create(User(name="Copy", email="second@mails.example"))
+
+
+def test_users_listed_by_role_as_the_target_lists_its_agents(zenpy: Zenpy,
+                                                            sandbox: ZendeskSandbox) -> None:
+    # zenpy sends role=[...] as role[]=agent&role[]=admin, the listing the target matches
+    # agents from by email
+    zenpy.users.create(User(name="Ann Agent", email="ann@roles.example", role="agent"))
+    zenpy.users.create(User(name="Ed User", email="ed@roles.example", role="end-user"))
+    listed = {u.id: u.role for u in zenpy.users(role=["agent", "admin"])}
+    stored = {doc["id"]: doc["role"] for doc in sandbox.store.query("users")
+              if doc.get("role") in ("agent", "admin") and doc.get("active", True)}
+    assert listed == stored
+    assert "end-user" not in listed.values() and "agent" in listed.values()
