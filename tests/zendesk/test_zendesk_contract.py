@@ -25,7 +25,7 @@ from zendesk_support import PLATFORM, UNLIMITED, URL, MapContext, api_client, mi
 from deskmigrate.core.connect import connect
 from deskmigrate.core.connector import Found
 from deskmigrate.core.records import Ticket
-from deskmigrate.plugins.zendesk import client
+from deskmigrate.plugins.zendesk import job_watch
 from deskmigrate.plugins.zendesk.sandbox import ZendeskSandbox
 from deskmigrate.plugins.zendesk.source import ZendeskSource
 from deskmigrate.plugins.zendesk.target import ZendeskTarget
@@ -130,7 +130,7 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Call]]:
                                      transport=writes, rate_per_minute=UNLIMITED))
     ctx = MapContext(default_agent=target.check().id or "")
     with pytest.MonkeyPatch.context() as patch:  # the sandbox's jobs finish on the 2nd poll
-        patch.setattr(client, "JOB_POLL_FIRST", 0.01)
+        patch.setattr(job_watch, "JOB_POLL_FIRST", 0.01)
         _exercise(source, target, ctx)
     yield reads.calls + writes.calls
     source_app.store.close()

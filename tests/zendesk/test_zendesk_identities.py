@@ -9,11 +9,11 @@ from zendesk_support import PLATFORM, URL, MapContext, Recording, api_client, sa
 
 from deskmigrate.core.connect import connect
 from deskmigrate.core.records import Contact, Record
-from deskmigrate.plugins.zendesk import client
+from deskmigrate.plugins.zendesk import job_watch
 
 
 def test_other_emails_written_as_identities_in_the_bulk_create(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(client, "JOB_POLL_FIRST", 0.01)
+    monkeypatch.setattr(job_watch, "JOB_POLL_FIRST", 0.01)
     app = sandbox(tmp_path / "target.sqlite", tickets=0, seed=3)
     assert api_client(app).post("/api/v2/users.json", json={"user": {
         "name": "Kept", "email": "kept@there.example"}}).status_code == 201

@@ -3,20 +3,18 @@ time-based incremental exports, counts, job polling and attachment downloads."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from deskmigrate.core.connector import Identity
-from deskmigrate.core.errors import ApiError, AuthError
+from deskmigrate.core.errors import AuthError
 from deskmigrate.core.http import HttpClient
 from deskmigrate.core.paging import NextUrlPaginator, PageRequest
 
+from .job_watch import JobWatch
+
 PAGE_SIZE = 100
-JOB_POLL_FIRST = 0.05  # seconds before the first poll (soon); doubles up to JOB_POLL_MAX
-JOB_POLL_MAX = 5.0
-JOB_TIMEOUT = 900.0
 
 
 class ZendeskApi:
@@ -24,6 +22,7 @@ class ZendeskApi:
 
     def __init__(self, http: HttpClient) -> None:
         self.http = http
+        self.jobs = JobWatch(http)
 
     def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self.http.get_json(path, params)
@@ -72,17 +71,9 @@ class ZendeskApi:
             previous = {item.get("id") for item in page.items}
 
     def wait_for_job(self, job: dict[str, Any]) -> dict[str, Any]:
-        """Poll a job status until it is ``completed`` (or ``failed``)."""
-        delay, waited = JOB_POLL_FIRST, 0.0
-        while job.get("status") not in ("completed", "failed", "killed"):
-            if waited > JOB_TIMEOUT:
-                raise ApiError(f"zendesk job {job.get('id')} did not finish in "
-                               f"{int(JOB_TIMEOUT)} s.")
-            time.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, JOB_POLL_MAX)
-            job = self.http.get_json(f"api/v2/job_statuses/{job['id']}.json")["job_status"]
-        return job
+        """Poll a job until it is finished, sharing each poll with the account's other
+        jobs in flight."""
+        return self.jobs.wait(job)
 
     def admin(self, needed_for: str) -> Identity:
         """Who the token acts as; Zendesk's exports and imports need an admin."""

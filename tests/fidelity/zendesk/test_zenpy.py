@@ -101,6 +101,17 @@ def test_bulk_jobs(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
     assert second.status == "Failed" and second.error == "RecordInvalid"
 
 
+def test_jobs_polled_together_with_show_many(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
+    # zenpy's job_status(ids=[...]) asks /job_statuses/show_many, as the target polls the
+    # jobs it has in flight: one answer per job asked, each poll counted by every job in it
+    jobs = [zenpy.tickets.create([Ticket(subject=f"Many {n}", description="Body")]).id
+            for n in range(2)]
+    seen = [zenpy.job_status(ids=jobs)["job_statuses"] for _ in range(2)]
+    assert [[j.id for j in poll] for poll in seen] == [jobs, jobs]
+    assert [[j.status for j in poll] for poll in seen] == [["working"] * 2, ["completed"] * 2]
+    assert [len(j.results) for j in seen[1]] == [1, 1]
+
+
 def test_uploads(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
     upload = zenpy.attachments.upload(io.BytesIO(b"log line 1\n"), target_name="crash.log")
     ticket = Ticket(subject="With a file", comment=Comment(body="See the log",
