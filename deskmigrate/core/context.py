@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from .connector import Source, WriteContext
 from .records import NESTED_KINDS, USER, Record
@@ -22,7 +22,7 @@ Held = list[tuple[str, str]]  # (kind, source id) a batch holds
 
 class EngineContext(WriteContext):
     def __init__(self, state: StateStore, migration_id: int, run_id: int,
-                 default_agent: str | None, source: Source | None = None, *,
+                 stand_in: Callable[[], str | None] | None, source: Source | None = None, *,
                  people_kinds: tuple[str, ...] = ()) -> None:
         self.state = state
         self.people_kinds = people_kinds  # kinds in the namespace that user() resolves
@@ -30,7 +30,8 @@ class EngineContext(WriteContext):
         self._people: dict[str, Record | None] = {}  # source people asked for by targets
         self.migration_id = migration_id
         self.run_id = run_id
-        self.default_agent = default_agent
+        self._stand_in = stand_in  # asks the target for the default agent, once
+        self.default_agent: str | None = None
         self._maps: dict[str, dict[str, str | None]] = {}
         self._lazy: frozenset[str] = frozenset()  # kinds resolved by batch, else the database
         self._held: dict[tuple[str, str], int] = {}  # looked up for in-flight batches: count
@@ -53,7 +54,7 @@ class EngineContext(WriteContext):
         self._lazy = frozenset(kinds)
         self._maps, self._held = {}, {}
 
-    def hold(self, records: Iterable[Record]) -> Held:
+    def hold(self, records: Sequence[Record]) -> Held:
         """Look up, in one query, the target ids of what ``records`` link to (in the lazy
         kinds; a person in each people kind) and keep them until :meth:`release`."""
         wanted: set[tuple[str, str]] = set()
@@ -68,6 +69,9 @@ class EngineContext(WriteContext):
             self._maps.setdefault(kind, {})[source_id] = target_id
         for key in wanted:
             self._held[key] = self._held.get(key, 0) + 1
+        if any(kind == USER and self.user(str(source_id)) is None
+               for record in records for kind, source_id in record.links()):
+            self.stand_in()  # here, before the write: a refusal stops the run cleanly
         return list(wanted)
 
     def release(self, held: Held) -> None:
@@ -134,8 +138,16 @@ class EngineContext(WriteContext):
         if agent and source_id is not None:
             with self._lock:
                 self.fallbacks.add(str(source_id))
-            return self.default_agent
+            return self.stand_in()
         return None
+
+    def stand_in(self) -> str | None:
+        """The default agent's target id, asked of the target the first time a record may
+        need it (a delta whose people are all mapped never asks)."""
+        with self._lock:
+            if self._stand_in is not None:
+                self.default_agent, self._stand_in = self._stand_in(), None
+            return self.default_agent
 
     def person(self, source_id: str | None) -> Record | None:
         """Asked of the source once per person (a target naming an unmapped author)."""

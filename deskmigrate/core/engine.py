@@ -53,7 +53,8 @@ class Engine:
             target_capabilities=spec.target_capabilities,
         )
         self.kinds = host.kinds(spec.pm)
-        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id, None, spec.source,
+        self.ctx = EngineContext(spec.state, spec.migration_id, spec.run_id,
+                                 spec.stand_in or self._default_agent, spec.source,
                                  people_kinds=self.kinds.people)
         self._prints: dict[tuple[str, str], str] = {}  # fingerprints of records in flight
         self._writing: set[tuple[str, str]] = set()  # records whose write is in flight
@@ -67,7 +68,6 @@ class Engine:
         self._emit(RUN_STARTED, {})
         status = st.COMPLETED
         try:
-            self.ctx.default_agent = spec.stand_in or self._default_agent()
             counts = (self.state.run(spec.run_id) or {}).get("counts") or {}
             for kind in self._kinds():
                 source, target = self._request_counts()
@@ -174,12 +174,12 @@ class Engine:
 
     def _submit(self, pool: ThreadPoolExecutor, in_flight: InFlight, kind: str,
                 todo: list[Record], attempt: int, op: str) -> None:
+        held = self.ctx.hold(todo)  # first: it may ask for the default agent, and fail
         self.state.mark_pending(self.spec.run_id, kind, [r.source_id for r in todo])
         self._writing.update((kind, r.source_id) for r in todo)
         for record in todo if attempt == 1 else ():  # what the source noticed, reported once
             for warning in record.warnings:
                 self.ctx.warn(record.source_id, warning)
-        held = self.ctx.hold(todo)
         if op == WRITE:
             future = pool.submit(self.spec.target.write, kind, todo, self.ctx)
         else:

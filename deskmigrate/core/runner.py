@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +153,13 @@ def start_run(config: Config, mode: str, *, state: st.StateStore, pm: pluggy.Plu
     with open_accounts(config, pm, transports=launch.transports) as accounts:
         options = validate_options(config.options, host.options(pm),
                                    accounts.source_platform, accounts.target_platform)
-        # Both accounts answer and the default agent exists before anything is written (a
-        # delta's first read of the source proves its credentials: it reads before writing)
+        # Both accounts answer and the default agent exists before anything is written. A
+        # delta, run often for a few changes, asks nothing up front: its first read proves
+        # the source's credentials, a refused write writes nothing, and the default agent
+        # is asked for before the first batch that may need it (Engine: ``ctx.hold``).
         if mode != "delta":
             accounts.source.check()
-        accounts.default_agent(config)
+            accounts.default_agent(config)
         migration_id = state.migration_for(config.source.platform, accounts.connections[0].url,
                                            config.target.platform, accounts.connections[1].url)
         state.refuse_if_busy(migration_id)  # early, before asking either platform anything
@@ -311,7 +314,7 @@ def _execute(state: st.StateStore, pm: pluggy.PluginManager, accounts: Accounts,
         source_platform=config.source.platform, target_platform=config.target.platform,
         migration_id=run["migration_id"], run_id=run_id, mode=run["mode"],
         options=run["options"], default_agent_email=config.run.get("default_agent"),
-        stand_in=accounts.default_agent(config),
+        stand_in=partial(accounts.default_agent, config),
         source_capabilities=accounts.source_platform.capabilities,
         target_capabilities=accounts.target_platform.capabilities,
         concurrency=int(config.run.get("concurrency", 8)), progress=launch.progress,

@@ -35,7 +35,7 @@ class RunSpec:
     source_capabilities: Capabilities = field(default_factory=Capabilities)
     target_capabilities: Capabilities = field(default_factory=Capabilities)
     default_agent_email: str | None = None
-    stand_in: str | None = None  # the default agent's target id, when the caller has it
+    stand_in: Callable[[], str | None] | None = None  # the default agent's id, asked once
     concurrency: int = 8
     progress: Progress | None = None
     schedule: Schedule | None = None  # interval windows: outside them the run waits

@@ -66,6 +66,7 @@ def test_delta_carries_new_tickets_and_comments_once_then_nothing(tmp_path, zend
     assert again["status"] == "completed"
     assert all(row["migrated"] == 0 for row in again["records"].values())
     assert again["requests"]["target_writes"] == 0
+    assert again["requests"]["target"] == 0  # nothing changed: the target is not even asked
     # A delta's requests are in proportion to what changed, not to the help desk.
     assert delta["requests"]["target"] < full["requests"]["target"] * 0.5
 
