@@ -30,8 +30,8 @@ class EngineContext(WriteContext):
         self._people: dict[str, Record | None] = {}  # source people asked for by targets
         self.migration_id = migration_id
         self.run_id = run_id
-        self._stand_in = stand_in  # asks the target for the default agent, once
-        self.default_agent: str | None = None
+        self._ask_stand_in = stand_in  # asks the target for the default agent, once
+        self._stand_in: str | None = None
         self._maps: dict[str, dict[str, str | None]] = {}
         self._lazy: frozenset[str] = frozenset()  # kinds resolved by batch, else the database
         self._held: dict[tuple[str, str], int] = {}  # looked up for in-flight batches: count
@@ -69,8 +69,9 @@ class EngineContext(WriteContext):
             self._maps.setdefault(kind, {})[source_id] = target_id
         for key in wanted:
             self._held[key] = self._held.get(key, 0) + 1
-        if any(kind == USER and self.user(str(source_id)) is None
-               for record in records for kind, source_id in record.links()):
+        if self._ask_stand_in is not None and any(
+                kind == USER and self.user(str(source_id)) is None
+                for record in records for kind, source_id in record.links()):
             self.stand_in()  # here, before the write: a refusal stops the run cleanly
         return list(wanted)
 
@@ -145,9 +146,9 @@ class EngineContext(WriteContext):
         """The default agent's target id, asked of the target the first time a record may
         need it (a delta whose people are all mapped never asks)."""
         with self._lock:
-            if self._stand_in is not None:
-                self.default_agent, self._stand_in = self._stand_in(), None
-            return self.default_agent
+            if self._ask_stand_in is not None:
+                self._stand_in, self._ask_stand_in = self._ask_stand_in(), None
+            return self._stand_in
 
     def person(self, source_id: str | None) -> Record | None:
         """Asked of the source once per person (a target naming an unmapped author)."""
