@@ -56,6 +56,23 @@ def test_incremental_exports(zenpy: Zenpy, sandbox: ZendeskSandbox) -> None:
     assert {u.id for u in zenpy.users.incremental(start_time=0)} == users
 
 
+def test_ticket_export_in_generated_timestamp_order(zenpy: Zenpy, sandbox: ZendeskSandbox
+                                                   ) -> None:
+    # Zendesk's export reference: tickets come ordered by generated_timestamp, which any
+    # change moves on, and a comment's event is never later than its ticket's stamp (what the
+    # connector's in-step read of tickets and their comments rests on)
+    first = next(t for t in zenpy.tickets.incremental(start_time=0) if t.status != "closed")
+    ticket = zenpy.tickets(id=first.id)
+    ticket.comment = Comment(body="Moved to the end of the export", public=False)
+    zenpy.tickets.update(ticket)
+    exported = list(zenpy.tickets.incremental(start_time=0))
+    stamps = [t.generated_timestamp for t in exported]
+    assert stamps == sorted(stamps) and exported[-1].id == first.id
+    events = [e for e in zenpy.tickets.events(start_time=0, include="comment_events")
+              if e.ticket_id == first.id]
+    assert events and max(e.timestamp for e in events) <= exported[-1].generated_timestamp
+
+
 def test_create_the_readme_way_update_and_delete(zenpy: Zenpy, sandbox: ZendeskSandbox
                                                  ) -> None:
     audit = zenpy.tickets.create(Ticket(subject="Important", description="Thing"))

@@ -269,7 +269,7 @@ class Seeder(HelpCenterSeeding):
                 "custom_fields": self.custom_values(),
                 "satisfaction_rating": None, "sharing_agreement_ids": [], "followup_ids": [],
                 "brand_id": 1, "allow_channelback": False, "allow_attachments": True,
-                "generated_timestamp": int(updated), "_ts": updated,
+                "_ts": updated,
                 "_solved": updated if status in ("solved", "closed") else None,
                 "_archived": False,
             }, id=ticket_id)

@@ -81,7 +81,7 @@ def audited(store: SandboxStore, ticket_id: int, stamp: float) -> None:
     than its events (``updated_at`` stays)."""
     ticket = store.get("tickets", ticket_id)
     if ticket is not None and stamp > ticket["_ts"]:
-        store.put("tickets", {**ticket, "_ts": stamp, "generated_timestamp": int(stamp)})
+        store.put("tickets", {**ticket, "_ts": stamp})
 
 
 def body(request: Request, root: str | None = None) -> Any:

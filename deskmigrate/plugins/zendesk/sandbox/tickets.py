@@ -51,6 +51,7 @@ def render_ticket(doc: dict[str, Any], base: str) -> dict[str, Any]:
     view = public(doc, base)
     view["url"] = f"{base}/api/v2/tickets/{doc['id']}.json"
     view["fields"] = view["custom_fields"]
+    view["generated_timestamp"] = int(doc["_ts"])  # any change moves it, system ones too
     return view
 
 
@@ -312,7 +313,7 @@ class TicketHandlers:
             "custom_fields": self._custom_fields(data.get("custom_fields") or [], fields),
             "satisfaction_rating": None, "sharing_agreement_ids": [], "followup_ids": [],
             "brand_id": 1, "allow_channelback": False, "allow_attachments": True,
-            "generated_timestamp": int(updated), "_ts": updated,
+            "_ts": updated,
             "_solved": solved if status in ("solved", "closed") else None,
             "_archived": archive and status == "closed",
         }
@@ -320,7 +321,6 @@ class TicketHandlers:
         ticket["description"] = comments[0]["body"]
         # the export orders by the last change, which none of the comments is later than
         ticket["_ts"] = max(ticket["_ts"], *(c["_ts"] for c in comments))
-        ticket["generated_timestamp"] = int(ticket["_ts"])
         return ticket, comments
 
     def _comments(self, ticket: dict[str, Any], raw: list[Any], base: str, *, imported: bool,
