@@ -35,11 +35,14 @@ class Http:
         self.script = script
         self.polls: list[list[str]] = []
 
-    def get_json(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        assert path == "api/v2/job_statuses/show_many.json"
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        if path != "api/v2/job_statuses/show_many.json":  # one job's own status
+            self.polls.append([path])
+            return {"job_status": {"id": "j", "status": "completed", "results": [{"id": 1}]}}
+        assert params is not None
         ids = params["ids"].split(",")
         self.polls.append(ids)
-        return {"job_statuses": [{"id": i, "status": self.script[i].pop(0)}
+        return {"job_statuses": [{"id": i, "status": self.script[i].pop(0), "results": []}
                                  for i in ids if self.script[i]]}
 
 
@@ -77,6 +80,23 @@ def test_jobs_in_flight_together_share_their_polls(tmp_path, monkeypatch):
     assert [len(job["results"]) for job in done] == [1, 1]
     polls = [path for path in recording.paths if "job_statuses" in path]
     assert polls == ["/api/v2/job_statuses/show_many.json"] * 2
+
+
+def test_a_finished_job_shown_without_results_is_asked_for_them(monkeypatch):
+    monkeypatch.setattr(job_watch.time, "sleep", lambda seconds: None)
+
+    class Bare(Http):
+        def get_json(self, path: str, params: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
+            answer = super().get_json(path, params)
+            for status in answer.get("job_statuses", []):
+                del status["results"]
+            return answer
+
+    http = Bare({"j": ["completed"]})
+    done = ZendeskApi(http).wait_for_job({"id": "j", "status": "queued"})  # type: ignore
+    assert done["results"] == [{"id": 1}]
+    assert http.polls == [["j"], ["api/v2/job_statuses/j.json"]]
 
 
 def test_a_job_no_longer_shown_is_one_clear_error(monkeypatch):

@@ -49,6 +49,10 @@ class JobWatch:
             with self._lock:
                 self._jobs.pop(job_id, None)
                 self._asked.pop(job_id, None)
+        if job.get("status") == "completed" and job.get("results") is None:
+            # Zendesk documents show_many with each job's results (real scripts read them
+            # there); should an answer lack them, the job's own status has them
+            job = self.http.get_json(f"api/v2/job_statuses/{job_id}.json")["job_status"]
         return job
 
     def _status_since(self, job_id: str, moment: float) -> dict[str, Any]:
